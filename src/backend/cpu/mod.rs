@@ -1,0 +1,1 @@
+//! The CPU engine: one file and one `pub fn` per stage, named like the stage (and its shader).

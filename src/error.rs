@@ -1,0 +1,140 @@
+//! The one error type of ossimg and the one table that maps each kind of failure to its OSS
+//! `Code`, HTTP status and CLI exit code (design.md, "Errors").
+
+use std::fmt;
+
+/// What went wrong, in OSS terms. Each kind has one OSS `Code`, one HTTP status and one CLI exit
+/// code, all given by [`ErrorKind::code`], [`ErrorKind::http_status`] and [`ErrorKind::exit_code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A parameter value is invalid (400 `InvalidArgument`).
+    InvalidArgument,
+    /// A malformed request: crop start outside the image, undecodable Base64 (400 `BadRequest`).
+    BadRequest,
+    /// A required parameter is missing (400 `MissingArgument`).
+    MissingArgument,
+    /// The source or the result exceeds the limits of spec §2 (400 `ImageTooLarge`).
+    ImageTooLarge,
+    /// A watermark could not be applied (400 `WatermarkError`).
+    WatermarkError,
+    /// No permission (403 `AccessDenied`).
+    AccessDenied,
+    /// The source image cannot be decoded (403 `ImageDamage`, as OSS answers).
+    ImageDamage,
+    /// The source object does not exist (404 `NoSuchKey`).
+    NoSuchKey,
+    /// A referenced style does not exist (404 `NoSuchStyle`).
+    NoSuchStyle,
+    /// The feature is valid OSS but not available in this build (501 `NotImplemented`).
+    NotImplemented,
+    /// A server fault; the message given to clients never carries internals (500 `InternalError`).
+    InternalError,
+}
+
+impl ErrorKind {
+    /// The `(Code, HTTP status, CLI exit code)` table. Exit codes: 2 = bad request/arguments,
+    /// 3 = bad or missing input, 4 = permission, 5 = not implemented, 70 = internal (EX_SOFTWARE).
+    const fn row(self) -> (&'static str, u16, i32) {
+        match self {
+            ErrorKind::InvalidArgument => ("InvalidArgument", 400, 2),
+            ErrorKind::BadRequest => ("BadRequest", 400, 2),
+            ErrorKind::MissingArgument => ("MissingArgument", 400, 2),
+            ErrorKind::ImageTooLarge => ("ImageTooLarge", 400, 3),
+            ErrorKind::WatermarkError => ("WatermarkError", 400, 2),
+            ErrorKind::AccessDenied => ("AccessDenied", 403, 4),
+            ErrorKind::ImageDamage => ("ImageDamage", 403, 3),
+            ErrorKind::NoSuchKey => ("NoSuchKey", 404, 3),
+            ErrorKind::NoSuchStyle => ("NoSuchStyle", 404, 2),
+            ErrorKind::NotImplemented => ("NotImplemented", 501, 5),
+            ErrorKind::InternalError => ("InternalError", 500, 70),
+        }
+    }
+
+    /// The OSS error `Code` string.
+    pub const fn code(self) -> &'static str {
+        self.row().0
+    }
+
+    /// The HTTP status OSS answers with.
+    pub const fn http_status(self) -> u16 {
+        self.row().1
+    }
+
+    /// The exit code of the `ossimg` command line for this kind.
+    pub const fn exit_code(self) -> i32 {
+        self.row().2
+    }
+}
+
+/// An OSS-shaped error: a kind, the message clients see, and the error-centre code (`EC`, e.g.
+/// `0040-00000213`) when the spec gives one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// The kind, which fixes Code, HTTP status and exit code.
+    pub kind: ErrorKind,
+    /// The `<Message>` text.
+    pub message: String,
+    /// The `<EC>` error-centre code, when known.
+    pub ec: Option<&'static str>,
+}
+
+impl Error {
+    /// An error without an EC code.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into(), ec: None }
+    }
+
+    /// An error with an EC code.
+    pub fn with_ec(kind: ErrorKind, ec: &'static str, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into(), ec: Some(ec) }
+    }
+
+    /// `400 InvalidArgument` with an EC code.
+    pub fn invalid(ec: &'static str, message: impl Into<String>) -> Self {
+        Self::with_ec(ErrorKind::InvalidArgument, ec, message)
+    }
+
+    /// `403 ImageDamage`, the answer to an undecodable source. The cause is kept out of the message
+    /// OSS clients see; callers log it.
+    pub fn damaged() -> Self {
+        Self::new(ErrorKind::ImageDamage, "The image file may be damaged.")
+    }
+
+    /// `500 InternalError` with a generic message (the cause belongs in the log, not the body).
+    pub fn internal() -> Self {
+        Self::new(ErrorKind::InternalError, "We encountered an internal error. Please try again.")
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.code(), self.message)?;
+        if let Some(ec) = self.ec {
+            write!(f, " (EC {ec})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result alias used across the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_rows_are_as_oss_answers() {
+        assert_eq!(ErrorKind::InvalidArgument.code(), "InvalidArgument");
+        assert_eq!(ErrorKind::InvalidArgument.http_status(), 400);
+        assert_eq!(ErrorKind::ImageDamage.http_status(), 403);
+        assert_eq!(ErrorKind::NoSuchKey.http_status(), 404);
+        assert_eq!(ErrorKind::NoSuchStyle.code(), "NoSuchStyle");
+        assert_eq!(ErrorKind::NotImplemented.http_status(), 501);
+        assert_eq!(ErrorKind::InternalError.http_status(), 500);
+        let e = Error::invalid("0040-00000213", "unknown action");
+        assert_eq!(e.to_string(), "InvalidArgument: unknown action (EC 0040-00000213)");
+    }
+}

@@ -1,0 +1,204 @@
+//! The pixel pipeline's plain data: the in-memory [`Image`], the [`Stage`] list every engine
+//! runs, and each stage's parameters (flat `#[repr(C)]` structs that a future WGSL twin mirrors).
+//! Knows nothing of files, codecs, wgpu or the network.
+
+use bytemuck::{Pod, Zeroable};
+
+/// A decoded image: RGBA8, straight (not premultiplied) alpha, rows packed top to bottom
+/// (`pixels.len() == width * height * 4`). Values are sRGB-encoded, as OSS and libvips work.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Image {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// RGBA8 pixels, row-major, no padding.
+    pub pixels: Vec<u8>,
+}
+
+impl Image {
+    /// A `width`×`height` image filled with one RGBA colour.
+    pub fn filled(width: u32, height: u32, rgba: [u8; 4]) -> Self {
+        let n = width as usize * height as usize;
+        let mut pixels = Vec::with_capacity(n * 4);
+        for _ in 0..n {
+            pixels.extend_from_slice(&rgba);
+        }
+        Image { width, height, pixels }
+    }
+
+    /// The RGBA value at (x, y). Panics when out of bounds (callers index inside the image).
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
+        let i = (y as usize * self.width as usize + x as usize) * 4;
+        [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2], self.pixels[i + 3]]
+    }
+
+    /// True when some pixel is not fully opaque.
+    pub fn has_transparency(&self) -> bool {
+        self.pixels.chunks_exact(4).any(|p| p[3] != 255)
+    }
+}
+
+impl std::fmt::Debug for Image {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Image({}x{})", self.width, self.height)
+    }
+}
+
+/// One pixel stage. The same names are used for the CPU function (`backend::cpu::<name>`) and,
+/// later, the WGSL file (`shaders/<name>.wgsl`). Every size, rectangle and angle is resolved by the
+/// planner; stages only move pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stage {
+    /// Resample the whole image to exactly `width`×`height` (Lanczos3).
+    Resize(ResizeParams),
+    /// Keep the rectangle `x, y, width, height` (always inside the image).
+    Crop(CropParams),
+    /// Place the image at (`x`, `y`) on a `width`×`height` canvas filled with `color`.
+    Fill(FillParams),
+    /// Apply one of the eight EXIF orientation transforms (rotations by 90s and mirrors).
+    Orient(OrientParams),
+    /// Rotate clockwise by any angle onto a grown canvas filled with `fill`.
+    Rotate(RotateParams),
+    /// Gaussian blur.
+    Blur(BlurParams),
+    /// Brightness and contrast.
+    ColorAdjust(ColorAdjustParams),
+    /// Unsharp-mask sharpening.
+    Sharpen(SharpenParams),
+    /// Make everything outside the centred incircle transparent.
+    MaskCircle(MaskParams),
+    /// Make everything outside a rounded rectangle transparent.
+    MaskRounded(MaskParams),
+}
+
+impl Stage {
+    /// The stage's name, as used for its CPU function and shader file.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Stage::Resize(_) => "resize",
+            Stage::Crop(_) => "crop",
+            Stage::Fill(_) => "fill",
+            Stage::Orient(_) => "orient",
+            Stage::Rotate(_) => "rotate",
+            Stage::Blur(_) => "blur",
+            Stage::ColorAdjust(_) => "color_adjust",
+            Stage::Sharpen(_) => "sharpen",
+            Stage::MaskCircle(_) => "mask_circle",
+            Stage::MaskRounded(_) => "mask_rounded",
+        }
+    }
+}
+
+/// Parameters of [`Stage::Resize`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+pub struct ResizeParams {
+    /// Output width.
+    pub width: u32,
+    /// Output height.
+    pub height: u32,
+    /// Padding to 16 bytes (uniform layout).
+    pub _pad: [u32; 2],
+}
+
+/// Parameters of [`Stage::Crop`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+pub struct CropParams {
+    /// Left edge.
+    pub x: u32,
+    /// Top edge.
+    pub y: u32,
+    /// Width of the kept rectangle.
+    pub width: u32,
+    /// Height of the kept rectangle.
+    pub height: u32,
+}
+
+/// Parameters of [`Stage::Fill`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct FillParams {
+    /// Canvas width.
+    pub width: u32,
+    /// Canvas height.
+    pub height: u32,
+    /// Left edge of the image on the canvas.
+    pub x: u32,
+    /// Top edge of the image on the canvas.
+    pub y: u32,
+    /// Canvas colour, RGBA in 0–1.
+    pub color: [f32; 4],
+}
+
+/// Parameters of [`Stage::Orient`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+pub struct OrientParams {
+    /// EXIF orientation 1–8 whose transform to apply (6 = rotate 90° clockwise, 3 = 180°,
+    /// 8 = 270°, 2/4 = mirrors, 5/7 = transpose/transverse).
+    pub orientation: u32,
+    /// Padding to 16 bytes.
+    pub _pad: [u32; 3],
+}
+
+/// Parameters of [`Stage::Rotate`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct RotateParams {
+    /// Clockwise angle in degrees.
+    pub degrees: f32,
+    /// Output (grown) canvas width.
+    pub width: u32,
+    /// Output (grown) canvas height.
+    pub height: u32,
+    /// Padding.
+    pub _pad: u32,
+    /// Colour of the exposed corners, RGBA in 0–1.
+    pub fill: [f32; 4],
+}
+
+/// Parameters of [`Stage::Blur`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct BlurParams {
+    /// Kernel radius in pixels (the kernel has `2·radius+1` taps).
+    pub radius: u32,
+    /// Gaussian standard deviation in pixels.
+    pub sigma: f32,
+    /// Padding to 16 bytes.
+    pub _pad: [u32; 2],
+}
+
+/// Parameters of [`Stage::ColorAdjust`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+pub struct ColorAdjustParams {
+    /// `bright` value, −100…100.
+    pub bright: i32,
+    /// `contrast` value, −100…100.
+    pub contrast: i32,
+    /// Padding to 16 bytes.
+    pub _pad: [u32; 2],
+}
+
+/// Parameters of [`Stage::Sharpen`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+pub struct SharpenParams {
+    /// `sharpen` value, 50…399.
+    pub amount: u32,
+    /// Padding to 16 bytes.
+    pub _pad: [u32; 3],
+}
+
+/// Parameters of [`Stage::MaskCircle`] and [`Stage::MaskRounded`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+pub struct MaskParams {
+    /// Circle or corner radius in pixels.
+    pub radius: u32,
+    /// Padding to 16 bytes.
+    pub _pad: [u32; 3],
+}
