@@ -3,8 +3,15 @@
 //! encoder settings — before a single pixel exists. All OSS geometry (resize modes, gravities,
 //! crop clipping, rotate canvas) and the limits of spec §2 live here.
 
+mod geometry;
+mod output;
+#[cfg(test)]
+mod tests;
+
+use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::Stage;
-use crate::process::Format;
+use crate::process::{Action, Format, ProcessSpec};
+use geometry::Canvas;
 
 /// What the planner knows about a source, read from its header only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,4 +84,168 @@ pub struct OutputSpec {
 /// The size libjpeg-turbo produces for one side when decoding at `1/denom`: `ceil(d/denom)`.
 pub const fn scaled_dim(d: u32, denom: u32) -> u32 {
     d.div_ceil(denom)
+}
+
+/// EC of a source over the size limits (spec §2, §4.3).
+const EC_SOURCE_TOO_LARGE: &str = "0040-00000009";
+/// Largest source side (spec §2).
+const MAX_SOURCE_SIDE: u32 = 30_000;
+/// Largest source pixel count, W·H·frames for animations (spec §2).
+const MAX_SOURCE_PIXELS: u64 = 250_000_000;
+/// EXIF orientation is skipped on sources with a side of this size or more (spec §3.3 \[U\]).
+const MAX_ORIENT_SIDE: u32 = 4_096;
+/// JPEG DCT scale denominators tried for shrink-on-load, largest first (libjpeg-turbo supports
+/// 1/2, 1/4 and 1/8 exactly).
+const SHRINK_DENOMS: [u32; 3] = [8, 4, 2];
+/// The decoded image must stay at least this many times the resize target on both axes, so the
+/// final Lanczos pass still has enough source pixels per output pixel for full quality.
+const SHRINK_MARGIN: u64 = 2;
+
+/// Resolves `spec` against the source header into a [`Plan`]: every size, rectangle and angle is
+/// decided here, before a pixel is decoded.
+///
+/// Order of decisions:
+/// 1. `info` / `average-hue` must stand alone (400 `InvalidArgument` otherwise; spec §1.4, the
+///    `average-hue` rule is the spec's \[U\] recommendation). `info` reads the header only, so it is
+///    answered whatever the source size; everything else checks the limits first.
+/// 2. Source limits: a side over 30000 px or W·H·frames over 250 M → `ImageTooLarge`,
+///    EC 0040-00000009.
+/// 3. EXIF orientation is a global switch (§3.3): the last `auto-orient` wins, default on \[U\]; it
+///    becomes the first stage, and is skipped silently when a stored side is ≥ 4096 \[U\].
+/// 4. The pixel actions in order (see the geometry rules on each action).
+/// 5. Shrink-on-load for JPEG sources (see [`DecodeSpec`]).
+/// 6. Encoder settings (format, quality, interlace) whatever their position.
+pub fn plan(spec: &ProcessSpec, src: &SourceInfo) -> Result<Plan> {
+    let json = spec.actions.iter().find_map(|a| match a {
+        Action::Info => Some((Plan::Info, "info")),
+        Action::AverageHue => Some((Plan::AverageHue, "average-hue")),
+        _ => None,
+    });
+    if let Some((answer, name)) = &json {
+        if spec.actions.len() > 1 {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{name} cannot be combined with other actions."),
+            ));
+        }
+        if *answer == Plan::Info {
+            return Ok(Plan::Info);
+        }
+    }
+    check_source_limits(src)?;
+    if let Some((answer, _)) = json {
+        return Ok(answer);
+    }
+
+    let mut canvas = Canvas::new(src.width, src.height);
+    let auto_orient = spec
+        .actions
+        .iter()
+        .rev()
+        .find_map(|a| match a {
+            Action::AutoOrient(on) => Some(*on),
+            _ => None,
+        })
+        .unwrap_or(true);
+    if auto_orient && src.width < MAX_ORIENT_SIDE && src.height < MAX_ORIENT_SIDE {
+        canvas.push_orient(src.orientation);
+    }
+
+    let is_gif = src.format == Format::Gif;
+    for action in &spec.actions {
+        match action {
+            Action::Resize(r) => canvas.resize(r, is_gif)?,
+            Action::Crop(c) => canvas.crop(c)?,
+            Action::IndexCrop(ic) => canvas.index_crop(ic)?,
+            Action::Circle(c) => canvas.circle(c),
+            Action::RoundedCorners(rc) => canvas.rounded_corners(rc),
+            Action::Rotate(deg) => canvas.rotate(*deg)?,
+            Action::Blur(b) => canvas.blur(b.r, b.s),
+            Action::Bright(v) => canvas.color_adjust(*v, 0),
+            Action::Contrast(v) => canvas.color_adjust(0, *v),
+            Action::Sharpen(v) => canvas.sharpen(*v),
+            Action::Watermark(_) => {
+                return Err(Error::new(
+                    ErrorKind::NotImplemented,
+                    "The watermark action is not implemented in this build yet.",
+                ))
+            }
+            // Global switches and encoder settings, handled outside the cascade.
+            Action::AutoOrient(_)
+            | Action::Format(_)
+            | Action::Quality(_)
+            | Action::Interlace(_)
+            | Action::Info
+            | Action::AverageHue => {}
+        }
+    }
+
+    let scale_denom = shrink_denom(src, &canvas.stages);
+    let output = output::output_spec(spec, src, canvas.width, canvas.height)?;
+    Ok(Plan::Image(ImagePlan {
+        decode: DecodeSpec { scale_denom },
+        stages: canvas.stages,
+        output,
+        width: canvas.width,
+        height: canvas.height,
+    }))
+}
+
+/// Fails with `ImageTooLarge` (EC 0040-00000009) when the source exceeds spec §2, and with
+/// `ImageDamage` for a header claiming an empty image.
+fn check_source_limits(src: &SourceInfo) -> Result<()> {
+    if src.width == 0 || src.height == 0 {
+        return Err(Error::damaged());
+    }
+    let pixels = u64::from(src.width) * u64::from(src.height) * u64::from(src.frames.max(1));
+    if src.width > MAX_SOURCE_SIDE || src.height > MAX_SOURCE_SIDE || pixels > MAX_SOURCE_PIXELS {
+        return Err(Error::with_ec(
+            ErrorKind::ImageTooLarge,
+            EC_SOURCE_TOO_LARGE,
+            format!(
+                "The source image {}x{} ({} frame(s)) exceeds the limits of {MAX_SOURCE_SIDE} px per \
+                 side and {MAX_SOURCE_PIXELS} pixels.",
+                src.width,
+                src.height,
+                src.frames.max(1)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Shrink-on-load: the JPEG DCT scale denominator for `stages`.
+///
+/// Applies only to JPEG sources whose first pixel-changing stage, after any leading orientation
+/// transforms (which commute with scaling — EXIF ones and `rotate` by 90s alike), is a resize.
+/// Picks the largest denominator in {8, 4, 2} whose decoded size `scaled_dim(W,d) ×
+/// scaled_dim(H,d)` stays at least twice the resize target on both axes, comparing in stored
+/// orientation. The stages need no change: orientation transforms carry no size and the resize
+/// goes to its exact target from whatever size it gets (and with `d > 1` it always has work).
+fn shrink_denom(src: &SourceInfo, stages: &[Stage]) -> u32 {
+    if src.format != Format::Jpg {
+        return 1;
+    }
+    let mut swapped = false;
+    for stage in stages {
+        match stage {
+            Stage::Orient(o) => swapped ^= o.orientation >= 5,
+            Stage::Resize(r) => {
+                let (tw, th) = if swapped {
+                    (r.height, r.width)
+                } else {
+                    (r.width, r.height)
+                };
+                return SHRINK_DENOMS
+                    .into_iter()
+                    .find(|&d| {
+                        u64::from(scaled_dim(src.width, d)) >= SHRINK_MARGIN * u64::from(tw)
+                            && u64::from(scaled_dim(src.height, d)) >= SHRINK_MARGIN * u64::from(th)
+                    })
+                    .unwrap_or(1);
+            }
+            _ => return 1,
+        }
+    }
+    1
 }
