@@ -204,4 +204,55 @@ mod tests {
             }
         }
     }
+
+    /// A `w`×`h` image with varied colours and alphas, or a malformed one (buffer one byte short).
+    fn arbitrary_image(w: u32, h: u32, seed: u8, malformed: bool) -> Image {
+        let n = (w * h * 4) as usize;
+        let mut pixels: Vec<u8> =
+            (0..n).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect();
+        if malformed {
+            pixels.pop();
+        }
+        Image { width: w, height: h, pixels }
+    }
+
+    proptest::proptest! {
+        /// Every stage function returns an image of the promised size, whatever the parameters
+        /// (NaN angles, zero sizes, huge radii, out-of-range values, malformed buffers) — and
+        /// never panics.
+        #[test]
+        fn stages_never_panic(
+            w in 0u32..6, h in 0u32..6, seed: u8, malformed in proptest::bool::weighted(0.1),
+            a in 0u32..9, b in 0u32..9, c in 0u32..9, d in 0u32..9,
+            any_u32: u32, any_i32: i32, any_f32: f32,
+        ) {
+            use crate::pipeline::*;
+            let img = arbitrary_image(w, h, seed, malformed);
+            let sized = |out: &Image, ow: u32, oh: u32| {
+                out.width == ow && out.height == oh && out.pixels.len() == (ow * oh * 4) as usize
+            };
+            let out = resize(&img, &ResizeParams { width: a, height: b, _pad: [0; 2] }).unwrap();
+            proptest::prop_assert!(sized(&out, a, b));
+            let out = crop(&img, &CropParams { x: a, y: b, width: c, height: d });
+            proptest::prop_assert!(out.width <= c && out.height <= d);
+            proptest::prop_assert!(malformed || sized(&out, out.width, out.height));
+            let color = [any_f32, 0.5, -1.0, 2.0];
+            let out = fill(&img, &FillParams { width: a, height: b, x: c, y: d, color });
+            proptest::prop_assert!(sized(&out, a, b));
+            let out = orient(&img, &OrientParams { orientation: any_u32 % 10, _pad: [0; 3] });
+            proptest::prop_assert!(sized(&out, w, h) || sized(&out, h, w));
+            let p = RotateParams { degrees: any_f32, width: a, height: b, _pad: 0, fill: color };
+            proptest::prop_assert!(sized(&rotate(&img, &p), a, b));
+            let p = BlurParams { radius: any_u32 % 2000, sigma: any_f32, _pad: [0; 2] };
+            proptest::prop_assert!(sized(&blur(&img, &p), w, h));
+            let p = SharpenParams { amount: any_u32, _pad: [0; 3] };
+            proptest::prop_assert!(sized(&sharpen(&img, &p), w, h));
+            let p = ColorAdjustParams { bright: any_i32, contrast: any_i32 / 3, _pad: [0; 2] };
+            let n = img.pixels.len();
+            proptest::prop_assert_eq!(color_adjust(img.clone(), &p).pixels.len(), n);
+            let p = MaskParams { radius: any_u32, _pad: [0; 3] };
+            proptest::prop_assert_eq!(mask_circle(img.clone(), &p).pixels.len(), n);
+            proptest::prop_assert_eq!(mask_rounded(img.clone(), &p).pixels.len(), n);
+        }
+    }
 }

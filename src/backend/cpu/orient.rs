@@ -5,10 +5,11 @@
 use super::{blank, well_formed};
 use crate::pipeline::{Image, OrientParams};
 
-/// Side of the square blocks the transposing transforms copy at a time: 32 pixels × 4 bytes is
-/// 128 bytes (two cache lines) per row, and a 32×32 block of source and destination (8 KiB)
-/// fits easily in L1.
-const BLOCK: usize = 32;
+/// Side of the square blocks the transposing transforms copy at a time. 16 rows of a
+/// power-of-two-wide image (1024 px: 4 KiB stride) fall in the same L1 cache sets, so larger
+/// blocks thrash there. Of 8, 16, 32 and 64 (measured at opt-level 3 on 1024² and 1920×1080),
+/// 16 was the best compromise: 32 took ~1.7× as long on 1024², 8 ~30 % longer on 1920×1080.
+const BLOCK: usize = 16;
 
 /// Applies the transform that EXIF orientation `p.orientation` prescribes (spec §3.3 table):
 /// 1 copy, 2 mirror horizontally, 3 rotate 180°, 4 mirror vertically, 5 transpose, 6 rotate 90°
@@ -17,7 +18,7 @@ const BLOCK: usize = 32;
 pub fn orient(img: &Image, p: &OrientParams) -> Image {
     let (w, h) = (img.width as usize, img.height as usize);
     let swaps = matches!(p.orientation, 5..=8);
-    if !well_formed(img) {
+    if !well_formed(img) || img.pixels.is_empty() {
         return if swaps { blank(img.height, img.width) } else { blank(img.width, img.height) };
     }
     let src: &[[u8; 4]] = bytemuck::cast_slice(&img.pixels);

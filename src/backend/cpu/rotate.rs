@@ -11,7 +11,7 @@ use crate::pipeline::{kernels, Image, RotateParams};
 pub fn rotate(img: &Image, p: &RotateParams) -> Image {
     let fill8 = kernels::color_to_rgba8(p.fill);
     let mut out = Image::filled(p.width, p.height, fill8);
-    if !well_formed(img) || img.width == 0 || img.height == 0 {
+    if !well_formed(img) || out.pixels.is_empty() || img.pixels.is_empty() {
         return out;
     }
     let fill = premultiply(fill8);
@@ -25,8 +25,9 @@ pub fn rotate(img: &Image, p: &RotateParams) -> Image {
         }
     };
     let m = kernels::rotation_inverse(p.degrees, img.width, img.height, p.width, p.height);
-    // Source positions further than this outside the image touch no source pixel.
-    let (lo_x, hi_x, lo_y, hi_y) = (-1.0, sw as f32 + 1.0, -1.0, sh as f32 + 1.0);
+    // Bilinear taps reach half a pixel past a sample position: samples at or beyond half a pixel
+    // outside the image touch only the fill and keep the exact fill colour.
+    let (lo_x, hi_x, lo_y, hi_y) = (-0.5, sw as f32 + 0.5, -0.5, sh as f32 + 0.5);
     for (j, row) in out.pixels.chunks_exact_mut(p.width as usize * 4).enumerate() {
         let yc = j as f32 + 0.5;
         for (i, o) in row.chunks_exact_mut(4).enumerate() {
@@ -49,7 +50,12 @@ pub fn rotate(img: &Image, p: &RotateParams) -> Image {
                 let bottom = p01[c] + (p11[c] - p01[c]) * fx;
                 acc[c] = top + (bottom - top) * fy;
             }
-            o.copy_from_slice(&unpremultiply(acc));
+            let mut px = unpremultiply(acc);
+            if px[3] == 0 {
+                // Invisible: keep the fill's colour, as the untouched canvas has it.
+                px = [fill8[0], fill8[1], fill8[2], 0];
+            }
+            o.copy_from_slice(&px);
         }
     }
     out
@@ -119,5 +125,18 @@ mod tests {
         assert!(!rim.is_empty());
         // Premultiplied sampling: a transparent fill darkens nothing, the colour stays blue.
         assert!(rim.iter().all(|p| p[..3] == [0, 0, 255]), "{rim:?}");
+    }
+
+    #[test]
+    fn invisible_pixels_keep_the_fill_colour() {
+        // Transparent white fill: every alpha-0 output pixel is exactly the fill, near the rim too.
+        let img = Image::filled(10, 10, [0, 0, 255, 255]);
+        let out = rotate(&img, &params(30.0, 14, 14, [1.0, 1.0, 1.0, 0.0]));
+        let clear: Vec<_> = out.pixels.chunks_exact(4).filter(|p| p[3] == 0).collect();
+        assert!(clear.len() > 20, "{} transparent pixels", clear.len());
+        assert!(clear.iter().all(|p| p[..3] == [255, 255, 255]));
+        // Half-transparent fill: the far corners are the fill exactly (no premultiply round trip).
+        let out = rotate(&img, &params(45.0, 15, 15, [0.2, 0.4, 0.6, 0.5]));
+        assert_eq!(out.pixel(0, 0), [51, 102, 153, 128]);
     }
 }
