@@ -101,8 +101,8 @@ fn check(stage: &Stage, img: &Image) -> Result<(), &'static str> {
 }
 
 /// True when `img.pixels` holds exactly `width·height` RGBA pixels. Stage functions given a
-/// malformed image (which [`run`] rejects) return a transparent image of their output size
-/// instead of indexing out of bounds.
+/// malformed image (which [`run`] rejects) return a transparent image of their output size (the
+/// in-place stages return it untouched) instead of indexing out of bounds.
 pub(crate) fn well_formed(img: &Image) -> bool {
     (img.width as usize).checked_mul(img.height as usize).and_then(|n| n.checked_mul(4))
         == Some(img.pixels.len())
