@@ -2,6 +2,8 @@
 //! runs, and each stage's parameters (flat `#[repr(C)]` structs that a future WGSL twin mirrors).
 //! Knows nothing of files, codecs, wgpu or the network.
 
+pub mod kernels;
+
 use bytemuck::{Pod, Zeroable};
 
 /// A decoded image: RGBA8, straight (not premultiplied) alpha, rows packed top to bottom

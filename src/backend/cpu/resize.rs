@@ -1,0 +1,104 @@
+//! `resize`: Lanczos3 resampling through `fast_image_resize` (SIMD convolution).
+
+use std::cell::RefCell;
+
+use fast_image_resize::images::{Image as FirImage, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+
+use super::{blank, well_formed};
+use crate::pipeline::{Image, ResizeParams};
+use crate::{Error, Result};
+
+thread_local! {
+    /// One resizer per thread: it detects the CPU's SIMD extensions once and keeps its internal
+    /// buffers between calls (this stage runs for every thumbnail).
+    static RESIZER: RefCell<Resizer> = RefCell::new(Resizer::new());
+}
+
+/// Resamples the whole image to exactly `p.width`×`p.height` with a Lanczos3 convolution. Colour
+/// is weighted by alpha (the library premultiplies and divides back) unless the image is fully
+/// opaque, where that work is skipped. The same size returns a copy; an empty source or target
+/// gives a transparent image of the target size. The one fallible stage: an error from the
+/// library (none is expected for RGBA8 buffers of the right length) becomes `InternalError`.
+pub fn resize(img: &Image, p: &ResizeParams) -> Result<Image> {
+    if (p.width, p.height) == (img.width, img.height) && well_formed(img) {
+        return Ok(img.clone());
+    }
+    if !well_formed(img) || img.width == 0 || img.height == 0 || p.width == 0 || p.height == 0 {
+        return Ok(blank(p.width, p.height));
+    }
+    let src = ImageRef::new(img.width, img.height, &img.pixels, PixelType::U8x4)
+        .map_err(|_| Error::internal())?;
+    let mut dst = FirImage::new(p.width, p.height, PixelType::U8x4);
+    let options = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
+        .use_alpha(img.has_transparency());
+    RESIZER
+        .with(|r| r.borrow_mut().resize(&src, &mut dst, &options))
+        .map_err(|_| Error::internal())?;
+    Ok(Image { width: p.width, height: p.height, pixels: dst.into_vec() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(width: u32, height: u32) -> ResizeParams {
+        ResizeParams { width, height, _pad: [0; 2] }
+    }
+
+    /// Mean of channel `c`.
+    fn mean(img: &Image, c: usize) -> f64 {
+        let n = (img.width * img.height) as f64;
+        img.pixels.chunks_exact(4).map(|p| f64::from(p[c])).sum::<f64>() / n
+    }
+
+    #[test]
+    fn constant_image_stays_constant() {
+        for px in [[10, 200, 77, 255], [10, 200, 77, 90]] {
+            let img = Image::filled(37, 23, px);
+            for (w, h) in [(10, 7), (80, 50), (37, 5)] {
+                let out = resize(&img, &params(w, h)).unwrap();
+                assert_eq!((out.width, out.height), (w, h));
+                // Lanczos weights sum to 1; fixed-point rounding may move a level by one.
+                for q in out.pixels.chunks_exact(4) {
+                    for c in 0..4 {
+                        assert!(q[c].abs_diff(px[c]) <= 1, "{q:?} vs {px:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn photo_half_size_keeps_the_mean() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hopper.png");
+        let rgba = image::open(path).expect("decode hopper.png").to_rgba8();
+        let img = Image { width: rgba.width(), height: rgba.height(), pixels: rgba.into_raw() };
+        assert_eq!((img.width, img.height), (128, 128));
+        let out = resize(&img, &params(64, 64)).unwrap();
+        assert_eq!((out.width, out.height, out.pixels.len()), (64, 64, 64 * 64 * 4));
+        for c in 0..3 {
+            let (a, b) = (mean(&img, c), mean(&out, c));
+            // Resampling conserves the mean up to ringing clipped at 0/255 and rounding.
+            assert!((a - b).abs() <= 2.0, "channel {c}: {a:.2} vs {b:.2}");
+        }
+        assert!(out.pixels.chunks_exact(4).all(|p| p[3] == 255));
+        // Not a trivial output: the picture still has detail.
+        let lo = out.pixels.chunks_exact(4).map(|p| p[0]).min().unwrap();
+        let hi = out.pixels.chunks_exact(4).map(|p| p[0]).max().unwrap();
+        assert!(hi - lo > 100, "range {lo}..{hi}");
+    }
+
+    #[test]
+    fn degenerate_sizes_do_not_panic() {
+        let img = Image::filled(4, 4, [1, 2, 3, 255]);
+        assert_eq!(resize(&img, &params(4, 4)).unwrap(), img);
+        let out = resize(&img, &params(1, 1)).unwrap();
+        assert_eq!(out.pixel(0, 0), [1, 2, 3, 255]);
+        let empty = Image { width: 0, height: 0, pixels: vec![] };
+        assert_eq!(resize(&empty, &params(2, 3)).unwrap(), blank(2, 3));
+        let malformed = Image { width: 4, height: 4, pixels: vec![0; 3] };
+        assert_eq!(resize(&malformed, &params(2, 2)).unwrap(), blank(2, 2));
+    }
+}
