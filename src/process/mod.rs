@@ -272,3 +272,24 @@ pub struct TextMark {
     /// Tile over the whole image.
     pub fill: bool,
 }
+
+mod args;
+mod base64url;
+mod blur;
+mod crop;
+mod display;
+mod mask;
+mod quality;
+mod request;
+mod resize;
+mod saveas;
+mod single;
+mod watermark;
+
+#[cfg(test)]
+mod tests;
+
+pub use base64url::{decode_base64url, encode_base64url};
+pub use request::{parse, resolve, ACTION_NAMES, MAX_ACTIONS, MAX_PROCESS_BYTES};
+pub use saveas::{parse_post_body, SaveAs};
+pub use watermark::{DEFAULT_FONT, FONTS, MAX_TEXT_BYTES};
