@@ -31,7 +31,7 @@ pub fn decode_base64url(s: &str) -> Result<Vec<u8>> {
     let data = s.trim_end_matches('=').as_bytes();
     let pad = bytes.len() - data.len();
     // Padding: none, or exactly what completes the last quantum of 4 characters (at most 2).
-    if pad > 0 && (pad > 2 || bytes.len() % 4 != 0) {
+    if pad > 0 && (pad > 2 || !bytes.len().is_multiple_of(4)) {
         return Err(bad());
     }
     // One leftover character carries only 6 bits, less than a byte: never valid.
@@ -117,7 +117,8 @@ mod tests {
 
     #[test]
     fn invalid_inputs_are_bad_request() {
-        for s in ["Y", "YQ=", "YQ===", "Y=Q=", "YQ =", " YQ", "YQ\n", "Y!==", "YR", "YWJ", "=", "===="]
+        for s in
+            ["Y", "YQ=", "YQ===", "Y=Q=", "YQ =", " YQ", "YQ\n", "Y!==", "YR", "YWJ", "=", "===="]
         {
             let e = decode_base64url(s).unwrap_err();
             assert_eq!(e.kind, ErrorKind::BadRequest, "{s:?}");

@@ -13,14 +13,14 @@ const EC_S: &str = "0040-00000242";
 pub(super) const MAX: u32 = 50;
 
 /// The radius implied by a standard deviation when only `s` is given: `ceil(2·s)` (for an integer
-/// `s` simply `2·s`), clamped to [`MAX`] so the result stays in range. Spec §3.5 [U].
+/// `s` simply `2·s`), clamped to [`MAX`] so the result stays in range. Spec §3.5 \[U\].
 pub(super) fn default_r(s: u32) -> u32 {
     s.saturating_mul(2).min(MAX)
 }
 
 /// Parses `blur`. At least one of `r`/`s` is required (400 MissingArgument); when only one is
-/// given, the other follows spec §3.5's [U] recommendation: `s` defaults to `r`, `r` to
-/// [`default_r`]`(s)`. Unknown keys are ignored (spec §1.3 rule 6, [U]); a repeated key is
+/// given, the other follows spec §3.5's \[U\] recommendation: `s` defaults to `r`, `r` to
+/// [`default_r`]`(s)`. Unknown keys are ignored (spec §1.3 rule 6, \[U\]); a repeated key is
 /// validated each time and the last one wins.
 pub(super) fn parse(args: &[&str]) -> Result<Blur> {
     let (mut r, mut s) = (None, None);
@@ -37,9 +37,7 @@ pub(super) fn parse(args: &[&str]) -> Result<Blur> {
         (Some(r), Some(s)) => Ok(Blur { r, s }),
         (Some(r), None) => Ok(Blur { r, s: r }),
         (None, Some(s)) => Ok(Blur { r: default_r(s), s }),
-        (None, None) => {
-            Err(Error::new(ErrorKind::MissingArgument, "blur: r or s is required."))
-        }
+        (None, None) => Err(Error::new(ErrorKind::MissingArgument, "blur: r or s is required.")),
     }
 }
 

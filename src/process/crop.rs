@@ -49,7 +49,7 @@ pub(super) fn write_crop(c: &Crop, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 
 /// Parses the arguments of `indexcrop`: `x`/`y` ≥ 1 (the upper bound is the image size, checked by
 /// the planner), `i` ≥ 0; one of `x`/`y` is required (400 MissingArgument). Both may be given; `y`
-/// wins (spec §3.9), which the planner applies. Unknown keys are ignored (spec §1.3 rule 6, [U]).
+/// wins (spec §3.9), which the planner applies. Unknown keys are ignored (spec §1.3 rule 6, \[U\]).
 pub(super) fn parse_indexcrop(args: &[&str]) -> Result<IndexCrop> {
     let p = |key| Param::new("indexcrop", key);
     let mut c = IndexCrop { x: None, y: None, i: 0 };

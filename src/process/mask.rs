@@ -8,7 +8,7 @@ use crate::{Error, ErrorKind, Result};
 pub(super) const MAX_RADIUS: u32 = 4096;
 
 /// Reads the required `r` (1–4096) of `circle` or `rounded-corners`; other keys are ignored (spec
-/// §1.3 rule 6, [U]). A repeated `r` is validated each time and the last one wins.
+/// §1.3 rule 6, \[U\]). A repeated `r` is validated each time and the last one wins.
 pub(super) fn parse_radius(action: &'static str, args: &[&str]) -> Result<u32> {
     let mut r = None;
     for token in args {

@@ -273,6 +273,11 @@ pub struct TextMark {
     pub fill: bool,
 }
 
+// The language itself, below the contract types: `request` (prefixes, splitting, the action table,
+// limits, styles), one parser/printer per action family (`resize`, `crop` + `indexcrop`, `mask` for
+// `circle`/`rounded-corners`, `blur`, `quality`, `watermark`, `single` for the seven single-value
+// actions), `args` (shared lexing and value readers), `base64url` (Appendix B), `display`
+// (canonical strings) and `saveas` (the POST body of spec §7).
 mod args;
 mod base64url;
 mod blur;

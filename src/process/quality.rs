@@ -9,9 +9,9 @@ use std::fmt;
 /// Largest `q`/`Q` (spec §3.13).
 pub(super) const MAX: u32 = 100;
 
-/// Parses `quality`: `q_1…100`, `Q_1…100`, the bare literal `lossless` (spec §3.13 [U]: supported).
+/// Parses `quality`: `q_1…100`, `Q_1…100`, the bare literal `lossless` (spec §3.13 \[U\]: supported).
 /// Both `q` and `Q` are kept as written; `Q` wins, which the planner applies. At least one of the
-/// three is required (400 MissingArgument). Unknown keys are ignored (spec §1.3 rule 6, [U]); a
+/// three is required (400 MissingArgument). Unknown keys are ignored (spec §1.3 rule 6, \[U\]); a
 /// repeated key is validated each time and the last one wins.
 pub(super) fn parse(args: &[&str]) -> Result<Quality> {
     let mut q = Quality { relative: None, absolute: None, lossless: false };

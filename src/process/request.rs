@@ -11,9 +11,9 @@ const EC_NO_ACTION: &str = "0040-00000212";
 /// EC of an unknown action name.
 const EC_UNKNOWN_ACTION: &str = "0040-00000213";
 
-/// Most actions in one process string: spec §1.4 [U] recommends a cap of 20.
+/// Most actions in one process string: spec §1.4 \[U\] recommends a cap of 20.
 pub const MAX_ACTIONS: usize = 20;
-/// Longest process string in bytes (after percent-decoding): spec §1.4 [U] recommends 4 KiB.
+/// Longest process string in bytes (after percent-decoding): spec §1.4 \[U\] recommends 4 KiB.
 pub const MAX_PROCESS_BYTES: usize = 4096;
 
 /// The 17 action names of spec §3, exactly as written in process strings.
@@ -45,14 +45,14 @@ pub(super) fn unknown_action(name: &str) -> Error {
 /// Parses a percent-decoded `x-oss-process` value: `image/<action>/…` or `style/<name>`.
 ///
 /// Rules (spec §1.3, Appendix A): the input is at most [`MAX_PROCESS_BYTES`] bytes and at most
-/// [`MAX_ACTIONS`] actions (400 InvalidArgument, spec §1.4 [U]); empty segments between `/` are
+/// [`MAX_ACTIONS`] actions (400 InvalidArgument, spec §1.4 \[U\]); empty segments between `/` are
 /// skipped, and `image/` with no action is EC 0040-00000212; every action name is checked (EC
 /// 0040-00000213) before any argument is; `info` and `average-hue` must stand alone (400
-/// InvalidArgument, spec §1.4 — [U] for `average-hue`); then each action's arguments are validated
+/// InvalidArgument, spec §1.4 — \[U\] for `average-hue`); then each action's arguments are validated
 /// left to right and the first failure is returned. Unknown keys inside a known action are ignored
-/// (spec §1.3 rule 6, [U] recommendation). A `|` (e.g. `|sys/saveas`, which only a POST body may
+/// (spec §1.3 rule 6, \[U\] recommendation). A `|` (e.g. `|sys/saveas`, which only a POST body may
 /// carry, spec §7) is 400 InvalidArgument. A style name must be non-empty and contain no `/`
-/// (`style/a/resize,w_10` is 400 InvalidArgument, spec §6.5 [U]). Anything else is 400
+/// (`style/a/resize,w_10` is 400 InvalidArgument, spec §6.5 \[U\]). Anything else is 400
 /// InvalidArgument.
 pub fn parse(input: &str) -> crate::Result<ProcessRequest> {
     if input.len() > MAX_PROCESS_BYTES {
@@ -123,8 +123,7 @@ fn parse_actions(rest: &str) -> Result<ProcessSpec> {
         return Err(unknown_action(name));
     }
     if segments.len() > 1 {
-        if let Some((name, _)) =
-            segments.iter().find(|(n, _)| matches!(*n, "info" | "average-hue"))
+        if let Some((name, _)) = segments.iter().find(|(n, _)| matches!(*n, "info" | "average-hue"))
         {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
@@ -132,10 +131,8 @@ fn parse_actions(rest: &str) -> Result<ProcessSpec> {
             ));
         }
     }
-    let actions = segments
-        .iter()
-        .map(|(name, args)| parse_action(name, args))
-        .collect::<Result<Vec<_>>>()?;
+    let actions =
+        segments.iter().map(|(name, args)| parse_action(name, args)).collect::<Result<Vec<_>>>()?;
     Ok(ProcessSpec { actions })
 }
 
@@ -146,9 +143,9 @@ fn parse_action(name: &str, args: &[&str]) -> Result<Action> {
         "crop" => Action::Crop(crop::parse_crop(args)?),
         "indexcrop" => Action::IndexCrop(crop::parse_indexcrop(args)?),
         "circle" => Action::Circle(Circle { r: mask::parse_radius("circle", args)? }),
-        "rounded-corners" => {
-            Action::RoundedCorners(RoundedCorners { r: mask::parse_radius("rounded-corners", args)? })
-        }
+        "rounded-corners" => Action::RoundedCorners(RoundedCorners {
+            r: mask::parse_radius("rounded-corners", args)?,
+        }),
         "blur" => Action::Blur(blur::parse(args)?),
         "quality" => Action::Quality(quality::parse(args)?),
         "watermark" => Action::Watermark(watermark::parse(args)?),

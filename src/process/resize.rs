@@ -37,7 +37,7 @@ impl ResizeMode {
     }
 }
 
-/// Parses the arguments of `resize`. Unknown keys are ignored (spec §1.3 rule 6, [U]
+/// Parses the arguments of `resize`. Unknown keys are ignored (spec §1.3 rule 6, \[U\]
 /// recommendation); a repeated key is validated each time and the last one wins.
 pub(super) fn parse(args: &[&str]) -> Result<Resize> {
     let p = |key| Param::new("resize", key);

@@ -47,7 +47,10 @@ pub fn parse_post_body(body: &str) -> Result<(ProcessRequest, Option<SaveAs>)> {
         } else if let Some(args) = segment.strip_prefix("sys/saveas,") {
             args
         } else if segment.starts_with("saveas") {
-            return Err(Error::new(ErrorKind::InvalidArgument, "saveas must be written sys/saveas."));
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "saveas must be written sys/saveas.",
+            ));
         } else {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,

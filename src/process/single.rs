@@ -46,7 +46,7 @@ impl Format {
     ];
 
     /// The format of a `format,<value>` value: the short names, plus `jpeg` as an alias of `jpg`
-    /// (spec §3.12 [U]). Case-sensitive.
+    /// (spec §3.12 \[U\]). Case-sensitive.
     pub fn from_name(name: &str) -> Option<Format> {
         if name == "jpeg" {
             return Some(Format::Jpg);

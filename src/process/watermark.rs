@@ -1,7 +1,9 @@
 //! `watermark` (spec §3.15): placement, text and image parameters. Base64url values are decoded
 //! here and stored decoded; the canonical form re-encodes them unpadded and URL-safe.
 
-use super::args::{color, color_hex, flag, gravity, sint, split_param, uint, Param, BASE64_MESSAGE};
+use super::args::{
+    color, color_hex, flag, gravity, sint, split_param, uint, Param, BASE64_MESSAGE,
+};
 use super::base64url::{decode_base64url, encode_base64url};
 use super::{Gravity, TextMark, Watermark};
 use crate::{Error, ErrorKind, Result};
@@ -67,7 +69,7 @@ fn decode(value: &str, ec: &'static str) -> Result<Vec<u8>> {
 /// Parses `watermark`. Every parameter is validated even when it has no effect (e.g. `size`
 /// without `text`); the text parameters are kept only when `text` is present. `text` or `image` is
 /// required (400 MissingArgument). The nested process of an `image` value (`key?x-oss-process=…`)
-/// is kept as written for the watermark module. Unknown keys are ignored (spec §1.3 rule 6, [U]); a
+/// is kept as written for the watermark module. Unknown keys are ignored (spec §1.3 rule 6, \[U\]); a
 /// repeated key is validated each time and the last one wins.
 pub(super) fn parse(args: &[&str]) -> Result<Watermark> {
     let p = |key| Param::new("watermark", key);
@@ -165,7 +167,10 @@ pub(super) fn parse(args: &[&str]) -> Result<Watermark> {
         w.text = Some(TextMark { text, ..mark });
     }
     if w.text.is_none() && w.image.is_none() {
-        return Err(Error::new(ErrorKind::MissingArgument, "watermark: text or image is required."));
+        return Err(Error::new(
+            ErrorKind::MissingArgument,
+            "watermark: text or image is required.",
+        ));
     }
     Ok(w)
 }
