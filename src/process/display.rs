@@ -36,6 +36,12 @@ impl fmt::Display for Action {
     }
 }
 
+/// The canonical string `image/<action>/<action>…`: each action's keys in the order of the spec's
+/// parameter table, absent and default-valued parameters omitted (`resize,w_100`, not
+/// `resize,m_lfit,w_100,limit_1`), colours as upper-case hex, Base64 unpadded URL-safe, `blur` in
+/// its shortest form. `parse(&spec.to_string())` gives `spec` back for every spec `parse` can
+/// produce, and the string is never longer than the input it was parsed from. (An empty cascade
+/// prints `image/`, which is not a valid request.)
 impl fmt::Display for ProcessSpec {
     /// `image/<action>/<action>…`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
