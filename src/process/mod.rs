@@ -272,3 +272,29 @@ pub struct TextMark {
     /// Tile over the whole image.
     pub fill: bool,
 }
+
+// The language itself, below the contract types: `request` (prefixes, splitting, the action table,
+// limits, styles), one parser/printer per action family (`resize`, `crop` + `indexcrop`, `mask` for
+// `circle`/`rounded-corners`, `blur`, `quality`, `watermark`, `single` for the seven single-value
+// actions), `args` (shared lexing and value readers), `base64url` (Appendix B), `display`
+// (canonical strings) and `saveas` (the POST body of spec §7).
+mod args;
+mod base64url;
+mod blur;
+mod crop;
+mod display;
+mod mask;
+mod quality;
+mod request;
+mod resize;
+mod saveas;
+mod single;
+mod watermark;
+
+#[cfg(test)]
+mod tests;
+
+pub use base64url::{decode_base64url, encode_base64url};
+pub use request::{parse, resolve, ACTION_NAMES, MAX_ACTIONS, MAX_PROCESS_BYTES};
+pub use saveas::{parse_post_body, SaveAs};
+pub use watermark::{DEFAULT_FONT, FONTS, MAX_TEXT_BYTES};
