@@ -39,7 +39,10 @@ const MAX_ALLOC_BYTES: u64 = MAX_PIXELS * 8;
 pub fn decode(bytes: &[u8], format: Format, spec: &DecodeSpec) -> Result<Image> {
     let denom = spec.scale_denom;
     if !matches!(denom, 1 | 2 | 4 | 8) {
-        return Err(Error::new(ErrorKind::InternalError, format!("invalid decode scale 1/{denom}")));
+        return Err(Error::new(
+            ErrorKind::InternalError,
+            format!("invalid decode scale 1/{denom}"),
+        ));
     }
     let image_format = match format {
         Format::Jpg => return guarded(|| jpeg::decode(bytes, denom)),
@@ -51,12 +54,19 @@ pub fn decode(bytes: &[u8], format: Format, spec: &DecodeSpec) -> Result<Image> 
         Format::Heic | Format::Avif => {
             return Err(Error::new(
                 ErrorKind::NotImplemented,
-                format!("Decoding {} images is not supported by this build.", format.name()),
+                format!(
+                    "Decoding {} images is not supported by this build.",
+                    format.name()
+                ),
             ))
         }
     };
     let img = guarded(|| decode_with_image(bytes, image_format))?;
-    Ok(if denom > 1 { shrink_box(&img, denom) } else { img })
+    Ok(if denom > 1 {
+        shrink_box(&img, denom)
+    } else {
+        img
+    })
 }
 
 /// Runs a decoder, turning a panic inside it into `ImageDamage`.
@@ -90,16 +100,31 @@ fn decode_with_image(bytes: &[u8], format: ImageFormat) -> Result<Image> {
     check_pixel_count(width, height)?;
     // A profile that cannot be read is ignored (decode as sRGB), never a failed request.
     let profile = decoder.icc_profile().ok().flatten();
-    let gray = matches!(decoder.color_type(), ColorType::L8 | ColorType::La8 | ColorType::L16 | ColorType::La16);
+    let gray = matches!(
+        decoder.color_type(),
+        ColorType::L8 | ColorType::La8 | ColorType::L16 | ColorType::La16
+    );
     let dynamic = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
     if dynamic.width() != width || dynamic.height() != height {
         return Err(Error::damaged());
     }
     // 16-bit and float sources are narrowed to 8 bits here (rounded, floats clamped to 0–1).
     let rgba = dynamic.into_rgba8();
-    let mut img = Image { width, height, pixels: rgba.into_raw() };
+    let mut img = Image {
+        width,
+        height,
+        pixels: rgba.into_raw(),
+    };
     if let Some(p) = profile {
-        icc::to_srgb(&mut img, &p, if gray { icc::Model::Gray } else { icc::Model::Rgb });
+        icc::to_srgb(
+            &mut img,
+            &p,
+            if gray {
+                icc::Model::Gray
+            } else {
+                icc::Model::Rgb
+            },
+        );
     }
     Ok(img)
 }
@@ -155,7 +180,11 @@ pub(crate) fn shrink_box(img: &Image, denom: u32) -> Image {
             }
         }
     }
-    Image { width: w, height: h, pixels: out }
+    Image {
+        width: w,
+        height: h,
+        pixels: out,
+    }
 }
 
 #[cfg(test)]

@@ -39,7 +39,10 @@ const GIF_SPEED: i32 = 10;
 pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
     let expected = img.width as usize * img.height as usize * 4;
     if img.width == 0 || img.height == 0 || img.pixels.len() != expected {
-        return Err(Error::new(ErrorKind::InternalError, "encode: malformed image buffer"));
+        return Err(Error::new(
+            ErrorKind::InternalError,
+            "encode: malformed image buffer",
+        ));
     }
     let quality = out.quality.clamp(1, 100);
     let run = |f: &dyn Fn() -> Result<Vec<u8>>| {
@@ -63,7 +66,10 @@ pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
         Format::Tiff => run(&|| encode_tiff(img)),
         Format::Heic | Format::Avif => Err(Error::new(
             ErrorKind::NotImplemented,
-            format!("Encoding {} images is not supported by this build.", out.format.name()),
+            format!(
+                "Encoding {} images is not supported by this build.",
+                out.format.name()
+            ),
         )),
     }
 }
@@ -72,7 +78,10 @@ fn check_side(img: &Image, max: u32, what: &str) -> Result<()> {
     if img.width > max || img.height > max {
         return Err(Error::new(
             ErrorKind::ImageTooLarge,
-            format!("{what} output cannot exceed {max} pixels per side ({}x{}).", img.width, img.height),
+            format!(
+                "{what} output cannot exceed {max} pixels per side ({}x{}).",
+                img.width, img.height
+            ),
         ));
     }
     Ok(())
@@ -119,7 +128,8 @@ fn encode_jpeg(img: &Image, quality: u32, progressive: bool) -> Result<Vec<u8>> 
     c.set_quality(quality as i32).map_err(encoder_failed)?;
     // 4:2:0, as libvips/OSS write by default; quarter-size chroma halves the file at no
     // visible cost for photos.
-    c.set_subsamp(turbojpeg::Subsamp::Sub2x2).map_err(encoder_failed)?;
+    c.set_subsamp(turbojpeg::Subsamp::Sub2x2)
+        .map_err(encoder_failed)?;
     c.set_progressive(progressive).map_err(encoder_failed)?;
     let image = turbojpeg::Image {
         pixels,
@@ -140,7 +150,12 @@ fn encode_png(img: &Image) -> Result<Vec<u8>> {
     if img.has_transparency() {
         enc.write_image(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
     } else {
-        enc.write_image(&rgb_only(img), img.width, img.height, ExtendedColorType::Rgb8)
+        enc.write_image(
+            &rgb_only(img),
+            img.width,
+            img.height,
+            ExtendedColorType::Rgb8,
+        )
     }
     .map_err(encoder_failed)?;
     Ok(buf)
@@ -159,7 +174,9 @@ fn encode_webp(img: &Image, quality: u32, lossless: bool) -> Result<Vec<u8>> {
     config.quality = quality as f32;
     // Lossy alpha stays lossless-compressed (libwebp's default), so masks keep hard edges.
     config.alpha_compression = 1;
-    let mem = enc.encode_advanced(&config).map_err(|e| encoder_failed(format!("{e:?}")))?;
+    let mem = enc
+        .encode_advanced(&config)
+        .map_err(|e| encoder_failed(format!("{e:?}")))?;
     Ok(mem.to_vec())
 }
 
@@ -171,7 +188,12 @@ fn encode_bmp(img: &Image) -> Result<Vec<u8>> {
     if img.has_transparency() {
         enc.encode(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
     } else {
-        enc.encode(&rgb_only(img), img.width, img.height, ExtendedColorType::Rgb8)
+        enc.encode(
+            &rgb_only(img),
+            img.width,
+            img.height,
+            ExtendedColorType::Rgb8,
+        )
     }
     .map_err(encoder_failed)?;
     Ok(buf)
@@ -182,7 +204,8 @@ fn encode_gif(img: &Image) -> Result<Vec<u8>> {
     {
         let mut enc = GifEncoder::new_with_speed(&mut buf, GIF_SPEED);
         // RGBA: fully transparent pixels get the palette's transparent index.
-        enc.encode(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8).map_err(encoder_failed)?;
+        enc.encode(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
+            .map_err(encoder_failed)?;
     }
     Ok(buf)
 }
@@ -193,8 +216,17 @@ fn encode_tiff(img: &Image) -> Result<Vec<u8>> {
     if img.has_transparency() {
         enc.write_image(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
     } else {
-        enc.write_image(&rgb_only(img), img.width, img.height, ExtendedColorType::Rgb8)
+        enc.write_image(
+            &rgb_only(img),
+            img.width,
+            img.height,
+            ExtendedColorType::Rgb8,
+        )
     }
     .map_err(encoder_failed)?;
     Ok(cur.into_inner())
 }
+
+#[cfg(test)]
+#[path = "encode_tests.rs"]
+mod tests;

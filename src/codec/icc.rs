@@ -55,7 +55,8 @@ pub(crate) fn to_srgb(img: &mut Image, profile: &[u8], model: Model) -> bool {
             true
         }
         (Model::Gray, DataColorSpace::Gray) => {
-            let Ok(t) = src.create_transform_8bit(Layout::GrayAlpha, &dst, Layout::Rgba, opts) else {
+            let Ok(t) = src.create_transform_8bit(Layout::GrayAlpha, &dst, Layout::Rgba, opts)
+            else {
                 return false;
             };
             let mut gray = vec![0u8; STRIP_PIXELS * 2];
@@ -89,7 +90,9 @@ fn is_srgb(p: &ColorProfile) -> bool {
         return false;
     }
     let s = ColorProfile::new_srgb();
-    let close = |a: Xyzd, b: Xyzd| (a.x - b.x).abs() < 0.002 && (a.y - b.y).abs() < 0.002 && (a.z - b.z).abs() < 0.002;
+    let close = |a: Xyzd, b: Xyzd| {
+        (a.x - b.x).abs() < 0.002 && (a.y - b.y).abs() < 0.002 && (a.z - b.z).abs() < 0.002
+    };
     if !close(p.red_colorant, s.red_colorant)
         || !close(p.green_colorant, s.green_colorant)
         || !close(p.blue_colorant, s.blue_colorant)
@@ -99,11 +102,17 @@ fn is_srgb(p: &ColorProfile) -> bool {
     let Ok(reference) = s.build_8bit_lin_table(&s.red_trc) else {
         return false;
     };
-    [&p.red_trc, &p.green_trc, &p.blue_trc].into_iter().all(|trc| {
-        p.build_8bit_lin_table(trc)
-            .map(|t| t.iter().zip(reference.iter()).all(|(a, b)| (a - b).abs() < 0.001))
-            .unwrap_or(false)
-    })
+    [&p.red_trc, &p.green_trc, &p.blue_trc]
+        .into_iter()
+        .all(|trc| {
+            p.build_8bit_lin_table(trc)
+                .map(|t| {
+                    t.iter()
+                        .zip(reference.iter())
+                        .all(|(a, b)| (a - b).abs() < 0.001)
+                })
+                .unwrap_or(false)
+        })
 }
 
 /// Converts CMYK pixels (4 bytes each, as libjpeg-turbo outputs them) to opaque RGBA in place.
@@ -124,7 +133,13 @@ pub(crate) fn cmyk_to_rgba(buf: &mut [u8], profile: Option<&[u8]>, inverted: boo
         .and_then(|p| ColorProfile::new_from_slice(p).ok())
         .filter(|p| p.color_space == DataColorSpace::Cmyk)
         .and_then(|p| {
-            p.create_transform_8bit(Layout::Rgba, &ColorProfile::new_srgb(), Layout::Rgb, TransformOptions::default()).ok()
+            p.create_transform_8bit(
+                Layout::Rgba,
+                &ColorProfile::new_srgb(),
+                Layout::Rgb,
+                TransformOptions::default(),
+            )
+            .ok()
         })
     {
         let mut rgb = vec![0u8; STRIP_PIXELS * 3];

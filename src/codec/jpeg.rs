@@ -11,8 +11,6 @@
 //! flat grey). Like browsers and libvips' default (`fail_on=none`), such a partial image is
 //! returned; only fatal errors become [`Error::damaged`].
 
-use std::ffi::CStr;
-
 use turbojpeg::raw;
 
 use super::decode::{check_pixel_count, shrink_box};
@@ -61,13 +59,6 @@ impl Handle {
     fn last_was_warning(&self) -> bool {
         // SAFETY: the handle is live.
         unsafe { raw::tj3GetErrorCode(self.0) == raw::TJERR_TJERR_WARNING as CInt }
-    }
-
-    /// The last error text (for debugging; clients only ever see `ImageDamage`).
-    #[allow(dead_code)]
-    fn last_error(&self) -> String {
-        // SAFETY: tj3GetErrorStr returns a NUL-terminated static or per-handle buffer.
-        unsafe { CStr::from_ptr(raw::tj3GetErrorStr(self.0)).to_string_lossy().into_owned() }
     }
 
     /// The ICC profile extracted by the last `tj3DecompressHeader` (SAVEMARKERS defaults to 2).
@@ -149,12 +140,21 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
     let dct_denom = if hdr.lossless { 1 } else { denom };
     // SAFETY: the handle is live; 1/1, 1/2, 1/4, 1/8 are all supported factors.
     let rc = unsafe {
-        raw::tj3SetScalingFactor(h.0, raw::tjscalingfactor { num: 1, denom: dct_denom as CInt })
+        raw::tj3SetScalingFactor(
+            h.0,
+            raw::tjscalingfactor {
+                num: 1,
+                denom: dct_denom as CInt,
+            },
+        )
     };
     if rc != 0 {
         return Err(Error::internal());
     }
-    let (w, hgt) = (hdr.width.div_ceil(dct_denom), hdr.height.div_ceil(dct_denom));
+    let (w, hgt) = (
+        hdr.width.div_ceil(dct_denom),
+        hdr.height.div_ceil(dct_denom),
+    );
     let samples = (w as usize)
         .checked_mul(hgt as usize)
         .and_then(|n| n.checked_mul(channels))
@@ -165,7 +165,14 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
         // SAFETY: `buf` holds exactly w×h pixels of `channels` samples for the scaled size the
         // library writes (pitch 0 = packed rows); the header was read from the same bytes.
         let rc = unsafe {
-            raw::tj3Decompress8(h.0, bytes.as_ptr(), bytes.len() as raw::size_t, buf.as_mut_ptr(), 0, pf as CInt)
+            raw::tj3Decompress8(
+                h.0,
+                bytes.as_ptr(),
+                bytes.len() as raw::size_t,
+                buf.as_mut_ptr(),
+                0,
+                pf as CInt,
+            )
         };
         let warned = finish(&h, rc)?;
         if hdr.precision < 8 {
@@ -176,28 +183,55 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
         let mut buf = vec![0i16; samples];
         // SAFETY: as above, with 16-bit sample storage.
         let rc = unsafe {
-            raw::tj3Decompress12(h.0, bytes.as_ptr(), bytes.len() as raw::size_t, buf.as_mut_ptr(), 0, pf as CInt)
+            raw::tj3Decompress12(
+                h.0,
+                bytes.as_ptr(),
+                bytes.len() as raw::size_t,
+                buf.as_mut_ptr(),
+                0,
+                pf as CInt,
+            )
         };
         let warned = finish(&h, rc)?;
-        (narrow(buf.iter().map(|&v| v.max(0) as u32), hdr.precision), warned)
+        (
+            narrow(buf.iter().map(|&v| v.max(0) as u32), hdr.precision),
+            warned,
+        )
     } else {
         let mut buf = vec![0u16; samples];
         // SAFETY: as above (13–16-bit data only exists in lossless JPEGs, never scaled).
         let rc = unsafe {
-            raw::tj3Decompress16(h.0, bytes.as_ptr(), bytes.len() as raw::size_t, buf.as_mut_ptr(), 0, pf as CInt)
+            raw::tj3Decompress16(
+                h.0,
+                bytes.as_ptr(),
+                bytes.len() as raw::size_t,
+                buf.as_mut_ptr(),
+                0,
+                pf as CInt,
+            )
         };
         let warned = finish(&h, rc)?;
-        (narrow(buf.iter().map(|&v| u32::from(v)), hdr.precision), warned)
+        (
+            narrow(buf.iter().map(|&v| u32::from(v)), hdr.precision),
+            warned,
+        )
     };
 
     let mut img = if cmyk {
         let mut pixels = samples;
         icc::cmyk_to_rgba(&mut pixels, icc_profile.as_deref(), has_adobe_marker(bytes));
-        Image { width: w, height: hgt, pixels }
+        Image {
+            width: w,
+            height: hgt,
+            pixels,
+        }
     } else {
         let pixels = match channels {
             1 => samples.iter().flat_map(|&g| [g, g, g, 255]).collect(),
-            3 => samples.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+            3 => samples
+                .chunks_exact(3)
+                .flat_map(|p| [p[0], p[1], p[2], 255])
+                .collect(),
             _ => {
                 let mut px = samples;
                 if warned {
@@ -209,9 +243,21 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
                 px
             }
         };
-        let mut img = Image { width: w, height: hgt, pixels };
+        let mut img = Image {
+            width: w,
+            height: hgt,
+            pixels,
+        };
         if let Some(p) = icc_profile.as_deref() {
-            icc::to_srgb(&mut img, p, if gray { icc::Model::Gray } else { icc::Model::Rgb });
+            icc::to_srgb(
+                &mut img,
+                p,
+                if gray {
+                    icc::Model::Gray
+                } else {
+                    icc::Model::Rgb
+                },
+            );
         }
         img
     };
@@ -237,7 +283,13 @@ fn header(h: &Handle) -> Result<Header> {
     if !lossless && precision > 12 {
         return Err(Error::damaged());
     }
-    Ok(Header { width: width as u32, height: height as u32, colorspace: colorspace as u32, precision, lossless })
+    Ok(Header {
+        width: width as u32,
+        height: height as u32,
+        colorspace: colorspace as u32,
+        precision,
+        lossless,
+    })
 }
 
 /// Maps a decompress return code: success, warning (partial image accepted) or fatal error.
@@ -263,11 +315,17 @@ fn rescale_samples(buf: &mut [u8], precision: i32) {
 /// Narrows `precision`-bit samples (9–16 bits) to 8 bits with rounding.
 fn narrow(samples: impl Iterator<Item = u32>, precision: i32) -> Vec<u8> {
     let max = ((1u64 << precision) - 1) as u32;
-    samples.map(|v| ((u64::from(v.min(max)) * 255 + u64::from(max) / 2) / u64::from(max)) as u8).collect()
+    samples
+        .map(|v| ((u64::from(v.min(max)) * 255 + u64::from(max) / 2) / u64::from(max)) as u8)
+        .collect()
 }
 
 fn too_large() -> Error {
-    Error::with_ec(ErrorKind::ImageTooLarge, "0040-00000012", "The image is too large to decode.")
+    Error::with_ec(
+        ErrorKind::ImageTooLarge,
+        "0040-00000012",
+        "The image is too large to decode.",
+    )
 }
 
 /// True when the JPEG has an Adobe APP14 marker. Photoshop and other Adobe-marker writers store
@@ -328,7 +386,10 @@ mod tests {
 
     #[test]
     fn narrowing_maps_extremes() {
-        assert_eq!(narrow([0u32, 4095, 2048].into_iter(), 12), vec![0, 255, 128]);
+        assert_eq!(
+            narrow([0u32, 4095, 2048].into_iter(), 12),
+            vec![0, 255, 128]
+        );
         assert_eq!(narrow([65535u32, 0].into_iter(), 16), vec![255, 0]);
         let mut b = vec![0u8, 3, 1];
         rescale_samples(&mut b, 2);
