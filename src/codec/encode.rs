@@ -1,0 +1,232 @@
+//! Encoding the pipeline's RGBA8 [`Image`] into the output format of an [`OutputSpec`].
+//!
+//! JPEG: libjpeg-turbo (quality, 4:2:0, optional progressive); PNG, BMP, GIF, TIFF: the `image`
+//! crate; WebP: libwebp through the `webp` crate. Outputs without alpha (JPEG) are flattened on
+//! WHITE (spec §3.12). Alpha-capable outputs keep alpha only when some pixel is not opaque, so
+//! opaque images are written as RGB (smaller files). HEIC/AVIF cannot be encoded by this build.
+
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use image::codecs::bmp::BmpEncoder;
+use image::codecs::gif::GifEncoder;
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::codecs::tiff::TiffEncoder;
+use image::{ExtendedColorType, ImageEncoder};
+
+use crate::pipeline::Image;
+use crate::plan::OutputSpec;
+use crate::process::Format;
+use crate::{Error, ErrorKind, Result};
+
+/// Largest side a JPEG or GIF can record (16-bit size fields).
+const MAX_SIDE_16BIT: u32 = 65_535;
+
+/// Largest side libwebp accepts (`WEBP_MAX_DIMENSION`; spec §2 "Conversion to WebP: ≤ 16 383").
+const MAX_SIDE_WEBP: u32 = 16_383;
+
+/// NeuQuant sampling factor for GIF palettes: 10 is the gif crate's recommended balance (1 is
+/// best and ~10× slower, 30 fastest); palette error at 10 is invisible after dithering-free
+/// quantisation of photos at OSS output sizes.
+const GIF_SPEED: i32 = 10;
+
+/// Encodes `img` as `out.format`. JPEG and lossy WebP use `out.quality` (clamped to 1–100);
+/// `out.lossless` selects lossless WebP; `out.progressive` writes a progressive JPEG (SOF2) and
+/// is ignored by other formats (spec §3.14 [U]).
+///
+/// Errors: a side over the format's limit (JPEG/GIF 65 535, WebP 16 383) → `ImageTooLarge`;
+/// HEIC/AVIF → `NotImplemented`; an encoder failure → `InternalError`.
+pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
+    let expected = img.width as usize * img.height as usize * 4;
+    if img.width == 0 || img.height == 0 || img.pixels.len() != expected {
+        return Err(Error::new(
+            ErrorKind::InternalError,
+            "encode: malformed image buffer",
+        ));
+    }
+    let quality = out.quality.clamp(1, 100);
+    let run = |f: &dyn Fn() -> Result<Vec<u8>>| {
+        catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(Error::internal()))
+    };
+    match out.format {
+        Format::Jpg => {
+            check_side(img, MAX_SIDE_16BIT, "JPEG")?;
+            run(&|| encode_jpeg(img, quality, out.progressive))
+        }
+        Format::Png => run(&|| encode_png(img)),
+        Format::Webp => {
+            check_side(img, MAX_SIDE_WEBP, "WebP")?;
+            run(&|| encode_webp(img, quality, out.lossless))
+        }
+        Format::Bmp => run(&|| encode_bmp(img)),
+        Format::Gif => {
+            check_side(img, MAX_SIDE_16BIT, "GIF")?;
+            run(&|| encode_gif(img))
+        }
+        Format::Tiff => run(&|| encode_tiff(img)),
+        Format::Heic | Format::Avif => Err(Error::new(
+            ErrorKind::NotImplemented,
+            format!(
+                "Encoding {} images is not supported by this build.",
+                out.format.name()
+            ),
+        )),
+    }
+}
+
+fn check_side(img: &Image, max: u32, what: &str) -> Result<()> {
+    if img.width > max || img.height > max {
+        return Err(Error::new(
+            ErrorKind::ImageTooLarge,
+            format!(
+                "{what} output cannot exceed {max} pixels per side ({}x{}).",
+                img.width, img.height
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn encoder_failed(_cause: impl std::fmt::Display) -> Error {
+    Error::internal()
+}
+
+/// Composites straight-alpha RGBA on white, keeping 4 bytes per pixel with alpha 255.
+/// `out = (c·a + 255·(255 − a)) / 255`, rounded.
+pub(crate) fn flatten_on_white(img: &Image) -> Vec<u8> {
+    let mut px = img.pixels.clone();
+    for p in px.chunks_exact_mut(4) {
+        let a = u32::from(p[3]);
+        if a != 255 {
+            for c in &mut p[..3] {
+                *c = ((u32::from(*c) * a + 255 * (255 - a) + 127) / 255) as u8;
+            }
+            p[3] = 255;
+        }
+    }
+    px
+}
+
+/// RGBA → RGB (drops alpha; callers use it only for opaque images).
+fn rgb_only(img: &Image) -> Vec<u8> {
+    let mut v = Vec::with_capacity(img.pixels.len() / 4 * 3);
+    for p in img.pixels.chunks_exact(4) {
+        v.extend_from_slice(&p[..3]);
+    }
+    v
+}
+
+fn encode_jpeg(img: &Image, quality: u32, progressive: bool) -> Result<Vec<u8>> {
+    let flattened;
+    let pixels: &[u8] = if img.has_transparency() {
+        flattened = flatten_on_white(img);
+        &flattened
+    } else {
+        &img.pixels
+    };
+    let mut c = turbojpeg::Compressor::new().map_err(encoder_failed)?;
+    c.set_quality(quality as i32).map_err(encoder_failed)?;
+    // 4:2:0, as libvips/OSS write by default; quarter-size chroma halves the file at no
+    // visible cost for photos.
+    c.set_subsamp(turbojpeg::Subsamp::Sub2x2)
+        .map_err(encoder_failed)?;
+    c.set_progressive(progressive).map_err(encoder_failed)?;
+    let image = turbojpeg::Image {
+        pixels,
+        width: img.width as usize,
+        pitch: img.width as usize * 4,
+        height: img.height as usize,
+        // The 4th byte is ignored when compressing.
+        format: turbojpeg::PixelFormat::RGBX,
+    };
+    c.compress_to_vec(image).map_err(encoder_failed)
+}
+
+fn encode_png(img: &Image) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    // Fast deflate: OSS answers are computed per request, and level-1-ish compression costs a
+    // fraction of the default's time for files ~10–20 % larger.
+    let enc = PngEncoder::new_with_quality(&mut buf, CompressionType::Fast, FilterType::Adaptive);
+    if img.has_transparency() {
+        enc.write_image(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
+    } else {
+        enc.write_image(
+            &rgb_only(img),
+            img.width,
+            img.height,
+            ExtendedColorType::Rgb8,
+        )
+    }
+    .map_err(encoder_failed)?;
+    Ok(buf)
+}
+
+fn encode_webp(img: &Image, quality: u32, lossless: bool) -> Result<Vec<u8>> {
+    let rgb;
+    let enc = if img.has_transparency() {
+        webp::Encoder::from_rgba(&img.pixels, img.width, img.height)
+    } else {
+        rgb = rgb_only(img);
+        webp::Encoder::from_rgb(&rgb, img.width, img.height)
+    };
+    let mut config = webp::WebPConfig::new().map_err(|()| Error::internal())?;
+    config.lossless = i32::from(lossless);
+    config.quality = quality as f32;
+    // Lossy alpha stays lossless-compressed (libwebp's default), so masks keep hard edges.
+    config.alpha_compression = 1;
+    let mem = enc
+        .encode_advanced(&config)
+        .map_err(|e| encoder_failed(format!("{e:?}")))?;
+    Ok(mem.to_vec())
+}
+
+fn encode_bmp(img: &Image) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let mut enc = BmpEncoder::new(&mut buf);
+    // 32-bit BGRA (BITMAPV4 header) when alpha matters — spec §3.10/§3.11 want transparent
+    // corners in BMP output — and 24-bit otherwise.
+    if img.has_transparency() {
+        enc.encode(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
+    } else {
+        enc.encode(
+            &rgb_only(img),
+            img.width,
+            img.height,
+            ExtendedColorType::Rgb8,
+        )
+    }
+    .map_err(encoder_failed)?;
+    Ok(buf)
+}
+
+fn encode_gif(img: &Image) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    {
+        let mut enc = GifEncoder::new_with_speed(&mut buf, GIF_SPEED);
+        // RGBA: fully transparent pixels get the palette's transparent index.
+        enc.encode(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
+            .map_err(encoder_failed)?;
+    }
+    Ok(buf)
+}
+
+fn encode_tiff(img: &Image) -> Result<Vec<u8>> {
+    let mut cur = Cursor::new(Vec::new());
+    let enc = TiffEncoder::new(&mut cur);
+    if img.has_transparency() {
+        enc.write_image(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
+    } else {
+        enc.write_image(
+            &rgb_only(img),
+            img.width,
+            img.height,
+            ExtendedColorType::Rgb8,
+        )
+    }
+    .map_err(encoder_failed)?;
+    Ok(cur.into_inner())
+}
+
+#[cfg(test)]
+#[path = "encode_tests.rs"]
+mod tests;

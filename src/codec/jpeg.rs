@@ -1,0 +1,398 @@
+//! JPEG decoding through libjpeg-turbo's TurboJPEG 3 API (`turbojpeg::raw`, vendored 3.1):
+//! DCT-domain shrink-on-load, 8/12-bit lossy and 2–16-bit lossless JPEG, grayscale, RGB, YCbCr,
+//! CMYK/YCCK (Adobe-inverted aware) and the embedded ICC profile.
+//!
+//! The safe `turbojpeg::Decompressor` wrapper is not used because it hides what this module
+//! needs: the warning/fatal distinction, `TJPARAM_MAXPIXELS`/`MAXMEMORY`, the data precision,
+//! `tj3GetICCProfile` and the 12/16-bit entry points.
+//!
+//! Damaged data policy: libjpeg-turbo reports recoverable problems (truncated data, extraneous
+//! bytes, bad Huffman codes) as *warnings* and still produces every row (missing data decodes as
+//! flat grey). Like browsers and libvips' default (`fail_on=none`), such a partial image is
+//! returned; only fatal errors become [`Error::damaged`].
+
+use turbojpeg::raw;
+
+use super::decode::{check_pixel_count, shrink_box};
+use super::icc;
+use crate::pipeline::Image;
+use crate::{Error, ErrorKind, Result};
+
+/// Progressive scans allowed before giving up. Real encoders write ≤ ~20 scans (mozjpeg and
+/// libjpeg-turbo's default scripts use 10); the cap defeats the many-tiny-scans CPU attack
+/// described in libjpeg-turbo's "Two Issues with the JPEG Standard" report.
+const MAX_SCANS: i32 = 500;
+
+/// Intermediate-buffer limit in MiB (progressive coefficient buffers). A progressive 4:4:4 JPEG
+/// at the 250 MP limit needs 250 M × 3 components × 2 bytes ≈ 1.4 GiB of coefficients, so the
+/// largest legal source still decodes while anything bigger is refused.
+const MAX_MEMORY_MIB: i32 = 1600;
+
+/// One TurboJPEG decompressor instance, destroyed on drop.
+struct Handle(raw::tjhandle);
+
+impl Handle {
+    fn new() -> Result<Self> {
+        // SAFETY: tj3Init has no preconditions; a null return is handled.
+        let h = unsafe { raw::tj3Init(raw::TJINIT_TJINIT_DECOMPRESS as CInt) };
+        if h.is_null() {
+            return Err(Error::internal());
+        }
+        Ok(Handle(h))
+    }
+
+    fn set(&self, param: raw::TJPARAM, value: i32) -> Result<()> {
+        // SAFETY: the handle is live; tj3Set validates `param` and `value`.
+        let rc = unsafe { raw::tj3Set(self.0, param as CInt, value) };
+        if rc != 0 {
+            return Err(Error::internal());
+        }
+        Ok(())
+    }
+
+    fn get(&self, param: raw::TJPARAM) -> i32 {
+        // SAFETY: the handle is live.
+        unsafe { raw::tj3Get(self.0, param as CInt) }
+    }
+
+    /// True when the last failure was only a warning (the output is complete but may be wrong).
+    fn last_was_warning(&self) -> bool {
+        // SAFETY: the handle is live.
+        unsafe { raw::tj3GetErrorCode(self.0) == raw::TJERR_TJERR_WARNING as CInt }
+    }
+
+    /// The ICC profile extracted by the last `tj3DecompressHeader` (SAVEMARKERS defaults to 2).
+    fn icc_profile(&self) -> Option<Vec<u8>> {
+        let mut buf: *mut u8 = std::ptr::null_mut();
+        let mut len: raw::size_t = 0;
+        // SAFETY: both out-pointers are valid; on success `buf` is a tj3Alloc'd buffer of `len`
+        // bytes that we copy and free exactly once.
+        unsafe {
+            if raw::tj3GetICCProfile(self.0, &mut buf, &mut len) != 0 || buf.is_null() {
+                return None;
+            }
+            let v = std::slice::from_raw_parts(buf, len as usize).to_vec();
+            raw::tj3Free(buf.cast());
+            Some(v)
+        }
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from tj3Init and is destroyed once.
+        unsafe { raw::tj3Destroy(self.0) }
+    }
+}
+
+type CInt = turbojpeg::libc::c_int;
+
+/// What the JPEG header says, validated.
+#[derive(Debug, Clone, Copy)]
+struct Header {
+    width: u32,
+    height: u32,
+    colorspace: u32,
+    precision: i32,
+    lossless: bool,
+}
+
+/// Decodes a JPEG to RGBA8 sRGB at `1/denom` scale (`denom` ∈ {1, 2, 4, 8}). The result is
+/// `ceil(W/denom) × ceil(H/denom)` (lossless JPEGs, which libjpeg-turbo cannot scale, are
+/// decoded at full size and box-shrunk to the same size).
+pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
+    if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
+        return Err(Error::damaged());
+    }
+    let h = Handle::new()?;
+    h.set(raw::TJPARAM_TJPARAM_SCANLIMIT, MAX_SCANS)?;
+    h.set(raw::TJPARAM_TJPARAM_MAXMEMORY, MAX_MEMORY_MIB)?;
+    h.set(
+        raw::TJPARAM_TJPARAM_MAXPIXELS,
+        i32::try_from(super::decode::MAX_PIXELS).unwrap_or(i32::MAX),
+    )?;
+
+    // SAFETY: pointer and length describe `bytes`, which outlives the call.
+    let rc = unsafe { raw::tj3DecompressHeader(h.0, bytes.as_ptr(), bytes.len() as raw::size_t) };
+    if rc != 0 && !h.last_was_warning() {
+        return Err(Error::damaged());
+    }
+    let hdr = header(&h)?;
+    check_pixel_count(hdr.width, hdr.height)?;
+    let icc_profile = h.icc_profile();
+
+    let cmyk = hdr.colorspace == raw::TJCS_TJCS_CMYK || hdr.colorspace == raw::TJCS_TJCS_YCCK;
+    let gray = hdr.colorspace == raw::TJCS_TJCS_GRAY;
+    // 8-bit lossy RGB/grey decodes straight to RGBA (the common, fast path). libjpeg-turbo
+    // refuses colour conversion for lossless JPEG, so other JPEGs decode to their native
+    // layout (grey, RGB or CMYK) and are expanded here.
+    let (pf, channels) = if cmyk {
+        (raw::TJPF_TJPF_CMYK, 4)
+    } else if hdr.precision == 8 && !hdr.lossless {
+        (raw::TJPF_TJPF_RGBA, 4)
+    } else if gray {
+        (raw::TJPF_TJPF_GRAY, 1)
+    } else {
+        (raw::TJPF_TJPF_RGB, 3)
+    };
+    // Lossless JPEGs are never scaled by libjpeg-turbo (the scaling factor is ignored), so the
+    // output buffer must be full size; we shrink afterwards.
+    let dct_denom = if hdr.lossless { 1 } else { denom };
+    // SAFETY: the handle is live; 1/1, 1/2, 1/4, 1/8 are all supported factors.
+    let rc = unsafe {
+        raw::tj3SetScalingFactor(
+            h.0,
+            raw::tjscalingfactor {
+                num: 1,
+                denom: dct_denom as CInt,
+            },
+        )
+    };
+    if rc != 0 {
+        return Err(Error::internal());
+    }
+    let (w, hgt) = (
+        hdr.width.div_ceil(dct_denom),
+        hdr.height.div_ceil(dct_denom),
+    );
+    let samples = (w as usize)
+        .checked_mul(hgt as usize)
+        .and_then(|n| n.checked_mul(channels))
+        .ok_or_else(too_large)?;
+
+    let (samples, warned) = if hdr.precision <= 8 {
+        let mut buf = vec![0u8; samples];
+        // SAFETY: `buf` holds exactly w×h pixels of `channels` samples for the scaled size the
+        // library writes (pitch 0 = packed rows); the header was read from the same bytes.
+        let rc = unsafe {
+            raw::tj3Decompress8(
+                h.0,
+                bytes.as_ptr(),
+                bytes.len() as raw::size_t,
+                buf.as_mut_ptr(),
+                0,
+                pf as CInt,
+            )
+        };
+        let warned = finish(&h, rc)?;
+        if hdr.precision < 8 {
+            rescale_samples(&mut buf, hdr.precision);
+        }
+        (buf, warned)
+    } else if hdr.precision <= 12 {
+        let mut buf = vec![0i16; samples];
+        // SAFETY: as above, with 16-bit sample storage.
+        let rc = unsafe {
+            raw::tj3Decompress12(
+                h.0,
+                bytes.as_ptr(),
+                bytes.len() as raw::size_t,
+                buf.as_mut_ptr(),
+                0,
+                pf as CInt,
+            )
+        };
+        let warned = finish(&h, rc)?;
+        (
+            narrow(buf.iter().map(|&v| v.max(0) as u32), hdr.precision),
+            warned,
+        )
+    } else {
+        let mut buf = vec![0u16; samples];
+        // SAFETY: as above (13–16-bit data only exists in lossless JPEGs, never scaled).
+        let rc = unsafe {
+            raw::tj3Decompress16(
+                h.0,
+                bytes.as_ptr(),
+                bytes.len() as raw::size_t,
+                buf.as_mut_ptr(),
+                0,
+                pf as CInt,
+            )
+        };
+        let warned = finish(&h, rc)?;
+        (
+            narrow(buf.iter().map(|&v| u32::from(v)), hdr.precision),
+            warned,
+        )
+    };
+
+    let mut img = if cmyk {
+        let mut pixels = samples;
+        icc::cmyk_to_rgba(&mut pixels, icc_profile.as_deref(), has_adobe_marker(bytes));
+        Image {
+            width: w,
+            height: hgt,
+            pixels,
+        }
+    } else {
+        let pixels = match channels {
+            1 => samples.iter().flat_map(|&g| [g, g, g, 255]).collect(),
+            3 => samples
+                .chunks_exact(3)
+                .flat_map(|p| [p[0], p[1], p[2], 255])
+                .collect(),
+            _ => {
+                let mut px = samples;
+                if warned {
+                    // Rows a failed decode never reached are still zero; JPEG has no alpha.
+                    for p in px.chunks_exact_mut(4) {
+                        p[3] = 255;
+                    }
+                }
+                px
+            }
+        };
+        let mut img = Image {
+            width: w,
+            height: hgt,
+            pixels,
+        };
+        if let Some(p) = icc_profile.as_deref() {
+            icc::to_srgb(
+                &mut img,
+                p,
+                if gray {
+                    icc::Model::Gray
+                } else {
+                    icc::Model::Rgb
+                },
+            );
+        }
+        img
+    };
+    if dct_denom != denom {
+        img = shrink_box(&img, denom);
+    }
+    Ok(img)
+}
+
+/// Reads and validates the header parameters set by `tj3DecompressHeader`.
+fn header(h: &Handle) -> Result<Header> {
+    let width = h.get(raw::TJPARAM_TJPARAM_JPEGWIDTH);
+    let height = h.get(raw::TJPARAM_TJPARAM_JPEGHEIGHT);
+    let colorspace = h.get(raw::TJPARAM_TJPARAM_COLORSPACE);
+    let precision = h.get(raw::TJPARAM_TJPARAM_PRECISION);
+    let lossless = h.get(raw::TJPARAM_TJPARAM_LOSSLESS) == 1;
+    // After a header *warning* the parameters are still set; after an error that followed a
+    // warning they may be stale or unset (-1), which these checks catch.
+    if width < 1 || height < 1 || !(0..=4).contains(&colorspace) || !(2..=16).contains(&precision) {
+        return Err(Error::damaged());
+    }
+    // Lossy JPEG is 8 or 12 bits; 13–16 bits only exist losslessly.
+    if !lossless && precision > 12 {
+        return Err(Error::damaged());
+    }
+    Ok(Header {
+        width: width as u32,
+        height: height as u32,
+        colorspace: colorspace as u32,
+        precision,
+        lossless,
+    })
+}
+
+/// Maps a decompress return code: success, warning (partial image accepted) or fatal error.
+/// Returns whether a warning occurred.
+fn finish(h: &Handle, rc: CInt) -> Result<bool> {
+    if rc == 0 {
+        Ok(false)
+    } else if h.last_was_warning() {
+        Ok(true)
+    } else {
+        Err(Error::damaged())
+    }
+}
+
+/// Scales `precision`-bit samples (lossless JPEG with fewer than 8 bits) up to 0–255.
+fn rescale_samples(buf: &mut [u8], precision: i32) {
+    let max = (1u32 << precision) - 1;
+    for v in buf.iter_mut() {
+        *v = ((u32::from(*v).min(max) * 255 + max / 2) / max) as u8;
+    }
+}
+
+/// Narrows `precision`-bit samples (9–16 bits) to 8 bits with rounding.
+fn narrow(samples: impl Iterator<Item = u32>, precision: i32) -> Vec<u8> {
+    let max = ((1u64 << precision) - 1) as u32;
+    samples
+        .map(|v| ((u64::from(v.min(max)) * 255 + u64::from(max) / 2) / u64::from(max)) as u8)
+        .collect()
+}
+
+fn too_large() -> Error {
+    Error::with_ec(
+        ErrorKind::ImageTooLarge,
+        "0040-00000012",
+        "The image is too large to decode.",
+    )
+}
+
+/// True when the JPEG has an Adobe APP14 marker. Photoshop and other Adobe-marker writers store
+/// CMYK inverted (0 = full ink), and Chrome, libvips and Pillow all treat the marker as the
+/// signal to invert. Walks the marker segments up to the first SOS; never panics on bad data.
+pub(crate) fn has_adobe_marker(bytes: &[u8]) -> bool {
+    let mut i = 2; // after SOI
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            // Extraneous bytes between markers: resynchronise on the next 0xFF.
+            i += 1;
+            continue;
+        }
+        let marker = bytes[i + 1];
+        match marker {
+            0xFF => {
+                // Fill byte.
+                i += 1;
+                continue;
+            }
+            0xD8 | 0x01 | 0xD0..=0xD7 => {
+                // Stand-alone markers have no length.
+                i += 2;
+                continue;
+            }
+            0xDA | 0xD9 => return false, // start of scan / end of image: headers are over
+            _ => {}
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        if len < 2 {
+            return false;
+        }
+        let body = &bytes[(i + 4).min(bytes.len())..(i + 2 + len).min(bytes.len())];
+        if marker == 0xEE && body.starts_with(b"Adobe") {
+            return true;
+        }
+        i += 2 + len;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adobe_marker_is_found_only_before_the_scan() {
+        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x4A, 0x46];
+        j.extend_from_slice(&[0xFF, 0xEE, 0x00, 0x07, b'A', b'd', b'o', b'b', b'e']);
+        assert!(has_adobe_marker(&j));
+        let mut k = vec![0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02];
+        k.extend_from_slice(&[0xFF, 0xEE, 0x00, 0x07, b'A', b'd', b'o', b'b', b'e']);
+        assert!(!has_adobe_marker(&k));
+        // Truncated length field and garbage never panic.
+        assert!(!has_adobe_marker(&[0xFF, 0xD8, 0xFF, 0xEE, 0xFF]));
+        assert!(!has_adobe_marker(&[0xFF, 0xD8, 0xFF, 0xEE, 0x00, 0x00]));
+    }
+
+    #[test]
+    fn narrowing_maps_extremes() {
+        assert_eq!(
+            narrow([0u32, 4095, 2048].into_iter(), 12),
+            vec![0, 255, 128]
+        );
+        assert_eq!(narrow([65535u32, 0].into_iter(), 16), vec![255, 0]);
+        let mut b = vec![0u8, 3, 1];
+        rescale_samples(&mut b, 2);
+        assert_eq!(b, vec![0, 255, 85]);
+    }
+}
