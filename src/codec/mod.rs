@@ -1,2 +1,16 @@
 //! Codecs: format sniffing, header probing, decoding (shrink-on-load, ICC → sRGB), encoding,
 //! EXIF, and the `info` / `average-hue` answers.
+
+pub mod exif;
+mod hue;
+mod info;
+mod probe;
+mod quality;
+mod sniff;
+
+pub use exif::exif_block;
+pub use hue::{average_hue, average_hue_json};
+pub use info::info_json;
+pub use probe::{probe, EC_DECODE_REFUSED, MAX_SOURCE_PIXELS, MAX_SOURCE_SIDE};
+pub use quality::estimate_jpeg_quality;
+pub use sniff::sniff;
