@@ -444,3 +444,191 @@ static EXIV2_NAMES: &[(u8, u16, &str)] = &[
     (3, 0x0002, "InteroperabilityVersion"), (3, 0x1000, "RelatedImageFileFormat"),
     (3, 0x1001, "RelatedImageWidth"), (3, 0x1002, "RelatedImageLength"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::probe::probe;
+
+    fn info_of(name: &str) -> String {
+        let bytes = std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let src = probe(&bytes).unwrap();
+        info_json(&bytes, &src).unwrap()
+    }
+
+    /// Builds the expected text from `(key, value)` pairs given in sorted order, in the layout
+    /// of the spec §3.16 sample (written out here independently of `info_json`).
+    fn sample_layout(pairs: &[(&str, &str)]) -> String {
+        let body: Vec<String> =
+            pairs.iter().map(|(k, v)| format!("  \"{k}\": {{\"value\": \"{v}\"}}")).collect();
+        format!("{{\n{}}}", body.join(",\n"))
+    }
+
+    #[test]
+    fn layout_is_the_spec_sample() {
+        // The first and last lines of the §3.16 sample, byte for byte.
+        let s = sample_layout(&[("Compression", "6"), ("YResolution", "96/1")]);
+        assert_eq!(
+            s,
+            "{\n  \"Compression\": {\"value\": \"6\"},\n  \"YResolution\": {\"value\": \"96/1\"}}"
+        );
+    }
+
+    #[test]
+    fn example_jpg_jfif_only() {
+        // JFIF units 0, density 1x1, no EXIF (spec §3.16 table: ResolutionUnit "1", "1/1").
+        let expected = "{\n  \"FileSize\": {\"value\": \"21839\"},\n  \"Format\": {\"value\": \"jpg\"},\n  \
+            \"FrameCount\": {\"value\": \"1\"},\n  \"ImageHeight\": {\"value\": \"267\"},\n  \
+            \"ImageWidth\": {\"value\": \"400\"},\n  \"ResolutionUnit\": {\"value\": \"1\"},\n  \
+            \"XResolution\": {\"value\": \"1/1\"},\n  \"YResolution\": {\"value\": \"1/1\"}}";
+        assert_eq!(info_of("example.jpg"), expected);
+    }
+
+    #[test]
+    fn exif_72dpi_int() {
+        // From `exiv2 -pv exif-72dpi-int.jpg` (IFD0, Photo, Thumbnail groups), the JFIF APP0
+        // (units 0, 1x1, replaced by the EXIF values) and the SOF (500x450, 71056 bytes).
+        let expected = sample_layout(&[
+            ("ColorSpace", "1"),
+            ("ComponentsConfiguration", "1 2 3 0"),
+            ("Compression", "6"),
+            ("DateTime", "2012:08:18 15:32:58"),
+            ("ExifTag", "144"),
+            ("ExifVersion", "48 50 50 49"),
+            ("FileSize", "71056"),
+            ("FlashpixVersion", "48 49 48 48"),
+            ("Format", "jpg"),
+            ("FrameCount", "1"),
+            ("ImageHeight", "450"),
+            ("ImageWidth", "500"),
+            ("JPEGInterchangeFormat", "300"),
+            ("JPEGInterchangeFormatLength", "4482"),
+            ("Orientation", "1"),
+            ("PixelXDimension", "500"),
+            ("PixelYDimension", "450"),
+            ("ProcessingSoftware", "gThumb 3.0.1"),
+            ("ResolutionUnit", "2"),
+            ("XResolution", "72"),
+            ("YCbCrPositioning", "1"),
+            ("YResolution", "72"),
+        ]);
+        assert_eq!(info_of("exif-72dpi-int.jpg"), expected);
+    }
+
+    #[test]
+    fn exif_gps() {
+        // From `exiv2 -pv exif_gps.jpg`: a fuzz-style file with extreme values, a one-value
+        // GPSLatitude (rendered raw) and no YResolution in EXIF (so JFIF's 1/1 stays).
+        let expected = sample_layout(&[
+            ("BitsPerSample", "24 24 24"),
+            ("BlackLevelDeltaH", "1/1 1/1 1/1"),
+            ("DateTimeOriginal", "2099:09:29 10:10:10"),
+            ("ExifTag", "185"),
+            ("ExposureBiasValue", "2147483647/-2147483648"),
+            ("ExposureTime", "4294967295/1"),
+            ("FileSize", "1097"),
+            ("Format", "jpg"),
+            ("FrameCount", "1"),
+            ("GPSAltitudeRef", "1"),
+            ("GPSDateStamp", "1999:99:99 99:99:99"),
+            ("GPSDifferential", "65535"),
+            ("GPSLatitude", "4294967295/1"),
+            ("GPSTag", "366"),
+            ("GPSVersionID", "0 0 0 1"),
+            ("ISOSpeed", "4294967295"),
+            ("ImageHeight", "8"),
+            ("ImageWidth", "8"),
+            ("JPEGInterchangeFormatLength", "4294967295"),
+            ("LensMake", "LensMake"),
+            ("LensSpecification", "1/1 1/1 1/1 1/1"),
+            ("Make", "Make"),
+            ("Model", "XXX-XXX"),
+            ("OECF", "170 170 170 170 170 170"),
+            ("ResolutionUnit", "65535"),
+            ("Sharpness", "65535"),
+            ("Software", "PIL"),
+            ("XResolution", "4294967295/1"),
+            ("YResolution", "1/1"),
+        ]);
+        assert_eq!(info_of("exif_gps.jpg"), expected);
+    }
+
+    #[test]
+    fn webp_gps_and_canvas() {
+        let s = info_of("webp-orientation-6.webp");
+        // Real canvas, not IFD0's 4032x3024 (which stays visible as ImageLength).
+        assert!(s.contains("\"ImageWidth\": {\"value\": \"521\"}"));
+        assert!(s.contains("\"ImageHeight\": {\"value\": \"391\"}"));
+        assert!(s.contains("\"ImageLength\": {\"value\": \"3024\"}"));
+        // exiv2 -pv: GPSLatitude 40/1 48/1 50712119/1000000, N; GPSLongitude 81/1 23/1
+        // 59334359/1000000, W. Old Exiv2 printDegrees: integral parts without decimals,
+        // seconds with 3, each part followed by a space; the quote is JSON-escaped.
+        assert!(s.contains("\"GPSLatitude\": {\"value\": \"40deg 48' 50.712\\\" \"}"), "{s}");
+        assert!(s.contains("\"GPSLongitude\": {\"value\": \"81deg 23' 59.334\\\" \"}"));
+        assert!(s.contains("\"GPSLatitudeRef\": {\"value\": \"North\"}"));
+        assert!(s.contains("\"GPSLongitudeRef\": {\"value\": \"West\"}"));
+        assert!(s.contains("\"ISOSpeedRatings\": {\"value\": \"50\"}"));
+        assert!(s.contains("\"Orientation\": {\"value\": \"6\"}"));
+        assert!(s.contains("\"Format\": {\"value\": \"webp\"}"));
+        // IFD1's Compression is there, unprefixed; IFD0's ImageWidth (4032) lost to the canvas
+        // and IFD1's ImageWidth (512) to IFD0.
+        assert!(s.contains("\"Compression\": {\"value\": \"6\"}"));
+        assert!(!s.contains("4032") && !s.contains("\"512\""));
+    }
+
+    #[test]
+    fn jpeg_with_interop_and_zero_gps() {
+        let s = info_of("paris_exif_xmp_icc.jpg");
+        // exiv2 -pv: GPSLatitude 0/1 0/1 0/1 → the sample's "0deg ".
+        assert!(s.contains("\"GPSLatitude\": {\"value\": \"0deg \"}"), "{s}");
+        assert!(s.contains("\"GPSLongitudeRef\": {\"value\": \"East\"}"));
+        assert!(s.contains("\"GPSTimeStamp\": {\"value\": \"18/1 30/1 31/1\"}"));
+        assert!(s.contains("\"GPSImgDirectionRef\": {\"value\": \"M\"}"));
+        assert!(s.contains("\"GPSTag\": {\"value\": \"900\"}"));
+        assert!(s.contains("\"ExifTag\": {\"value\": \"214\"}"));
+        assert!(s.contains("\"CompositeImage\": {\"value\": \"3\"}"));
+        assert!(s.contains("\"SceneType\": {\"value\": \"1\"}"));
+        assert!(s.contains("\"ShutterSpeedValue\": {\"value\": \"11357/1129\"}"));
+        // EXIF density (300/1, inch) replaces JFIF's (units 1, 300x300 → 300/1).
+        assert!(s.contains("\"XResolution\": {\"value\": \"300/1\"}"));
+        assert!(s.contains("\"ResolutionUnit\": {\"value\": \"2\"}"));
+    }
+
+    #[test]
+    fn png_has_no_exif_keys() {
+        // orientation-6.png carries an eXIf chunk (Orientation 6); PNG info lists no EXIF.
+        let expected = sample_layout(&[
+            ("FileSize", "2048"),
+            ("Format", "png"),
+            ("FrameCount", "1"),
+            ("ImageHeight", "100"),
+            ("ImageWidth", "200"),
+        ]);
+        assert_eq!(info_of("orientation-6.png"), expected);
+    }
+
+    #[test]
+    fn animated_gif_frame_count() {
+        let s = info_of("animated.gif");
+        assert!(s.contains("\"FrameCount\": {\"value\": \"2\"}"));
+        assert!(s.contains("\"Format\": {\"value\": \"gif\"}"));
+    }
+
+    #[test]
+    fn helpers() {
+        let mut s = String::new();
+        json_string(&mut s, "a\"b\\c\n\u{1}é");
+        assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001é\"");
+        assert_eq!(print_degrees(&[(0, 1), (0, 1), (0, 1)]), "0deg ");
+        assert_eq!(print_degrees(&[(12, 1), (30, 1), (0, 1)]), "12deg 30' ");
+        assert_eq!(print_degrees(&[(1, 2), (0, 1), (1, 4)]), "0.5000000deg 0' 0.250\" ");
+        assert_eq!(print_degrees(&[(10, 1), (5, 0), (1, 1)]), "10deg (10/1 5/0 1/1)");
+        assert_eq!(user_comment(b"ASCII\0\0\0PngSuite", false), "charset=Ascii PngSuite");
+        assert_eq!(user_comment(&[0; 13], false), "");
+        assert_eq!(user_comment(b"UNICODE\0\0h\0i", false), "charset=Unicode hi");
+        assert_eq!(exiv2_name(Tag::PhotographicSensitivity), Some("ISOSpeedRatings"));
+        assert_eq!(exiv2_name(Tag::GPSVersionID), Some("GPSVersionID"));
+        assert_eq!(exiv2_name(Tag(Context::Tiff, 0x4746)), Some("Rating"));
+        assert_eq!(exiv2_name(Tag(Context::Exif, 0xea1c)), None);
+    }
+}
