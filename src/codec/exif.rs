@@ -19,8 +19,12 @@ pub fn exif_block(bytes: &[u8], format: Format) -> Option<&[u8]> {
             .take_while(|s| s.marker != 0xDA)
             .find(|s| s.marker == 0xE1 && s.data.starts_with(EXIF_PREFIX))
             .map(|s| &s.data[EXIF_PREFIX.len()..])?,
-        Format::Png => png_chunks(bytes).find(|(t, _)| t == b"eXIf").map(|(_, d)| d)?,
-        Format::Webp => riff_chunks(bytes).find(|(t, _)| t == b"EXIF").map(|(_, d)| d)?,
+        Format::Png => png_chunks(bytes)
+            .find(|(t, _)| t == b"eXIf")
+            .map(|(_, d)| d)?,
+        Format::Webp => riff_chunks(bytes)
+            .find(|(t, _)| t == b"EXIF")
+            .map(|(_, d)| d)?,
         Format::Tiff => bytes,
         _ => return None,
     };
@@ -40,7 +44,9 @@ pub(crate) fn parse(block: &[u8]) -> Option<::exif::Exif> {
 /// The EXIF orientation (1–8) of the primary image; 1 when the tag is absent, out of range or
 /// the EXIF cannot be read.
 pub fn orientation(bytes: &[u8], format: Format) -> u32 {
-    let Some(exif) = exif_block(bytes, format).and_then(parse) else { return 1 };
+    let Some(exif) = exif_block(bytes, format).and_then(parse) else {
+        return 1;
+    };
     let Some(field) = exif.get_field(::exif::Tag::Orientation, ::exif::In::PRIMARY) else {
         return 1;
     };
@@ -65,7 +71,10 @@ mod tests {
     fn orientation_per_container() {
         assert_eq!(orientation(&data("Landscape_6.jpg"), Format::Jpg), 6);
         assert_eq!(orientation(&data("orientation-6.png"), Format::Png), 6);
-        assert_eq!(orientation(&data("webp-orientation-6.webp"), Format::Webp), 6);
+        assert_eq!(
+            orientation(&data("webp-orientation-6.webp"), Format::Webp),
+            6
+        );
         assert_eq!(orientation(&data("g4_orientation_6.tif"), Format::Tiff), 6);
         // exif-72dpi-int.jpg stores Orientation 1 as an SLONG.
         assert_eq!(orientation(&data("exif-72dpi-int.jpg"), Format::Jpg), 1);
@@ -80,7 +89,10 @@ mod tests {
         let b = exif_block(&webp, Format::Webp).unwrap();
         assert!(b.starts_with(b"II*\0"), "the Exif\\0\\0 prefix is stripped");
         let jpg = data("exif_gps.jpg");
-        assert!(exif_block(&jpg, Format::Jpg).unwrap().starts_with(b"MM\0*") || exif_block(&jpg, Format::Jpg).unwrap().starts_with(b"II*\0"));
+        assert!(
+            exif_block(&jpg, Format::Jpg).unwrap().starts_with(b"MM\0*")
+                || exif_block(&jpg, Format::Jpg).unwrap().starts_with(b"II*\0")
+        );
         assert!(exif_block(&data("example.jpg"), Format::Jpg).is_none());
         assert!(exif_block(&data("hopper.tif"), Format::Tiff).is_some());
     }

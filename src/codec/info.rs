@@ -29,7 +29,7 @@ use std::fmt::Write as _;
 use ::exif::{Context, Field, Tag, Value};
 
 use crate::codec::exif::{exif_block, parse};
-use crate::codec::probe::{be16, be32, jpeg_segments, le16, le32, tiff_ifd};
+use crate::codec::probe::{be16, jpeg_segments, readers, tiff_ifd};
 use crate::plan::SourceInfo;
 use crate::process::Format;
 
@@ -102,7 +102,8 @@ fn jfif_density(bytes: &[u8], members: &mut BTreeMap<String, String>) {
         return;
     };
     // "JFIF\0", version (2), units (1), Xdensity (2), Ydensity (2).
-    let (Some(&units), Some(x), Some(y)) = (app0.data.get(7), be16(app0.data, 8), be16(app0.data, 10))
+    let (Some(&units), Some(x), Some(y)) =
+        (app0.data.get(7), be16(app0.data, 8), be16(app0.data, 10))
     else {
         return;
     };
@@ -117,10 +118,15 @@ fn jfif_density(bytes: &[u8], members: &mut BTreeMap<String, String>) {
 /// before IFD1).
 fn exif_members(bytes: &[u8], format: Format) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    let Some(block) = exif_block(bytes, format) else { return out };
+    let Some(block) = exif_block(bytes, format) else {
+        return out;
+    };
     let Some(exif) = parse(block) else { return out };
     let max_ifd = if format == Format::Tiff { 0 } else { 1 };
-    let mut fields: Vec<&Field> = exif.fields().filter(|f| f.ifd_num.index() <= max_ifd).collect();
+    let mut fields: Vec<&Field> = exif
+        .fields()
+        .filter(|f| f.ifd_num.index() <= max_ifd)
+        .collect();
     // Stable: keeps the file order within an IFD.
     fields.sort_by_key(|f| f.ifd_num.index());
     let le = exif.little_endian();
@@ -128,7 +134,9 @@ fn exif_members(bytes: &[u8], format: Format) -> BTreeMap<String, String> {
         out.entry(name.to_string()).or_insert(value.to_string());
     }
     for f in fields {
-        let Some(name) = exiv2_name(f.tag) else { continue };
+        let Some(name) = exiv2_name(f.tag) else {
+            continue;
+        };
         if out.contains_key(name) {
             continue;
         }
@@ -144,8 +152,7 @@ fn exif_members(bytes: &[u8], format: Format) -> BTreeMap<String, String> {
 /// offsets.
 fn pointer_tags(tiff: &[u8]) -> Vec<(&'static str, u32)> {
     let le = tiff.starts_with(b"II");
-    let (r16, r32): (fn(&[u8], usize) -> Option<u16>, fn(&[u8], usize) -> Option<u32>) =
-        if le { (le16, le32) } else { (be16, be32) };
+    let (r16, r32) = readers(le);
     // A pointer is a LONG (4) or IFD (13) with count 1.
     let pointer = |entry: usize| -> Option<u32> {
         matches!(r16(tiff, entry + 2)?, 4 | 13).then_some(())?;
@@ -153,14 +160,20 @@ fn pointer_tags(tiff: &[u8]) -> Vec<(&'static str, u32)> {
         r32(tiff, entry + 8)
     };
     let mut out = Vec::new();
-    let Some(ifd0) = r32(tiff, 4).and_then(|o| tiff_ifd(tiff, o as usize, le)) else { return out };
+    let Some(ifd0) = r32(tiff, 4).and_then(|o| tiff_ifd(tiff, o as usize, le)) else {
+        return out;
+    };
     for &(tag, entry) in &ifd0 {
         let Some(v) = pointer(entry) else { continue };
         match tag {
             0x8769 => {
                 out.push(("ExifTag", v));
                 let sub = tiff_ifd(tiff, v as usize, le).unwrap_or_default();
-                if let Some(iop) = sub.iter().find(|(t, _)| *t == 0xA005).and_then(|&(_, e)| pointer(e)) {
+                if let Some(iop) = sub
+                    .iter()
+                    .find(|(t, _)| *t == 0xA005)
+                    .and_then(|&(_, e)| pointer(e))
+                {
                     out.push(("InteroperabilityTag", iop));
                 }
             }
@@ -229,8 +242,13 @@ fn render(f: &Field, little_endian: bool) -> Option<String> {
 /// else (rendered raw).
 fn gps_special(f: &Field) -> Option<String> {
     match f.tag {
-        Tag::GPSLatitudeRef | Tag::GPSDestLatitudeRef | Tag::GPSLongitudeRef | Tag::GPSDestLongitudeRef => {
-            let Value::Ascii(v) = &f.value else { return None };
+        Tag::GPSLatitudeRef
+        | Tag::GPSDestLatitudeRef
+        | Tag::GPSLongitudeRef
+        | Tag::GPSDestLongitudeRef => {
+            let Value::Ascii(v) = &f.value else {
+                return None;
+            };
             let word = match v.first()?.first()? {
                 b'N' => "North",
                 b'S' => "South",
@@ -241,11 +259,15 @@ fn gps_special(f: &Field) -> Option<String> {
             Some(word.to_string())
         }
         Tag::GPSLatitude | Tag::GPSLongitude | Tag::GPSDestLatitude | Tag::GPSDestLongitude => {
-            let Value::Rational(r) = &f.value else { return None };
+            let Value::Rational(r) = &f.value else {
+                return None;
+            };
             if r.len() != 3 {
                 return None;
             }
-            Some(print_degrees(&r.iter().map(|r| (r.num, r.denom)).collect::<Vec<_>>()))
+            Some(print_degrees(
+                &r.iter().map(|r| (r.num, r.denom)).collect::<Vec<_>>(),
+            ))
         }
         _ => None,
     }
@@ -288,7 +310,9 @@ fn user_comment(bytes: &[u8], little_endian: bool) -> String {
                     u16::from_be_bytes([c[0], c[1]])
                 }
             });
-            let s: String = char::decode_utf16(units).map(|c| c.unwrap_or('\u{fffd}')).collect();
+            let s: String = char::decode_utf16(units)
+                .map(|c| c.unwrap_or('\u{fffd}'))
+                .collect();
             format!("charset=Unicode {}", s.trim_end_matches('\0'))
         }
         b"JIS\0\0\0\0\0" => format!("charset=Jis {}", String::from_utf8_lossy(text)),
@@ -451,7 +475,8 @@ mod tests {
     use crate::codec::probe::probe;
 
     fn info_of(name: &str) -> String {
-        let bytes = std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let bytes =
+            std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let src = probe(&bytes).unwrap();
         info_json(&bytes, &src).unwrap()
     }
@@ -459,8 +484,10 @@ mod tests {
     /// Builds the expected text from `(key, value)` pairs given in sorted order, in the layout
     /// of the spec §3.16 sample (written out here independently of `info_json`).
     fn sample_layout(pairs: &[(&str, &str)]) -> String {
-        let body: Vec<String> =
-            pairs.iter().map(|(k, v)| format!("  \"{k}\": {{\"value\": \"{v}\"}}")).collect();
+        let body: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("  \"{k}\": {{\"value\": \"{v}\"}}"))
+            .collect();
         format!("{{\n{}}}", body.join(",\n"))
     }
 
@@ -477,7 +504,8 @@ mod tests {
     #[test]
     fn example_jpg_jfif_only() {
         // JFIF units 0, density 1x1, no EXIF (spec §3.16 table: ResolutionUnit "1", "1/1").
-        let expected = "{\n  \"FileSize\": {\"value\": \"21839\"},\n  \"Format\": {\"value\": \"jpg\"},\n  \
+        let expected =
+            "{\n  \"FileSize\": {\"value\": \"21839\"},\n  \"Format\": {\"value\": \"jpg\"},\n  \
             \"FrameCount\": {\"value\": \"1\"},\n  \"ImageHeight\": {\"value\": \"267\"},\n  \
             \"ImageWidth\": {\"value\": \"400\"},\n  \"ResolutionUnit\": {\"value\": \"1\"},\n  \
             \"XResolution\": {\"value\": \"1/1\"},\n  \"YResolution\": {\"value\": \"1/1\"}}";
@@ -563,7 +591,10 @@ mod tests {
         // exiv2 -pv: GPSLatitude 40/1 48/1 50712119/1000000, N; GPSLongitude 81/1 23/1
         // 59334359/1000000, W. Old Exiv2 printDegrees: integral parts without decimals,
         // seconds with 3, each part followed by a space; the quote is JSON-escaped.
-        assert!(s.contains("\"GPSLatitude\": {\"value\": \"40deg 48' 50.712\\\" \"}"), "{s}");
+        assert!(
+            s.contains("\"GPSLatitude\": {\"value\": \"40deg 48' 50.712\\\" \"}"),
+            "{s}"
+        );
         assert!(s.contains("\"GPSLongitude\": {\"value\": \"81deg 23' 59.334\\\" \"}"));
         assert!(s.contains("\"GPSLatitudeRef\": {\"value\": \"North\"}"));
         assert!(s.contains("\"GPSLongitudeRef\": {\"value\": \"West\"}"));
@@ -621,12 +652,27 @@ mod tests {
         assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001é\"");
         assert_eq!(print_degrees(&[(0, 1), (0, 1), (0, 1)]), "0deg ");
         assert_eq!(print_degrees(&[(12, 1), (30, 1), (0, 1)]), "12deg 30' ");
-        assert_eq!(print_degrees(&[(1, 2), (0, 1), (1, 4)]), "0.5000000deg 0' 0.250\" ");
-        assert_eq!(print_degrees(&[(10, 1), (5, 0), (1, 1)]), "10deg (10/1 5/0 1/1)");
-        assert_eq!(user_comment(b"ASCII\0\0\0PngSuite", false), "charset=Ascii PngSuite");
+        assert_eq!(
+            print_degrees(&[(1, 2), (0, 1), (1, 4)]),
+            "0.5000000deg 0' 0.250\" "
+        );
+        assert_eq!(
+            print_degrees(&[(10, 1), (5, 0), (1, 1)]),
+            "10deg (10/1 5/0 1/1)"
+        );
+        assert_eq!(
+            user_comment(b"ASCII\0\0\0PngSuite", false),
+            "charset=Ascii PngSuite"
+        );
         assert_eq!(user_comment(&[0; 13], false), "");
-        assert_eq!(user_comment(b"UNICODE\0\0h\0i", false), "charset=Unicode hi");
-        assert_eq!(exiv2_name(Tag::PhotographicSensitivity), Some("ISOSpeedRatings"));
+        assert_eq!(
+            user_comment(b"UNICODE\0\0h\0i", false),
+            "charset=Unicode hi"
+        );
+        assert_eq!(
+            exiv2_name(Tag::PhotographicSensitivity),
+            Some("ISOSpeedRatings")
+        );
         assert_eq!(exiv2_name(Tag::GPSVersionID), Some("GPSVersionID"));
         assert_eq!(exiv2_name(Tag(Context::Tiff, 0x4746)), Some("Rating"));
         assert_eq!(exiv2_name(Tag(Context::Exif, 0xea1c)), None);

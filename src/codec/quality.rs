@@ -74,7 +74,8 @@ const fn reference(both: bool) -> ([u32; 101], [u32; 101]) {
         }
         let mut h = scaled(STD_LUMINANCE[HASH_LUMA[0]], q) + scaled(STD_LUMINANCE[HASH_LUMA[1]], q);
         if both {
-            h += scaled(STD_CHROMINANCE[HASH_CHROMA[0]], q) + scaled(STD_CHROMINANCE[HASH_CHROMA[1]], q);
+            h += scaled(STD_CHROMINANCE[HASH_CHROMA[0]], q)
+                + scaled(STD_CHROMINANCE[HASH_CHROMA[1]], q);
         }
         hash[i] = h;
         sums[i] = s;
@@ -125,7 +126,12 @@ fn read_tables(bytes: &[u8]) -> Option<[Option<[u32; 64]>; 4]> {
 /// its default, 92, which is the caller's choice to make here.
 pub fn estimate_jpeg_quality(bytes: &[u8]) -> Option<u32> {
     let tables = read_tables(bytes)?;
-    let sum: u64 = tables.iter().flatten().flat_map(|t| t.iter()).map(|&v| u64::from(v)).sum();
+    let sum: u64 = tables
+        .iter()
+        .flatten()
+        .flat_map(|t| t.iter())
+        .map(|&v| u64::from(v))
+        .sum();
     let (qvalue, (hash, sums)) = match (&tables[0], &tables[1]) {
         (Some(l), Some(c)) => {
             let h = l[HASH_LUMA[0]] + l[HASH_LUMA[1]] + c[HASH_CHROMA[0]] + c[HASH_CHROMA[1]];
@@ -160,7 +166,10 @@ mod tests {
         // `single_hash`/`single_sums` tables.
         assert_eq!(&PAIR.0[..4], &[1020, 1015, 932, 848]);
         assert_eq!(PAIR.1[0], 32640);
-        assert_eq!((PAIR.0[99], PAIR.1[99], PAIR.0[100], PAIR.1[100]), (4, 128, 0, 0));
+        assert_eq!(
+            (PAIR.0[99], PAIR.1[99], PAIR.0[100], PAIR.1[100]),
+            (4, 128, 0, 0)
+        );
         assert_eq!(&SINGLE.0[..4], &[510, 505, 422, 380]);
         assert_eq!((SINGLE.1[0], SINGLE.0[99], SINGLE.1[99]), (16320, 2, 64));
     }
@@ -189,8 +198,11 @@ mod tests {
     /// A minimal JPEG header holding the standard tables scaled to `q` (what libjpeg writes).
     fn synthetic(q: u32, both: bool) -> Vec<u8> {
         let mut v = vec![0xFF, 0xD8];
-        let tables: &[(u8, &[u16; 64])] =
-            if both { &[(0, &STD_LUMINANCE), (1, &STD_CHROMINANCE)] } else { &[(0, &STD_LUMINANCE)] };
+        let tables: &[(u8, &[u16; 64])] = if both {
+            &[(0, &STD_LUMINANCE), (1, &STD_CHROMINANCE)]
+        } else {
+            &[(0, &STD_LUMINANCE)]
+        };
         for &(slot, t) in tables {
             v.extend_from_slice(&[0xFF, 0xDB, 0x00, 67, slot]);
             v.extend(NATURAL_ORDER.iter().map(|&n| scaled(t[n], q) as u8));
@@ -202,8 +214,16 @@ mod tests {
     #[test]
     fn scaled_standard_tables_give_their_quality() {
         for q in 1..=100 {
-            assert_eq!(estimate_jpeg_quality(&synthetic(q, true)), Some(q), "colour q{q}");
-            assert_eq!(estimate_jpeg_quality(&synthetic(q, false)), Some(q), "grey q{q}");
+            assert_eq!(
+                estimate_jpeg_quality(&synthetic(q, true)),
+                Some(q),
+                "colour q{q}"
+            );
+            assert_eq!(
+                estimate_jpeg_quality(&synthetic(q, false)),
+                Some(q),
+                "grey q{q}"
+            );
         }
     }
 
