@@ -109,21 +109,25 @@ impl Header {
 // ---------------------------------------------------------------------------------------------
 // Byte readers (bounds-checked; `None` past the end).
 
+/// The big-endian u16 at `at`, `None` past the end.
 pub(crate) fn be16(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(
         b.get(at..at.checked_add(2)?)?.try_into().ok()?,
     ))
 }
+/// The big-endian u32 at `at`, `None` past the end.
 pub(crate) fn be32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(
         b.get(at..at.checked_add(4)?)?.try_into().ok()?,
     ))
 }
+/// The little-endian u16 at `at`, `None` past the end.
 pub(crate) fn le16(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(
         b.get(at..at.checked_add(2)?)?.try_into().ok()?,
     ))
 }
+/// The little-endian u32 at `at`, `None` past the end.
 pub(crate) fn le32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(
         b.get(at..at.checked_add(4)?)?.try_into().ok()?,
