@@ -3,8 +3,20 @@
 
 mod decode;
 mod encode;
+pub mod exif;
+mod hue;
 mod icc;
+mod info;
 mod jpeg;
+mod probe;
+mod quality;
+mod sniff;
 
 pub use decode::decode;
 pub use encode::encode;
+pub use exif::exif_block;
+pub use hue::{average_hue, average_hue_json};
+pub use info::info_json;
+pub use probe::{probe, EC_DECODE_REFUSED, MAX_SOURCE_PIXELS, MAX_SOURCE_SIDE};
+pub use quality::estimate_jpeg_quality;
+pub use sniff::sniff;
