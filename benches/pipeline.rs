@@ -1,2 +1,39 @@
-//! End-to-end benchmarks (filled in by the integration step).
-fn main() {}
+//! End-to-end benchmarks of the typical OSS strings (probe → plan → decode → stages → encode),
+//! in process, on the CPU engine:
+//!
+//! - W1: a ≥ 12 MP JPEG photo (and a 2 MP one) → `image/resize,w_300/quality,Q_85`
+//! - W2: a 2 MP JPEG → `image/resize,m_lfit,w_1024,h_1024/rotate,90`
+//! - W4: a 2 MP JPEG → `image/blur,r_5,s_3`
+//!
+//! `benches/compare.sh` runs W1 beside sharp and the libjpeg-turbo decode floor and prints ratios.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+
+use ossimg::backend::Engine;
+use ossimg::{job, process};
+
+fn photo(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn workload(c: &mut Criterion, name: &str, file: &str, proc: &str) {
+    let src = photo(file);
+    let spec = process::resolve(proc, &|_| None).unwrap();
+    c.bench_function(name, |b| b.iter(|| job::run(black_box(&src), &spec, Engine::Cpu).unwrap()));
+}
+
+fn benches(c: &mut Criterion) {
+    workload(c, "W1/12mp", "jpg-orientation-6.jpg", "image/resize,w_300/quality,Q_85");
+    workload(c, "W1/2mp", "photo-2mp.jpg", "image/resize,w_300/quality,Q_85");
+    workload(c, "W2/2mp", "photo-2mp.jpg", "image/resize,m_lfit,w_1024,h_1024/rotate,90");
+    workload(c, "W4/2mp", "photo-2mp.jpg", "image/blur,r_5,s_3");
+}
+
+criterion_group! {
+    name = pipeline;
+    config = Criterion::default().sample_size(20);
+    targets = benches
+}
+criterion_main!(pipeline);

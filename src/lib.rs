@@ -1,10 +1,18 @@
 //! ossimg: a self-hostable image processing service that speaks Alibaba Cloud OSS IMG's
 //! `x-oss-process` language. Data flows parse → plan → decode → stages → encode (see
-//! `../shared/design.md`).
+//! `../shared/design.md`):
+//!
+//! - [`process`]: the language (typed actions, `Display` round trip, styles);
+//! - [`plan`]: geometry and limits, resolved from the header before any pixel exists;
+//! - [`codec`]: probe, decode (shrink-on-load, ICC → sRGB), encode, `info`, `average-hue`;
+//! - [`pipeline`]: the image type and the stage list; [`backend`]: the engines that run it;
+//! - [`job`]: one request end to end; [`cli`]: the command line.
 
 pub mod backend;
+pub mod cli;
 pub mod codec;
 pub mod error;
+pub mod job;
 pub mod pipeline;
 pub mod plan;
 pub mod process;

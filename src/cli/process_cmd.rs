@@ -1,0 +1,151 @@
+//! `ossimg process <INPUT> <PROCESS> [-o OUTPUT] [--backend …] [--style name=content …]`.
+
+use anyhow::Context as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::backend::{BackendChoice, Engine};
+use crate::error::{Error, ErrorKind};
+use crate::{job, process};
+
+/// Arguments of `ossimg process`.
+#[derive(Debug, clap::Args)]
+pub struct ProcessArgs {
+    /// The source image file.
+    pub input: PathBuf,
+    /// The x-oss-process value, e.g. `image/resize,w_100/rotate,90` or `style/<name>`; a leading
+    /// `x-oss-process=` and URL percent-encoding are accepted as copied from a URL.
+    pub process: String,
+    /// Where to write the result (image or JSON); standard output when absent.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// The engine: auto, gpu or cpu (default: `OSSIMG_BACKEND`, else auto).
+    #[arg(long)]
+    pub backend: Option<BackendChoice>,
+    /// A named style for `style/<name>`, as `name=image/...`; may be repeated.
+    #[arg(long = "style", value_name = "NAME=CONTENT")]
+    pub styles: Vec<String>,
+}
+
+/// Runs `ossimg process`; errors go to stderr as `Code: message (EC …)` with the kind's exit code,
+/// and no output file is left behind.
+pub fn run(args: ProcessArgs) -> ExitCode {
+    match execute(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = match err.downcast_ref::<Error>() {
+                Some(e) => e.kind.exit_code(),
+                None => 1,
+            };
+            eprintln!("ossimg: {err:#}");
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
+    }
+}
+
+fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
+    let choice = super::backend_choice(args.backend).map_err(anyhow::Error::msg)?;
+    let engine = Engine::select(choice)?;
+    let styles = parse_styles(&args.styles)?;
+    let process_string = normalise_process_arg(&args.process)?;
+    let spec = process::resolve(&process_string, &|name| styles.iter().find(|(n, _)| n == name).map(|(_, c)| c.clone()))?;
+    let source = std::fs::read(&args.input)
+        .map_err(|e| Error::new(ErrorKind::NoSuchKey, format!("cannot read {}: {e}", args.input.display())))?;
+    let output = job::run(&source, &spec, engine)?;
+    match &args.output {
+        Some(path) => write_atomically(path, output.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(output.as_bytes())?;
+            if matches!(output, job::Output::Json(_)) {
+                stdout.write_all(b"\n")?;
+            }
+            stdout.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// `name=content` pairs of `--style`.
+fn parse_styles(raw: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    raw.iter()
+        .map(|s| {
+            let (name, content) = s
+                .split_once('=')
+                .with_context(|| format!("--style expects NAME=CONTENT, got '{s}'"))?;
+            Ok((name.to_string(), content.to_string()))
+        })
+        .collect()
+}
+
+/// Accepts the value as copied from a URL: strips `x-oss-process=` and percent-decodes.
+fn normalise_process_arg(raw: &str) -> Result<String, Error> {
+    let raw = raw.strip_prefix("x-oss-process=").unwrap_or(raw);
+    if !raw.contains('%') {
+        return Ok(raw.to_string());
+    }
+    percent_decode(raw).ok_or_else(|| {
+        Error::new(ErrorKind::InvalidArgument, "the process string is not valid percent-encoded UTF-8")
+    })
+}
+
+/// Decodes `%XX` escapes; `None` on a malformed escape or non-UTF-8 result.
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a failure
+/// never leaves a partial output file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn process_argument_is_accepted_as_copied_from_a_url() {
+        assert_eq!(normalise_process_arg("image/resize,w_100").unwrap(), "image/resize,w_100");
+        assert_eq!(
+            normalise_process_arg("x-oss-process=image%2Fresize%2Cw_100").unwrap(),
+            "image/resize,w_100"
+        );
+        assert_eq!(normalise_process_arg("image%2").unwrap_err().kind, ErrorKind::InvalidArgument);
+    }
+
+    #[test]
+    fn styles_are_name_content_pairs() {
+        let s = parse_styles(&["small=image/resize,w_10".to_string()]).unwrap();
+        assert_eq!(s, vec![("small".to_string(), "image/resize,w_10".to_string())]);
+        assert!(parse_styles(&["nope".to_string()]).is_err());
+    }
+}

@@ -1,0 +1,92 @@
+//! The `ossimg process` command line, run as a real process: outputs, JSON on stdout, OSS errors
+//! on stderr with the kind's exit code, and no partial output file on failure.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ossimg"))
+}
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    let _ = std::fs::remove_file(&p);
+    p
+}
+
+#[test]
+fn process_writes_the_image() {
+    let out = scratch("small.webp");
+    let st = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_100/format,webp", "-o"])
+        .arg(&out)
+        .args(["--backend", "cpu"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..4], b"RIFF");
+    assert_eq!(&bytes[8..12], b"WEBP");
+    let info = ossimg::codec::probe(&bytes).unwrap();
+    assert_eq!((info.width, info.height), (100, 67));
+}
+
+#[test]
+fn process_accepts_url_encoded_values_and_styles() {
+    let out = scratch("styled.png");
+    let st = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), "x-oss-process=style%2Fthumb", "--style", "thumb=image/resize,w_50/format,png", "-o"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let info = ossimg::codec::probe(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!((info.width, info.height), (50, 33));
+}
+
+#[test]
+fn json_answers_go_to_stdout() {
+    let o = bin().args(["process", data("example.jpg").to_str().unwrap(), "image/average-hue"]).output().unwrap();
+    assert!(o.status.success());
+    let s = String::from_utf8(o.stdout).unwrap();
+    assert!(s.starts_with("{\"RGB\": \"0x"), "{s}");
+}
+
+#[test]
+fn bad_input_exits_with_the_oss_code_and_leaves_no_file() {
+    let out = scratch("never.jpg");
+    let o = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), "image/rotate,400", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("InvalidArgument") && err.contains("0040-00000217"), "{err}");
+    assert!(!out.exists());
+
+    let o = bin().args(["process", data("example.jpg").to_str().unwrap(), "image/crop,x_900"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stderr).unwrap().contains("Advance cut's position is out of image."));
+
+    // A damaged source: exit code 3 with ImageDamage.
+    let bad = scratch("bad.jpg");
+    std::fs::write(&bad, b"\xFF\xD8\xFF\xE0garbage").unwrap();
+    let o = bin().args(["process", bad.to_str().unwrap(), "image/resize,w_10", "-o"]).arg(scratch("x.jpg")).output().unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8(o.stderr).unwrap().contains("ImageDamage"));
+
+    // Missing input file.
+    let o = bin().args(["process", "/nonexistent/in.jpg", "image/resize,w_10"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(3));
+
+    // The GPU engine is not in this build: a clear refusal, not a crash.
+    let o = bin().args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_10", "--backend", "gpu"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(5));
+}

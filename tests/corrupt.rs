@@ -1,0 +1,66 @@
+//! Every corrupt or hostile file of the corpus (`tests/data/corrupt/`, copied from
+//! `../shared/testdata/corrupt/`) gets a clean answer from `ossimg process`: exit 0 (a damaged but
+//! decodable image), 3 (ImageDamage / ImageTooLarge) or 5 (a format this build cannot decode) —
+//! never a panic (101), a hang (killed after 30 s) or an abort, and always within a 4 GiB address
+//! space, so a pixel bomb cannot allocate its claimed size.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+#[test]
+fn every_corrupt_file_gets_a_clean_answer() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corrupt");
+    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corrupt");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 60, "the corrupt corpus is present ({} files)", files.len());
+    let mut failures = Vec::new();
+    for file in &files {
+        for process in ["image/resize,w_100", "image/info", "image/average-hue"] {
+            let out = out_dir.join("out.bin");
+            let _ = std::fs::remove_file(&out);
+            // 4 GiB of address space (ulimit -v, KiB) and 30 s of wall time per run.
+            let script = "ulimit -v 4194304; exec timeout 30 \"$0\" process \"$1\" \"$2\" -o \"$3\"";
+            let o = Command::new("sh")
+                .args(["-c", script, env!("CARGO_BIN_EXE_ossimg")])
+                .arg(file)
+                .arg(process)
+                .arg(&out)
+                .output()
+                .unwrap();
+            let code = o.status.code();
+            if !matches!(code, Some(0) | Some(3) | Some(5)) {
+                failures.push(format!(
+                    "{} {process}: exit {code:?}: {}",
+                    file.file_name().unwrap().to_string_lossy(),
+                    String::from_utf8_lossy(&o.stderr).trim()
+                ));
+            }
+            if code != Some(0) {
+                assert!(!out.exists(), "{}: partial output left behind", file.display());
+            }
+        }
+    }
+    assert!(failures.is_empty(), "unclean answers:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn decompression_bombs_are_refused_from_the_header() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corrupt");
+    // Files whose headers claim more than the limits of spec §2 (30 000 px a side or 250 MP),
+    // including a 44-byte GIF whose frame descriptor (not its screen) claims ~4.3 GP.
+    for name in [
+        "decompression_bomb.gif",
+        "max_size.jpg",
+        "16384x16384.png",
+        "65536-uint32-limit.png",
+        "bmp-b-reallybig.bmp",
+    ] {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        match ossimg::codec::probe(&bytes) {
+            Ok(info) => panic!("{name}: probe accepted {}x{}", info.width, info.height),
+            Err(e) => assert_eq!(e.kind, ossimg::ErrorKind::ImageTooLarge, "{name}: {e}"),
+        }
+    }
+}
