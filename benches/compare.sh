@@ -54,10 +54,9 @@ def median_cmd(cmd, n):
     return statistics.median(t)
 
 def peak_rss_mb(cmd):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(after, before) / 1024  # ru_maxrss is KiB on Linux; the max over children so far
+    """Peak RSS of one whole run of `cmd`, measured in a fresh wrapper so no other child counts."""
+    probe = 'import resource,subprocess,sys; subprocess.run(sys.argv[1:],check=True,stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)'
+    return float(subprocess.run(['python3', '-c', probe] + cmd, check=True, capture_output=True, text=True).stdout)
 
 print(f"machine: {os.cpu_count()} cores, {open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}")
 print(f"{'photo':6} {'ossimg ms':>10} {'sharp ms':>9} {'djpeg 1/8':>10} {'ossimg/sharp':>13} {'ossimg/floor':>13} {'RSS ossimg':>11} {'RSS sharp':>10}")
@@ -65,10 +64,9 @@ for spec in photos:
     path, label = spec.split(':')
     sharp_ms = float(subprocess.run(['node', f'{work}/w1.js', path, str(runs)], check=True, capture_output=True, text=True).stdout)
     floor_ms = median_cmd(['djpeg', '-scale', '1/8', '-outfile', '/dev/null', path], runs)
-    # Peak RSS: one whole process each (ossimg first, so the running max is its own).
+    # Peak RSS: one whole process each (ossimg CLI; node + sharp, whose runtime alone is ~40 MB).
     rss_o = peak_rss_mb(['target/release/ossimg', 'process', path, 'image/resize,w_300/quality,Q_85', '-o', f'{work}/out.jpg'])
-    rss_s = subprocess.run(['python3', '-c', 'import resource,subprocess,sys; subprocess.run(sys.argv[1:],check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)',
-                            'node', f'{work}/w1.js', path, '1', 'once'], check=True, capture_output=True, text=True).stdout.strip()
+    rss_s = peak_rss_mb(['node', f'{work}/w1.js', path, '1', 'once'])
     o = ossimg_ms.get(label, float('nan'))
-    print(f"{label:6} {o:10.2f} {sharp_ms:9.2f} {floor_ms:10.2f} {o / sharp_ms:13.2f} {o / floor_ms:13.2f} {rss_o:9.1f}MB {float(rss_s):8.1f}MB")
+    print(f"{label:6} {o:10.2f} {sharp_ms:9.2f} {floor_ms:10.2f} {o / sharp_ms:13.2f} {o / floor_ms:13.2f} {rss_o:9.1f}MB {rss_s:8.1f}MB")
 PY

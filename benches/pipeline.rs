@@ -11,7 +11,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 use ossimg::backend::Engine;
-use ossimg::{job, process};
+use ossimg::plan::{self, Plan};
+use ossimg::{codec, job, process};
 
 fn photo(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
@@ -24,6 +25,20 @@ fn workload(c: &mut Criterion, name: &str, file: &str, proc: &str) {
     c.bench_function(name, |b| b.iter(|| job::run(black_box(&src), &spec, Engine::Cpu).unwrap()));
 }
 
+/// W1 on the 12 MP photo split into its steps, to see where the time goes.
+fn w1_parts(c: &mut Criterion) {
+    let src = photo("jpg-orientation-6.jpg");
+    let spec = process::resolve("image/resize,w_300/quality,Q_85", &|_| None).unwrap();
+    let info = codec::probe(&src).unwrap();
+    let Plan::Image(p) = plan::plan(&spec, &info).unwrap() else { unreachable!() };
+    let decoded = codec::decode(&src, info.format, &p.decode).unwrap();
+    let result = Engine::Cpu.run(&p.stages, decoded.clone()).unwrap();
+    c.bench_function("W1-parts/probe", |b| b.iter(|| codec::probe(black_box(&src)).unwrap()));
+    c.bench_function("W1-parts/decode", |b| b.iter(|| codec::decode(black_box(&src), info.format, &p.decode).unwrap()));
+    c.bench_function("W1-parts/stages", |b| b.iter(|| Engine::Cpu.run(&p.stages, decoded.clone()).unwrap()));
+    c.bench_function("W1-parts/encode", |b| b.iter(|| codec::encode(black_box(&result), &p.output).unwrap()));
+}
+
 fn benches(c: &mut Criterion) {
     workload(c, "W1/12mp", "jpg-orientation-6.jpg", "image/resize,w_300/quality,Q_85");
     workload(c, "W1/2mp", "photo-2mp.jpg", "image/resize,w_300/quality,Q_85");
@@ -34,6 +49,6 @@ fn benches(c: &mut Criterion) {
 criterion_group! {
     name = pipeline;
     config = Criterion::default().sample_size(20);
-    targets = benches
+    targets = benches, w1_parts
 }
 criterion_main!(pipeline);

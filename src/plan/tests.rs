@@ -519,8 +519,9 @@ fn orientation_7_example() {
         })
     };
     // Oriented to 333×424 first, wherever auto-orient is written: 424·100/333 = 127.3 → 127.
+    // The shrinking resize runs first, in stored orientation (127×100), then the transform.
     let p = image_plan(vec![w100(), Action::AutoOrient(true)], &f);
-    assert_eq!(p.stages, vec![orient_stage(7), resize_stage(100, 127)]);
+    assert_eq!(p.stages, vec![resize_stage(127, 100), orient_stage(7)]);
     assert_eq!(simulate(&p, &f), (100, 127));
     // Default (no auto-orient action) applies it too.
     assert_eq!(final_size(vec![w100()], &f), (100, 127));
@@ -1061,7 +1062,7 @@ fn shrink_on_load_with_orientation() {
         &src,
     );
     assert_eq!(p.decode.scale_denom, 4);
-    assert_eq!(p.stages, vec![orient_stage(6), resize_stage(300, 400)]);
+    assert_eq!(p.stages, vec![resize_stage(400, 300), orient_stage(6)]);
     assert_eq!(simulate(&p, &src), (300, 400));
     // rotate,90 commutes with scaling as well.
     let acts = vec![
