@@ -1,0 +1,387 @@
+//! Service- and bucket-level operations (spec §5.3, §10): ListBuckets, PutBucket, DeleteBucket,
+//! Get/PutBucketAcl, ListObjects (V1 and V2), DeleteMultipleObjects and
+//! Get/PutBucketProcessConfiguration.
+
+use axum::body::Body;
+use axum::http::{Method, Response, StatusCode};
+
+use super::auth::time::{format_iso8601, unix_seconds};
+use super::response::{empty, xml, ApiError};
+use super::server::{denied, AppState, Ctx};
+use super::xml::{element, elements, XmlWriter};
+use crate::error::ErrorKind;
+use crate::storage::{Acl, CompliedHost, ListQuery, ProcessConfig};
+
+/// Largest request body of the small XML APIs (styles, configurations, multi-delete of 1000 keys).
+pub const MAX_XML_BODY: usize = 2 * 1024 * 1024;
+
+/// Reads a small request body as UTF-8.
+pub async fn read_small_body(body: Body) -> Result<String, ApiError> {
+    let bytes = axum::body::to_bytes(body, MAX_XML_BODY)
+        .await
+        .map_err(|_| ApiError::new(ErrorKind::InvalidArgument, "The request body is too large."))?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| malformed_xml())
+}
+
+/// `400 MalformedXML`.
+pub fn malformed_xml() -> ApiError {
+    ApiError::new(ErrorKind::MalformedXml, "The XML you provided was not well-formed or did not validate against our published schema.")
+}
+
+/// ISO 8601 with milliseconds, as listings print `LastModified`.
+pub fn iso(t: std::time::SystemTime) -> String {
+    let ms = t.duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_millis()).unwrap_or(0);
+    let s = format_iso8601(unix_seconds(t));
+    // format_iso8601 prints `…:SSZ`; listings carry milliseconds.
+    format!("{}.{ms:03}Z", s.trim_end_matches('Z'))
+}
+
+fn owner(w: &mut XmlWriter) {
+    w.open("Owner").elem("ID", "ossimg").elem("DisplayName", "ossimg").close("Owner");
+}
+
+/// `GET /` — ListBuckets (owners only).
+pub async fn list_buckets(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    if !ctx.is_owner() {
+        return Err(denied("service"));
+    }
+    let prefix = ctx.param("prefix").unwrap_or("");
+    let mut buckets = state.0.storage.list_buckets().await?;
+    buckets.retain(|b| b.name.starts_with(prefix));
+    let mut w = XmlWriter::new();
+    w.open("ListAllMyBucketsResult");
+    owner(&mut w);
+    w.open("Buckets");
+    for b in &buckets {
+        w.open("Bucket")
+            .elem("CreationDate", &iso(b.creation_date))
+            .elem("ExtranetEndpoint", &ctx.host)
+            .elem("IntranetEndpoint", &ctx.host)
+            .elem("Location", &format!("oss-{}", state.0.region))
+            .elem("Name", &b.name)
+            .elem("Region", &state.0.region)
+            .elem("StorageClass", "Standard")
+            .close("Bucket");
+    }
+    w.close("Buckets").close("ListAllMyBucketsResult");
+    Ok(xml(w.finish()))
+}
+
+/// `PUT /` on a bucket — PutBucket with `x-oss-acl`.
+pub async fn create(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    if !ctx.is_owner() {
+        return Err(denied("bucket"));
+    }
+    let acl = match ctx.header("x-oss-acl") {
+        Some(v) => Acl::parse(v)?,
+        None => Acl::Private,
+    };
+    let body = read_small_body(body).await?;
+    if !body.trim().is_empty() && element(&body, "CreateBucketConfiguration").is_none() && elements(&body, "StorageClass").is_none() {
+        return Err(malformed_xml());
+    }
+    state.0.storage.create_bucket(ctx.bucket()?, acl, state.now()).await?;
+    Ok(empty(StatusCode::OK))
+}
+
+/// `DELETE /` on a bucket — DeleteBucket (must be empty).
+pub async fn delete(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    if !ctx.is_owner() {
+        return Err(denied("bucket"));
+    }
+    state.0.storage.delete_bucket(ctx.bucket()?).await?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// `HEAD /` on a bucket: 200 when it exists and the caller may read it.
+pub async fn head(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    let cfg = state.0.storage.bucket(ctx.bucket()?).await?;
+    if !ctx.can_read(cfg.acl) {
+        return Err(denied("bucket"));
+    }
+    Ok(empty(StatusCode::OK))
+}
+
+/// `?acl` on a bucket — GetBucketAcl / PutBucketAcl (owners only).
+pub async fn acl(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    if !ctx.is_owner() {
+        return Err(denied("bucket"));
+    }
+    let name = ctx.bucket()?;
+    let mut cfg = state.0.storage.bucket(name).await?;
+    if ctx.method == Method::PUT {
+        let v = ctx
+            .header("x-oss-acl")
+            .ok_or_else(|| ApiError::new(ErrorKind::MissingArgument, "The x-oss-acl header is missing."))?;
+        cfg.acl = Acl::parse(v)?;
+        state.0.storage.put_bucket_config(name, &cfg).await?;
+        return Ok(empty(StatusCode::OK));
+    }
+    Ok(xml(acl_policy(cfg.acl.as_str())))
+}
+
+/// The `AccessControlPolicy` document of Get{Bucket,Object}Acl.
+pub fn acl_policy(grant: &str) -> String {
+    let mut w = XmlWriter::new();
+    w.open("AccessControlPolicy");
+    owner(&mut w);
+    w.open("AccessControlList").elem("Grant", grant).close("AccessControlList").close("AccessControlPolicy");
+    w.finish()
+}
+
+/// Percent-encodes for `encoding-type=url`: everything but RFC 3986 unreserved characters and
+/// `/`, so `+` is `%2B` and space `%20` (the V2 SDKs decode with a form unescape, spec §10.7).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `GET /` on a bucket — ListObjects, or ListObjectsV2 with `list-type=2`. Anonymous callers may
+/// list public-read and public-read-write buckets (spec §8.1 recommendation \[U\]).
+pub async fn list_objects(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    let name = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(name).await?;
+    if !ctx.can_read(cfg.acl) {
+        return Err(denied("bucket"));
+    }
+    let v2 = ctx.param("list-type") == Some("2");
+    let url = match ctx.param("encoding-type") {
+        None | Some("") => false,
+        Some("url") => true,
+        Some(other) => return Err(ApiError::new(ErrorKind::InvalidArgument, format!("Invalid encoding-type: {other}"))),
+    };
+    let max_keys = match ctx.param("max-keys") {
+        None | Some("") => 100,
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=1000).contains(&n) => n,
+            _ => return Err(ApiError::new(ErrorKind::InvalidArgument, "max-keys must be an integer from 1 to 1000.")),
+        },
+    };
+    let prefix = ctx.param("prefix").unwrap_or("").to_string();
+    let delimiter = ctx.param("delimiter").unwrap_or("").to_string();
+    let start_after = ctx.param("start-after").unwrap_or("").to_string();
+    let token = ctx.param("continuation-token").map(str::to_string);
+    let marker = if v2 {
+        match &token {
+            Some(t) => t.clone(),
+            None => start_after.clone(),
+        }
+    } else {
+        ctx.param("marker").unwrap_or("").to_string()
+    };
+    for (what, v) in [("prefix", &prefix), ("marker", &marker)] {
+        if v.len() >= 1024 {
+            return Err(ApiError::new(ErrorKind::InvalidArgument, format!("The {what} is longer than 1023 bytes.")));
+        }
+    }
+    let page = state
+        .0
+        .storage
+        .list_objects(name, &ListQuery { prefix: prefix.clone(), delimiter: delimiter.clone(), marker: marker.clone(), max_keys })
+        .await?;
+    let enc = |s: &str| if url { url_encode(s) } else { s.to_string() };
+    let fetch_owner = !v2 || ctx.param("fetch-owner") == Some("true");
+    let mut w = XmlWriter::new();
+    w.open("ListBucketResult");
+    w.elem("Name", name).elem("Prefix", &enc(&prefix));
+    if v2 {
+        if !start_after.is_empty() {
+            w.elem("StartAfter", &enc(&start_after));
+        }
+        if let Some(t) = &token {
+            w.elem("ContinuationToken", &enc(t));
+        }
+    } else {
+        w.elem("Marker", &enc(&marker));
+    }
+    w.elem("MaxKeys", &max_keys.to_string()).elem("Delimiter", &enc(&delimiter));
+    if url {
+        w.elem("EncodingType", "url");
+    }
+    w.elem("IsTruncated", if page.is_truncated { "true" } else { "false" });
+    if let Some(next) = page.next_marker.as_deref().filter(|_| page.is_truncated) {
+        w.elem(if v2 { "NextContinuationToken" } else { "NextMarker" }, &enc(next));
+    }
+    if v2 {
+        w.elem("KeyCount", &(page.objects.len() + page.common_prefixes.len()).to_string());
+    }
+    for o in &page.objects {
+        w.open("Contents")
+            .elem("Key", &enc(&o.key))
+            .elem("LastModified", &iso(o.last_modified))
+            .elem("ETag", &o.etag)
+            .elem("Type", "Normal")
+            .elem("Size", &o.size.to_string())
+            .elem("StorageClass", "Standard");
+        if fetch_owner {
+            owner(&mut w);
+        }
+        w.close("Contents");
+    }
+    for p in &page.common_prefixes {
+        w.open("CommonPrefixes").elem("Prefix", &enc(p)).close("CommonPrefixes");
+    }
+    w.close("ListBucketResult");
+    Ok(xml(w.finish()))
+}
+
+/// `POST /?delete` — DeleteMultipleObjects (at most 1000 keys; quiet mode lists nothing).
+pub async fn delete_multiple(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    let name = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(name).await?;
+    if !ctx.can_write(cfg.acl) {
+        return Err(denied("bucket"));
+    }
+    let body = read_small_body(body).await?;
+    if element(&body, "Delete").is_none() {
+        return Err(malformed_xml());
+    }
+    let quiet = element(&body, "Quiet").is_some_and(|q| q.eq_ignore_ascii_case("true"));
+    let keys = elements(&body, "Key").ok_or_else(malformed_xml)?;
+    if keys.is_empty() || keys.len() > 1000 {
+        return Err(malformed_xml());
+    }
+    let url = ctx.param("encoding-type") == Some("url");
+    let mut w = XmlWriter::new();
+    w.open("DeleteResult");
+    for k in &keys {
+        state.0.storage.delete_object(name, k).await?;
+        if !quiet {
+            w.open("Deleted").elem("Key", &if url { url_encode(k) } else { k.clone() }).close("Deleted");
+        }
+    }
+    if url {
+        w.elem("EncodingType", "url");
+    }
+    w.close("DeleteResult");
+    Ok(xml(w.finish()))
+}
+
+/// The fixed order OSS normalises style delimiters into (spec §5.3: `-`, `_`, `/`, `!`).
+const DELIMITER_ORDER: [char; 4] = ['-', '_', '/', '!'];
+
+/// `?processConfiguration` — Get/PutBucketProcessConfiguration (spec §5.3, owners only).
+pub async fn process_configuration(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    if !ctx.is_owner() {
+        return Err(denied("bucket"));
+    }
+    let name = ctx.bucket()?;
+    let mut cfg = state.0.storage.bucket(name).await?;
+    if ctx.method == Method::PUT {
+        let body = read_small_body(body).await?;
+        cfg.process = parse_process_config(&body, state.now())?;
+        state.0.storage.put_bucket_config(name, &cfg).await?;
+        return Ok(empty(StatusCode::OK));
+    }
+    if ctx.method != Method::GET {
+        return Err(ApiError::new(ErrorKind::MethodNotAllowed, "The specified method is not allowed against this resource."));
+    }
+    let p = &cfg.process;
+    let enabled = |b: bool| if b { "Enabled" } else { "Disabled" };
+    let mut w = XmlWriter::new();
+    w.open("BucketProcessConfiguration");
+    w.elem("CompliedHost", match p.complied_host {
+        CompliedHost::Img => "Img",
+        CompliedHost::Both => "Both",
+    });
+    w.elem("SourceFileProtect", enabled(p.source_file_protect));
+    w.elem("SourceFileProtectSuffix", &p.suffixes.join(","));
+    w.elem("StyleDelimiters", &p.delimiters.iter().map(char::to_string).collect::<Vec<_>>().join(","));
+    w.elem("OssDomainSupportAtProcess", enabled(p.oss_domain_support_at_process));
+    w.elem("Version", "2");
+    if let Some(t) = p.last_modified {
+        w.elem("LastModified", &iso(t));
+    }
+    w.close("BucketProcessConfiguration");
+    Ok(xml(w.finish()))
+}
+
+/// Parses a PutBucketProcessConfiguration body. Suffixes are cleared when protection is
+/// disabled, and delimiters normalised into OSS's fixed order (the Java SDK's live test, §5.3).
+fn parse_process_config(body: &str, now: std::time::SystemTime) -> Result<ProcessConfig, ApiError> {
+    let bad = |what: &str| ApiError::new(ErrorKind::InvalidArgument, format!("Invalid {what}."));
+    let complied_host = match element(body, "CompliedHost").as_deref().map(str::trim) {
+        Some("Img") => CompliedHost::Img,
+        Some("Both") | None => CompliedHost::Both,
+        Some(_) => return Err(bad("CompliedHost")),
+    };
+    let flag = |name: &str| -> Result<bool, ApiError> {
+        match element(body, name).as_deref().map(str::trim) {
+            Some("Enabled") => Ok(true),
+            Some("Disabled") | None => Ok(false),
+            Some(_) => Err(bad(name)),
+        }
+    };
+    let source_file_protect = flag("SourceFileProtect")?;
+    let oss_domain_support_at_process = flag("OssDomainSupportAtProcess")?;
+    let suffixes: Vec<String> = if source_file_protect {
+        element(body, "SourceFileProtectSuffix")
+            .unwrap_or_default()
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut delimiters = Vec::new();
+    for d in element(body, "StyleDelimiters").unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let c = match d {
+            "-" => '-',
+            "_" => '_',
+            "/" => '/',
+            "!" => '!',
+            _ => return Err(bad("StyleDelimiters")),
+        };
+        if !delimiters.contains(&c) {
+            delimiters.push(c);
+        }
+    }
+    delimiters.sort_by_key(|c| DELIMITER_ORDER.iter().position(|d| d == c));
+    Ok(ProcessConfig {
+        complied_host,
+        source_file_protect,
+        suffixes,
+        delimiters,
+        oss_domain_support_at_process,
+        last_modified: Some(now),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn process_configuration_is_normalised() {
+        let now = std::time::SystemTime::UNIX_EPOCH;
+        let c = parse_process_config(
+            "<BucketProcessConfiguration><CompliedHost>Img</CompliedHost><SourceFileProtect>Enabled</SourceFileProtect>\
+             <SourceFileProtectSuffix>jpg,png</SourceFileProtectSuffix><StyleDelimiters>/,-</StyleDelimiters></BucketProcessConfiguration>",
+            now,
+        )
+        .unwrap();
+        assert_eq!(c.delimiters, vec!['-', '/']);
+        assert_eq!(c.suffixes, vec!["jpg", "png"]);
+        let c = parse_process_config(
+            "<BucketProcessConfiguration><CompliedHost>Both</CompliedHost><SourceFileProtect>Disabled</SourceFileProtect>\
+             <SourceFileProtectSuffix>gif</SourceFileProtectSuffix><StyleDelimiters>-</StyleDelimiters></BucketProcessConfiguration>",
+            now,
+        )
+        .unwrap();
+        assert!(c.suffixes.is_empty());
+        assert!(parse_process_config("<X><StyleDelimiters>#</StyleDelimiters></X>", now).is_err());
+    }
+
+    #[test]
+    fn url_encoding_of_listings() {
+        assert_eq!(url_encode("a b+c/d~é"), "a%20b%2Bc/d~%C3%A9");
+    }
+}

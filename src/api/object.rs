@@ -1,0 +1,432 @@
+//! Object operations (spec §10.2–§10.5, §10.8): PutObject (streamed, Content-MD5 checked),
+//! GetObject/HeadObject (Range, conditional headers, `response-*` overrides; `x-oss-process` and
+//! delimiter styles hand over to `processing`), DeleteObject, CopyObject and Get/PutObjectAcl.
+
+use std::time::SystemTime;
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Method, Response, StatusCode};
+use base64::Engine as _;
+use futures_util::TryStreamExt as _;
+
+use super::auth::time::{format_http_date, unix_seconds};
+use super::bucket::{acl_policy, iso};
+use super::response::{empty, xml, ApiError};
+use super::server::{denied, AppState, Ctx};
+use super::xml::XmlWriter;
+use super::{processing, wire};
+use crate::error::ErrorKind;
+use crate::storage::{MetadataDirective, ObjectAcl, ObjectInfo, ObjectMeta};
+
+/// Largest object PutObject accepts: 5 GB (spec §10.2).
+const MAX_OBJECT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
+/// Largest total size of `x-oss-meta-*` names and values: 8 KB (spec §10.2).
+const MAX_USER_META_BYTES: usize = 8 * 1024;
+
+fn http_date(t: SystemTime) -> String {
+    format_http_date(unix_seconds(t))
+}
+
+/// The metadata of a PutObject (or CopyObject with REPLACE) request.
+fn object_meta(ctx: &Ctx) -> Result<ObjectMeta, ApiError> {
+    let content_md5_expected = match ctx.header("content-md5") {
+        None => None,
+        Some(v) => {
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(v.trim())
+                .ok()
+                .and_then(|b| <[u8; 16]>::try_from(b).ok())
+                .ok_or_else(|| ApiError::new(ErrorKind::InvalidDigest, "The Content-MD5 you specified is not valid."))?;
+            Some(raw)
+        }
+    };
+    let mut user_meta = Vec::new();
+    let mut meta_bytes = 0;
+    for (name, value) in ctx.headers.iter() {
+        if let Some(n) = name.as_str().strip_prefix("x-oss-meta-") {
+            let v = value.to_str().map_err(|_| ApiError::new(ErrorKind::InvalidArgument, "User metadata must be ASCII."))?;
+            meta_bytes += n.len() + v.len();
+            user_meta.push((n.to_string(), v.to_string()));
+        }
+    }
+    if meta_bytes > MAX_USER_META_BYTES {
+        return Err(ApiError::new(ErrorKind::InvalidArgument, "Your metadata headers exceed the maximum allowed metadata size."));
+    }
+    let acl = match ctx.header("x-oss-object-acl") {
+        Some(v) => ObjectAcl::parse(v)?,
+        None => ObjectAcl::Default,
+    };
+    let own = |h: &str| ctx.header(h).map(str::to_string);
+    Ok(ObjectMeta {
+        content_type: own("content-type"),
+        content_md5_expected,
+        user_meta,
+        acl,
+        cache_control: own("cache-control"),
+        content_disposition: own("content-disposition"),
+        content_encoding: own("content-encoding"),
+        expires: own("expires"),
+    })
+}
+
+/// `PUT /<key>` — PutObject, streamed to the store.
+pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    let bucket = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(bucket).await?;
+    if !ctx.can_write(cfg.acl) {
+        return Err(denied("object"));
+    }
+    let chunked = ctx.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
+    match ctx.header("content-length").map(str::parse::<u64>) {
+        Some(Ok(n)) if n > MAX_OBJECT_BYTES => {
+            return Err(ApiError::new(ErrorKind::InvalidArgument, "Your proposed upload exceeds the maximum allowed object size."))
+        }
+        Some(Ok(_)) => {}
+        Some(Err(_)) => return Err(ApiError::new(ErrorKind::InvalidArgument, "Invalid Content-Length.")),
+        None if !chunked => {
+            return Err(ApiError::new(ErrorKind::MissingContentLength, "You must provide the Content-Length HTTP header."))
+        }
+        None => {}
+    }
+    let meta = object_meta(ctx)?;
+    let forbid = ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let r = state.0.storage.put_object(bucket, ctx.key(), stream, meta, forbid).await?;
+    let mut resp = empty(StatusCode::OK);
+    let h = resp.headers_mut();
+    set(h, "etag", &r.etag);
+    set(h, "content-md5", &base64::engine::general_purpose::STANDARD.encode(r.md5));
+    set(h, "x-oss-hash-crc64ecma", &r.crc64.to_string());
+    Ok(resp)
+}
+
+fn set(h: &mut axum::http::HeaderMap, name: &'static str, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        h.insert(name, v);
+    }
+}
+
+/// Source-file protection (spec §5.1): anonymous direct downloads and inline `image/` processing
+/// of protected suffixes are refused with 403 (EC 0040-00000031); styles are allowed.
+fn protected(cfg: &crate::storage::BucketConfig, ctx: &Ctx, key: &str) -> bool {
+    if ctx.is_owner() || !cfg.process.source_file_protect {
+        return false;
+    }
+    let ext = key.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    cfg.process.suffixes.iter().any(|s| s == "*" || Some(s.to_ascii_lowercase()) == ext)
+}
+
+/// `403 AccessDenied` for a protected source (EC 0040-00000031).
+fn protection_denied() -> ApiError {
+    crate::Error::with_ec(
+        ErrorKind::AccessDenied,
+        "0040-00000031",
+        "You have no right to access this object because of source image protection.",
+    )
+    .into()
+}
+
+/// `GET`/`HEAD /<key>` — GetObject/HeadObject, or processing when `x-oss-process` is present or
+/// the key ends in a configured style delimiter and style.
+pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    let bucket = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(bucket).await?;
+    if let Some(process) = ctx.param("x-oss-process") {
+        let key = ctx.key();
+        let info = read_allowed(state, ctx, &cfg, key).await?;
+        let inline = !process.starts_with("style/");
+        if inline && protected(&cfg, ctx, key) {
+            return Err(protection_denied());
+        }
+        return processing::process(state, ctx, &cfg, &info, process).await;
+    }
+    // Delimiter styles (spec §5.2): split at the last configured delimiter, use the right part as
+    // a style only when the bucket has such a style, else treat the whole path as the key [U].
+    if !cfg.process.delimiters.is_empty() {
+        let key = ctx.key();
+        if let Some((i, _)) = key.char_indices().rev().find(|(_, c)| cfg.process.delimiters.contains(c)) {
+            let (object_key, style) = (&key[..i], &key[i + 1..]);
+            if !object_key.is_empty() && cfg.style(style).is_some() {
+                let info = read_allowed(state, ctx, &cfg, object_key).await?;
+                return processing::process(state, ctx, &cfg, &info, &format!("style/{style}")).await;
+            }
+        }
+    }
+    let key = ctx.key();
+    let info = read_allowed(state, ctx, &cfg, key).await?;
+    if protected(&cfg, ctx, key) {
+        return Err(protection_denied());
+    }
+    if let Some(resp) = conditional(ctx, &info)? {
+        return Ok(resp);
+    }
+    let head = ctx.method == Method::HEAD;
+    let range = match ctx.header("range") {
+        Some(r) => parse_range(r, info.size, ctx.header("x-oss-range-behavior") == Some("standard"))?,
+        None => None,
+    };
+    let (status, body) = if head {
+        (StatusCode::OK, Body::empty())
+    } else {
+        let (_, bytes) = state.0.storage.get_object(bucket, key, range).await?;
+        (if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK }, Body::from(bytes))
+    };
+    let len = range.map_or(info.size, |(a, b)| b - a + 1);
+    let mut resp = Response::builder().status(status).body(body).map_err(|_| ApiError::from(crate::Error::internal()))?;
+    let h = resp.headers_mut();
+    object_headers(h, &info);
+    set(h, "content-length", &len.to_string());
+    if let Some((a, b)) = range {
+        set(h, "content-range", &format!("bytes {a}-{b}/{}", info.size));
+    }
+    response_overrides(ctx, h)?;
+    Ok(resp)
+}
+
+/// Reads an object's info after checking the caller may read it (object ACL, else bucket ACL).
+pub(super) async fn read_allowed(state: &AppState, ctx: &Ctx, cfg: &crate::storage::BucketConfig, key: &str) -> Result<ObjectInfo, ApiError> {
+    let bucket = ctx.bucket()?;
+    let info = match state.0.storage.head_object(bucket, key).await {
+        Ok(i) => i,
+        // Anonymous callers of a private bucket learn nothing about which keys exist.
+        Err(e) if e.kind == ErrorKind::NoSuchKey && !ctx.can_read(cfg.acl) => return Err(denied("object")),
+        Err(e) if e.kind == ErrorKind::NoSuchKey => {
+            return Err(ApiError::from(crate::Error::with_ec(ErrorKind::NoSuchKey, "0026-00000001", "The specified key does not exist.")).with("Key", key))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !ctx.can_read(info.acl.effective(cfg.acl)) {
+        return Err(denied("object"));
+    }
+    Ok(info)
+}
+
+/// The stored headers of an object.
+fn object_headers(h: &mut axum::http::HeaderMap, info: &ObjectInfo) {
+    set(h, "content-type", &info.content_type);
+    set(h, "etag", &info.etag);
+    set(h, "last-modified", &http_date(info.last_modified));
+    set(h, "accept-ranges", "bytes");
+    set(h, "x-oss-object-type", "Normal");
+    set(h, "x-oss-storage-class", "Standard");
+    set(h, "x-oss-hash-crc64ecma", &info.crc64.to_string());
+    set(h, "content-md5", &info.content_md5());
+    for (name, value) in [
+        ("cache-control", &info.cache_control),
+        ("content-disposition", &info.content_disposition),
+        ("content-encoding", &info.content_encoding),
+        ("expires", &info.expires),
+    ] {
+        if let Some(v) = value {
+            set(h, name, v);
+        }
+    }
+    for (n, v) in &info.user_meta {
+        if let (Ok(name), Ok(value)) = (header::HeaderName::from_bytes(format!("x-oss-meta-{n}").as_bytes()), HeaderValue::from_str(v)) {
+            h.insert(name, value);
+        }
+    }
+}
+
+/// `response-*` query overrides (spec §10.3); not allowed for anonymous requests.
+fn response_overrides(ctx: &Ctx, h: &mut axum::http::HeaderMap) -> Result<(), ApiError> {
+    const OVERRIDES: [(&str, &str); 6] = [
+        ("response-content-type", "content-type"),
+        ("response-content-language", "content-language"),
+        ("response-expires", "expires"),
+        ("response-cache-control", "cache-control"),
+        ("response-content-disposition", "content-disposition"),
+        ("response-content-encoding", "content-encoding"),
+    ];
+    for (param, name) in OVERRIDES {
+        if let Some(v) = ctx.param(param) {
+            if !ctx.is_owner() {
+                return Err(ApiError::new(ErrorKind::AccessDenied, "Anonymous requests cannot use response-* overrides."));
+            }
+            set(h, name, v);
+        }
+    }
+    Ok(())
+}
+
+/// Strips quotes and compares ETags case-insensitively (spec §10.3 \[U\]).
+fn etag_eq(a: &str, b: &str) -> bool {
+    a.trim().trim_matches('"').eq_ignore_ascii_case(b.trim().trim_matches('"'))
+}
+
+/// If-Match / If-None-Match / If-Modified-Since / If-Unmodified-Since (spec §10.3): `Some(304)`,
+/// an error 412, or `None` to proceed.
+fn conditional(ctx: &Ctx, info: &ObjectInfo) -> Result<Option<Response<Body>>, ApiError> {
+    let modified = unix_seconds(info.last_modified);
+    let failed = || ApiError::new(ErrorKind::PreconditionFailed, "At least one of the pre-conditions you specified did not hold.");
+    if let Some(m) = ctx.header("if-match") {
+        if !m.split(',').any(|t| t.trim() == "*" || etag_eq(t, &info.etag)) {
+            return Err(failed());
+        }
+    }
+    if let Some(d) = ctx.header("if-unmodified-since").and_then(super::auth::time::parse_http_date) {
+        if modified > d {
+            return Err(failed());
+        }
+    }
+    let not_modified = || {
+        let mut r = empty(StatusCode::NOT_MODIFIED);
+        r.headers_mut().remove(header::CONTENT_LENGTH);
+        set(r.headers_mut(), "etag", &info.etag);
+        set(r.headers_mut(), "last-modified", &http_date(info.last_modified));
+        r
+    };
+    if let Some(m) = ctx.header("if-none-match") {
+        if m.split(',').any(|t| t.trim() == "*" || etag_eq(t, &info.etag)) {
+            return Ok(Some(not_modified()));
+        }
+    } else if let Some(d) = ctx.header("if-modified-since").and_then(super::auth::time::parse_http_date) {
+        if modified <= d {
+            return Ok(Some(not_modified()));
+        }
+    }
+    Ok(None)
+}
+
+/// Parses a single `Range` (spec §10.3): `Ok(None)` means "serve the whole object with 200"
+/// (OSS's default for invalid ranges), `Err(416)` only in `x-oss-range-behavior: standard` mode.
+/// Multiple ranges: the first is served by default, 416 in standard mode \[U\].
+pub fn parse_range(header: &str, size: u64, standard: bool) -> Result<Option<(u64, u64)>, ApiError> {
+    let invalid = || -> Result<Option<(u64, u64)>, ApiError> {
+        if standard {
+            Err(ApiError::new(ErrorKind::InvalidRange, "The requested range cannot be satisfied."))
+        } else {
+            Ok(None)
+        }
+    };
+    let Some(spec) = header.trim().strip_prefix("bytes=") else { return Ok(None) };
+    if spec.contains(',') && standard {
+        return invalid();
+    }
+    let first = spec.split(',').next().unwrap_or("").trim();
+    let Some((a, b)) = first.split_once('-') else { return Ok(None) };
+    let (a, b) = (a.trim(), b.trim());
+    let parse = |s: &str| s.parse::<u64>().ok();
+    let range = match (a.is_empty(), b.is_empty()) {
+        (true, true) => return Ok(None),
+        (true, false) => {
+            let Some(n) = parse(b) else { return Ok(None) };
+            if n == 0 || size == 0 || (n > size && !standard) {
+                return invalid();
+            }
+            (size.saturating_sub(n), size - 1)
+        }
+        (false, true) => {
+            let Some(s) = parse(a) else { return Ok(None) };
+            if s >= size {
+                return invalid();
+            }
+            (s, size - 1)
+        }
+        (false, false) => {
+            let (Some(s), Some(e)) = (parse(a), parse(b)) else { return Ok(None) };
+            if s > e || s >= size {
+                return invalid();
+            }
+            if e >= size {
+                if !standard {
+                    return Ok(None);
+                }
+                (s, size - 1)
+            } else {
+                (s, e)
+            }
+        }
+    };
+    if size == 0 {
+        return invalid();
+    }
+    Ok(Some(range))
+}
+
+/// `DELETE /<key>` — 204 whether or not the key exists.
+pub async fn delete(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    let bucket = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(bucket).await?;
+    if !ctx.can_write(cfg.acl) {
+        return Err(denied("object"));
+    }
+    state.0.storage.delete_object(bucket, ctx.key()).await?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// `PUT /<key>` with `x-oss-copy-source` — CopyObject.
+pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    let bucket = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(bucket).await?;
+    if !ctx.can_write(cfg.acl) {
+        return Err(denied("object"));
+    }
+    let source = ctx.header("x-oss-copy-source").unwrap_or_default();
+    let source = wire::percent_decode(source).ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-copy-source."))?;
+    let (src_bucket, src_key) = source
+        .trim_start_matches('/')
+        .split_once('/')
+        .filter(|(b, k)| !b.is_empty() && !k.is_empty())
+        .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey."))?;
+    let src_cfg = state.0.storage.bucket(src_bucket).await?;
+    let src_ctx_allowed = ctx.can_read(src_cfg.acl);
+    let src_info = state.0.storage.head_object(src_bucket, src_key).await?;
+    if !src_ctx_allowed && !ctx.can_read(src_info.acl.effective(src_cfg.acl)) {
+        return Err(denied("object"));
+    }
+    let acl = match ctx.header("x-oss-object-acl") {
+        Some(v) => ObjectAcl::parse(v)?,
+        None => ObjectAcl::Default,
+    };
+    let directive = match ctx.header("x-oss-metadata-directive").unwrap_or("COPY") {
+        d if d.eq_ignore_ascii_case("COPY") => MetadataDirective::Copy { acl },
+        d if d.eq_ignore_ascii_case("REPLACE") => MetadataDirective::Replace(object_meta(ctx)?),
+        _ => return Err(ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-metadata-directive.")),
+    };
+    let r = state.0.storage.copy_object(src_bucket, src_key, bucket, ctx.key(), directive).await?;
+    let mut w = XmlWriter::new();
+    w.open("CopyObjectResult").elem("ETag", &r.etag).elem("LastModified", &iso(r.last_modified)).close("CopyObjectResult");
+    let mut resp = xml(w.finish());
+    set(resp.headers_mut(), "etag", &r.etag);
+    set(resp.headers_mut(), "x-oss-hash-crc64ecma", &r.crc64.to_string());
+    Ok(resp)
+}
+
+/// `?acl` on an object — GetObjectAcl / PutObjectAcl (owners only).
+pub async fn acl(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    if !ctx.is_owner() {
+        return Err(denied("object"));
+    }
+    let bucket = ctx.bucket()?;
+    if ctx.method == Method::PUT {
+        let v = ctx
+            .header("x-oss-object-acl")
+            .ok_or_else(|| ApiError::new(ErrorKind::MissingArgument, "The x-oss-object-acl header is missing."))?;
+        state.0.storage.put_object_acl(bucket, ctx.key(), ObjectAcl::parse(v)?).await?;
+        return Ok(empty(StatusCode::OK));
+    }
+    let info = state.0.storage.head_object(bucket, ctx.key()).await?;
+    Ok(xml(acl_policy(info.acl.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_follow_oss() {
+        // Default behaviour on a 1000-byte object (spec §10.3).
+        assert_eq!(parse_range("bytes=0-499", 1000, false).unwrap(), Some((0, 499)));
+        assert_eq!(parse_range("bytes=500-", 1000, false).unwrap(), Some((500, 999)));
+        assert_eq!(parse_range("bytes=-500", 1000, false).unwrap(), Some((500, 999)));
+        for bad in ["byte=0-499", "bytes=0-1000", "bytes=1000-2000", "bytes=1000-", "bytes=-2000"] {
+            assert_eq!(parse_range(bad, 1000, false).unwrap(), None, "{bad}");
+        }
+        // Standard behaviour on a 10-byte object: clamp the end, 416 past the start.
+        assert_eq!(parse_range("bytes=5-15", 10, true).unwrap(), Some((5, 9)));
+        assert_eq!(parse_range("bytes=15-25", 10, true).unwrap_err().error.kind, ErrorKind::InvalidRange);
+        assert_eq!(parse_range("bytes=0-1,3-4", 10, false).unwrap(), Some((0, 1)));
+        assert!(parse_range("bytes=0-1,3-4", 10, true).is_err());
+    }
+}

@@ -1,0 +1,139 @@
+//! Image processing on the wire: GET with `x-oss-process` (inline `image/…` or `style/<name>`,
+//! and delimiter styles routed here by `object`), and POST `?x-oss-process` with `sys/saveas`
+//! (spec §7). The work runs off the async runtime (`spawn_blocking`), bounded by a semaphore whose
+//! permits are MiB of a memory budget.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Response, StatusCode};
+
+use super::auth::time::{format_http_date, unix_seconds};
+use super::bucket::read_small_body;
+use super::object::read_allowed;
+use super::response::ApiError;
+use super::server::{denied, AppState, Ctx};
+use crate::error::{Error, ErrorKind};
+use crate::job::{self, Output, MAX_SOURCE_BYTES};
+use crate::process::{self, ProcessSpec};
+use crate::storage::{BucketConfig, ObjectInfo, ObjectMeta};
+
+/// Parses and expands a process string against the bucket's styles.
+fn resolve(cfg: &BucketConfig, process: &str) -> Result<ProcessSpec, ApiError> {
+    Ok(process::resolve(process, &|name| cfg.style(name).map(|s| s.content.clone()))?)
+}
+
+/// Runs a job on `source` off the runtime, holding permits for its estimated memory.
+pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) -> Result<Output, ApiError> {
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(ApiError::new(ErrorKind::ImageTooLarge, "The source image is larger than 20 MB and cannot be processed."));
+    }
+    // Estimate from the header: the decoded image plus one working copy, in MiB. The planner
+    // shrinks most JPEGs on load, so this over-reserves for thumbnails, which is the safe side.
+    let info = crate::codec::probe(&source)?;
+    let pixels = u64::from(info.width) * u64::from(info.height) * u64::from(info.frames.max(1));
+    let mib = (pixels * 4 * 2 / (1024 * 1024) + 1).min(u64::from(state.0.processing_budget_mib)) as u32;
+    let _permit = state
+        .0
+        .processing
+        .clone()
+        .acquire_many_owned(mib)
+        .await
+        .map_err(|_| ApiError::from(Error::internal()))?;
+    let engine = state.0.engine.clone();
+    tokio::task::spawn_blocking(move || job::run(&source, &spec, engine))
+        .await
+        .map_err(|_| ApiError::from(Error::internal()))?
+        .map_err(ApiError::from)
+}
+
+/// GET processing: answers with the processed image or JSON.
+pub async fn process(state: &AppState, ctx: &Ctx, cfg: &BucketConfig, info: &ObjectInfo, process: &str) -> Result<Response<Body>, ApiError> {
+    let spec = resolve(cfg, process)?;
+    let bucket = ctx.bucket()?;
+    let (_, bytes) = state.0.storage.get_object(bucket, &info.key, None).await?;
+    let out = run_job(state, bytes, spec).await?;
+    let body = out.as_bytes().to_vec();
+    let mut resp = Response::builder()
+        .status(StatusCode::OK)
+        .header("content-type", out.content_type())
+        .header("content-length", body.len())
+        // The SDKs verify this header against the bytes they receive, so it describes the
+        // processed bytes, never the source (spec §1.5).
+        .header("x-oss-hash-crc64ecma", crate::storage::crc64(&body).to_string())
+        .body(Body::from(body))
+        .map_err(|_| ApiError::from(Error::internal()))?;
+    if let Ok(v) = HeaderValue::from_str(&format_http_date(unix_seconds(info.last_modified))) {
+        resp.headers_mut().insert("last-modified", v);
+    }
+    Ok(resp)
+}
+
+/// POST `?x-oss-process` with `…|sys/saveas,o_…[,b_…]`: processes and stores the result, then
+/// answers with the exact JSON of spec §7.
+pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    let bucket = ctx.bucket()?;
+    let body = read_small_body(body).await?;
+    let (request, save) = process::parse_post_body(body.trim_end_matches(['\r', '\n']))?;
+    let save = save.ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "A POST process request needs sys/saveas."))?;
+    let cfg = state.0.storage.bucket(bucket).await?;
+    let info = read_allowed(state, ctx, &cfg, ctx.key()).await?;
+    let spec = resolve(&cfg, &request.to_string())?;
+    let target_bucket = save.bucket.clone().unwrap_or_else(|| bucket.to_string());
+    let target_cfg = state.0.storage.bucket(&target_bucket).await?;
+    if !ctx.can_write(target_cfg.acl) {
+        return Err(denied("object"));
+    }
+    let (_, bytes) = state.0.storage.get_object(bucket, &info.key, None).await?;
+    let out = run_job(state, bytes, spec).await?;
+    let data = bytes::Bytes::from(out.as_bytes().to_vec());
+    let size = data.len();
+    let meta = ObjectMeta { content_type: Some(out.content_type().to_string()), ..ObjectMeta::default() };
+    let stream = futures_util::stream::iter([Ok::<_, std::io::Error>(data)]);
+    state.0.storage.put_object(&target_bucket, &save.object, stream, meta, false).await?;
+    let json = saveas_json(save.bucket.as_deref().unwrap_or(""), size, &save.object);
+    Response::builder()
+        .status(StatusCode::OK)
+        .header("content-type", "application/json")
+        .header("content-length", json.len())
+        .body(Body::from(json))
+        .map_err(|_| ApiError::from(Error::internal()))
+}
+
+/// Escapes a JSON string value.
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The saveas answer, byte for byte as OSS writes it (spec §7: four-space indent, `": "`
+/// separators, `status` last, the closing brace on the last line).
+pub fn saveas_json(bucket: &str, file_size: usize, object: &str) -> String {
+    format!(
+        "{{\n    \"bucket\": {},\n    \"fileSize\": {file_size},\n    \"object\": {},\n    \"status\": \"OK\"}}",
+        json_string(bucket),
+        json_string(object)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saveas_json_is_byte_exact() {
+        assert_eq!(
+            saveas_json("", 3267, "dest.jpg"),
+            "{\n    \"bucket\": \"\",\n    \"fileSize\": 3267,\n    \"object\": \"dest.jpg\",\n    \"status\": \"OK\"}"
+        );
+        assert!(saveas_json("b", 1, "a\"b").contains("\"object\": \"a\\\"b\""));
+    }
+}

@@ -1,0 +1,223 @@
+//! The router: one fallback handler that resolves bucket and key (virtual-hosted or path
+//! style), authenticates, and dispatches on method, target and sub-resource to the bucket,
+//! object, style and processing handlers. Built by [`router`] and testable without a socket.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Request, Response, StatusCode};
+use axum::Router;
+
+use super::auth::{self, KeyStore, Principal, SignedRequest};
+use super::response::{with_common_headers, ApiError};
+use super::{bucket, object, wire};
+use crate::backend::Engine;
+use crate::error::ErrorKind;
+use crate::storage::{Acl, Storage};
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Shared>);
+
+/// The shared part of [`AppState`].
+pub struct Shared {
+    /// Buckets and objects.
+    pub storage: Storage,
+    /// AccessKeyId → secret.
+    pub keys: Box<dyn KeyStore + Send + Sync>,
+    /// The engine that runs pixel stages.
+    pub engine: Engine,
+    /// The domain of virtual-hosted addressing (`<bucket>.<domain>`), if any.
+    pub domain: Option<String>,
+    /// The region signature V4 scopes must name.
+    pub region: String,
+    /// The clock (fixed in tests).
+    pub clock: Box<dyn Fn() -> SystemTime + Send + Sync>,
+    /// Bounds the image work in flight: each job holds permits worth its decoded size in MiB.
+    pub processing: Arc<tokio::sync::Semaphore>,
+    /// Total permits of `processing` (the memory budget in MiB).
+    pub processing_budget_mib: u32,
+}
+
+impl AppState {
+    /// The current time by the state's clock.
+    pub fn now(&self) -> SystemTime {
+        (self.0.clock)()
+    }
+}
+
+/// The axum router of the service.
+pub fn router(state: AppState) -> Router {
+    Router::new().fallback(dispatch).with_state(state)
+}
+
+/// What one request is, once decoded.
+pub struct Ctx {
+    /// The request id (24 upper-case hex).
+    pub request_id: String,
+    /// The host the client addressed (the `HostId` of errors).
+    pub host: String,
+    /// The method.
+    pub method: Method,
+    /// The bucket addressed.
+    pub bucket: Option<String>,
+    /// The key addressed.
+    pub key: Option<String>,
+    /// Decoded query parameters in order.
+    pub query: Vec<(String, String)>,
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// Who is asking.
+    pub principal: Principal,
+}
+
+impl Ctx {
+    /// The first value of query parameter `name`.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// True when the query carries `name` (with or without a value).
+    pub fn has(&self, name: &str) -> bool {
+        self.query.iter().any(|(n, _)| n == name)
+    }
+
+    /// A header as UTF-8 text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The bucket, or `400 InvalidBucketName`-style failure when the request names none.
+    pub fn bucket(&self) -> Result<&str, ApiError> {
+        self.bucket.as_deref().ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "No bucket was given."))
+    }
+
+    /// The key (callers dispatch here only when there is one).
+    pub fn key(&self) -> &str {
+        self.key.as_deref().unwrap_or_default()
+    }
+
+    /// True for an authenticated request (every key is an owner of every bucket: ossimg is
+    /// single-tenant).
+    pub fn is_owner(&self) -> bool {
+        matches!(self.principal, Principal::Key(_))
+    }
+
+    /// Allowed to read objects under `acl`.
+    pub fn can_read(&self, acl: Acl) -> bool {
+        self.is_owner() || matches!(acl, Acl::PublicRead | Acl::PublicReadWrite)
+    }
+
+    /// Allowed to write objects under `acl`.
+    pub fn can_write(&self, acl: Acl) -> bool {
+        self.is_owner() || acl == Acl::PublicReadWrite
+    }
+}
+
+/// `403 AccessDenied` for an operation the principal may not do.
+pub fn denied(what: &str) -> ApiError {
+    let msg = match what {
+        "object" => "You have no right to access this object because of bucket acl.",
+        _ => "You are forbidden to access this resource.",
+    };
+    ApiError::new(ErrorKind::AccessDenied, msg)
+}
+
+async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response<Body> {
+    let request_id = wire::request_id();
+    let (parts, body) = req.into_parts();
+    let host = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let head = parts.method == Method::HEAD;
+    let result = async {
+        let target = wire::target(Some(&host), parts.uri.path(), state.0.domain.as_deref())
+            .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "The request path is not valid UTF-8."))?;
+        let query = wire::parse_query(parts.uri.query().unwrap_or(""))
+            .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "The query string is not valid UTF-8."))?;
+        let header_pairs: Vec<(String, String)> = parts
+            .headers
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        let signed = SignedRequest {
+            method: parts.method.as_str(),
+            bucket: target.bucket.as_deref(),
+            key: target.key.as_deref(),
+            query: &query,
+            headers: &header_pairs,
+        };
+        let principal = auth::authenticate(&signed, state.0.keys.as_ref(), state.now(), &state.0.region)
+            .map_err(|f| ApiError { error: f.error, extra: f.details })?;
+        let ctx = Ctx {
+            request_id: request_id.clone(),
+            host: host.clone(),
+            method: parts.method.clone(),
+            bucket: target.bucket,
+            key: target.key,
+            query,
+            headers: parts.headers.clone(),
+            principal,
+        };
+        route(&state, ctx, body).await
+    }
+    .await;
+    match result {
+        Ok(resp) => with_common_headers(resp, &request_id),
+        Err(e) => e.into_response(&request_id, &host, head),
+    }
+}
+
+async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    let m = ctx.method.clone();
+    match (&ctx.bucket, &ctx.key) {
+        (None, _) if m == Method::GET => bucket::list_buckets(state, &ctx).await,
+        (None, _) => Err(not_allowed()),
+        (Some(_), None) => {
+            if ctx.has("style") {
+                return super::style::handle(state, &ctx, body).await;
+            }
+            if ctx.has("processConfiguration") {
+                return bucket::process_configuration(state, &ctx, body).await;
+            }
+            if ctx.has("acl") {
+                return bucket::acl(state, &ctx).await;
+            }
+            match m {
+                Method::PUT => bucket::create(state, &ctx, body).await,
+                Method::DELETE => bucket::delete(state, &ctx).await,
+                Method::GET => bucket::list_objects(state, &ctx).await,
+                Method::POST if ctx.has("delete") => bucket::delete_multiple(state, &ctx, body).await,
+                Method::HEAD => bucket::head(state, &ctx).await,
+                _ => Err(not_allowed()),
+            }
+        }
+        (Some(_), Some(_)) => {
+            if ctx.has("acl") {
+                return object::acl(state, &ctx).await;
+            }
+            match m {
+                Method::PUT if ctx.headers.contains_key("x-oss-copy-source") => object::copy(state, &ctx).await,
+                Method::PUT => object::put(state, &ctx, body).await,
+                Method::GET | Method::HEAD => object::get(state, &ctx).await,
+                Method::DELETE => object::delete(state, &ctx).await,
+                Method::POST if ctx.has("x-oss-process") => super::processing::save_as(state, &ctx, body).await,
+                _ => Err(not_allowed()),
+            }
+        }
+    }
+}
+
+fn not_allowed() -> ApiError {
+    ApiError::new(ErrorKind::MethodNotAllowed, "The specified method is not allowed against this resource.")
+}
+
+/// Answers with `status` and no body.
+pub fn status_only(status: StatusCode) -> Response<Body> {
+    super::response::empty(status)
+}
