@@ -166,7 +166,8 @@ fn malformed() -> AuthFailure {
     AuthFailure::new(Error::new(ErrorKind::InvalidArgument, "Authorization header is invalid."))
 }
 
-/// `403 RequestTimeTooSkewed` when `time` is more than [`MAX_SKEW_SECS`] from `now`.
+/// `403 RequestTimeTooSkewed` when `time` is more than [`MAX_SKEW_SECS`] from `now`, with
+/// `<RequestTime>` and `<ServerTime>` elements (**[U]**: S3 sends these; harmless to clients).
 fn check_skew(time: i64, now: i64) -> Result<(), AuthFailure> {
     if time.abs_diff(now) > MAX_SKEW_SECS as u64 {
         return Err(AuthFailure::new(Error::with_ec(

@@ -282,7 +282,9 @@ fn malformed_credential() -> AuthFailure {
 
 /// The checks shared by both forms once the fields are read: the credential date is the day of
 /// `x-oss-date`, the scope names this region and `oss`, and `x-oss-content-sha256` (when sent) is
-/// `UNSIGNED-PAYLOAD`. Messages are **[U]**.
+/// `UNSIGNED-PAYLOAD`. The spec gives ECs, not Codes: a region or product mismatch is answered
+/// `403 AccessDenied` and a bad `x-oss-content-sha256` `400 InvalidArgument` (both **[U]**), and
+/// the messages are **[U]**.
 fn check_scope(
     req: &SignedRequest<'_>,
     cred: &Credential<'_>,
@@ -369,7 +371,9 @@ pub(super) fn verify_header(
 }
 
 /// Verifies a presigned V4 URL: the parameters, `x-oss-date` and `x-oss-expires` against the
-/// clock, the scope, then the key and the signature.
+/// clock, the scope, then the key and the signature. A missing parameter or a bad
+/// `x-oss-expires` is `403 AccessDenied` with the spec's EC where it gives one; the messages, and
+/// the choice of AccessDenied for them, are **[U]**.
 pub(super) fn verify_query(
     req: &SignedRequest<'_>,
     keys: &dyn KeyStore,
