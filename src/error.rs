@@ -23,6 +23,13 @@ pub enum ErrorKind {
     ImageDamage,
     /// The source object does not exist (404 `NoSuchKey`).
     NoSuchKey,
+    /// The request signature does not verify (403 `SignatureDoesNotMatch`).
+    SignatureDoesNotMatch,
+    /// The AccessKeyId of a signed request is unknown (403 `InvalidAccessKeyId`).
+    InvalidAccessKeyId,
+    /// The signed request time is more than 15 minutes off the server clock (403
+    /// `RequestTimeTooSkewed`).
+    RequestTimeTooSkewed,
     /// A referenced style does not exist (404 `NoSuchStyle`).
     NoSuchStyle,
     /// The feature is valid OSS but not available in this build (501 `NotImplemented`).
@@ -43,6 +50,9 @@ impl ErrorKind {
             ErrorKind::WatermarkError => ("WatermarkError", 400, 2),
             ErrorKind::AccessDenied => ("AccessDenied", 403, 4),
             ErrorKind::ImageDamage => ("ImageDamage", 403, 3),
+            ErrorKind::SignatureDoesNotMatch => ("SignatureDoesNotMatch", 403, 4),
+            ErrorKind::InvalidAccessKeyId => ("InvalidAccessKeyId", 403, 4),
+            ErrorKind::RequestTimeTooSkewed => ("RequestTimeTooSkewed", 403, 4),
             ErrorKind::NoSuchKey => ("NoSuchKey", 404, 3),
             ErrorKind::NoSuchStyle => ("NoSuchStyle", 404, 2),
             ErrorKind::NotImplemented => ("NotImplemented", 501, 5),
@@ -133,6 +143,10 @@ mod tests {
         assert_eq!(ErrorKind::NoSuchKey.http_status(), 404);
         assert_eq!(ErrorKind::NoSuchStyle.code(), "NoSuchStyle");
         assert_eq!(ErrorKind::NotImplemented.http_status(), 501);
+        assert_eq!(ErrorKind::SignatureDoesNotMatch.code(), "SignatureDoesNotMatch");
+        assert_eq!(ErrorKind::SignatureDoesNotMatch.http_status(), 403);
+        assert_eq!(ErrorKind::InvalidAccessKeyId.http_status(), 403);
+        assert_eq!(ErrorKind::RequestTimeTooSkewed.code(), "RequestTimeTooSkewed");
         assert_eq!(ErrorKind::InternalError.http_status(), 500);
         let e = Error::invalid("0040-00000213", "unknown action");
         assert_eq!(e.to_string(), "InvalidArgument: unknown action (EC 0040-00000213)");

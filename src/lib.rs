@@ -8,6 +8,7 @@
 //! - [`pipeline`]: the image type and the stage list; [`backend`]: the engines that run it;
 //! - [`job`]: one request end to end; [`cli`]: the command line.
 
+pub mod api;
 pub mod backend;
 pub mod cli;
 pub mod codec;
