@@ -36,6 +36,30 @@ pub enum ErrorKind {
     NotImplemented,
     /// A server fault; the message given to clients never carries internals (500 `InternalError`).
     InternalError,
+    /// The bucket does not exist (404 `NoSuchBucket`).
+    NoSuchBucket,
+    /// The bucket name is taken (409 `BucketAlreadyExists`).
+    BucketAlreadyExists,
+    /// The bucket still holds objects and cannot be deleted (409 `BucketNotEmpty`).
+    BucketNotEmpty,
+    /// The body does not match its `Content-MD5` (400 `InvalidDigest`).
+    InvalidDigest,
+    /// `x-oss-forbid-overwrite: true` and the key exists (409 `FileAlreadyExists`).
+    FileAlreadyExists,
+    /// The bucket name breaks the naming rules of spec §1.1 (400 `InvalidBucketName`).
+    InvalidBucketName,
+    /// The object key breaks the naming rules of spec §1.1 (400 `InvalidObjectName`).
+    InvalidObjectName,
+    /// The requested byte range cannot be satisfied (416 `InvalidRange`).
+    InvalidRange,
+    /// The method is not allowed on this resource (405 `MethodNotAllowed`).
+    MethodNotAllowed,
+    /// A request body that is not the XML the operation expects (400 `MalformedXML`).
+    MalformedXml,
+    /// PutObject without a length and not chunked (411 `MissingContentLength`).
+    MissingContentLength,
+    /// A conditional header did not hold (412 `PreconditionFailed`).
+    PreconditionFailed,
 }
 
 impl ErrorKind {
@@ -57,6 +81,18 @@ impl ErrorKind {
             ErrorKind::NoSuchStyle => ("NoSuchStyle", 404, 2),
             ErrorKind::NotImplemented => ("NotImplemented", 501, 5),
             ErrorKind::InternalError => ("InternalError", 500, 70),
+            ErrorKind::NoSuchBucket => ("NoSuchBucket", 404, 3),
+            ErrorKind::BucketAlreadyExists => ("BucketAlreadyExists", 409, 2),
+            ErrorKind::BucketNotEmpty => ("BucketNotEmpty", 409, 2),
+            ErrorKind::InvalidDigest => ("InvalidDigest", 400, 2),
+            ErrorKind::FileAlreadyExists => ("FileAlreadyExists", 409, 2),
+            ErrorKind::InvalidBucketName => ("InvalidBucketName", 400, 2),
+            ErrorKind::InvalidObjectName => ("InvalidObjectName", 400, 2),
+            ErrorKind::InvalidRange => ("InvalidRange", 416, 2),
+            ErrorKind::MethodNotAllowed => ("MethodNotAllowed", 405, 2),
+            ErrorKind::MalformedXml => ("MalformedXML", 400, 2),
+            ErrorKind::MissingContentLength => ("MissingContentLength", 411, 2),
+            ErrorKind::PreconditionFailed => ("PreconditionFailed", 412, 2),
         }
     }
 
@@ -148,6 +184,11 @@ mod tests {
         assert_eq!(ErrorKind::InvalidAccessKeyId.http_status(), 403);
         assert_eq!(ErrorKind::RequestTimeTooSkewed.code(), "RequestTimeTooSkewed");
         assert_eq!(ErrorKind::InternalError.http_status(), 500);
+        assert_eq!(ErrorKind::NoSuchBucket.http_status(), 404);
+        assert_eq!(ErrorKind::BucketNotEmpty.http_status(), 409);
+        assert_eq!(ErrorKind::FileAlreadyExists.code(), "FileAlreadyExists");
+        assert_eq!(ErrorKind::InvalidDigest.http_status(), 400);
+        assert_eq!(ErrorKind::InvalidRange.http_status(), 416);
         let e = Error::invalid("0040-00000213", "unknown action");
         assert_eq!(e.to_string(), "InvalidArgument: unknown action (EC 0040-00000213)");
     }

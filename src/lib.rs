@@ -17,5 +17,6 @@ pub mod job;
 pub mod pipeline;
 pub mod plan;
 pub mod process;
+pub mod storage;
 
 pub use error::{Error, ErrorKind, Result};

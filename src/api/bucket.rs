@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::http::{Method, Response, StatusCode};
 
-use super::auth::time::{format_iso8601, unix_seconds};
+use super::auth::{format_iso8601, unix_seconds};
 use super::response::{empty, xml, ApiError};
 use super::server::{denied, AppState, Ctx};
 use super::xml::{element, elements, XmlWriter};
@@ -28,12 +28,10 @@ pub fn malformed_xml() -> ApiError {
     ApiError::new(ErrorKind::MalformedXml, "The XML you provided was not well-formed or did not validate against our published schema.")
 }
 
-/// ISO 8601 with milliseconds, as listings print `LastModified`.
+/// ISO 8601 as OSS prints `LastModified`/`CreationDate`: whole seconds and a literal `.000Z`
+/// (oss2's parser accepts nothing else).
 pub fn iso(t: std::time::SystemTime) -> String {
-    let ms = t.duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_millis()).unwrap_or(0);
-    let s = format_iso8601(unix_seconds(t));
-    // format_iso8601 prints `…:SSZ`; listings carry milliseconds.
-    format!("{}.{ms:03}Z", s.trim_end_matches('Z'))
+    format_iso8601(unix_seconds(t))
 }
 
 fn owner(w: &mut XmlWriter) {
@@ -80,7 +78,7 @@ pub async fn create(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
     if !body.trim().is_empty() && element(&body, "CreateBucketConfiguration").is_none() && elements(&body, "StorageClass").is_none() {
         return Err(malformed_xml());
     }
-    state.0.storage.create_bucket(ctx.bucket()?, acl, state.now()).await?;
+    state.0.storage.create_bucket(ctx.bucket()?, acl).await?;
     Ok(empty(StatusCode::OK))
 }
 

@@ -1,4 +1,15 @@
-//! The HTTP face of ossimg: request authentication (signature V1/V4) now; the router, ACLs,
-//! object/bucket/style handlers and XML bodies join it later (design.md, "Modules").
+//! The HTTP service, the only axum code: routing (virtual-hosted and path-style addressing),
+//! authentication (signatures V1/V4 and ACLs), the object, bucket and style APIs, image processing
+//! on GET and `sys/saveas` on POST, and OSS's XML errors on the wire.
 
 pub mod auth;
+mod bucket;
+mod object;
+mod processing;
+pub mod response;
+mod server;
+mod style;
+pub mod wire;
+pub mod xml;
+
+pub use server::{router, AppState, Shared};

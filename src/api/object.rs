@@ -9,7 +9,7 @@ use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use base64::Engine as _;
 use futures_util::TryStreamExt as _;
 
-use super::auth::time::{format_http_date, unix_seconds};
+use super::auth::{format_http_date, unix_seconds};
 use super::bucket::{acl_policy, iso};
 use super::response::{empty, xml, ApiError};
 use super::server::{denied, AppState, Ctx};
@@ -168,8 +168,9 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     let (status, body) = if head {
         (StatusCode::OK, Body::empty())
     } else {
-        let (_, bytes) = state.0.storage.get_object(bucket, key, range).await?;
-        (if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK }, Body::from(bytes))
+        let (_, body) = state.0.storage.get_object(bucket, key, range).await?;
+        let stream = body.into_stream().map_err(|e| std::io::Error::other(e.to_string()));
+        (if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK }, Body::from_stream(stream))
     };
     let len = range.map_or(info.size, |(a, b)| b - a + 1);
     let mut resp = Response::builder().status(status).body(body).map_err(|_| ApiError::from(crate::Error::internal()))?;
@@ -264,7 +265,7 @@ fn conditional(ctx: &Ctx, info: &ObjectInfo) -> Result<Option<Response<Body>>, A
             return Err(failed());
         }
     }
-    if let Some(d) = ctx.header("if-unmodified-since").and_then(super::auth::time::parse_http_date) {
+    if let Some(d) = ctx.header("if-unmodified-since").and_then(super::auth::parse_http_date) {
         if modified > d {
             return Err(failed());
         }
@@ -280,7 +281,7 @@ fn conditional(ctx: &Ctx, info: &ObjectInfo) -> Result<Option<Response<Body>>, A
         if m.split(',').any(|t| t.trim() == "*" || etag_eq(t, &info.etag)) {
             return Ok(Some(not_modified()));
         }
-    } else if let Some(d) = ctx.header("if-modified-since").and_then(super::auth::time::parse_http_date) {
+    } else if let Some(d) = ctx.header("if-modified-since").and_then(super::auth::parse_http_date) {
         if modified <= d {
             return Ok(Some(not_modified()));
         }
@@ -384,7 +385,7 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         d if d.eq_ignore_ascii_case("REPLACE") => MetadataDirective::Replace(object_meta(ctx)?),
         _ => return Err(ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-metadata-directive.")),
     };
-    let r = state.0.storage.copy_object(src_bucket, src_key, bucket, ctx.key(), directive).await?;
+    let r = state.0.storage.copy_object(src_bucket, src_key, bucket, ctx.key(), directive, false).await?;
     let mut w = XmlWriter::new();
     w.open("CopyObjectResult").elem("ETag", &r.etag).elem("LastModified", &iso(r.last_modified)).close("CopyObjectResult");
     let mut resp = xml(w.finish());

@@ -6,7 +6,7 @@
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode};
 
-use super::auth::time::{format_http_date, unix_seconds};
+use super::auth::{format_http_date, unix_seconds};
 use super::bucket::read_small_body;
 use super::object::read_allowed;
 use super::response::ApiError;
@@ -49,8 +49,8 @@ pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) 
 pub async fn process(state: &AppState, ctx: &Ctx, cfg: &BucketConfig, info: &ObjectInfo, process: &str) -> Result<Response<Body>, ApiError> {
     let spec = resolve(cfg, process)?;
     let bucket = ctx.bucket()?;
-    let (_, bytes) = state.0.storage.get_object(bucket, &info.key, None).await?;
-    let out = run_job(state, bytes, spec).await?;
+    let (_, body) = state.0.storage.get_object(bucket, &info.key, None).await?;
+    let out = run_job(state, body.bytes().await?, spec).await?;
     let body = out.as_bytes().to_vec();
     let mut resp = Response::builder()
         .status(StatusCode::OK)
@@ -82,8 +82,8 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
     if !ctx.can_write(target_cfg.acl) {
         return Err(denied("object"));
     }
-    let (_, bytes) = state.0.storage.get_object(bucket, &info.key, None).await?;
-    let out = run_job(state, bytes, spec).await?;
+    let (_, body) = state.0.storage.get_object(bucket, &info.key, None).await?;
+    let out = run_job(state, body.bytes().await?, spec).await?;
     let data = bytes::Bytes::from(out.as_bytes().to_vec());
     let size = data.len();
     let meta = ObjectMeta { content_type: Some(out.content_type().to_string()), ..ObjectMeta::default() };

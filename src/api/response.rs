@@ -92,7 +92,7 @@ pub fn with_common_headers(mut resp: Response<Body>, request_id: &str) -> Respon
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("x-oss-request-id", v);
     }
-    if let Ok(v) = HeaderValue::from_str(&super::auth::time::format_http_date(super::auth::time::unix_seconds(std::time::SystemTime::now()))) {
+    if let Ok(v) = HeaderValue::from_str(&super::auth::format_http_date(super::auth::unix_seconds(std::time::SystemTime::now()))) {
         h.insert(header::DATE, v);
     }
     h.insert(header::SERVER, HeaderValue::from_static(SERVER));

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Request, Response, StatusCode};
+use axum::http::{HeaderMap, Method, Request, Response};
 use axum::Router;
 
 use super::auth::{self, KeyStore, Principal, SignedRequest};
@@ -55,8 +55,6 @@ pub fn router(state: AppState) -> Router {
 
 /// What one request is, once decoded.
 pub struct Ctx {
-    /// The request id (24 upper-case hex).
-    pub request_id: String,
     /// The host the client addressed (the `HostId` of errors).
     pub host: String,
     /// The method.
@@ -155,7 +153,6 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
         let principal = auth::authenticate(&signed, state.0.keys.as_ref(), state.now(), &state.0.region)
             .map_err(|f| ApiError { error: f.error, extra: f.details })?;
         let ctx = Ctx {
-            request_id: request_id.clone(),
             host: host.clone(),
             method: parts.method.clone(),
             bucket: target.bucket,
@@ -215,9 +212,4 @@ async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>,
 
 fn not_allowed() -> ApiError {
     ApiError::new(ErrorKind::MethodNotAllowed, "The specified method is not allowed against this resource.")
-}
-
-/// Answers with `status` and no body.
-pub fn status_only(status: StatusCode) -> Response<Body> {
-    super::response::empty(status)
 }

@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{Method, Response, StatusCode};
 
-use super::auth::time::{format_http_date, unix_seconds};
+use super::auth::{format_http_date, unix_seconds};
 use super::bucket::{malformed_xml, read_small_body};
 use super::response::{empty, xml, ApiError};
 use super::server::{denied, AppState, Ctx};

@@ -2,6 +2,7 @@
 //! [`main`].
 
 mod process_cmd;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ pub enum Command {
     /// Process one image file with an x-oss-process string, e.g.
     /// `ossimg process in.jpg image/resize,w_300/format,webp -o out.webp`.
     Process(process_cmd::ProcessArgs),
+    /// Run the OSS-compatible HTTP service (embedded default: local store in ./data).
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the command line, runs the subcommand and maps errors to exit codes (see
@@ -31,6 +34,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Process(args) => process_cmd::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

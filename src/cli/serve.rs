@@ -1,0 +1,290 @@
+//! `ossimg serve`: the OSS-compatible HTTP service. Configuration: defaults → TOML file
+//! (`--config`) → environment (`OSSIMG_…`) → flags. The embedded default needs none of them: a
+//! local-filesystem store in `./data`, and an access key pair generated on first start, stored in
+//! the data directory with owner-only permissions and printed once.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context as _};
+use serde::Deserialize;
+
+use crate::api::{router, AppState, Shared};
+use crate::backend::{BackendChoice, Engine};
+use crate::storage::{Storage, StorageConfig};
+
+/// Arguments of `ossimg serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+    /// Data directory of the local store and the generated credentials (default ./data).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// A TOML configuration file.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The engine: auto, gpu or cpu (default: `OSSIMG_BACKEND`, else auto).
+    #[arg(long)]
+    pub backend: Option<BackendChoice>,
+    /// Domain for virtual-hosted buckets: `<bucket>.<domain>`.
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// The region signature V4 requests must name (default cn-hangzhou).
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+/// The TOML configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Listen address.
+    pub listen: Option<SocketAddr>,
+    /// Data directory.
+    pub data_dir: Option<PathBuf>,
+    /// auto, gpu or cpu.
+    pub backend: Option<String>,
+    /// Virtual-host domain.
+    pub domain: Option<String>,
+    /// V4 region.
+    pub region: Option<String>,
+    /// Memory budget of image processing in flight, MiB (default 1024).
+    pub processing_memory_mib: Option<u32>,
+    /// Access key pairs.
+    #[serde(default)]
+    pub keys: Vec<KeyPair>,
+    /// The object store (default: local, in the data directory).
+    pub storage: Option<StorageSection>,
+}
+
+/// One access key pair.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPair {
+    /// AccessKeyId.
+    pub id: String,
+    /// AccessKeySecret.
+    pub secret: String,
+}
+
+/// `[storage]` of the configuration file.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum StorageSection {
+    /// The local filesystem under `root` (default: the data directory).
+    Local {
+        /// Root directory.
+        root: Option<PathBuf>,
+    },
+    /// Any S3-compatible store (Garage, MinIO, AWS S3, OSS).
+    S3 {
+        /// Endpoint URL, e.g. `http://127.0.0.1:3900`.
+        endpoint: String,
+        /// Region.
+        region: String,
+        /// The backing bucket.
+        bucket: String,
+        /// Key prefix inside it.
+        #[serde(default)]
+        prefix: String,
+        /// Access key id of the store.
+        access_key_id: String,
+        /// Secret of the store.
+        secret_access_key: String,
+        /// Path-style addressing (default true: what self-hosted servers expect).
+        #[serde(default = "yes")]
+        path_style: bool,
+    },
+    /// In memory (tests, demos): nothing survives a restart.
+    Memory,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Runs `ossimg serve` until Ctrl-C.
+pub fn run(args: ServeArgs) -> ExitCode {
+    match serve(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ossimg: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let file: FileConfig = match &args.config {
+        Some(p) => toml::from_str(&std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?)
+            .with_context(|| format!("invalid configuration {}", p.display()))?,
+        None => FileConfig::default(),
+    };
+    let listen = args
+        .listen
+        .or(env("OSSIMG_LISTEN").map(|v| v.parse()).transpose().context("OSSIMG_LISTEN")?)
+        .or(file.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let data_dir = args.data_dir.or(env("OSSIMG_DATA_DIR").map(PathBuf::from)).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+    let backend = match args.backend {
+        Some(b) => b,
+        None => match env("OSSIMG_BACKEND").or(file.backend) {
+            Some(v) => v.parse().map_err(anyhow::Error::msg)?,
+            None => BackendChoice::Auto,
+        },
+    };
+    let domain = args.domain.or(env("OSSIMG_DOMAIN")).or(file.domain);
+    let region = args.region.or(env("OSSIMG_REGION")).or(file.region).unwrap_or_else(|| "cn-hangzhou".to_string());
+    let budget = file.processing_memory_mib.unwrap_or(1024).max(64);
+
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let storage_config = match file.storage {
+        None => StorageConfig::Local { root: data_dir.join("objects") },
+        Some(StorageSection::Local { root }) => StorageConfig::Local { root: root.unwrap_or_else(|| data_dir.join("objects")) },
+        Some(StorageSection::Memory) => StorageConfig::Memory,
+        Some(StorageSection::S3 { endpoint, region, bucket, prefix, access_key_id, secret_access_key, path_style }) => {
+            StorageConfig::S3 { endpoint, region, bucket, prefix, access_key_id, secret_access_key, path_style }
+        }
+    };
+    let mut keys: Vec<KeyPair> = file.keys;
+    match (env("OSSIMG_ACCESS_KEY_ID"), env("OSSIMG_ACCESS_KEY_SECRET")) {
+        (Some(id), Some(secret)) => keys.push(KeyPair { id, secret }),
+        (None, None) => {}
+        _ => bail!("set both OSSIMG_ACCESS_KEY_ID and OSSIMG_ACCESS_KEY_SECRET, or neither"),
+    }
+    if keys.is_empty() {
+        keys.push(load_or_generate_keys(&data_dir)?);
+    }
+    let engine = Engine::select(backend)?;
+    let storage = Storage::new(storage_config)?;
+    let key_map: HashMap<String, String> = keys.iter().map(|k| (k.id.clone(), k.secret.clone())).collect();
+    let state = AppState(Arc::new(Shared {
+        storage,
+        keys: Box::new(key_map),
+        engine,
+        domain,
+        region: region.clone(),
+        clock: Box::new(std::time::SystemTime::now),
+        processing: Arc::new(tokio::sync::Semaphore::new(budget as usize)),
+        processing_budget_mib: budget,
+    }));
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+        eprintln!(
+            "ossimg: serving on http://{} (storage: {}, engine: {}, region: {region})",
+            listener.local_addr()?,
+            state.0.storage.backend(),
+            state.0.engine.name()
+        );
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok(())
+    })
+}
+
+/// File of the generated key pair inside the data directory.
+const CREDENTIALS_FILE: &str = "credentials.toml";
+
+/// Reads the key pair generated on a previous start, or generates one, stores it with
+/// owner-only permissions and prints it once.
+fn load_or_generate_keys(data_dir: &Path) -> anyhow::Result<KeyPair> {
+    #[derive(Deserialize, serde::Serialize)]
+    struct Stored {
+        keys: Vec<KeyPair>,
+    }
+    let path = data_dir.join(CREDENTIALS_FILE);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let stored: Stored = toml::from_str(&text).with_context(|| format!("invalid {}", path.display()))?;
+        if let Some(k) = stored.keys.into_iter().next() {
+            return Ok(k);
+        }
+    }
+    let pair = KeyPair { id: format!("LTAI{}", random_token(20)?), secret: random_token(30)? };
+    let text = toml::to_string(&Stored { keys: vec![pair.clone()] })?;
+    write_private(&path, &text)?;
+    eprintln!(
+        "ossimg: generated an access key pair (saved in {}; shown only now):\n  AccessKeyId:     {}\n  AccessKeySecret: {}",
+        path.display(),
+        pair.id,
+        pair.secret
+    );
+    Ok(pair)
+}
+
+/// `n` random characters of `[A-Za-z0-9]` from the OS generator (rejection sampling, no bias).
+fn random_token(n: usize) -> anyhow::Result<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        let mut buf = [0u8; 64];
+        getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
+        // 62 * 4 = 248: bytes ≥ 248 would bias the modulo, so they are dropped.
+        out.extend(buf.iter().filter(|&&b| b < 248).map(|&b| ALPHABET[usize::from(b % 62)] as char).take(n - out.len()));
+    }
+    Ok(out)
+}
+
+/// Creates `path` readable and writable by the owner only (0600 on Unix).
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_keys_are_private_and_stable() {
+        let dir = std::env::temp_dir().join(format!("ossimg-keys-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = load_or_generate_keys(&dir).unwrap();
+        assert!(a.id.starts_with("LTAI") && a.id.len() == 24 && a.secret.len() == 30);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(dir.join(CREDENTIALS_FILE)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let b = load_or_generate_keys(&dir).unwrap();
+        assert_eq!((a.id, a.secret), (b.id, b.secret));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn config_file_parses() {
+        let c: FileConfig = toml::from_str(
+            "listen = \"0.0.0.0:9000\"\nregion = \"cn-shanghai\"\n[[keys]]\nid = \"a\"\nsecret = \"b\"\n\
+             [storage]\ntype = \"s3\"\nendpoint = \"http://127.0.0.1:3900\"\nregion = \"garage\"\nbucket = \"b\"\n\
+             access_key_id = \"k\"\nsecret_access_key = \"s\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.keys.len(), 1);
+        assert!(matches!(c.storage, Some(StorageSection::S3 { path_style: true, .. })));
+        assert!(toml::from_str::<FileConfig>("bogus = 1").is_err());
+    }
+}

@@ -1,0 +1,949 @@
+//! Buckets and objects over the `object_store` crate: the local filesystem (the embedded
+//! default), any S3-compatible store, or memory (tests). This module owns the storage layout,
+//! object metadata, bucket configuration (ACL, styles, IMG process configuration) and the
+//! consistency rules; the HTTP layer (`api/`) calls the async methods of [`Storage`].
+//!
+//! # Layout
+//!
+//! One backing store (a local root directory, one S3 bucket with an optional key prefix, or one
+//! in-memory store) holds everything, so several stateless ossimg instances sharing an S3 bucket
+//! share all buckets, objects and configuration:
+//!
+//! - `.ossimg/buckets/<bucket>.json`: a bucket exists iff this file does; it holds the
+//!   [`BucketConfig`] as JSON. Bucket names cannot start with `.`, so this never collides;
+//! - `<bucket>/<encoded key>`: one backend object per OSS object. The key is mapped to segments
+//!   by `keys` (reversible; `a` and `a/b`, `dir/`, `a//b`, `..` and 1023-byte names all fit on a
+//!   filesystem);
+//! - each backend object is the body followed by a metadata trailer (see `record`), so body and
+//!   metadata are published by one atomic write and always agree. The stored form is ossimg's
+//!   own: read it through ossimg, not directly from the backing store.
+//!
+//! # Consistency
+//!
+//! - Writes are atomic. Bodies up to [`SINGLE_PUT_MAX`] are buffered and written with one put
+//!   (the local store writes a `<name>#<n>` staging file and renames it; S3 one PUT); larger
+//!   bodies stream through a multipart upload (local: the same staging file, renamed on
+//!   completion; S3: parts invisible until completed). A failed or aborted upload — body stream
+//!   error, Content-MD5 mismatch, size limit — is aborted and leaves the previous version. A
+//!   crash may leave a staging file behind; it is never listed nor read (`object_store` hides
+//!   `#<digits>` names) and can be removed by hand.
+//! - Readers never see a mix: a read first fetches the trailer (the last [`PROBE`] bytes, which
+//!   for small objects is the whole object), then the body range with `If-Match` on the backend
+//!   ETag of that same blob; if the object was replaced in between, the read starts over.
+//! - `x-oss-forbid-overwrite` is atomic (create-if-absent: a hard link on the local store,
+//!   `If-None-Match: *` on S3) for bodies up to [`SINGLE_PUT_MAX`]; above that, and on S3
+//!   servers that ignore `If-None-Match`, it is a check before and after the upload.
+//! - Bucket configuration is replaced whole (last writer wins); concurrent style edits from
+//!   two instances can lose one of them. A bucket deleted while a put into it is in flight may
+//!   keep that object, which reappears if the bucket is created again.
+//! - Changing an object's ACL rewrites the stored object (body and trailer), keeping its
+//!   `Last-Modified`.
+//!
+//! # Costs
+//!
+//! Listing reads every backend name under the deepest directory of the prefix, sorts them in
+//! UTF-8 byte order, and then reads the trailers of the listed objects (≤ `max_keys`, in
+//! parallel): fine for the buckets of a self-hosted service, linear in the bucket size.
+
+mod keys;
+mod record;
+mod types;
+
+pub use keys::{validate_bucket_name, validate_key, MAX_KEY_LEN};
+pub use record::crc64;
+pub use types::*;
+
+use bytes::Bytes;
+use futures_util::stream::{self, BoxStream};
+use futures_util::{Stream, StreamExt, TryStreamExt};
+use object_store::path::Path;
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, WriteMultipart};
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::{Error, ErrorKind, Result};
+use record::{internal, Digests, Record, FOOTER_LEN};
+
+/// Bytes read from the end of a stored object to find its trailer. 16 KiB holds the largest
+/// trailer of a well-formed put (8 KB of user metadata plus the fixed fields) in one read, and
+/// serves objects up to about 16 KB whole from that same read.
+pub const PROBE: u64 = 16 * 1024;
+
+/// Bodies up to this size are buffered and written with one put; larger ones stream through a
+/// multipart upload. 8 MiB: above S3's 5 MiB minimum part size, and small enough that many
+/// concurrent uploads stay within memory.
+pub const SINGLE_PUT_MAX: usize = 8 * 1024 * 1024;
+
+/// Part size of multipart uploads (≥ S3's 5 MiB minimum for all parts but the last).
+const PART_SIZE: usize = 8 * 1024 * 1024;
+
+/// Parts of one upload in flight at once: bounds an upload's memory to about 3 parts.
+const PARTS_IN_FLIGHT: usize = 2;
+
+/// Largest object accepted by PutObject: 5 GB (spec §10.2).
+pub const MAX_OBJECT_SIZE: u64 = 5 * 1024 * 1024 * 1024;
+
+/// Most bytes of user metadata (names plus values) one object may carry: 8 KB (spec §10.2).
+pub const MAX_USER_META: usize = 8 * 1024;
+
+/// Trailers read at once while listing.
+const LIST_CONCURRENCY: usize = 16;
+
+/// Times a read starts over when the object is replaced under it before giving up.
+const READ_ATTEMPTS: usize = 5;
+
+/// Where bucket configurations live in the backing store.
+const BUCKETS_DIR: &str = ".ossimg/buckets";
+
+/// Which backing store to use.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StorageConfig {
+    /// A directory on the local filesystem (created if missing): the embedded default.
+    Local {
+        /// The data directory.
+        root: PathBuf,
+    },
+    /// One bucket of an S3-compatible server (AWS, Garage, MinIO, …).
+    S3 {
+        /// Endpoint URL, e.g. `http://127.0.0.1:3900`; `http://` is allowed.
+        endpoint: String,
+        /// Signing region (`garage` for Garage, `us-east-1` for MinIO).
+        region: String,
+        /// The backing S3 bucket.
+        bucket: String,
+        /// A key prefix inside the backing bucket ("" = its root), e.g. to share one bucket.
+        prefix: String,
+        /// Access key id.
+        access_key_id: String,
+        /// Secret access key.
+        secret_access_key: String,
+        /// Path-style addressing (`http://host/bucket/key`), as Garage and MinIO expect.
+        path_style: bool,
+    },
+    /// A store in memory, empty at start and gone at exit (tests).
+    Memory,
+}
+
+impl fmt::Debug for StorageConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageConfig::Local { root } => f.debug_struct("Local").field("root", root).finish(),
+            StorageConfig::S3 { endpoint, region, bucket, prefix, access_key_id, path_style, .. } => f
+                .debug_struct("S3")
+                .field("endpoint", endpoint)
+                .field("region", region)
+                .field("bucket", bucket)
+                .field("prefix", prefix)
+                .field("access_key_id", access_key_id)
+                .field("secret_access_key", &"<redacted>")
+                .field("path_style", path_style)
+                .finish(),
+            StorageConfig::Memory => f.write_str("Memory"),
+        }
+    }
+}
+
+/// The clock stamping `Last-Modified` and creation times.
+type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// Buckets and objects on one backing store. Cheap to clone (one `Arc`); share it freely.
+#[derive(Clone)]
+pub struct Storage {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn ObjectStore>,
+    clock: Clock,
+    backend: &'static str,
+}
+
+impl fmt::Debug for Storage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Storage({})", self.inner.store)
+    }
+}
+
+/// A body being read: a byte range of the object, in memory or streaming from the backend.
+pub struct ObjectBody {
+    range: Range<u64>,
+    inner: BodyInner,
+}
+
+enum BodyInner {
+    Bytes(Bytes),
+    Stream(BoxStream<'static, object_store::Result<Bytes>>),
+}
+
+impl fmt::Debug for ObjectBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ObjectBody({:?})", self.range)
+    }
+}
+
+impl ObjectBody {
+    /// The byte range of the object this body covers (half-open).
+    pub fn range(&self) -> Range<u64> {
+        self.range.clone()
+    }
+
+    /// The body length in bytes.
+    pub fn len(&self) -> u64 {
+        self.range.end - self.range.start
+    }
+
+    /// True for an empty body.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The whole body in memory.
+    pub async fn bytes(self) -> Result<Bytes> {
+        match self.inner {
+            BodyInner::Bytes(b) => Ok(b),
+            BodyInner::Stream(s) => {
+                let parts: Vec<Bytes> = s.try_collect().await.map_err(backend)?;
+                let mut out = Vec::with_capacity(usize::try_from(self.range.end - self.range.start).unwrap_or(0));
+                for p in parts {
+                    out.extend_from_slice(&p);
+                }
+                Ok(Bytes::from(out))
+            }
+        }
+    }
+
+    /// The body as a stream of chunks (for an HTTP response body).
+    pub fn into_stream(self) -> BoxStream<'static, Result<Bytes>> {
+        match self.inner {
+            BodyInner::Bytes(b) => stream::once(async move { Ok(b) }).boxed(),
+            BodyInner::Stream(s) => s.map_err(backend).boxed(),
+        }
+    }
+}
+
+/// A backend failure as a 500 that keeps the cause in its message.
+fn backend(e: object_store::Error) -> Error {
+    internal(e)
+}
+
+fn no_such_key() -> Error {
+    Error::new(ErrorKind::NoSuchKey, "The specified key does not exist.")
+}
+
+fn no_such_bucket() -> Error {
+    Error::new(ErrorKind::NoSuchBucket, "The specified bucket does not exist.")
+}
+
+fn file_exists() -> Error {
+    Error::new(ErrorKind::FileAlreadyExists, "The object you specified already exists and can not be overwritten.")
+}
+
+fn parse_path(s: &str) -> Result<Path> {
+    Path::parse(s).map_err(|e| internal(format!("path {s:?}: {e}")))
+}
+
+/// An object opened for reading: its trailer, and the body too when the probe covered it.
+struct Opened {
+    info: ObjectInfo,
+    path: Path,
+    /// The backend ETag of the blob the trailer came from (guards the body read).
+    e_tag: Option<String>,
+    inline: Option<Bytes>,
+}
+
+impl Storage {
+    /// Opens the backing store described by `config`.
+    pub fn new(config: StorageConfig) -> Result<Self> {
+        let (store, backend): (Arc<dyn ObjectStore>, &'static str) = match config {
+            StorageConfig::Memory => (Arc::new(object_store::memory::InMemory::new()), "memory"),
+            StorageConfig::Local { root } => {
+                std::fs::create_dir_all(&root)
+                    .map_err(|e| internal(format!("cannot create data directory {}: {e}", root.display())))?;
+                let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)
+                    .map_err(backend)?
+                    // Remove directories emptied by deletes, so they do not pile up.
+                    .with_automatic_cleanup(true)
+                    // A put is durable when it returns, as it is on S3: "a crash never destroys
+                    // the previous version" needs the data on disk before the rename.
+                    .with_fsync(true);
+                (Arc::new(fs), "local")
+            }
+            StorageConfig::S3 { endpoint, region, bucket, prefix, access_key_id, secret_access_key, path_style } => {
+                // reqwest is built with rustls but no bundled crypto provider (see Cargo.toml);
+                // install ring's once for HTTPS endpoints. An error means one is installed already.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let s3 = object_store::aws::AmazonS3Builder::new()
+                    .with_allow_http(endpoint.starts_with("http://"))
+                    .with_endpoint(endpoint)
+                    .with_region(region)
+                    .with_bucket_name(bucket)
+                    .with_access_key_id(access_key_id)
+                    .with_secret_access_key(secret_access_key)
+                    .with_virtual_hosted_style_request(!path_style)
+                    .build()
+                    .map_err(backend)?;
+                let store: Arc<dyn ObjectStore> = if prefix.trim_matches('/').is_empty() {
+                    Arc::new(s3)
+                } else {
+                    let p = parse_path(prefix.trim_matches('/'))?;
+                    Arc::new(object_store::prefix::PrefixStore::new(s3, p))
+                };
+                (store, "s3")
+            }
+        };
+        Ok(Storage { inner: Arc::new(Inner { store, clock: Arc::new(SystemTime::now), backend }) })
+    }
+
+    /// A fresh in-memory store.
+    pub fn memory() -> Self {
+        Storage {
+            inner: Arc::new(Inner {
+                store: Arc::new(object_store::memory::InMemory::new()),
+                clock: Arc::new(SystemTime::now),
+                backend: "memory",
+            }),
+        }
+    }
+
+    /// The same store with another clock (tests use a fixed one).
+    pub fn with_clock(self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        Storage {
+            inner: Arc::new(Inner {
+                store: Arc::clone(&self.inner.store),
+                clock: Arc::new(clock),
+                backend: self.inner.backend,
+            }),
+        }
+    }
+
+    /// `local`, `s3` or `memory`.
+    pub fn backend(&self) -> &'static str {
+        self.inner.backend
+    }
+
+    /// Now, to the millisecond (what listings can show).
+    fn now(&self) -> SystemTime {
+        record::from_ms(record::to_ms((self.inner.clock)()))
+    }
+
+    fn store(&self) -> &dyn ObjectStore {
+        self.inner.store.as_ref()
+    }
+
+    // ---- buckets -------------------------------------------------------------------------
+
+    fn config_path(name: &str) -> Result<Path> {
+        parse_path(&format!("{BUCKETS_DIR}/{name}.json"))
+    }
+
+    async fn read_config(&self, name: &str) -> Result<Option<BucketConfig>> {
+        let path = Self::config_path(name)?;
+        let bytes = match self.store().get(&path).await {
+            Ok(r) => r.bytes().await.map_err(backend)?,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(backend(e)),
+        };
+        serde_json::from_slice(&bytes).map(Some).map_err(|e| internal(format!("bucket config {name}: {e}")))
+    }
+
+    /// Fails with `NoSuchBucket` unless the bucket exists.
+    async fn require_bucket(&self, name: &str) -> Result<()> {
+        validate_bucket_name(name)?;
+        match self.store().head(&Self::config_path(name)?).await {
+            Ok(_) => Ok(()),
+            Err(object_store::Error::NotFound { .. }) => Err(no_such_bucket()),
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// Writes `payload` to `path` only if nothing is there; `Ok(false)` when something is.
+    async fn put_if_absent(&self, path: &Path, payload: PutPayload) -> Result<bool> {
+        match self.store().head(path).await {
+            Ok(_) => return Ok(false),
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(backend(e)),
+        }
+        let opts = PutOptions { mode: PutMode::Create, ..Default::default() };
+        match self.store().put_opts(path, payload.clone(), opts).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) => Ok(false),
+            // A backend without create-if-absent: the check above is all we have.
+            Err(object_store::Error::NotImplemented { .. }) | Err(object_store::Error::NotSupported { .. }) => {
+                self.store().put(path, payload).await.map_err(backend)?;
+                Ok(true)
+            }
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// PutBucket: creates an empty bucket. An existing name → `409 BucketAlreadyExists` (also for
+    /// the caller's own bucket, [U] of spec §10.1 as recommended).
+    pub async fn create_bucket(&self, name: &str, acl: Acl) -> Result<()> {
+        validate_bucket_name(name)?;
+        let cfg = BucketConfig::new(acl, self.now());
+        let json = serde_json::to_vec(&cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?;
+        if self.put_if_absent(&Self::config_path(name)?, PutPayload::from(json)).await? {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::BucketAlreadyExists,
+                "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
+            ))
+        }
+    }
+
+    /// DeleteBucket: only an empty bucket (`409 BucketNotEmpty` otherwise).
+    pub async fn delete_bucket(&self, name: &str) -> Result<()> {
+        self.require_bucket(name).await?;
+        let prefix = parse_path(name)?;
+        if let Some(first) = self.store().list(Some(&prefix)).next().await {
+            first.map_err(backend)?;
+            return Err(Error::new(ErrorKind::BucketNotEmpty, "The bucket you tried to delete is not empty."));
+        }
+        match self.store().delete(&Self::config_path(name)?).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// ListBuckets: every bucket, by name.
+    pub async fn list_buckets(&self) -> Result<Vec<BucketInfo>> {
+        let dir = parse_path(BUCKETS_DIR)?;
+        let metas: Vec<_> = self.store().list(Some(&dir)).try_collect().await.map_err(backend)?;
+        let mut names: Vec<String> = metas
+            .iter()
+            .filter_map(|m| m.location.filename().and_then(|f| f.strip_suffix(".json")).map(str::to_string))
+            .filter(|n| validate_bucket_name(n).is_ok())
+            .collect();
+        names.sort();
+        // Chunks of `join_all` rather than `stream::buffered`: a stream of borrowing closures makes
+        // the future fail axum's `Send` check (the closure is not general over lifetimes).
+        let mut configs: Vec<Result<Option<BucketConfig>>> = Vec::with_capacity(names.len());
+        for chunk in names.chunks(LIST_CONCURRENCY) {
+            configs.extend(futures_util::future::join_all(chunk.iter().map(|n| self.read_config(n))).await);
+        }
+        let mut out = Vec::with_capacity(names.len());
+        for (name, cfg) in names.into_iter().zip(configs) {
+            // A bucket deleted while listing is simply not listed.
+            if let Some(cfg) = cfg? {
+                out.push(BucketInfo { name, creation_date: cfg.created });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The bucket's configuration (`404 NoSuchBucket` when it does not exist).
+    pub async fn bucket(&self, name: &str) -> Result<BucketConfig> {
+        validate_bucket_name(name)?;
+        self.read_config(name).await?.ok_or_else(no_such_bucket)
+    }
+
+    /// Replaces the bucket's configuration (ACL, styles, process configuration); the bucket
+    /// must exist. Last writer wins.
+    pub async fn put_bucket_config(&self, name: &str, cfg: &BucketConfig) -> Result<()> {
+        self.require_bucket(name).await?;
+        let json = serde_json::to_vec(cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?;
+        self.store().put(&Self::config_path(name)?, PutPayload::from(json)).await.map_err(backend)?;
+        Ok(())
+    }
+
+    // ---- objects -------------------------------------------------------------------------
+
+    fn object_path(bucket: &str, key: &str) -> Result<Path> {
+        let segs = keys::encode_key(key);
+        parse_path(&format!("{bucket}/{}", segs.join("/")))
+    }
+
+    /// The error for a missing object: `NoSuchBucket` if the bucket is gone too.
+    async fn missing(&self, bucket: &str) -> Error {
+        match self.require_bucket(bucket).await {
+            Ok(()) => no_such_key(),
+            Err(e) => e,
+        }
+    }
+
+    /// Reads the trailer of the object at `path` (`None`: no such object).
+    async fn open(&self, path: &Path, key: &str) -> Result<Option<Opened>> {
+        for _ in 0..READ_ATTEMPTS {
+            let opts = GetOptions { range: Some(GetRange::Suffix(PROBE)), ..Default::default() };
+            let r = match self.store().get_opts(path, opts).await {
+                Ok(r) => r,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(backend(e)),
+            };
+            let blob_size = r.meta.size;
+            let start = r.range.start;
+            let e_tag = r.meta.e_tag.clone();
+            let probe = match r.bytes().await {
+                Ok(b) => b,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(backend(e)),
+            };
+            let plen = probe.len() as u64;
+            if plen < FOOTER_LEN || start + plen != blob_size {
+                return Err(internal(format!("stored object {path} is truncated")));
+            }
+            let n = Record::record_len(&probe[(plen - FOOTER_LEN) as usize..])?;
+            let json_start = blob_size
+                .checked_sub(FOOTER_LEN + n)
+                .ok_or_else(|| internal(format!("stored object {path} has a bad trailer")))?;
+            let json = if json_start >= start {
+                probe.slice((json_start - start) as usize..(plen - FOOTER_LEN) as usize)
+            } else {
+                // A trailer longer than the probe: read exactly it, from the same blob.
+                let opts = GetOptions {
+                    range: Some(GetRange::Bounded(json_start..blob_size - FOOTER_LEN)),
+                    if_match: e_tag.clone(),
+                    ..Default::default()
+                };
+                match self.store().get_opts(path, opts).await {
+                    Ok(r) => r.bytes().await.map_err(backend)?,
+                    Err(object_store::Error::Precondition { .. }) | Err(object_store::Error::NotFound { .. }) => continue,
+                    Err(e) => return Err(backend(e)),
+                }
+            };
+            let rec = Record::parse(&json, blob_size)?;
+            if rec.key != key {
+                return Err(internal(format!("stored object {path} holds key {:?}", rec.key)));
+            }
+            let info = rec.info()?;
+            let inline = (start == 0).then(|| probe.slice(0..rec.size as usize));
+            return Ok(Some(Opened { info, path: path.clone(), e_tag, inline }));
+        }
+        Err(internal(format!("object {path} kept changing while being read")))
+    }
+
+    /// Reads the body range `range` of an opened object; `Ok(None)` when the object was replaced
+    /// since it was opened (the caller starts over).
+    async fn read_body(&self, o: &Opened, range: Range<u64>) -> Result<Option<ObjectBody>> {
+        if range.is_empty() {
+            return Ok(Some(ObjectBody { range, inner: BodyInner::Bytes(Bytes::new()) }));
+        }
+        if let Some(b) = &o.inline {
+            let inner = BodyInner::Bytes(b.slice(range.start as usize..range.end as usize));
+            return Ok(Some(ObjectBody { range, inner }));
+        }
+        let opts = GetOptions {
+            range: Some(GetRange::Bounded(range.clone())),
+            if_match: o.e_tag.clone(),
+            ..Default::default()
+        };
+        match self.store().get_opts(&o.path, opts).await {
+            Ok(r) => Ok(Some(ObjectBody { range, inner: BodyInner::Stream(r.into_stream()) })),
+            Err(object_store::Error::Precondition { .. }) | Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// GetObject with the range decided after the metadata is known: `pick` sees the object's
+    /// info and returns the half-open body range to read (`None` = all), or an error to stop
+    /// (e.g. `304`/`412` from conditional headers, or a range policy). A range outside the body
+    /// is `416 InvalidRange`. If the object is replaced during the read, `pick` runs again on the
+    /// new version: the info and the body returned always belong together.
+    pub async fn get_object_with<F>(&self, bucket: &str, key: &str, pick: F) -> Result<(ObjectInfo, ObjectBody)>
+    where
+        F: Fn(&ObjectInfo) -> Result<Option<Range<u64>>>,
+    {
+        validate_bucket_name(bucket)?;
+        validate_key(key)?;
+        let path = Self::object_path(bucket, key)?;
+        for _ in 0..READ_ATTEMPTS {
+            let Some(o) = self.open(&path, key).await? else {
+                return Err(self.missing(bucket).await);
+            };
+            let range = pick(&o.info)?.unwrap_or(0..o.info.size);
+            if range.start > range.end || range.end > o.info.size {
+                return Err(Error::new(ErrorKind::InvalidRange, "The requested range cannot be satisfied."));
+            }
+            if let Some(body) = self.read_body(&o, range).await? {
+                return Ok((o.info, body));
+            }
+        }
+        Err(internal(format!("object {bucket}/{key} kept changing while being read")))
+    }
+
+    /// GetObject. `range` is an inclusive `(first, last)` byte pair as in `Range: bytes=f-l`;
+    /// `last` past the end is clamped to the last byte, and `first` past the end (or after
+    /// `last`) is `416 InvalidRange` (the RFC behaviour; the OSS default of serving the whole
+    /// object for a bad range is the API layer's choice, via [`Storage::get_object_with`]).
+    pub async fn get_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        range: Option<(u64, u64)>,
+    ) -> Result<(ObjectInfo, ObjectBody)> {
+        self.get_object_with(bucket, key, |info| match range {
+            None => Ok(None),
+            Some((first, last)) if first <= last && first < info.size => {
+                Ok(Some(first..last.saturating_add(1).min(info.size)))
+            }
+            Some(_) => Err(Error::new(ErrorKind::InvalidRange, "The requested range cannot be satisfied.")),
+        })
+        .await
+    }
+
+    /// HeadObject: the object's info without its body.
+    pub async fn head_object(&self, bucket: &str, key: &str) -> Result<ObjectInfo> {
+        validate_bucket_name(bucket)?;
+        validate_key(key)?;
+        match self.open(&Self::object_path(bucket, key)?, key).await? {
+            Some(o) => Ok(o.info),
+            None => Err(self.missing(bucket).await),
+        }
+    }
+
+    /// DeleteObject: succeeds whether or not the key exists (spec §10.5); the bucket must.
+    pub async fn delete_object(&self, bucket: &str, key: &str) -> Result<()> {
+        validate_key(key)?;
+        self.require_bucket(bucket).await?;
+        match self.store().delete(&Self::object_path(bucket, key)?).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// PutObject from one buffer. See [`Storage::put_object`].
+    pub async fn put_object_bytes(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Bytes,
+        meta: ObjectMeta,
+        forbid_overwrite: bool,
+    ) -> Result<PutResult> {
+        let body = stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+        self.put_object(bucket, key, body, meta, forbid_overwrite).await
+    }
+
+    /// PutObject, streaming the body. Computes MD5 (ETag) and CRC-64 on the way. With
+    /// `meta.content_md5_expected` set and a different body → `400 InvalidDigest` and nothing is
+    /// stored; `forbid_overwrite` and an existing key → `409 FileAlreadyExists`; a body error →
+    /// `400 BadRequest`; over 5 GB → `400 InvalidArgument`. In every failure the previous version
+    /// (if any) stays as it was.
+    pub async fn put_object<S, E>(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: S,
+        meta: ObjectMeta,
+        forbid_overwrite: bool,
+    ) -> Result<PutResult>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
+        E: fmt::Display,
+    {
+        validate_key(key)?;
+        self.require_bucket(bucket).await?;
+        self.write_object(bucket, key, body, meta, forbid_overwrite, None).await
+    }
+
+    /// The write path shared by put, copy and ACL changes. `mtime` overrides `Last-Modified`.
+    async fn write_object<S, E>(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: S,
+        meta: ObjectMeta,
+        forbid_overwrite: bool,
+        mtime: Option<SystemTime>,
+    ) -> Result<PutResult>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
+        E: fmt::Display,
+    {
+        let user_meta = normalize_user_meta(meta.user_meta)?;
+        let path = Self::object_path(bucket, key)?;
+        if forbid_overwrite && self.exists(&path).await? {
+            return Err(file_exists());
+        }
+
+        let mut digests = Digests::default();
+        let mut buffered: Vec<Bytes> = Vec::new();
+        let mut upload: Option<WriteMultipart> = None;
+        let fed = self.feed(&path, body, &mut digests, &mut buffered, &mut upload).await;
+        let size = digests.len;
+        let (md5, crc64) = digests.finish();
+        let checked = fed.and_then(|()| match meta.content_md5_expected {
+            Some(want) if want != md5 => {
+                Err(Error::new(ErrorKind::InvalidDigest, "The Content-MD5 you specified is not valid."))
+            }
+            _ => Ok(()),
+        });
+        if let Err(e) = checked {
+            if let Some(w) = upload {
+                let _ = w.abort().await; // Best effort: an unfinished upload is never visible.
+            }
+            return Err(e);
+        }
+
+        let last_modified = mtime.map(|t| record::from_ms(record::to_ms(t))).unwrap_or_else(|| self.now());
+        let rec = Record {
+            key: key.to_string(),
+            size,
+            md5: record::hex16(&md5),
+            crc64,
+            mtime_ms: record::to_ms(last_modified),
+            content_type: meta.content_type.unwrap_or_else(|| "application/octet-stream".to_string()),
+            meta: user_meta,
+            acl: meta.acl,
+            cache_control: meta.cache_control,
+            content_disposition: meta.content_disposition,
+            content_encoding: meta.content_encoding,
+            expires: meta.expires,
+        };
+        let trailer = Bytes::from(rec.to_trailer()?);
+
+        match upload {
+            Some(mut w) => {
+                if forbid_overwrite && self.exists(&path).await? {
+                    let _ = w.abort().await;
+                    return Err(file_exists());
+                }
+                w.put(trailer);
+                w.finish().await.map_err(backend)?;
+            }
+            None => {
+                let payload: PutPayload = buffered.into_iter().chain(std::iter::once(trailer)).collect();
+                if forbid_overwrite {
+                    let opts = PutOptions { mode: PutMode::Create, ..Default::default() };
+                    match self.store().put_opts(&path, payload.clone(), opts).await {
+                        Ok(_) => {}
+                        Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) => {
+                            return Err(file_exists())
+                        }
+                        Err(object_store::Error::NotImplemented { .. }) | Err(object_store::Error::NotSupported { .. }) => {
+                            self.store().put(&path, payload).await.map_err(backend)?;
+                        }
+                        Err(e) => return Err(backend(e)),
+                    }
+                } else {
+                    self.store().put(&path, payload).await.map_err(backend)?;
+                }
+            }
+        }
+        Ok(PutResult { etag: record::etag(&md5), md5, crc64, size, last_modified })
+    }
+
+    /// Reads the body into `buffered` until it passes [`SINGLE_PUT_MAX`], then continues into a
+    /// multipart upload left in `upload` (which the caller aborts on error).
+    async fn feed<S, E>(
+        &self,
+        path: &Path,
+        body: S,
+        digests: &mut Digests,
+        buffered: &mut Vec<Bytes>,
+        upload: &mut Option<WriteMultipart>,
+    ) -> Result<()>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
+        E: fmt::Display,
+    {
+        let mut body = std::pin::pin!(body);
+        let mut buffered_len = 0usize;
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| {
+                Error::new(ErrorKind::BadRequest, format!("The request body could not be read: {e}"))
+            })?;
+            digests.update(&chunk);
+            if digests.len > MAX_OBJECT_SIZE {
+                return Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    "Your proposed upload exceeds the maximum allowed object size.",
+                ));
+            }
+            match upload {
+                Some(w) => {
+                    w.wait_for_capacity(PARTS_IN_FLIGHT).await.map_err(backend)?;
+                    w.put(chunk);
+                }
+                None => {
+                    buffered_len += chunk.len();
+                    buffered.push(chunk);
+                    if buffered_len > SINGLE_PUT_MAX {
+                        let up = self.store().put_multipart(path).await.map_err(backend)?;
+                        let mut w = WriteMultipart::new_with_chunk_size(up, PART_SIZE);
+                        for b in buffered.drain(..) {
+                            w.put(b);
+                        }
+                        *upload = Some(w);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn exists(&self, path: &Path) -> Result<bool> {
+        match self.store().head(path).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// Rewrites the object at `src` as `dst_bucket/dst_key` with metadata from `make_meta`,
+    /// streaming the body from one consistent version of the source.
+    #[allow(clippy::too_many_arguments)]
+    async fn rewrite<M>(
+        &self,
+        src_bucket: &str,
+        src_key: &str,
+        dst_bucket: &str,
+        dst_key: &str,
+        make_meta: M,
+        forbid_overwrite: bool,
+        keep_mtime: bool,
+    ) -> Result<PutResult>
+    where
+        M: Fn(&ObjectInfo) -> ObjectMeta,
+    {
+        let src = Self::object_path(src_bucket, src_key)?;
+        for _ in 0..READ_ATTEMPTS {
+            let Some(o) = self.open(&src, src_key).await? else {
+                return Err(self.missing(src_bucket).await);
+            };
+            let Some(body) = self.read_body(&o, 0..o.info.size).await? else { continue };
+            let mtime = keep_mtime.then_some(o.info.last_modified);
+            let meta = make_meta(&o.info);
+            return self.write_object(dst_bucket, dst_key, body.into_stream(), meta, forbid_overwrite, mtime).await;
+        }
+        Err(internal(format!("object {src_bucket}/{src_key} kept changing while being copied")))
+    }
+
+    /// CopyObject: copies the body of `src_bucket/src_key` to `dst_bucket/dst_key` with the
+    /// source's metadata (`Copy`) or new metadata (`Replace`). The copy gets a new
+    /// `Last-Modified`; its ETag and CRC are the source's (same body).
+    pub async fn copy_object(
+        &self,
+        src_bucket: &str,
+        src_key: &str,
+        dst_bucket: &str,
+        dst_key: &str,
+        directive: MetadataDirective,
+        forbid_overwrite: bool,
+    ) -> Result<PutResult> {
+        validate_bucket_name(src_bucket)?;
+        validate_key(src_key)?;
+        validate_key(dst_key)?;
+        self.require_bucket(dst_bucket).await?;
+        let make_meta = |info: &ObjectInfo| match &directive {
+            MetadataDirective::Copy { acl } => info.to_meta(*acl),
+            MetadataDirective::Replace(m) => ObjectMeta { content_md5_expected: None, ..m.clone() },
+        };
+        self.rewrite(src_bucket, src_key, dst_bucket, dst_key, make_meta, forbid_overwrite, false).await
+    }
+
+    /// PutObjectACL: sets the object's own ACL, keeping body, metadata and `Last-Modified`.
+    pub async fn put_object_acl(&self, bucket: &str, key: &str, acl: ObjectAcl) -> Result<()> {
+        validate_bucket_name(bucket)?;
+        validate_key(key)?;
+        self.rewrite(bucket, key, bucket, key, |info| info.to_meta(acl), false, true).await?;
+        Ok(())
+    }
+
+    /// GetObjectACL: the object's own ACL (`default` = the bucket's decides).
+    pub async fn object_acl(&self, bucket: &str, key: &str) -> Result<ObjectAcl> {
+        Ok(self.head_object(bucket, key).await?.acl)
+    }
+
+    /// ListObjects: keys of `bucket` starting with `q.prefix` and greater than `q.marker`, in
+    /// UTF-8 byte order, rolled up into common prefixes at `q.delimiter`, at most `q.max_keys`
+    /// entries. A common prefix equal to the marker is skipped, so a page that ended on a common
+    /// prefix is followed by the keys after it.
+    pub async fn list_objects(&self, bucket: &str, q: &ListQuery) -> Result<ListPage> {
+        self.require_bucket(bucket).await?;
+        let dir_segs = keys::encode_dir_prefix(&q.prefix);
+        let dir = if dir_segs.is_empty() {
+            parse_path(bucket)?
+        } else {
+            parse_path(&format!("{bucket}/{}", dir_segs.join("/")))?
+        };
+        let metas: Vec<object_store::ObjectMeta> =
+            self.store().list(Some(&dir)).try_collect().await.map_err(backend)?;
+        let mut found: Vec<String> = metas
+            .iter()
+            .filter_map(|m| {
+                let mut parts = m.location.parts();
+                let first = parts.next()?;
+                if first.as_ref() != bucket {
+                    return None;
+                }
+                let rest: Vec<_> = parts.collect();
+                keys::decode_key(rest.iter().map(|p| p.as_ref()))
+            })
+            .filter(|k| k.starts_with(&q.prefix) && k.as_str() > q.marker.as_str())
+            .collect();
+        found.sort_unstable();
+
+        enum Entry {
+            Key(String),
+            Prefix(String),
+        }
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut is_truncated = false;
+        for k in found {
+            let rolled = (!q.delimiter.is_empty())
+                .then(|| k[q.prefix.len()..].find(&q.delimiter))
+                .flatten()
+                .map(|i| k[..q.prefix.len() + i + q.delimiter.len()].to_string());
+            let entry = match rolled {
+                Some(cp) if cp == q.marker => continue,
+                Some(cp) => {
+                    if matches!(entries.last(), Some(Entry::Prefix(last)) if *last == cp) {
+                        continue;
+                    }
+                    Entry::Prefix(cp)
+                }
+                None => Entry::Key(k),
+            };
+            if entries.len() == q.max_keys {
+                is_truncated = true;
+                break;
+            }
+            entries.push(entry);
+        }
+        let next_marker = if is_truncated {
+            entries.last().map(|e| match e {
+                Entry::Key(k) | Entry::Prefix(k) => k.clone(),
+            })
+        } else {
+            None
+        };
+
+        let mut page = ListPage { is_truncated, next_marker, ..Default::default() };
+        let mut to_open = Vec::new();
+        for e in entries {
+            match e {
+                Entry::Key(k) => to_open.push(k),
+                Entry::Prefix(p) => page.common_prefixes.push(p),
+            }
+        }
+        let mut opened: Vec<Result<Option<Opened>>> = Vec::with_capacity(to_open.len());
+        for chunk in to_open.chunks(LIST_CONCURRENCY) {
+            let reads = chunk.iter().map(|k| async move { self.open(&Self::object_path(bucket, k)?, k).await });
+            opened.extend(futures_util::future::join_all(reads).await);
+        }
+        for o in opened {
+            // An object deleted since the names were read is left out.
+            if let Some(o) = o? {
+                page.objects.push(o.info);
+            }
+        }
+        Ok(page)
+    }
+}
+
+/// Lower-cases user-metadata names and checks the 8 KB limit.
+fn normalize_user_meta(meta: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
+    let total: usize = meta.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if total > MAX_USER_META {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "Your metadata headers exceed the maximum allowed metadata size.",
+        ));
+    }
+    Ok(meta.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect())
+}
