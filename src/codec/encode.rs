@@ -20,7 +20,7 @@ use crate::process::Format;
 use crate::{Error, ErrorKind, Result};
 
 /// Largest side a JPEG or GIF can record (16-bit size fields).
-const MAX_SIDE_16BIT: u32 = 65_535;
+pub(super) const MAX_SIDE_16BIT: u32 = 65_535;
 
 /// Largest side libwebp accepts (`WEBP_MAX_DIMENSION`; spec §2 "Conversion to WebP: ≤ 16 383").
 const MAX_SIDE_WEBP: u32 = 16_383;
@@ -28,7 +28,7 @@ const MAX_SIDE_WEBP: u32 = 16_383;
 /// NeuQuant sampling factor for GIF palettes: 10 is the gif crate's recommended balance (1 is
 /// best and ~10× slower, 30 fastest); palette error at 10 is invisible after dithering-free
 /// quantisation of photos at OSS output sizes.
-const GIF_SPEED: i32 = 10;
+pub(super) const GIF_SPEED: i32 = 10;
 
 /// Encodes `img` as `out.format`. JPEG and lossy WebP use `out.quality` (clamped to 1–100);
 /// `out.lossless` selects lossless WebP; `out.progressive` writes a progressive JPEG (SOF2) and
@@ -74,7 +74,7 @@ pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
     }
 }
 
-fn check_side(img: &Image, max: u32, what: &str) -> Result<()> {
+pub(super) fn check_side(img: &Image, max: u32, what: &str) -> Result<()> {
     if img.width > max || img.height > max {
         return Err(Error::new(
             ErrorKind::ImageTooLarge,
