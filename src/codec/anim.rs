@@ -14,7 +14,7 @@ use image::codecs::webp::WebPDecoder;
 use image::{AnimationDecoder, ImageDecoder, Limits};
 
 use super::decode::{guarded, map_image_error, MAX_ALLOC_BYTES};
-use super::encode::{check_side, GIF_SPEED, MAX_SIDE_16BIT};
+use super::encode::{check_side, gif_binary_alpha, GIF_SPEED, MAX_SIDE_16BIT};
 use super::icc;
 use crate::pipeline::Image;
 use crate::plan::{DecodeSpec, OutputSpec};
@@ -153,8 +153,8 @@ fn collect(
 /// Encodes `frames` as an animated GIF that loops forever, each frame shown for its `delay_ms`
 /// (rounded to GIF's centiseconds, at most 655.35 s).
 ///
-/// Every frame is written as a full canvas with its own palette (NeuQuant, as still GIF output)
-/// and disposal "restore to background", so a pixel that turns transparent in a later frame is
+/// Every frame is written as a full canvas with its own palette (NeuQuant, as still GIF output),
+/// alpha made binary at half coverage (as still GIF output), and disposal "restore to background", so a pixel that turns transparent in a later frame is
 /// not left showing the frame before it. `out.format` must be GIF.
 ///
 /// Errors: no frames, frames of different sizes or a malformed buffer → `InternalError` (the
@@ -191,8 +191,9 @@ pub fn encode_gif_frames(frames: &[Frame], out: &OutputSpec) -> Result<Vec<u8>> 
         enc.set_repeat(gif::Repeat::Infinite)
             .map_err(encoder_failed)?;
         for f in frames {
-            // `from_rgba_speed` rewrites alpha in place, so it gets a copy.
+            // Binary alpha at half coverage, as still GIFs; on a copy, as it is rewritten.
             let mut pixels = f.image.pixels.clone();
+            gif_binary_alpha(&mut pixels);
             let mut frame = gif::Frame::from_rgba_speed(w16, h16, &mut pixels, GIF_SPEED);
             // Centiseconds, rounded to nearest; saturates at the 16-bit field's maximum.
             frame.delay = u16::try_from(f.delay_ms.saturating_add(5) / 10).unwrap_or(u16::MAX);

@@ -199,12 +199,27 @@ fn encode_bmp(img: &Image) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// GIF alpha is binary: pixels at least half covered (alpha ≥ 128) become opaque, the rest
+/// transparent — the rounding that keeps a shape's area and outline where they were.
+const GIF_ALPHA_THRESHOLD: u8 = 128;
+
+/// Makes RGBA alpha binary for GIF output at [`GIF_ALPHA_THRESHOLD`]. The gif encoder would
+/// otherwise make every non-zero alpha opaque, turning the faint fringe a resize or a mask edge
+/// leaves around transparent areas into an opaque halo.
+pub(super) fn gif_binary_alpha(pixels: &mut [u8]) {
+    for p in pixels.chunks_exact_mut(4) {
+        p[3] = if p[3] < GIF_ALPHA_THRESHOLD { 0 } else { 255 };
+    }
+}
+
 fn encode_gif(img: &Image) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
+    let mut pixels = img.pixels.clone();
+    gif_binary_alpha(&mut pixels);
     {
         let mut enc = GifEncoder::new_with_speed(&mut buf, GIF_SPEED);
-        // RGBA: fully transparent pixels get the palette's transparent index.
-        enc.encode(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
+        // RGBA: transparent pixels get the palette's transparent index.
+        enc.encode(&pixels, img.width, img.height, ExtendedColorType::Rgba8)
             .map_err(encoder_failed)?;
     }
     Ok(buf)
