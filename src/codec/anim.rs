@@ -49,15 +49,13 @@ const EC_DECODE_REFUSED: &str = "0040-00000012";
 pub fn decode_frames(bytes: &[u8], format: Format, max_bytes: u64) -> Result<Vec<Frame>> {
     match format {
         Format::Gif => guarded(|| {
-            let mut decoder =
-                GifDecoder::new(Cursor::new(bytes)).map_err(map_image_error)?;
+            let mut decoder = GifDecoder::new(Cursor::new(bytes)).map_err(map_image_error)?;
             decoder.set_limits(limits()).map_err(map_image_error)?;
             let (w, h) = decoder.dimensions();
             collect(decoder.into_frames(), w, h, max_bytes, None)
         }),
         Format::Webp => guarded(|| {
-            let mut decoder =
-                WebPDecoder::new(Cursor::new(bytes)).map_err(map_image_error)?;
+            let mut decoder = WebPDecoder::new(Cursor::new(bytes)).map_err(map_image_error)?;
             if !decoder.has_animation() {
                 return still(bytes, format);
             }
@@ -173,9 +171,9 @@ pub fn encode_gif_frames(frames: &[Frame], out: &OutputSpec) -> Result<Vec<u8>> 
     let expected = w as usize * h as usize * 4;
     if w == 0
         || h == 0
-        || frames.iter().any(|f| {
-            f.image.width != w || f.image.height != h || f.image.pixels.len() != expected
-        })
+        || frames
+            .iter()
+            .any(|f| f.image.width != w || f.image.height != h || f.image.pixels.len() != expected)
     {
         return Err(Error::new(
             ErrorKind::InternalError,
@@ -281,7 +279,9 @@ mod tests {
         // Some prefix holds the first frame only: it plays that frame instead of failing.
         assert!(counts.contains(&1), "{counts:?}");
         assert_eq!(
-            decode_frames(b"GIF89a", Format::Gif, BUDGET).unwrap_err().kind,
+            decode_frames(b"GIF89a", Format::Gif, BUDGET)
+                .unwrap_err()
+                .kind,
             ErrorKind::ImageDamage
         );
     }
@@ -294,8 +294,14 @@ mod tests {
         let mut b = Image::filled(4, 3, [0, 0, 255, 255]);
         b.pixels[3] = 0;
         let frames = vec![
-            Frame { image: a.clone(), delay_ms: 70 },
-            Frame { image: b, delay_ms: 1230 },
+            Frame {
+                image: a.clone(),
+                delay_ms: 70,
+            },
+            Frame {
+                image: b,
+                delay_ms: 1230,
+            },
         ];
         let bytes = encode_gif_frames(&frames, &gif_out()).unwrap();
         let back = decode_frames(&bytes, Format::Gif, BUDGET).unwrap();
@@ -318,14 +324,23 @@ mod tests {
             ErrorKind::InternalError
         );
         let mixed = [
-            Frame { image: Image::filled(2, 2, [0; 4]), delay_ms: 0 },
-            Frame { image: Image::filled(3, 2, [0; 4]), delay_ms: 0 },
+            Frame {
+                image: Image::filled(2, 2, [0; 4]),
+                delay_ms: 0,
+            },
+            Frame {
+                image: Image::filled(3, 2, [0; 4]),
+                delay_ms: 0,
+            },
         ];
         assert_eq!(
             encode_gif_frames(&mixed, &gif_out()).unwrap_err().kind,
             ErrorKind::InternalError
         );
-        let png = OutputSpec { format: Format::Png, ..gif_out() };
+        let png = OutputSpec {
+            format: Format::Png,
+            ..gif_out()
+        };
         assert_eq!(
             encode_gif_frames(&mixed[..1], &png).unwrap_err().kind,
             ErrorKind::InternalError
