@@ -2,8 +2,8 @@
 //! in its STORED orientation (the planner adds an `Orient` stage for EXIF orientation).
 //!
 //! JPEG goes through libjpeg-turbo (see `jpeg.rs`), with DCT-domain shrink-on-load. PNG, GIF
-//! (first frame), BMP, TIFF and WebP go through the `image` crate under [`Limits`], so no decoder
-//! allocates past a fixed bound. Embedded ICC profiles are converted to sRGB (`icc.rs`).
+//! (first frame; every frame: `anim.rs`), BMP, TIFF and WebP go through the `image` crate under
+//! [`Limits`], so no decoder allocates past a fixed bound. Embedded ICC profiles are converted to sRGB (`icc.rs`).
 //! Every third-party decoder runs under `catch_unwind`: a panic on hostile input becomes
 //! `ImageDamage`, never a crashed worker.
 
