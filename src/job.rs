@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::plan::{self, DecodeSpec, Plan};
 use crate::process::{Format, ProcessSpec};
 
-/// Largest source object OSS processes: 20 MB (spec §2, [C]).
+/// Largest source object OSS processes: 20 MB (spec §2, \[C\]).
 pub const MAX_SOURCE_BYTES: usize = 20 * 1024 * 1024;
 
 /// The answer of a job.

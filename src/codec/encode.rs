@@ -32,7 +32,7 @@ pub(super) const GIF_SPEED: i32 = 10;
 
 /// Encodes `img` as `out.format`. JPEG and lossy WebP use `out.quality` (clamped to 1–100);
 /// `out.lossless` selects lossless WebP; `out.progressive` writes a progressive JPEG (SOF2) and
-/// is ignored by other formats (spec §3.14 [U]).
+/// is ignored by other formats (spec §3.14 \[U\]).
 ///
 /// Errors: a side over the format's limit (JPEG/GIF 65 535, WebP 16 383) → `ImageTooLarge`;
 /// HEIC/AVIF → `NotImplemented`; an encoder failure → `InternalError`.
