@@ -57,7 +57,13 @@ fn stages(n: u32) -> Vec<Stage> {
     vec![
         Stage::Resize(ResizeParams { width: n / 2, height: n / 2, _pad: [0; 2] }),
         Stage::Crop(CropParams { x: n / 4, y: n / 4, width: n / 2, height: n / 2 }),
-        Stage::Fill(FillParams { width: n + n / 10, height: n + n / 10, x: n / 20, y: n / 20, color: [1.0; 4] }),
+        Stage::Fill(FillParams {
+            width: n + n / 10,
+            height: n + n / 10,
+            x: n / 20,
+            y: n / 20,
+            color: [1.0; 4],
+        }),
         Stage::Orient(OrientParams { orientation: 6, _pad: [0; 3] }),
         Stage::Rotate(RotateParams { degrees: 33.0, width: r, height: r, _pad: 0, fill: [1.0; 4] }),
         Stage::Blur(BlurParams { radius: 10, sigma: 5.0, _pad: [0; 2] }),
@@ -77,7 +83,11 @@ fn bench_stages(c: &mut Criterion) {
             let mut group = c.benchmark_group(format!("stage/{}", stage.name()));
             group.sample_size(10);
             group.bench_function(format!("cpu/{n}"), |b| {
-                b.iter_batched(|| img.clone(), |i| cpu::run(black_box(&[stage]), i).unwrap(), BatchSize::LargeInput)
+                b.iter_batched(
+                    || img.clone(),
+                    |i| cpu::run(black_box(&[stage]), i).unwrap(),
+                    BatchSize::LargeInput,
+                )
             });
             if let Some(g) = g {
                 group.bench_function(format!("gpu/{n}"), |b| {
@@ -92,7 +102,11 @@ fn bench_stages(c: &mut Criterion) {
 fn bench_cascade(c: &mut Criterion) {
     let g = gpu();
     let (file, label, proc) = if full_run() {
-        ("jpg-orientation-6.jpg", "12mp", "image/resize,w_3000/rotate,33/blur,r_20,s_10/sharpen,200/bright,10")
+        (
+            "jpg-orientation-6.jpg",
+            "12mp",
+            "image/resize,w_3000/rotate,33/blur,r_20,s_10/sharpen,200/bright,10",
+        )
     } else {
         ("photo-2mp.jpg", "2mp", "image/resize,w_300/rotate,33/blur,r_5,s_2/sharpen,200/bright,10")
     };
@@ -104,10 +118,16 @@ fn bench_cascade(c: &mut Criterion) {
     let mut group = c.benchmark_group("cascade");
     group.sample_size(10);
     group.bench_function(format!("cpu/{label}"), |b| {
-        b.iter_batched(|| img.clone(), |i| cpu::run(black_box(&p.stages), i).unwrap(), BatchSize::LargeInput)
+        b.iter_batched(
+            || img.clone(),
+            |i| cpu::run(black_box(&p.stages), i).unwrap(),
+            BatchSize::LargeInput,
+        )
     });
     if let Some(g) = g {
-        group.bench_function(format!("gpu/{label}"), |b| b.iter(|| g.run_stages(black_box(&p.stages), &img).unwrap()));
+        group.bench_function(format!("gpu/{label}"), |b| {
+            b.iter(|| g.run_stages(black_box(&p.stages), &img).unwrap())
+        });
     }
     group.finish();
 }

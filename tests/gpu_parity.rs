@@ -100,7 +100,11 @@ fn assert_close(what: &str, cpu: &Image, gpu: &Image, tol: u8) {
         "{what}: max difference {worst} > {tol}; {differing} channels differ; first (x, y, channel, cpu, gpu) = {first:?}"
     );
     // Off-by-one rounding is rare: more than 1 % of channels off means a real discrepancy.
-    assert!(differing * 100 <= cpu.pixels.len(), "{what}: {differing} of {} channels differ", cpu.pixels.len());
+    assert!(
+        differing * 100 <= cpu.pixels.len(),
+        "{what}: {differing} of {} channels differ",
+        cpu.pixels.len()
+    );
 }
 
 fn run_both(g: &GpuBackend, stages: &[Stage], img: &Image) -> (Image, Image) {
@@ -125,7 +129,13 @@ fn stage_samples(w: u32, h: u32) -> Vec<Stage> {
         Stage::Resize(ResizeParams { width: w / 2 + 1, height: h, _pad: [0; 2] }),
         Stage::Resize(ResizeParams { width: w, height: h * 2 / 3, _pad: [0; 2] }),
         Stage::Crop(CropParams { x: w / 4, y: h / 5, width: w / 2, height: h / 2 }),
-        Stage::Fill(FillParams { width: w + 20, height: h + 10, x: 7, y: 3, color: [1.0, 0.5, 0.25, 1.0] }),
+        Stage::Fill(FillParams {
+            width: w + 20,
+            height: h + 10,
+            x: 7,
+            y: 3,
+            color: [1.0, 0.5, 0.25, 1.0],
+        }),
         Stage::Fill(FillParams { width: w + 1, height: h + 40, x: 0, y: 40, color: [0.0; 4] }),
         Stage::Blur(BlurParams { radius: 5, sigma: 2.0, _pad: [0; 2] }),
         Stage::Blur(BlurParams { radius: 20, sigma: 10.0, _pad: [0; 2] }),
@@ -140,7 +150,9 @@ fn stage_samples(w: u32, h: u32) -> Vec<Stage> {
     for o in 2..=8 {
         v.push(Stage::Orient(OrientParams { orientation: o, _pad: [0; 3] }));
     }
-    for (deg, fill) in [(33.0, [1.0; 4]), (90.0, [1.0; 4]), (-17.0, [0.0; 4]), (200.0, [0.2, 0.4, 0.6, 0.5])] {
+    for (deg, fill) in
+        [(33.0, [1.0; 4]), (90.0, [1.0; 4]), (-17.0, [0.0; 4]), (200.0, [0.2, 0.4, 0.6, 0.5])]
+    {
         let (cw, ch) = rotated_size(w, h, deg);
         v.push(Stage::Rotate(RotateParams { degrees: deg, width: cw, height: ch, _pad: 0, fill }));
     }
@@ -190,7 +202,13 @@ fn stages_on_a_2mp_photo_match_the_cpu() {
     for s in [
         Stage::Resize(ResizeParams { width: 300, height: 225, _pad: [0; 2] }),
         Stage::Orient(OrientParams { orientation: 6, _pad: [0; 3] }),
-        Stage::Rotate(RotateParams { degrees: 33.0, width: rw, height: rh, _pad: 0, fill: [1.0; 4] }),
+        Stage::Rotate(RotateParams {
+            degrees: 33.0,
+            width: rw,
+            height: rh,
+            _pad: 0,
+            fill: [1.0; 4],
+        }),
         Stage::Blur(BlurParams { radius: 8, sigma: 4.0, _pad: [0; 2] }),
         Stage::Sharpen(SharpenParams { amount: 200, _pad: [0; 3] }),
         Stage::ColorAdjust(ColorAdjustParams { bright: 10, contrast: 20, _pad: [0; 2] }),
@@ -207,7 +225,11 @@ fn cascades_match_the_cpu() {
     let Some(g) = gpu() else { return };
     let cases: &[(&str, &str, u8)] = &[
         // Geometry and lookups only: bit-exact end to end.
-        ("example.jpg", "image/resize,w_300/crop,w_200,h_150,g_center/bright,10/contrast,-20/rotate,90", 0),
+        (
+            "example.jpg",
+            "image/resize,w_300/crop,w_200,h_150,g_center/bright,10/contrast,-20/rotate,90",
+            0,
+        ),
         ("transparent.webp", "image/resize,m_pad,w_300,h_300,color_FF0000/circle,r_100", 1),
         ("example.jpg", "image/resize,m_fill,w_200,h_200/rounded-corners,r_30/format,png", 1),
         // Blur ±1, then sharpen,200 multiplies a difference by up to 1 + 2 = 3, then rotate
@@ -219,7 +241,9 @@ fn cascades_match_the_cpu() {
         let bytes = std::fs::read(data_path(name)).unwrap();
         let info = codec::probe(&bytes).unwrap();
         let spec = process::resolve(proc, &|_| None).unwrap();
-        let Plan::Image(p) = plan::plan(&spec, &info).unwrap() else { panic!("{proc}: not an image plan") };
+        let Plan::Image(p) = plan::plan(&spec, &info).unwrap() else {
+            panic!("{proc}: not an image plan")
+        };
         let img = codec::decode(&bytes, info.format, &p.decode).unwrap();
         assert!(p.stages.len() >= 2, "{proc}: {:?}", p.stages);
         let (want, got) = run_both(g, &p.stages, &img);
@@ -241,7 +265,10 @@ fn engine_gpu_runs_and_falls_back_for_unsupported_plans() {
         Stage::Fill(FillParams { width: too_wide, height: 130, x: 0, y: 0, color: [0.0; 4] }),
         Stage::Crop(CropParams { x: 0, y: 0, width: 100, height: 100 }),
     ];
-    assert!(matches!(g.run_stages(&stages, &img), Err(ossimg::backend::gpu::GpuFailure::Unsupported(_))));
+    assert!(matches!(
+        g.run_stages(&stages, &img),
+        Err(ossimg::backend::gpu::GpuFailure::Unsupported(_))
+    ));
     let out = engine.run(&stages, img.clone()).unwrap();
     assert_eq!(out, cpu::run(&stages, img.clone()).unwrap());
     // A planner bug is the same 500 on either engine.
@@ -277,7 +304,12 @@ fn cli_backend_gpu_runs_every_pixel_action() {
         for backend in ["cpu", "gpu"] {
             let out = dir.join(format!("{i}-{backend}.png"));
             let o = Command::new(bin)
-                .args(["process", data_path(name).to_str().unwrap(), &format!("{proc}/format,png"), "-o"])
+                .args([
+                    "process",
+                    data_path(name).to_str().unwrap(),
+                    &format!("{proc}/format,png"),
+                    "-o",
+                ])
                 .arg(&out)
                 .args(["--backend", backend])
                 .output()
@@ -287,7 +319,14 @@ fn cli_backend_gpu_runs_every_pixel_action() {
             // A GPU failure would silently re-run on the CPU; it must not happen here.
             assert!(!stderr.contains("re-running on the CPU"), "{proc} on {backend}: {stderr}");
             let bytes = std::fs::read(&out).unwrap();
-            outs.push(codec::decode(&bytes, codec::sniff(&bytes).unwrap(), &DecodeSpec { scale_denom: 1 }).unwrap());
+            outs.push(
+                codec::decode(
+                    &bytes,
+                    codec::sniff(&bytes).unwrap(),
+                    &DecodeSpec { scale_denom: 1 },
+                )
+                .unwrap(),
+            );
         }
         assert_close(&format!("cli {proc}"), &outs[0], &outs[1], tol);
     }

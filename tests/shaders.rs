@@ -52,9 +52,12 @@ fn shader_dir() -> std::path::PathBuf {
 fn parse(name: &str, src: &str) -> naga::Module {
     let module = naga::front::wgsl::parse_str(src)
         .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(src)));
-    naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::empty())
-        .validate(&module)
-        .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(src)));
+    naga::valid::Validator::new(
+        naga::valid::ValidationFlags::all(),
+        naga::valid::Capabilities::empty(),
+    )
+    .validate(&module)
+    .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(src)));
     module
 }
 
@@ -64,7 +67,8 @@ fn every_stage_has_shaders_and_every_shader_a_stage() {
         .unwrap()
         .filter_map(|e| {
             let p = e.unwrap().path();
-            (p.extension()? == "wgsl").then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+            (p.extension()? == "wgsl")
+                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
         })
         .collect();
     let compiled: BTreeSet<String> = SHADERS.iter().map(|s| s.name.to_string()).collect();
@@ -85,14 +89,20 @@ fn every_stage_has_shaders_and_every_shader_a_stage() {
 #[test]
 fn shaders_validate_and_match_their_rust_twins() {
     for info in SHADERS {
-        let on_disk = std::fs::read_to_string(shader_dir().join(format!("{}.wgsl", info.name))).unwrap();
+        let on_disk =
+            std::fs::read_to_string(shader_dir().join(format!("{}.wgsl", info.name))).unwrap();
         assert_eq!(on_disk, info.source, "{}: the compiled-in source is stale", info.name);
         let module = parse(info.name, info.source);
 
         // One compute entry point `main`, 16×16 workgroups (the engine dispatches ⌈w/16⌉×⌈h/16⌉).
         assert_eq!(module.entry_points.len(), 1, "{}", info.name);
         let ep = &module.entry_points[0];
-        assert_eq!((ep.name.as_str(), ep.stage), ("main", naga::ShaderStage::Compute), "{}", info.name);
+        assert_eq!(
+            (ep.name.as_str(), ep.stage),
+            ("main", naga::ShaderStage::Compute),
+            "{}",
+            info.name
+        );
         assert_eq!(ep.workgroup_size, [16, 16, 1], "{}", info.name);
 
         let mut bindings: Vec<(u32, String)> = Vec::new();
@@ -104,16 +114,35 @@ fn shaders_validate_and_match_their_rust_twins() {
                 (AddressSpace::Uniform, TypeInner::Struct { members, span }) => {
                     // The mirror of the Rust params struct: same size, every member 4 or 16
                     // bytes wide (u32/i32/f32/vec4<f32>), none of WGSL's hidden padding.
-                    assert_eq!(*span as usize, info.params_size, "{}: uniform size vs Rust struct", info.name);
-                    let widths: u32 = members.iter().map(|m| module.types[m.ty].inner.size(module.to_ctx())).sum();
+                    assert_eq!(
+                        *span as usize, info.params_size,
+                        "{}: uniform size vs Rust struct",
+                        info.name
+                    );
+                    let widths: u32 = members
+                        .iter()
+                        .map(|m| module.types[m.ty].inner.size(module.to_ctx()))
+                        .sum();
                     assert_eq!(widths, *span, "{}: the uniform has implicit padding", info.name);
                     "uniform".to_string()
                 }
-                (AddressSpace::Handle, TypeInner::Image { class: ImageClass::Sampled { kind: ScalarKind::Float, multi: false }, .. }) => {
-                    "texture".to_string()
-                }
-                (AddressSpace::Handle, TypeInner::Image { class: ImageClass::Storage { format, access }, .. }) => {
-                    assert_eq!(*access, StorageAccess::STORE, "{}: write-only destination", info.name);
+                (
+                    AddressSpace::Handle,
+                    TypeInner::Image {
+                        class: ImageClass::Sampled { kind: ScalarKind::Float, multi: false },
+                        ..
+                    },
+                ) => "texture".to_string(),
+                (
+                    AddressSpace::Handle,
+                    TypeInner::Image { class: ImageClass::Storage { format, access }, .. },
+                ) => {
+                    assert_eq!(
+                        *access,
+                        StorageAccess::STORE,
+                        "{}: write-only destination",
+                        info.name
+                    );
                     let want = match info.target {
                         Target::Rgba8 => StorageFormat::Rgba8Unorm,
                         Target::Rgba32Float => StorageFormat::Rgba32Float,
@@ -130,7 +159,11 @@ fn shaders_validate_and_match_their_rust_twins() {
             bindings.push((rb.binding, what));
         }
         bindings.sort();
-        let mut want = vec![(0, "uniform".to_string()), (1, "texture".to_string()), (2, "storage_texture".to_string())];
+        let mut want = vec![
+            (0, "uniform".to_string()),
+            (1, "texture".to_string()),
+            (2, "storage_texture".to_string()),
+        ];
         for i in 0..info.extras {
             want.push((3 + i, "storage_buffer".to_string()));
         }
@@ -138,7 +171,11 @@ fn shaders_validate_and_match_their_rust_twins() {
 
         let text = info.source;
         let mirrors = text.lines().find(|l| l.contains("Mirrors ")).unwrap_or_default();
-        assert!(mirrors.contains("Params in src/pipeline/mod.rs"), "{}: says which Rust struct it mirrors", info.name);
+        assert!(
+            mirrors.contains("Params in src/pipeline/mod.rs"),
+            "{}: says which Rust struct it mirrors",
+            info.name
+        );
     }
 }
 

@@ -104,7 +104,9 @@ impl Engine {
             BackendChoice::Cpu => Ok(Engine::Cpu),
             BackendChoice::Auto => match gpu::GpuBackend::probe() {
                 Ok((_, true)) => match gpu::GpuBackend::shared() {
-                    Ok(backend) => Ok(Engine::Gpu(GpuEngine { backend, min_pixels: GPU_MIN_PIXELS })),
+                    Ok(backend) => {
+                        Ok(Engine::Gpu(GpuEngine { backend, min_pixels: GPU_MIN_PIXELS }))
+                    }
                     Err(e) => {
                         log_once(&SAID, || format!("GPU unusable ({e}); running on the CPU"));
                         Ok(Engine::Cpu)

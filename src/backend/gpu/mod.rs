@@ -197,7 +197,9 @@ fn adapter() -> &'static Result<(wgpu::Instance, wgpu::Adapter), String> {
 fn is_hardware(info: &wgpu::AdapterInfo) -> bool {
     matches!(
         info.device_type,
-        wgpu::DeviceType::DiscreteGpu | wgpu::DeviceType::IntegratedGpu | wgpu::DeviceType::VirtualGpu
+        wgpu::DeviceType::DiscreteGpu
+            | wgpu::DeviceType::IntegratedGpu
+            | wgpu::DeviceType::VirtualGpu
     )
 }
 
@@ -220,7 +222,10 @@ impl GpuBackend {
     pub fn probe() -> Result<(String, bool), String> {
         let (_, adapter) = adapter().as_ref().map_err(Clone::clone)?;
         let info = adapter.get_info();
-        Ok((format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type), is_hardware(&info)))
+        Ok((
+            format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type),
+            is_hardware(&info),
+        ))
     }
 
     fn new(instance: wgpu::Instance, adapter: &wgpu::Adapter) -> Result<GpuBackend, String> {
@@ -253,7 +258,16 @@ impl GpuBackend {
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(format!("shader compilation failed on {}: {e}", info.name));
         }
-        Ok(GpuBackend { device, queue, info, limits, pipelines, lost, permit: Mutex::new(()), _instance: instance })
+        Ok(GpuBackend {
+            device,
+            queue,
+            info,
+            limits,
+            pipelines,
+            lost,
+            permit: Mutex::new(()),
+            _instance: instance,
+        })
     }
 
     fn pipeline(device: &wgpu::Device, s: &ShaderInfo) -> Pipeline {
@@ -396,7 +410,13 @@ impl GpuBackend {
                     if need_h {
                         let t = resize_table::table(w, p.width, !need_v, true)
                             .ok_or_else(|| GpuFailure::Unsupported("empty resize".into()))?;
-                        passes.push(Pass::new("resize_h", &params, vec![cast(&t)], p.width, p.height));
+                        passes.push(Pass::new(
+                            "resize_h",
+                            &params,
+                            vec![cast(&t)],
+                            p.width,
+                            p.height,
+                        ));
                     }
                     (p.width, p.height)
                 }
@@ -409,7 +429,13 @@ impl GpuBackend {
                         return unsupported("crop rectangle outside the image");
                     }
                     if (p.x, p.y, p.width, p.height) != (0, 0, w, h) {
-                        passes.push(Pass::new("crop", bytemuck::bytes_of(p), vec![], p.width, p.height));
+                        passes.push(Pass::new(
+                            "crop",
+                            bytemuck::bytes_of(p),
+                            vec![],
+                            p.width,
+                            p.height,
+                        ));
                     }
                     (p.width, p.height)
                 }
@@ -419,7 +445,13 @@ impl GpuBackend {
                     {
                         return unsupported("image does not fit the fill canvas");
                     }
-                    passes.push(Pass::new("fill", bytemuck::bytes_of(p), vec![], p.width, p.height));
+                    passes.push(Pass::new(
+                        "fill",
+                        bytemuck::bytes_of(p),
+                        vec![],
+                        p.width,
+                        p.height,
+                    ));
                     (p.width, p.height)
                 }
                 Stage::Orient(p) => {
@@ -437,7 +469,13 @@ impl GpuBackend {
                         return unsupported("empty rotate canvas or non-finite angle");
                     }
                     let m = kernels::rotation_inverse(p.degrees, w, h, p.width, p.height);
-                    passes.push(Pass::new("rotate", bytemuck::bytes_of(p), vec![cast(&m)], p.width, p.height));
+                    passes.push(Pass::new(
+                        "rotate",
+                        bytemuck::bytes_of(p),
+                        vec![cast(&m)],
+                        p.width,
+                        p.height,
+                    ));
                     (p.width, p.height)
                 }
                 Stage::Blur(p) => {
@@ -452,9 +490,17 @@ impl GpuBackend {
                 }
                 Stage::ColorAdjust(p) => {
                     if (p.bright, p.contrast) != (0, 0) {
-                        let lut: Vec<u32> =
-                            kernels::color_adjust_lut(p.bright, p.contrast).iter().map(|&v| u32::from(v)).collect();
-                        passes.push(Pass::new("color_adjust", bytemuck::bytes_of(p), vec![cast(&lut)], w, h));
+                        let lut: Vec<u32> = kernels::color_adjust_lut(p.bright, p.contrast)
+                            .iter()
+                            .map(|&v| u32::from(v))
+                            .collect();
+                        passes.push(Pass::new(
+                            "color_adjust",
+                            bytemuck::bytes_of(p),
+                            vec![cast(&lut)],
+                            w,
+                            h,
+                        ));
                     }
                     (w, h)
                 }
@@ -478,7 +524,8 @@ impl GpuBackend {
         // Limits, checked before anything is allocated: texture sides, the readback buffer and
         // every storage binding.
         let max = self.limits.max_texture_dimension_2d;
-        let sides = std::iter::once((img.width, img.height)).chain(passes.iter().map(|p| (p.width, p.height)));
+        let sides = std::iter::once((img.width, img.height))
+            .chain(passes.iter().map(|p| (p.width, p.height)));
         for (pw, ph) in sides {
             if pw == 0 || ph == 0 {
                 return unsupported("empty image");
@@ -490,7 +537,7 @@ impl GpuBackend {
         if padded_row(w) * u64::from(h) > self.limits.max_buffer_size {
             return unsupported("readback buffer beyond the device limit");
         }
-        let max_binding = u64::from(self.limits.max_storage_buffer_binding_size);
+        let max_binding = self.limits.max_storage_buffer_binding_size;
         if passes.iter().flat_map(|p| &p.extras).any(|e| e.len() as u64 > max_binding) {
             return unsupported("stage table beyond the storage binding limit");
         }
@@ -515,7 +562,8 @@ impl GpuBackend {
             },
             extent(img.width, img.height),
         );
-        let mut encoder = d.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("cascade") });
+        let mut encoder =
+            d.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("cascade") });
         let mut current = source;
         for pass in passes {
             let index = shader_index(pass.shader);
@@ -542,11 +590,20 @@ impl GpuBackend {
             let dst_view = out.create_view(&Default::default());
             let mut entries = vec![
                 wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() },
-                wgpu::BindGroupEntry { binding: 1, resource: wgpu::BindingResource::TextureView(&src_view) },
-                wgpu::BindGroupEntry { binding: 2, resource: wgpu::BindingResource::TextureView(&dst_view) },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::TextureView(&src_view),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: wgpu::BindingResource::TextureView(&dst_view),
+                },
             ];
             for (i, b) in extras.iter().enumerate() {
-                entries.push(wgpu::BindGroupEntry { binding: 3 + i as u32, resource: b.as_entire_binding() });
+                entries.push(wgpu::BindGroupEntry {
+                    binding: 3 + i as u32,
+                    resource: b.as_entire_binding(),
+                });
             }
             let bind_group = d.create_bind_group(&wgpu::BindGroupDescriptor {
                 label: Some(pass.shader),
@@ -560,7 +617,11 @@ impl GpuBackend {
                 });
                 cpass.set_pipeline(&pipeline.pipeline);
                 cpass.set_bind_group(0, &bind_group, &[]);
-                cpass.dispatch_workgroups(pass.width.div_ceil(WORKGROUP), pass.height.div_ceil(WORKGROUP), 1);
+                cpass.dispatch_workgroups(
+                    pass.width.div_ceil(WORKGROUP),
+                    pass.height.div_ceil(WORKGROUP),
+                    1,
+                );
             }
             current = out;
         }
@@ -597,7 +658,10 @@ impl GpuBackend {
             let _ = tx.send(r);
         });
         self.device
-            .poll(wgpu::PollType::Wait { submission_index: Some(submission), timeout: Some(RUN_TIMEOUT) })
+            .poll(wgpu::PollType::Wait {
+                submission_index: Some(submission),
+                timeout: Some(RUN_TIMEOUT),
+            })
             .map_err(|e| GpuFailure::Failed(format!("waiting for the GPU: {e}")))?;
         match rx.recv_timeout(Duration::from_secs(1)) {
             Ok(Ok(())) => {}
@@ -628,7 +692,13 @@ struct Pass {
 }
 
 impl Pass {
-    fn new(shader: &'static str, params: &[u8], extras: Vec<Vec<u8>>, width: u32, height: u32) -> Self {
+    fn new(
+        shader: &'static str,
+        params: &[u8],
+        extras: Vec<Vec<u8>>,
+        width: u32,
+        height: u32,
+    ) -> Self {
         Pass { shader, params: params.to_vec(), extras, width, height }
     }
 }
@@ -656,9 +726,13 @@ fn extent(w: u32, h: u32) -> wgpu::Extent3d {
 
 fn texture_desc(w: u32, h: u32, target: Target, upload: bool) -> wgpu::TextureDescriptor<'static> {
     let usage = if upload {
-        wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST | wgpu::TextureUsages::COPY_SRC
+        wgpu::TextureUsages::TEXTURE_BINDING
+            | wgpu::TextureUsages::COPY_DST
+            | wgpu::TextureUsages::COPY_SRC
     } else {
-        wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::STORAGE_BINDING | wgpu::TextureUsages::COPY_SRC
+        wgpu::TextureUsages::TEXTURE_BINDING
+            | wgpu::TextureUsages::STORAGE_BINDING
+            | wgpu::TextureUsages::COPY_SRC
     };
     wgpu::TextureDescriptor {
         label: None,

@@ -39,7 +39,12 @@ fn lanczos3(x: f64) -> f64 {
 /// `premultiply_in` / `divide_out` say whether this pass multiplies alpha into the source
 /// (the first pass) and divides it out of the result (the last pass). Returns `None` for an
 /// empty axis.
-pub fn table(in_size: u32, out_size: u32, premultiply_in: bool, divide_out: bool) -> Option<Vec<i32>> {
+pub fn table(
+    in_size: u32,
+    out_size: u32,
+    premultiply_in: bool,
+    divide_out: bool,
+) -> Option<Vec<i32>> {
     if in_size == 0 || out_size == 0 {
         return None;
     }
@@ -95,7 +100,12 @@ pub fn table(in_size: u32, out_size: u32, premultiply_in: bool, divide_out: bool
 
     let n = out_size as usize;
     let mut out = Vec::with_capacity(4 + 2 * n + window * n);
-    out.extend([i32::from(precision), window as i32, i32::from(premultiply_in), i32::from(divide_out)]);
+    out.extend([
+        i32::from(precision),
+        window as i32,
+        i32::from(premultiply_in),
+        i32::from(divide_out),
+    ]);
     for &(start, size) in &bounds {
         out.extend([start as i32, size as i32]);
     }
