@@ -1,6 +1,7 @@
 //! One processing job end to end, shared by `ossimg process`, the HTTP service and batch jobs:
 //! probe the header → plan → decode (shrink-on-load) → run the stages on an engine → encode, or
-//! answer `info` / `average-hue` with JSON.
+//! answer `info` / `average-hue` with JSON. Animated plans run the stages on every frame and
+//! write an animated GIF.
 
 use crate::backend::Engine;
 use crate::codec;
@@ -8,7 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::plan::{self, DecodeSpec, Plan};
 use crate::process::{Format, ProcessSpec};
 
-/// Largest source object OSS processes: 20 MB (spec §2, [C]).
+/// Largest source object OSS processes: 20 MB (spec §2, \[C\]).
 pub const MAX_SOURCE_BYTES: usize = 20 * 1024 * 1024;
 
 /// The answer of a job.
@@ -58,6 +59,10 @@ pub fn run(source: &[u8], spec: &ProcessSpec, engine: Engine) -> Result<Output> 
             let image = codec::decode(source, info.format, &hue_decode_spec(&info))?;
             Ok(Output::Json(codec::average_hue_json(codec::average_hue(&image))))
         }
+        Plan::Image(p) if p.animated => {
+            let bytes = run_animated(source, &info, &p, engine)?;
+            Ok(Output::Image { bytes, format: p.output.format })
+        }
         Plan::Image(p) => {
             let image = codec::decode(source, info.format, &p.decode)?;
             let image = engine.run(&p.stages, image)?;
@@ -65,6 +70,28 @@ pub fn run(source: &[u8], spec: &ProcessSpec, engine: Engine) -> Result<Output> 
             Ok(Output::Image { bytes, format: p.output.format })
         }
     }
+}
+
+/// An animated plan: decodes every frame (composited canvases), runs the same stages on each one
+/// as it goes — each decoded frame is dropped once processed — and writes an animated GIF with
+/// the source's delays. The planner only sets `animated` within [`plan::MAX_ANIMATION_BYTES`].
+fn run_animated(
+    source: &[u8],
+    info: &plan::SourceInfo,
+    p: &plan::ImagePlan,
+    engine: Engine,
+) -> Result<Vec<u8>> {
+    let frames = codec::decode_frames(source, info.format, plan::MAX_ANIMATION_BYTES)?;
+    let frames = frames
+        .into_iter()
+        .map(|f| {
+            Ok(codec::Frame {
+                image: engine.run(&p.stages, f.image)?,
+                delay_ms: f.delay_ms,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    codec::encode_gif_frames(&frames, &p.output)
 }
 
 /// `average-hue` is a mean over salient pixels, so a DCT-scaled JPEG decode (a box-filtered

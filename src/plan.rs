@@ -58,6 +58,10 @@ pub struct ImagePlan {
     pub width: u32,
     /// Final height.
     pub height: u32,
+    /// True when every frame of an animated source is decoded, run through `stages` and written
+    /// as an animated GIF; false when only the first frame is (still sources, and animations
+    /// that lose their animation — see [`plan`]).
+    pub animated: bool,
 }
 
 /// How to decode the source.
@@ -88,6 +92,12 @@ pub const fn scaled_dim(d: u32, denom: u32) -> u32 {
 
 /// EC of a source over the size limits (spec §2, §4.3).
 const EC_SOURCE_TOO_LARGE: &str = "0040-00000009";
+/// Budget for the frames of an animation held at once: an animated job keeps every decoded frame
+/// and every processed frame in memory (`(W·H + w·h)·frames·4` bytes), where a still job holds one
+/// image. 256 MiB keeps the worst animated job at a quarter of the largest still decode
+/// (250 MP · 4 B = 1 GB, spec §2) while covering real GIFs by far (a 400×400, 44-frame GIF needs
+/// 28 MB plus its output); past it the source's first frame is used, as for a `p` resize.
+pub const MAX_ANIMATION_BYTES: u64 = 256 << 20;
 /// Largest source side (spec §2).
 const MAX_SOURCE_SIDE: u32 = 30_000;
 /// Largest source pixel count, W·H·frames for animations (spec §2).
@@ -115,6 +125,8 @@ const SHRINK_MARGIN: u64 = 2;
 /// 4. The pixel actions in order (see the geometry rules on each action).
 /// 5. Shrink-on-load for JPEG sources (see [`DecodeSpec`]).
 /// 6. Encoder settings (format, quality, interlace) whatever their position.
+/// 7. Whether an animated source keeps its animation (`ImagePlan::animated`, see
+///    `keeps_animation`): GIF output, no `rotate`, no `p` resize, within [`MAX_ANIMATION_BYTES`].
 pub fn plan(spec: &ProcessSpec, src: &SourceInfo) -> Result<Plan> {
     let json = spec.actions.iter().find_map(|a| match a {
         Action::Info => Some((Plan::Info, "info")),
@@ -184,13 +196,50 @@ pub fn plan(spec: &ProcessSpec, src: &SourceInfo) -> Result<Plan> {
     let decoded = (scaled_dim(src.width, scale_denom), scaled_dim(src.height, scale_denom));
     resize_before_orient(&mut canvas.stages, decoded);
     let output = output::output_spec(spec, src, canvas.width, canvas.height)?;
+    let animated = keeps_animation(spec, src, &output, (canvas.width, canvas.height));
     Ok(Plan::Image(ImagePlan {
         decode: DecodeSpec { scale_denom },
         stages: canvas.stages,
         output,
         width: canvas.width,
         height: canvas.height,
+        animated,
     }))
+}
+
+/// Whether an animated source keeps its animation (spec §1.4).
+///
+/// \[C\]: a resize by explicit sizes keeps the animation; a percentage resize (`p` with no
+/// `w`/`h`/`l`/`s`, the form that takes effect) and any `rotate` (even by 0 or 360) give a single
+/// frame. \[U\], following the spec's recommendation "apply per frame where cheap, otherwise keep
+/// the first frame": every other pixel action (`crop`, `indexcrop`, `circle`, `rounded-corners`,
+/// `resize` by `w`/`h`/`l`/`s` in any mode, `blur`, `bright`, `contrast`, `sharpen`, `auto-orient`)
+/// runs on each frame. Only GIF output is animated: a non-GIF `format` gives the first frame, and
+/// since `format,gif` only applies to GIF sources (§3.12) an animated WebP source always gives its
+/// first frame (animated WebP output is not supported, §3.12 \[U\]). Animations whose frames
+/// exceed [`MAX_ANIMATION_BYTES`] also give their first frame rather than failing.
+fn keeps_animation(
+    spec: &ProcessSpec,
+    src: &SourceInfo,
+    output: &OutputSpec,
+    (width, height): (u32, u32),
+) -> bool {
+    let single_frame = |a: &Action| match a {
+        Action::Rotate(_) => true,
+        Action::Resize(r) => {
+            r.p.is_some() && r.w.is_none() && r.h.is_none() && r.l.is_none() && r.s.is_none()
+        }
+        _ => false,
+    };
+    let per_frame = u64::from(src.width) * u64::from(src.height)
+        + u64::from(width) * u64::from(height);
+    src.frames > 1
+        && output.format == Format::Gif
+        && !spec.actions.iter().any(single_frame)
+        && per_frame
+            .saturating_mul(u64::from(src.frames))
+            .saturating_mul(4)
+            <= MAX_ANIMATION_BYTES
 }
 
 /// Fails with `ImageTooLarge` (EC 0040-00000009) when the source exceeds spec §2, and with

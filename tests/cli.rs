@@ -86,7 +86,16 @@ fn bad_input_exits_with_the_oss_code_and_leaves_no_file() {
     let o = bin().args(["process", "/nonexistent/in.jpg", "image/resize,w_10"]).output().unwrap();
     assert_eq!(o.status.code(), Some(3));
 
-    // The GPU engine is not in this build: a clear refusal, not a crash.
-    let o = bin().args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_10", "--backend", "gpu"]).output().unwrap();
+    // No GPU adapter (Vulkan ICDs and EGL vendors hidden, as on a host without drivers):
+    // `--backend gpu` is a clear refusal with exit code 5, not a crash or a hang.
+    let o = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_10", "--backend", "gpu"])
+        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
+        .env("__EGL_VENDOR_LIBRARY_FILENAMES", "/nonexistent/egl.json")
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(5));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("--backend gpu: no GPU adapter found"), "{err}");
 }

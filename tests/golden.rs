@@ -22,9 +22,19 @@ fn read(name: &str) -> Vec<u8> {
     std::fs::read(data_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// Engines every case runs on. The GPU engine joins this list when it exists.
+/// Engines every case runs on: the CPU, and the GPU engine on any adapter this host has
+/// (lavapipe included). With no adapter the GPU is left out, loudly, unless
+/// `OSSIMG_REQUIRE_GPU=1`, which makes that a failure.
 fn engines() -> Vec<Engine> {
-    vec![Engine::Cpu]
+    let mut v = vec![Engine::Cpu];
+    match Engine::select(ossimg::backend::BackendChoice::Gpu) {
+        Ok(gpu) => v.push(gpu),
+        Err(e) if std::env::var("OSSIMG_REQUIRE_GPU").as_deref() == Ok("1") => {
+            panic!("OSSIMG_REQUIRE_GPU=1 but no GPU engine: {e}")
+        }
+        Err(e) => eprintln!("ignored on the GPU engine: {e}"),
+    }
+    v
 }
 
 fn run_on(engine: Engine, input: &str, proc: &str) -> ossimg::Result<Output> {

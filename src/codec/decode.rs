@@ -2,8 +2,8 @@
 //! in its STORED orientation (the planner adds an `Orient` stage for EXIF orientation).
 //!
 //! JPEG goes through libjpeg-turbo (see `jpeg.rs`), with DCT-domain shrink-on-load. PNG, GIF
-//! (first frame), BMP, TIFF and WebP go through the `image` crate under [`Limits`], so no decoder
-//! allocates past a fixed bound. Embedded ICC profiles are converted to sRGB (`icc.rs`).
+//! (first frame; every frame: `anim.rs`), BMP, TIFF and WebP go through the `image` crate under
+//! [`Limits`], so no decoder allocates past a fixed bound. Embedded ICC profiles are converted to sRGB (`icc.rs`).
 //! Every third-party decoder runs under `catch_unwind`: a panic on hostile input becomes
 //! `ImageDamage`, never a crashed worker.
 
@@ -24,7 +24,7 @@ pub(crate) const MAX_PIXELS: u64 = 250_000_000;
 
 /// Allocation bound handed to the `image` decoders: a 16-bit RGBA buffer (8 bytes per pixel) at
 /// [`MAX_PIXELS`], the largest buffer a legal source can need before narrowing to 8 bits.
-const MAX_ALLOC_BYTES: u64 = MAX_PIXELS * 8;
+pub(super) const MAX_ALLOC_BYTES: u64 = MAX_PIXELS * 8;
 
 /// Decodes `bytes`, whose format the caller already knows, to RGBA8 sRGB in stored orientation.
 ///
@@ -70,7 +70,7 @@ pub fn decode(bytes: &[u8], format: Format, spec: &DecodeSpec) -> Result<Image> 
 }
 
 /// Runs a decoder, turning a panic inside it into `ImageDamage`.
-fn guarded(f: impl FnOnce() -> Result<Image>) -> Result<Image> {
+pub(super) fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(Error::damaged()))
 }
 
@@ -132,7 +132,7 @@ fn decode_with_image(bytes: &[u8], format: ImageFormat) -> Result<Image> {
 /// `image` errors: limits → `ImageTooLarge`; everything else (malformed, truncated, unsupported
 /// variants such as old-style JPEG-in-TIFF) → `ImageDamage`, which is how OSS answers any
 /// source it cannot decode.
-fn map_image_error(e: ImageError) -> Error {
+pub(super) fn map_image_error(e: ImageError) -> Error {
     match e {
         ImageError::Limits(_) => Error::with_ec(
             ErrorKind::ImageTooLarge,

@@ -20,7 +20,7 @@ use crate::process::Format;
 use crate::{Error, ErrorKind, Result};
 
 /// Largest side a JPEG or GIF can record (16-bit size fields).
-const MAX_SIDE_16BIT: u32 = 65_535;
+pub(super) const MAX_SIDE_16BIT: u32 = 65_535;
 
 /// Largest side libwebp accepts (`WEBP_MAX_DIMENSION`; spec §2 "Conversion to WebP: ≤ 16 383").
 const MAX_SIDE_WEBP: u32 = 16_383;
@@ -28,11 +28,11 @@ const MAX_SIDE_WEBP: u32 = 16_383;
 /// NeuQuant sampling factor for GIF palettes: 10 is the gif crate's recommended balance (1 is
 /// best and ~10× slower, 30 fastest); palette error at 10 is invisible after dithering-free
 /// quantisation of photos at OSS output sizes.
-const GIF_SPEED: i32 = 10;
+pub(super) const GIF_SPEED: i32 = 10;
 
 /// Encodes `img` as `out.format`. JPEG and lossy WebP use `out.quality` (clamped to 1–100);
 /// `out.lossless` selects lossless WebP; `out.progressive` writes a progressive JPEG (SOF2) and
-/// is ignored by other formats (spec §3.14 [U]).
+/// is ignored by other formats (spec §3.14 \[U\]).
 ///
 /// Errors: a side over the format's limit (JPEG/GIF 65 535, WebP 16 383) → `ImageTooLarge`;
 /// HEIC/AVIF → `NotImplemented`; an encoder failure → `InternalError`.
@@ -74,7 +74,7 @@ pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
     }
 }
 
-fn check_side(img: &Image, max: u32, what: &str) -> Result<()> {
+pub(super) fn check_side(img: &Image, max: u32, what: &str) -> Result<()> {
     if img.width > max || img.height > max {
         return Err(Error::new(
             ErrorKind::ImageTooLarge,
@@ -199,12 +199,27 @@ fn encode_bmp(img: &Image) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// GIF alpha is binary: pixels at least half covered (alpha ≥ 128) become opaque, the rest
+/// transparent — the rounding that keeps a shape's area and outline where they were.
+const GIF_ALPHA_THRESHOLD: u8 = 128;
+
+/// Makes RGBA alpha binary for GIF output at [`GIF_ALPHA_THRESHOLD`]. The gif encoder would
+/// otherwise make every non-zero alpha opaque, turning the faint fringe a resize or a mask edge
+/// leaves around transparent areas into an opaque halo.
+pub(super) fn gif_binary_alpha(pixels: &mut [u8]) {
+    for p in pixels.chunks_exact_mut(4) {
+        p[3] = if p[3] < GIF_ALPHA_THRESHOLD { 0 } else { 255 };
+    }
+}
+
 fn encode_gif(img: &Image) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
+    let mut pixels = img.pixels.clone();
+    gif_binary_alpha(&mut pixels);
     {
         let mut enc = GifEncoder::new_with_speed(&mut buf, GIF_SPEED);
-        // RGBA: fully transparent pixels get the palette's transparent index.
-        enc.encode(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
+        // RGBA: transparent pixels get the palette's transparent index.
+        enc.encode(&pixels, img.width, img.height, ExtendedColorType::Rgba8)
             .map_err(encoder_failed)?;
     }
     Ok(buf)

@@ -122,6 +122,16 @@ fn lossy_formats_round_trip_within_tolerance() {
 }
 
 #[test]
+fn gif_alpha_is_thresholded_at_half_coverage() {
+    // Alpha 127 (just under half) is dropped, 128 kept opaque with its colour.
+    let mut img = Image::filled(2, 1, [200, 10, 10, 127]);
+    img.pixels[7] = 128;
+    let back = roundtrip(&img, &spec(Format::Gif));
+    assert_eq!(back.pixel(0, 0)[3], 0);
+    assert_eq!(back.pixel(1, 0), [200, 10, 10, 255]);
+}
+
+#[test]
 fn jpeg_quality_and_progressive_are_honoured() {
     let img = card(200, 120);
     let q95 = encode(

@@ -1,6 +1,7 @@
 //! Codecs: format sniffing, header probing, decoding (shrink-on-load, ICC → sRGB), encoding,
 //! EXIF, and the `info` / `average-hue` answers.
 
+mod anim;
 mod decode;
 mod encode;
 pub mod exif;
@@ -12,6 +13,7 @@ mod probe;
 mod quality;
 mod sniff;
 
+pub use anim::{decode_frames, encode_gif_frames, Frame};
 pub use decode::decode;
 pub use encode::encode;
 pub use exif::exif_block;

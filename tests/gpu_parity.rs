@@ -1,0 +1,334 @@
+//! GPU ↔ CPU parity: every stage, and cascades of several, on real photos and on an image with
+//! alpha, give the same pixels on the GPU engine as on the CPU engine, within each stage's
+//! declared tolerance ([`tolerance`]). Also runs `ossimg process --backend gpu` end to end for
+//! every pixel action.
+//!
+//! GPU tests never pass silently: with no adapter each test prints "ignored: no GPU adapter" and
+//! returns, unless `OSSIMG_REQUIRE_GPU=1` (set in CI, where Mesa lavapipe is installed), which
+//! turns a missing adapter into a failure. Each GPU run must really run on the GPU: a plan the
+//! engine hands back to the CPU (`GpuFailure`) fails the test.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use ossimg::backend::gpu::GpuBackend;
+use ossimg::backend::{cpu, BackendChoice, Engine};
+use ossimg::codec;
+use ossimg::pipeline::*;
+use ossimg::plan::{self, DecodeSpec, Plan};
+use ossimg::process;
+
+fn data_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+fn decode(name: &str) -> Image {
+    let bytes = std::fs::read(data_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let format = codec::sniff(&bytes).expect("known format");
+    codec::decode(&bytes, format, &DecodeSpec { scale_denom: 1 }).expect("decodes")
+}
+
+/// The GPU backend, or `None` (after saying so) when this host has no adapter. Panics when
+/// `OSSIMG_REQUIRE_GPU=1` and there is none.
+fn gpu() -> Option<&'static GpuBackend> {
+    if let Err(e) = GpuBackend::probe() {
+        if std::env::var("OSSIMG_REQUIRE_GPU").as_deref() == Ok("1") {
+            panic!("OSSIMG_REQUIRE_GPU=1 but no GPU adapter: {e}");
+        }
+        eprintln!("ignored: no GPU adapter ({e})");
+        return None;
+    }
+    // An adapter exists: failing to open it or to compile a shader is a failure, never a skip.
+    Some(GpuBackend::shared().unwrap_or_else(|e| panic!("GPU adapter present but unusable: {e}")))
+}
+
+/// Allowed difference per channel for each stage, with the reason.
+fn tolerance(stage: &Stage) -> u8 {
+    match stage {
+        // Pure pixel moves and table lookups: bit-exact.
+        Stage::Crop(_) | Stage::Fill(_) | Stage::Orient(_) | Stage::ColorAdjust(_) => 0,
+        // The GPU repeats fast_image_resize's integer arithmetic (same i16 coefficients, same
+        // shifts, same alpha mul/div): bit-exact.
+        Stage::Resize(_) => 0,
+        // f32 arithmetic in the same order; GPUs may fuse multiply-adds and use a reciprocal
+        // within 2.5 ulp for division, which moves a value across a rounding boundary: ±1.
+        Stage::Rotate(_) | Stage::Blur(_) | Stage::Sharpen(_) => 1,
+        // Coverage uses sqrt (not correctly rounded on GPUs): ±1 on the anti-aliased rim.
+        Stage::MaskCircle(_) | Stage::MaskRounded(_) => 1,
+    }
+}
+
+/// Below this alpha (of 255) colour is compared premultiplied (`c·a/255`): there a rounding
+/// difference of half a level in the premultiplied sum moves the straight colour by 255/a/2 ≥ 8
+/// levels (a 2/255-opaque rim pixel may be colour 0 on one engine and 31 on the other), which no
+/// eye can see. Alpha itself is always compared exactly within the tolerance.
+const FAINT_ALPHA: u8 = 16;
+
+/// Compares two images: same size, every channel within `tol` (colour of faint pixels
+/// premultiplied, see [`FAINT_ALPHA`]). Colour under alpha 0 is compared too (both engines
+/// define it).
+fn assert_close(what: &str, cpu: &Image, gpu: &Image, tol: u8) {
+    assert_eq!((gpu.width, gpu.height), (cpu.width, cpu.height), "{what}: size");
+    assert_eq!(gpu.pixels.len(), cpu.pixels.len(), "{what}: buffer");
+    let mut worst = 0u8;
+    let mut differing = 0usize;
+    let mut first = None;
+    for (i, (a, b)) in cpu.pixels.chunks_exact(4).zip(gpu.pixels.chunks_exact(4)).enumerate() {
+        let faint = a[3].min(b[3]) < FAINT_ALPHA;
+        for c in 0..4 {
+            let d = if faint && c < 3 {
+                let pa = (f32::from(a[c]) * f32::from(a[3]) / 255.0).round();
+                let pb = (f32::from(b[c]) * f32::from(b[3]) / 255.0).round();
+                // One more level: each side rounds its own product.
+                ((pa - pb).abs() as u8).saturating_sub(1)
+            } else {
+                a[c].abs_diff(b[c])
+            };
+            if a[c] != b[c] {
+                differing += 1;
+            }
+            if d > worst {
+                worst = d;
+                if d > tol && first.is_none() {
+                    first = Some((i as u32 % cpu.width, i as u32 / cpu.width, c, a[c], b[c]));
+                }
+            }
+        }
+    }
+    assert!(
+        worst <= tol,
+        "{what}: max difference {worst} > {tol}; {differing} channels differ; first (x, y, channel, cpu, gpu) = {first:?}"
+    );
+    // Off-by-one rounding is rare: more than 1 % of channels off means a real discrepancy.
+    assert!(
+        differing * 100 <= cpu.pixels.len(),
+        "{what}: {differing} of {} channels differ",
+        cpu.pixels.len()
+    );
+}
+
+fn run_both(g: &GpuBackend, stages: &[Stage], img: &Image) -> (Image, Image) {
+    let want = cpu::run(stages, img.clone()).expect("cpu run");
+    let got = g.run_stages(stages, img).unwrap_or_else(|e| panic!("{stages:?}: {e}"));
+    (want, got)
+}
+
+/// `ceil(w·|cos| + h·|sin|)` and its twin, the rotate canvas (spec §3.4).
+fn rotated_size(w: u32, h: u32, degrees: f32) -> (u32, u32) {
+    let (s, c) = kernels::sin_cos_degrees(degrees);
+    let (s, c) = (s.abs(), c.abs());
+    let f = |a: f32, b: f32| ((a - 1e-3).ceil() as u32).max(1).max(b as u32);
+    (f(w as f32 * c + h as f32 * s, 1.0), f(w as f32 * s + h as f32 * c, 1.0))
+}
+
+/// One sample of every stage kind for a `w`×`h` image (several for the kinds with modes).
+fn stage_samples(w: u32, h: u32) -> Vec<Stage> {
+    let mut v = vec![
+        Stage::Resize(ResizeParams { width: w / 3, height: h / 3, _pad: [0; 2] }),
+        Stage::Resize(ResizeParams { width: w * 3 / 2, height: h * 3 / 2, _pad: [0; 2] }),
+        Stage::Resize(ResizeParams { width: w / 2 + 1, height: h, _pad: [0; 2] }),
+        Stage::Resize(ResizeParams { width: w, height: h * 2 / 3, _pad: [0; 2] }),
+        Stage::Crop(CropParams { x: w / 4, y: h / 5, width: w / 2, height: h / 2 }),
+        Stage::Fill(FillParams {
+            width: w + 20,
+            height: h + 10,
+            x: 7,
+            y: 3,
+            color: [1.0, 0.5, 0.25, 1.0],
+        }),
+        Stage::Fill(FillParams { width: w + 1, height: h + 40, x: 0, y: 40, color: [0.0; 4] }),
+        Stage::Blur(BlurParams { radius: 5, sigma: 2.0, _pad: [0; 2] }),
+        Stage::Blur(BlurParams { radius: 20, sigma: 10.0, _pad: [0; 2] }),
+        Stage::ColorAdjust(ColorAdjustParams { bright: 10, contrast: 0, _pad: [0; 2] }),
+        Stage::ColorAdjust(ColorAdjustParams { bright: -20, contrast: 50, _pad: [0; 2] }),
+        Stage::ColorAdjust(ColorAdjustParams { bright: 0, contrast: -30, _pad: [0; 2] }),
+        Stage::Sharpen(SharpenParams { amount: 100, _pad: [0; 3] }),
+        Stage::Sharpen(SharpenParams { amount: 399, _pad: [0; 3] }),
+        Stage::MaskCircle(MaskParams { radius: w.min(h) / 2 - 3, _pad: [0; 3] }),
+        Stage::MaskRounded(MaskParams { radius: 30, _pad: [0; 3] }),
+    ];
+    for o in 2..=8 {
+        v.push(Stage::Orient(OrientParams { orientation: o, _pad: [0; 3] }));
+    }
+    for (deg, fill) in
+        [(33.0, [1.0; 4]), (90.0, [1.0; 4]), (-17.0, [0.0; 4]), (200.0, [0.2, 0.4, 0.6, 0.5])]
+    {
+        let (cw, ch) = rotated_size(w, h, deg);
+        v.push(Stage::Rotate(RotateParams { degrees: deg, width: cw, height: ch, _pad: 0, fill }));
+    }
+    v
+}
+
+/// The kinds of stage `stage_samples` must cover; the `match` makes a new variant a compile
+/// error here until it has parity samples.
+fn kind(s: &Stage) -> usize {
+    match s {
+        Stage::Resize(_) => 0,
+        Stage::Crop(_) => 1,
+        Stage::Fill(_) => 2,
+        Stage::Orient(_) => 3,
+        Stage::Rotate(_) => 4,
+        Stage::Blur(_) => 5,
+        Stage::ColorAdjust(_) => 6,
+        Stage::Sharpen(_) => 7,
+        Stage::MaskCircle(_) => 8,
+        Stage::MaskRounded(_) => 9,
+    }
+}
+
+#[test]
+fn every_stage_matches_the_cpu() {
+    let Some(g) = gpu() else { return };
+    eprintln!("GPU adapter: {}", g.describe());
+    for name in ["hopper.png", "transparent.webp", "example.jpg"] {
+        let img = decode(name);
+        let samples = stage_samples(img.width, img.height);
+        let mut seen = [false; 10];
+        for s in &samples {
+            seen[kind(s)] = true;
+            let (want, got) = run_both(g, std::slice::from_ref(s), &img);
+            assert_close(&format!("{name} {s:?}"), &want, &got, tolerance(s));
+        }
+        assert!(seen.iter().all(|&b| b), "a stage kind has no parity sample");
+    }
+}
+
+#[test]
+fn stages_on_a_2mp_photo_match_the_cpu() {
+    let Some(g) = gpu() else { return };
+    let img = decode("photo-2mp.jpg");
+    let (w, h) = (img.width, img.height);
+    let (rw, rh) = rotated_size(w, h, 33.0);
+    for s in [
+        Stage::Resize(ResizeParams { width: 300, height: 225, _pad: [0; 2] }),
+        Stage::Orient(OrientParams { orientation: 6, _pad: [0; 3] }),
+        Stage::Rotate(RotateParams {
+            degrees: 33.0,
+            width: rw,
+            height: rh,
+            _pad: 0,
+            fill: [1.0; 4],
+        }),
+        Stage::Blur(BlurParams { radius: 8, sigma: 4.0, _pad: [0; 2] }),
+        Stage::Sharpen(SharpenParams { amount: 200, _pad: [0; 3] }),
+        Stage::ColorAdjust(ColorAdjustParams { bright: 10, contrast: 20, _pad: [0; 2] }),
+        Stage::MaskCircle(MaskParams { radius: h / 2 - 1, _pad: [0; 3] }),
+    ] {
+        let (want, got) = run_both(g, &[s], &img);
+        assert_close(&format!("photo-2mp {s:?}"), &want, &got, tolerance(&s));
+    }
+}
+
+/// Cascades through the real planner, with the tolerance a chain of stages can accumulate.
+#[test]
+fn cascades_match_the_cpu() {
+    let Some(g) = gpu() else { return };
+    let cases: &[(&str, &str, u8)] = &[
+        // Geometry and lookups only: bit-exact end to end.
+        (
+            "example.jpg",
+            "image/resize,w_300/crop,w_200,h_150,g_center/bright,10/contrast,-20/rotate,90",
+            0,
+        ),
+        ("transparent.webp", "image/resize,m_pad,w_300,h_300,color_FF0000/circle,r_100", 1),
+        ("example.jpg", "image/resize,m_fill,w_200,h_200/rounded-corners,r_30/format,png", 1),
+        // Blur ±1, then sharpen,200 multiplies a difference by up to 1 + 2 = 3, then rotate
+        // interpolates (±1 of its own): ±4.
+        ("photo-2mp.jpg", "image/resize,w_600/rotate,33/blur,r_5,s_2/sharpen,200/bright,10", 4),
+        ("transparent.webp", "image/rotate,45/blur,r_3,s_2/resize,w_120", 2),
+    ];
+    for &(name, proc, tol) in cases {
+        let bytes = std::fs::read(data_path(name)).unwrap();
+        let info = codec::probe(&bytes).unwrap();
+        let spec = process::resolve(proc, &|_| None).unwrap();
+        let Plan::Image(p) = plan::plan(&spec, &info).unwrap() else {
+            panic!("{proc}: not an image plan")
+        };
+        let img = codec::decode(&bytes, info.format, &p.decode).unwrap();
+        assert!(p.stages.len() >= 2, "{proc}: {:?}", p.stages);
+        let (want, got) = run_both(g, &p.stages, &img);
+        assert_close(&format!("{name} {proc}"), &want, &got, tol);
+    }
+}
+
+#[test]
+fn engine_gpu_runs_and_falls_back_for_unsupported_plans() {
+    let Some(g) = gpu() else { return };
+    let engine = Engine::select(BackendChoice::Gpu).expect("an adapter exists");
+    assert_eq!(engine.name(), "gpu");
+    let img = decode("hopper.png");
+    let stages = [Stage::Orient(OrientParams { orientation: 6, _pad: [0; 3] })];
+    assert_eq!(engine.run(&stages, img.clone()).unwrap(), cpu::run(&stages, img.clone()).unwrap());
+    // A canvas beyond the texture limit: the whole plan runs on the CPU, nothing fails.
+    let too_wide = g.max_side() + 1;
+    let stages = [
+        Stage::Fill(FillParams { width: too_wide, height: 130, x: 0, y: 0, color: [0.0; 4] }),
+        Stage::Crop(CropParams { x: 0, y: 0, width: 100, height: 100 }),
+    ];
+    assert!(matches!(
+        g.run_stages(&stages, &img),
+        Err(ossimg::backend::gpu::GpuFailure::Unsupported(_))
+    ));
+    let out = engine.run(&stages, img.clone()).unwrap();
+    assert_eq!(out, cpu::run(&stages, img.clone()).unwrap());
+    // A planner bug is the same 500 on either engine.
+    let bad = [Stage::Crop(CropParams { x: 100, y: 0, width: 100, height: 10 })];
+    assert_eq!(engine.run(&bad, img).unwrap_err().kind, ossimg::ErrorKind::InternalError);
+}
+
+/// `ossimg process --backend gpu` for every pixel action: succeeds, and its PNG equals the CPU's
+/// within the action's tolerance.
+#[test]
+fn cli_backend_gpu_runs_every_pixel_action() {
+    let Some(_) = gpu() else { return };
+    let dir = std::env::temp_dir().join(format!("ossimg-gpu-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: &[(&str, &str, u8)] = &[
+        ("example.jpg", "image/resize,w_150", 0),
+        ("example.jpg", "image/resize,m_pad,w_150,h_150,color_00FF00", 0),
+        ("example.jpg", "image/crop,x_10,y_20,w_100,h_80", 0),
+        ("example.jpg", "image/indexcrop,x_100,i_1", 0),
+        ("jpg-orientation-6.jpg", "image/resize,w_200/auto-orient,1", 0),
+        ("example.jpg", "image/rotate,90", 0),
+        ("example.jpg", "image/rotate,33", 1),
+        ("example.jpg", "image/blur,r_5,s_3", 1),
+        ("example.jpg", "image/bright,30", 0),
+        ("example.jpg", "image/contrast,-40", 0),
+        ("example.jpg", "image/sharpen,150", 1),
+        ("example.jpg", "image/circle,r_100", 1),
+        ("example.jpg", "image/rounded-corners,r_40", 1),
+    ];
+    let bin = env!("CARGO_BIN_EXE_ossimg");
+    for (i, &(name, proc, tol)) in cases.iter().enumerate() {
+        let mut outs = Vec::new();
+        for backend in ["cpu", "gpu"] {
+            let out = dir.join(format!("{i}-{backend}.png"));
+            let o = Command::new(bin)
+                .args([
+                    "process",
+                    data_path(name).to_str().unwrap(),
+                    &format!("{proc}/format,png"),
+                    "-o",
+                ])
+                .arg(&out)
+                .args(["--backend", backend])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert!(o.status.success(), "{proc} on {backend}: {stderr}");
+            // A GPU failure would silently re-run on the CPU; it must not happen here.
+            assert!(!stderr.contains("re-running on the CPU"), "{proc} on {backend}: {stderr}");
+            let bytes = std::fs::read(&out).unwrap();
+            outs.push(
+                codec::decode(
+                    &bytes,
+                    codec::sniff(&bytes).unwrap(),
+                    &DecodeSpec { scale_denom: 1 },
+                )
+                .unwrap(),
+            );
+        }
+        assert_close(&format!("cli {proc}"), &outs[0], &outs[1], tol);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
