@@ -465,15 +465,37 @@ impl Storage {
         }
     }
 
+    /// Reads the last [`PROBE`] bytes of the blob at `path` (`None`: no such object). Some S3
+    /// servers answer a suffix range longer than the object with `200` and the whole body, which
+    /// `object_store` refuses; then the size is asked first and the same bytes read as a plain
+    /// bounded range.
+    async fn probe(&self, path: &Path) -> Result<Option<object_store::GetResult>> {
+        let opts = GetOptions { range: Some(GetRange::Suffix(PROBE)), ..Default::default() };
+        let first_err = match self.store().get_opts(path, opts).await {
+            Ok(r) => return Ok(Some(r)),
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => e,
+        };
+        let size = match self.store().head(path).await {
+            Ok(m) => m.size,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(_) => return Err(backend(first_err)),
+        };
+        if size == 0 {
+            return Err(internal(format!("stored object {path} is empty")));
+        }
+        let opts = GetOptions { range: Some(GetRange::Bounded(size.saturating_sub(PROBE)..size)), ..Default::default() };
+        match self.store().get_opts(path, opts).await {
+            Ok(r) => Ok(Some(r)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(backend(e)),
+        }
+    }
+
     /// Reads the trailer of the object at `path` (`None`: no such object).
     async fn open(&self, path: &Path, key: &str) -> Result<Option<Opened>> {
         for _ in 0..READ_ATTEMPTS {
-            let opts = GetOptions { range: Some(GetRange::Suffix(PROBE)), ..Default::default() };
-            let r = match self.store().get_opts(path, opts).await {
-                Ok(r) => r,
-                Err(object_store::Error::NotFound { .. }) => return Ok(None),
-                Err(e) => return Err(backend(e)),
-            };
+            let Some(r) = self.probe(path).await? else { return Ok(None) };
             let blob_size = r.meta.size;
             let start = r.range.start;
             let e_tag = r.meta.e_tag.clone();
@@ -483,7 +505,10 @@ impl Storage {
                 Err(e) => return Err(backend(e)),
             };
             let plen = probe.len() as u64;
-            if plen < FOOTER_LEN || start + plen != blob_size {
+            if start + plen != blob_size {
+                continue; // Replaced between the size and the read of the fallback probe.
+            }
+            if plen < FOOTER_LEN {
                 return Err(internal(format!("stored object {path} is truncated")));
             }
             let n = Record::record_len(&probe[(plen - FOOTER_LEN) as usize..])?;

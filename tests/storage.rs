@@ -1,0 +1,511 @@
+//! The storage API, one test body for every backend: memory and local always, S3 when
+//! `OSSIMG_S3_ENDPOINT` (with `OSSIMG_S3_REGION`, `OSSIMG_S3_BUCKET`, `OSSIMG_S3_ACCESS_KEY_ID`,
+//! `OSSIMG_S3_SECRET_ACCESS_KEY`) is set — `.ci/garage.sh start` prints these for a local Garage.
+//! With `OSSIMG_REQUIRE_S3=1` a missing endpoint fails the S3 test instead of skipping it.
+//! Plus local-store atomicity: concurrent puts, failing bodies, leftover staging files.
+
+use bytes::Bytes;
+use futures_util::stream;
+use md5::Digest as _;
+use ossimg::storage::*;
+use ossimg::ErrorKind;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// 2023-11-14T22:13:20.123Z: the first tick of the test clock.
+const T0_MS: u64 = 1_700_000_000_123;
+
+/// A clock that advances one second per reading, so every write gets its own `Last-Modified`.
+fn ticking(s: Storage) -> Storage {
+    let n = Arc::new(AtomicU64::new(0));
+    s.with_clock(move || UNIX_EPOCH + Duration::from_millis(T0_MS + 1000 * n.fetch_add(1, Ordering::SeqCst)))
+}
+
+/// A directory removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+        let p = std::env::temp_dir().join(format!(
+            "ossimg-storage-{tag}-{}-{nanos}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn md5_of(data: &[u8]) -> [u8; 16] {
+    md5::Md5::digest(data).into()
+}
+
+fn meta(content_type: &str) -> ObjectMeta {
+    ObjectMeta { content_type: Some(content_type.to_string()), ..Default::default() }
+}
+
+async fn put(s: &Storage, bucket: &str, key: &str, body: &[u8]) -> PutResult {
+    s.put_object_bytes(bucket, key, Bytes::copy_from_slice(body), meta("text/plain"), false).await.unwrap()
+}
+
+async fn get(s: &Storage, bucket: &str, key: &str) -> (ObjectInfo, Vec<u8>) {
+    let (info, body) = s.get_object(bucket, key, None).await.unwrap();
+    (info, body.bytes().await.unwrap().to_vec())
+}
+
+fn kind<T: std::fmt::Debug>(r: ossimg::Result<T>) -> ErrorKind {
+    r.expect_err("expected an error").kind
+}
+
+/// A body of `len` bytes with a pattern that differs at every offset within a part.
+fn pattern(len: usize, seed: u8) -> Vec<u8> {
+    (0..len).map(|i| ((i * 31 + i / 4093) as u8) ^ seed).collect()
+}
+
+/// Streams `data` in `chunk`-byte pieces, then fails with an I/O error if `fail` is set.
+fn chunked(data: Vec<u8>, chunk: usize, fail: bool) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
+    let mut items: Vec<std::io::Result<Bytes>> =
+        data.chunks(chunk).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
+    if fail {
+        items.push(Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "client went away")));
+    }
+    stream::iter(items)
+}
+
+/// Lists every page of a query, returning each page's (objects, common prefixes).
+async fn all_pages(s: &Storage, bucket: &str, mut q: ListQuery) -> Vec<(Vec<String>, Vec<String>)> {
+    let mut pages = Vec::new();
+    loop {
+        let p = s.list_objects(bucket, &q).await.unwrap();
+        pages.push((p.objects.iter().map(|o| o.key.clone()).collect(), p.common_prefixes.clone()));
+        if !p.is_truncated {
+            assert_eq!(p.next_marker, None);
+            return pages;
+        }
+        q.marker = p.next_marker.expect("a truncated page has a next marker");
+        assert!(pages.len() < 100, "listing does not end");
+    }
+}
+
+/// The shared body: everything the API layer relies on, on one backend.
+async fn exercise(s: Storage) {
+    let s = ticking(s);
+    let t = |n: u64| UNIX_EPOCH + Duration::from_millis(T0_MS + 1000 * n);
+
+    // ---- buckets
+    assert!(s.list_buckets().await.unwrap().is_empty());
+    s.create_bucket("alpha", Acl::PublicRead).await.unwrap(); // tick 0
+    s.create_bucket("beta", Acl::Private).await.unwrap(); // tick 1
+    assert_eq!(kind(s.create_bucket("alpha", Acl::Private).await), ErrorKind::BucketAlreadyExists);
+    assert_eq!(kind(s.create_bucket("Bad_Name", Acl::Private).await), ErrorKind::InvalidBucketName);
+    assert_eq!(
+        s.list_buckets().await.unwrap(),
+        vec![
+            BucketInfo { name: "alpha".into(), creation_date: t(0) },
+            BucketInfo { name: "beta".into(), creation_date: t(1) },
+        ]
+    );
+    assert_eq!(s.bucket("alpha").await.unwrap().acl, Acl::PublicRead);
+    assert_eq!(s.bucket("alpha").await.unwrap().process, ProcessConfig::default());
+    assert_eq!(kind(s.bucket("nope").await), ErrorKind::NoSuchBucket);
+
+    // ---- put / get / head with every piece of metadata
+    let full = ObjectMeta {
+        content_type: Some("text/plain".into()),
+        content_md5_expected: Some(md5_of(b"hello world")),
+        user_meta: vec![("Color".into(), "Blue".into()), ("a-b".into(), "x y".into())],
+        acl: ObjectAcl::PublicRead,
+        cache_control: Some("no-cache".into()),
+        content_disposition: Some("attachment; filename=\"h.txt\"".into()),
+        content_encoding: Some("identity".into()),
+        expires: Some("Thu, 01 Jan 2037 00:00:00 GMT".into()),
+    };
+    let r = s.put_object_bytes("alpha", "hello.txt", Bytes::from_static(b"hello world"), full, false).await.unwrap();
+    // MD5("hello world") in upper-case hex, quoted, as OSS answers.
+    assert_eq!(r.etag, "\"5EB63BBBE01EEED093CB22BB8F5ACDC3\"");
+    assert_eq!(r.size, 11);
+    // Stamped by the clock (whole ticks after the buckets' creation; millisecond precision kept).
+    let lm = r.last_modified;
+    assert!(lm > t(1) && (lm.duration_since(UNIX_EPOCH).unwrap().as_millis() - u128::from(T0_MS)) % 1000 == 0);
+    let info = s.head_object("alpha", "hello.txt").await.unwrap();
+    assert_eq!(
+        info,
+        ObjectInfo {
+            key: "hello.txt".into(),
+            size: 11,
+            etag: "\"5EB63BBBE01EEED093CB22BB8F5ACDC3\"".into(),
+            md5: md5_of(b"hello world"),
+            crc64: crc64(b"hello world"),
+            last_modified: lm,
+            content_type: "text/plain".into(),
+            user_meta: vec![("color".into(), "Blue".into()), ("a-b".into(), "x y".into())],
+            acl: ObjectAcl::PublicRead,
+            cache_control: Some("no-cache".into()),
+            content_disposition: Some("attachment; filename=\"h.txt\"".into()),
+            content_encoding: Some("identity".into()),
+            expires: Some("Thu, 01 Jan 2037 00:00:00 GMT".into()),
+        }
+    );
+    assert_eq!(info.content_md5(), "XrY7u+Ae7tCTyyK7j1rNww==");
+    let (ginfo, body) = get(&s, "alpha", "hello.txt").await;
+    assert_eq!((ginfo, body.as_slice()), (info.clone(), &b"hello world"[..]));
+
+    // CRC-64/ECMA exact: the check value, and 0 for an empty body (spec §10.2).
+    let r = put(&s, "alpha", "check", b"123456789").await;
+    assert_eq!(r.crc64, 11051210869376104954);
+    assert_eq!(s.head_object("alpha", "check").await.unwrap().crc64, 11051210869376104954);
+    let r = put(&s, "alpha", "empty", b"").await;
+    assert_eq!((r.crc64, r.size), (0, 0));
+    assert_eq!(r.etag, "\"D41D8CD98F00B204E9800998ECF8427E\"");
+    let (einfo, ebody) = get(&s, "alpha", "empty").await;
+    assert_eq!((einfo.content_type.as_str(), ebody.len()), ("text/plain", 0));
+    let r = s.put_object_bytes("alpha", "untyped", Bytes::from_static(b"x"), ObjectMeta::default(), false).await.unwrap();
+    assert_eq!(r.size, 1);
+    assert_eq!(s.head_object("alpha", "untyped").await.unwrap().content_type, "application/octet-stream");
+
+    // ---- ranges (inclusive pairs; the end is clamped; a start past the end is 416)
+    let range = |a, b| {
+        let s = s.clone();
+        async move {
+            let (_, body) = s.get_object("alpha", "hello.txt", Some((a, b))).await?;
+            assert_eq!(body.range(), a..(b + 1).min(11));
+            body.bytes().await
+        }
+    };
+    assert_eq!(range(0, 4).await.unwrap(), &b"hello"[..]);
+    assert_eq!(range(6, 100).await.unwrap(), &b"world"[..]);
+    assert_eq!(range(10, 10).await.unwrap(), &b"d"[..]);
+    assert_eq!(kind(range(11, 20).await), ErrorKind::InvalidRange);
+    assert_eq!(kind(s.get_object("alpha", "empty", Some((0, 0))).await), ErrorKind::InvalidRange);
+    let (_, body) = s.get_object_with("alpha", "hello.txt", |i| Ok(Some(2..i.size - 6))).await.unwrap();
+    assert_eq!(body.bytes().await.unwrap(), &b"llo"[..]);
+    assert_eq!(kind(s.get_object_with("alpha", "hello.txt", |_| Ok(Some(5..12))).await), ErrorKind::InvalidRange);
+    let stop = s.get_object_with("alpha", "hello.txt", |_| Err(ossimg::Error::new(ErrorKind::AccessDenied, "no")));
+    assert_eq!(kind(stop.await), ErrorKind::AccessDenied);
+
+    // ---- missing things
+    assert_eq!(kind(s.get_object("alpha", "nope", None).await), ErrorKind::NoSuchKey);
+    assert_eq!(kind(s.head_object("alpha", "nope").await), ErrorKind::NoSuchKey);
+    assert_eq!(kind(s.get_object("gamma", "hello.txt", None).await), ErrorKind::NoSuchBucket);
+    assert_eq!(kind(s.put_object_bytes("gamma", "k", Bytes::new(), meta("a/b"), false).await), ErrorKind::NoSuchBucket);
+    for bad in ["", "/x", "\\x"] {
+        assert_eq!(kind(s.put_object_bytes("alpha", bad, Bytes::new(), meta("a/b"), false).await), ErrorKind::InvalidObjectName);
+    }
+    let long = "k".repeat(1024);
+    assert_eq!(kind(s.put_object_bytes("alpha", &long, Bytes::new(), meta("a/b"), false).await), ErrorKind::InvalidObjectName);
+    let longest = "é".repeat(511) + "k"; // 1023 bytes
+    put(&s, "alpha", &longest, b"long name").await;
+    assert_eq!(get(&s, "alpha", &longest).await.1, b"long name");
+    s.delete_object("alpha", &longest).await.unwrap();
+
+    // ---- Content-MD5 mismatch stores nothing and keeps the previous version
+    let wrong = ObjectMeta { content_md5_expected: Some(md5_of(b"other")), ..meta("text/plain") };
+    let e = s.put_object_bytes("alpha", "digest", Bytes::from_static(b"body"), wrong.clone(), false).await;
+    assert_eq!(kind(e), ErrorKind::InvalidDigest);
+    assert_eq!(kind(s.head_object("alpha", "digest").await), ErrorKind::NoSuchKey);
+    let e = s.put_object_bytes("alpha", "hello.txt", Bytes::from_static(b"body"), wrong.clone(), false).await;
+    assert_eq!(kind(e), ErrorKind::InvalidDigest);
+    assert_eq!(s.head_object("alpha", "hello.txt").await.unwrap(), info);
+
+    // ---- forbid-overwrite
+    let r = s.put_object_bytes("alpha", "once", Bytes::from_static(b"first"), meta("text/plain"), true).await;
+    assert_eq!(r.unwrap().size, 5);
+    let e = s.put_object_bytes("alpha", "once", Bytes::from_static(b"second"), meta("text/plain"), true).await;
+    assert_eq!(kind(e), ErrorKind::FileAlreadyExists);
+    assert_eq!(get(&s, "alpha", "once").await.1, b"first");
+
+    // ---- a body larger than one put: streamed as a multipart upload
+    let big = pattern(SINGLE_PUT_MAX + 3 * 1024 * 1024 + 17, 0x5a);
+    let r = s
+        .put_object("alpha", "big.bin", chunked(big.clone(), 1024 * 1024 - 3, false), meta("application/x-big"), false)
+        .await
+        .unwrap();
+    assert_eq!(r.size, big.len() as u64);
+    assert_eq!(r.md5, md5_of(&big));
+    assert_eq!(r.crc64, crc64(&big));
+    let (binfo, bbody) = get(&s, "alpha", "big.bin").await;
+    assert_eq!((binfo.size, binfo.md5), (big.len() as u64, md5_of(&big)));
+    assert!(bbody == big, "big body differs");
+    // A range across the 8 MiB part boundary.
+    let (a, b) = (SINGLE_PUT_MAX as u64 - 10, SINGLE_PUT_MAX as u64 + 9);
+    let (_, part) = s.get_object("alpha", "big.bin", Some((a, b))).await.unwrap();
+    assert_eq!(part.bytes().await.unwrap(), &big[a as usize..=b as usize]);
+    // A large upload with the wrong Content-MD5 is aborted: the old body stays.
+    let e = s.put_object("alpha", "big.bin", chunked(pattern(SINGLE_PUT_MAX + 5, 1), 1 << 20, false), wrong, false).await;
+    assert_eq!(kind(e), ErrorKind::InvalidDigest);
+    assert_eq!(s.head_object("alpha", "big.bin").await.unwrap().md5, md5_of(&big));
+    // forbid-overwrite on the streamed path too.
+    let e = s.put_object("alpha", "big.bin", chunked(pattern(SINGLE_PUT_MAX + 5, 2), 1 << 20, false), meta("x/y"), true).await;
+    assert_eq!(kind(e), ErrorKind::FileAlreadyExists);
+    s.delete_object("alpha", "big.bin").await.unwrap();
+
+    // ---- listing in UTF-8 byte order, with prefix, delimiter, marker and max-keys
+    let names = [
+        "photos/2025/x.jpg", "a/c/d", "é", "a", "b", "dir/", "a-b", "photos/readme", "dir/x", "z//y",
+        "a/b", "photos/2024/dog.jpg", "a+b", "photos/2024/cat.jpg",
+    ];
+    for n in names {
+        put(&s, "beta", n, n.as_bytes()).await;
+    }
+    // '+' 0x2B < '-' 0x2D < '/' 0x2F; 'é' (0xC3 0xA9) after every ASCII key.
+    let sorted = [
+        "a", "a+b", "a-b", "a/b", "a/c/d", "b", "dir/", "dir/x", "photos/2024/cat.jpg", "photos/2024/dog.jpg",
+        "photos/2025/x.jpg", "photos/readme", "z//y", "é",
+    ];
+    let q = |prefix: &str, delimiter: &str, marker: &str, max_keys: usize| ListQuery {
+        prefix: prefix.into(),
+        delimiter: delimiter.into(),
+        marker: marker.into(),
+        max_keys,
+    };
+    let page = s.list_objects("beta", &q("", "", "", 1000)).await.unwrap();
+    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), sorted);
+    assert!(!page.is_truncated && page.common_prefixes.is_empty());
+    let dirx = page.objects.iter().find(|o| o.key == "dir/x").unwrap();
+    assert_eq!((dirx.size, dirx.md5, dirx.content_type.as_str()), (5, md5_of(b"dir/x"), "text/plain"));
+    // Exactly max-keys entries: not truncated.
+    assert!(!s.list_objects("beta", &q("", "", "", 14)).await.unwrap().is_truncated);
+    let page = s.list_objects("beta", &q("", "/", "", 1000)).await.unwrap();
+    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["a", "a+b", "a-b", "b", "é"]);
+    assert_eq!(page.common_prefixes, ["a/", "dir/", "photos/", "z/"]);
+    let page = s.list_objects("beta", &q("photos/", "/", "", 1000)).await.unwrap();
+    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["photos/readme"]);
+    assert_eq!(page.common_prefixes, ["photos/2024/", "photos/2025/"]);
+    let page = s.list_objects("beta", &q("pho", "", "", 1000)).await.unwrap();
+    assert_eq!(page.objects.len(), 4);
+    let page = s.list_objects("beta", &q("photos/2024/c", "", "", 1000)).await.unwrap();
+    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["photos/2024/cat.jpg"]);
+    let page = s.list_objects("beta", &q("", "", "a/b", 3)).await.unwrap();
+    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["a/c/d", "b", "dir/"]);
+    assert_eq!((page.is_truncated, page.next_marker.as_deref()), (true, Some("dir/")));
+    // Paging without a delimiter visits every key once, in order.
+    let pages = all_pages(&s, "beta", q("", "", "", 3)).await;
+    assert_eq!(pages.len(), 5);
+    assert_eq!(pages.iter().flat_map(|p| p.0.clone()).collect::<Vec<_>>(), sorted);
+    // With a delimiter, a page ending on a common prefix continues after everything under it.
+    let pages = all_pages(&s, "beta", q("", "/", "", 2)).await;
+    let strs = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        pages,
+        vec![
+            (strs(&["a", "a+b"]), strs(&[])),
+            (strs(&["a-b"]), strs(&["a/"])),
+            (strs(&["b"]), strs(&["dir/"])),
+            (strs(&[]), strs(&["photos/", "z/"])),
+            (strs(&["é"]), strs(&[])),
+        ]
+    );
+    assert!(s.list_objects("alpha", &q("zzz", "", "", 10)).await.unwrap().objects.is_empty());
+    assert_eq!(kind(s.list_objects("gamma", &q("", "", "", 10)).await), ErrorKind::NoSuchBucket);
+
+    // ---- copy
+    let r = s
+        .copy_object("alpha", "hello.txt", "beta", "copy.txt", MetadataDirective::Copy { acl: ObjectAcl::Private }, false)
+        .await
+        .unwrap();
+    assert_eq!(r.etag, info.etag);
+    let c = s.head_object("beta", "copy.txt").await.unwrap();
+    assert_eq!((c.content_type.as_str(), &c.user_meta, c.acl), ("text/plain", &info.user_meta, ObjectAcl::Private));
+    assert_eq!((c.crc64, c.cache_control.as_deref()), (info.crc64, Some("no-cache")));
+    assert!(c.last_modified > info.last_modified, "a copy is a new write");
+    assert_eq!(get(&s, "beta", "copy.txt").await.1, b"hello world");
+    let replaced = ObjectMeta { user_meta: vec![("k".into(), "v".into())], ..meta("image/png") };
+    s.copy_object("alpha", "hello.txt", "alpha", "hello.txt", MetadataDirective::Replace(replaced), false).await.unwrap();
+    let h = s.head_object("alpha", "hello.txt").await.unwrap();
+    assert_eq!((h.content_type.as_str(), h.user_meta.clone(), h.acl), ("image/png", vec![("k".into(), "v".into())], ObjectAcl::Default));
+    assert_eq!((h.etag.as_str(), h.cache_control.clone()), (info.etag.as_str(), None));
+    let copy = MetadataDirective::Copy { acl: ObjectAcl::Default };
+    assert_eq!(kind(s.copy_object("alpha", "nope", "beta", "x", copy.clone(), false).await), ErrorKind::NoSuchKey);
+    assert_eq!(kind(s.copy_object("alpha", "hello.txt", "beta", "copy.txt", copy.clone(), true).await), ErrorKind::FileAlreadyExists);
+    assert_eq!(kind(s.copy_object("alpha", "hello.txt", "gamma", "x", copy, false).await), ErrorKind::NoSuchBucket);
+
+    // ---- object ACL: changes the ACL only
+    let before = s.head_object("alpha", "hello.txt").await.unwrap();
+    s.put_object_acl("alpha", "hello.txt", ObjectAcl::PublicReadWrite).await.unwrap();
+    assert_eq!(s.object_acl("alpha", "hello.txt").await.unwrap(), ObjectAcl::PublicReadWrite);
+    let after = s.head_object("alpha", "hello.txt").await.unwrap();
+    assert_eq!(after, ObjectInfo { acl: ObjectAcl::PublicReadWrite, ..before });
+    assert_eq!(kind(s.put_object_acl("alpha", "nope", ObjectAcl::Private).await), ErrorKind::NoSuchKey);
+
+    // ---- bucket configuration: ACL, styles in creation order, process configuration
+    let mut cfg = s.bucket("alpha").await.unwrap();
+    for (i, name) in ["small", "big", "a.b-c_d"].into_iter().enumerate() {
+        cfg.put_style(name, &format!("image/resize,w_{}", 100 * (i + 1)), "image", t(100 + i as u64)).unwrap();
+    }
+    cfg.put_style("small", "image/resize,p_50", "image", t(200)).unwrap();
+    cfg.acl = Acl::PublicReadWrite;
+    cfg.process = ProcessConfig {
+        complied_host: CompliedHost::Img,
+        source_file_protect: true,
+        suffixes: vec!["jpg".into(), "png".into()],
+        delimiters: vec!['-', '/'],
+        oss_domain_support_at_process: false,
+        last_modified: Some(t(300)),
+    };
+    s.put_bucket_config("alpha", &cfg).await.unwrap();
+    let back = s.bucket("alpha").await.unwrap();
+    assert_eq!(back, cfg);
+    assert_eq!(back.styles.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["small", "big", "a.b-c_d"]);
+    let small = back.style("small").unwrap();
+    assert_eq!((small.content.as_str(), small.create_time, small.last_modify_time), ("image/resize,p_50", t(100), t(200)));
+    assert_eq!(s.list_buckets().await.unwrap()[0].creation_date, t(0), "config edits keep the creation date");
+    assert_eq!(kind(s.put_bucket_config("gamma", &cfg).await), ErrorKind::NoSuchBucket);
+
+    // ---- deletes
+    s.delete_object("alpha", "once").await.unwrap();
+    assert_eq!(kind(s.head_object("alpha", "once").await), ErrorKind::NoSuchKey);
+    s.delete_object("alpha", "once").await.unwrap(); // missing is fine
+    assert_eq!(kind(s.delete_object("gamma", "once").await), ErrorKind::NoSuchBucket);
+    assert_eq!(kind(s.delete_bucket("beta").await), ErrorKind::BucketNotEmpty);
+    for n in sorted.iter().chain(&["copy.txt"]) {
+        s.delete_object("beta", n).await.unwrap();
+    }
+    assert!(s.list_objects("beta", &q("", "", "", 10)).await.unwrap().objects.is_empty());
+    s.delete_bucket("beta").await.unwrap();
+    assert_eq!(kind(s.delete_bucket("beta").await), ErrorKind::NoSuchBucket);
+    assert_eq!(s.list_buckets().await.unwrap().iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["alpha"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_backend() {
+    exercise(Storage::new(StorageConfig::Memory).unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_backend() {
+    let dir = TempDir::new("shared");
+    exercise(Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_backend() {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let Some(endpoint) = var("OSSIMG_S3_ENDPOINT") else {
+        if var("OSSIMG_REQUIRE_S3").as_deref() == Some("1") {
+            panic!("OSSIMG_REQUIRE_S3=1 but OSSIMG_S3_ENDPOINT is not set (run `.ci/garage.sh start`)");
+        }
+        eprintln!("s3_backend: skipped, OSSIMG_S3_ENDPOINT is not set");
+        return;
+    };
+    let need = |k: &str| var(k).unwrap_or_else(|| panic!("{k} must be set with OSSIMG_S3_ENDPOINT"));
+    // A fresh prefix per run, so runs sharing one S3 bucket never see each other.
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let config = StorageConfig::S3 {
+        endpoint,
+        region: need("OSSIMG_S3_REGION"),
+        bucket: need("OSSIMG_S3_BUCKET"),
+        prefix: format!("ossimg-test-{}-{nanos}", std::process::id()),
+        access_key_id: need("OSSIMG_S3_ACCESS_KEY_ID"),
+        secret_access_key: need("OSSIMG_S3_SECRET_ACCESS_KEY"),
+        path_style: true,
+    };
+    let s = Storage::new(config).unwrap();
+    assert_eq!(s.backend(), "s3");
+    exercise(s).await;
+}
+
+/// Every regular file under `dir`, relative to it.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_layout_is_documented_one() {
+    let dir = TempDir::new("layout");
+    let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
+    s.create_bucket("pics", Acl::Private).await.unwrap();
+    put(&s, "pics", "a b/c.jpg", b"x").await;
+    put(&s, "pics", "a b", b"y").await;
+    assert_eq!(files_under(&dir.0), [".ossimg/buckets/pics.json", "pics/a b%", "pics/a b%2F/c.jpg%"]);
+    // A stray file and a staging file left by a crash are not objects.
+    std::fs::write(dir.0.join("pics/README"), b"not ours").unwrap();
+    std::fs::write(dir.0.join("pics/a b%#1"), b"half a put").unwrap();
+    let page = s.list_objects("pics", &ListQuery::default()).await.unwrap();
+    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["a b", "a b/c.jpg"]);
+    assert_eq!(get(&s, "pics", "a b").await.1, b"y");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_failed_bodies_keep_the_previous_version() {
+    let dir = TempDir::new("fail");
+    let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
+    s.create_bucket("bkt", Acl::Private).await.unwrap();
+    let v1 = put(&s, "bkt", "k", b"version one").await;
+    // Fails after 1 KiB (buffered path) and after 10 MiB (multipart path, parts already written).
+    for sent in [1024, SINGLE_PUT_MAX + 2 * 1024 * 1024] {
+        let e = s.put_object("bkt", "k", chunked(pattern(sent, 3), 512 * 1024, true), meta("x/y"), false).await;
+        assert_eq!(kind(e), ErrorKind::BadRequest, "after {sent} bytes");
+        let (info, body) = get(&s, "bkt", "k").await;
+        assert_eq!((info.etag, body.as_slice()), (v1.etag.clone(), &b"version one"[..]));
+        let page = s.list_objects("bkt", &ListQuery::default()).await.unwrap();
+        assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["k"]);
+        // The aborted upload's staging file is gone too.
+        assert_eq!(files_under(&dir.0), [".ossimg/buckets/bkt.json", "bkt/k%"], "after {sent} bytes");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn local_concurrent_puts_never_expose_a_mix() {
+    let dir = TempDir::new("race");
+    let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
+    s.create_bucket("race", Acl::Private).await.unwrap();
+    put(&s, "race", "k", &[0u8; 100]).await;
+    // Writers: uniform bodies of different sizes, across both write paths (one put / multipart).
+    let sizes = [100usize, 70_000, 3 << 20, SINGLE_PUT_MAX + (1 << 20)];
+    let mut writers = Vec::new();
+    for round in 0..2u8 {
+        for (i, &len) in sizes.iter().enumerate() {
+            let s = s.clone();
+            let fill = 1 + round * 10 + i as u8;
+            writers.push(tokio::spawn(async move {
+                let body = vec![fill; len];
+                s.put_object("race", "k", chunked(body, 256 * 1024, false), meta("x/y"), false).await.unwrap();
+            }));
+        }
+    }
+    // A reader checks every version it sees: one fill byte, and the size and MD5 the info claims.
+    let reader = {
+        let s = s.clone();
+        tokio::spawn(async move {
+            let mut reads = 0;
+            for _ in 0..60 {
+                let (info, body) = s.get_object("race", "k", None).await.unwrap();
+                let body = body.bytes().await.unwrap();
+                assert_eq!(body.len() as u64, info.size);
+                assert!(body.iter().all(|&b| b == body[0]), "a mixed body of {} bytes", body.len());
+                assert_eq!(md5_of(&body), info.md5);
+                reads += 1;
+            }
+            reads
+        })
+    };
+    for w in writers {
+        w.await.unwrap();
+    }
+    assert_eq!(reader.await.unwrap(), 60);
+    let (info, body) = get(&s, "race", "k").await;
+    assert!(sizes.contains(&body.len()) && body.iter().all(|&b| b == body[0]));
+    assert_eq!(md5_of(&body), info.md5);
+    assert_eq!(files_under(&dir.0), [".ossimg/buckets/race.json", "race/k%"]);
+}
