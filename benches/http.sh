@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# W1 over HTTP, side by side in one run: `ossimg serve` vs thumbor (2 processes, file loader),
+# both on 127.0.0.1, loaded by wrk at concurrency 8 for a bounded time, on a 12 MP and a 2 MP JPEG:
+#   ossimg : GET /bench/<photo>?x-oss-process=image/resize,w_300   (public-read bucket, anonymous)
+#   thumbor: GET /unsafe/300x0/<photo>                             (same resize: width 300)
+# Prints requests/s and p50/p99 latency for each, and the ratios.
+# Needs: cargo, python3 (venv + pip: thumbor, oss2 from PyPI), wrk (apt). About 3 minutes.
+# Usage: bash benches/http.sh   (DURATION=15s CONNECTIONS=8 to change the load)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-8}
+PHOTOS=("tests/data/jpg-orientation-6.jpg:12mp" "tests/data/photo-2mp.jpg:2mp")
+work="$PWD/target/http-bench"
+mkdir -p "$work"
+OSSIMG_PORT=18181
+THUMBOR_PORT=18182
+
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+if [ ! -x "$work/venv/bin/thumbor" ]; then
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install -q thumbor oss2
+fi
+cargo build --release --quiet
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# ossimg on a fresh data dir with fixed keys; photos uploaded into a public-read bucket.
+rm -rf "$work/ossimg-data"
+OSSIMG_ACCESS_KEY_ID=bench OSSIMG_ACCESS_KEY_SECRET=bench-secret \
+  target/release/ossimg serve --listen "127.0.0.1:$OSSIMG_PORT" --data-dir "$work/ossimg-data" --backend cpu \
+  2>"$work/ossimg.log" &
+pids+=($!)
+
+# thumbor: file loader rooted at tests/data, unsafe URLs, result storage off, 2 processes.
+mkdir -p "$work/thumbor"
+cat > "$work/thumbor/thumbor.conf" <<CONF
+LOADER = 'thumbor.loaders.file_loader'
+FILE_LOADER_ROOT_PATH = '$PWD/tests/data'
+ALLOW_UNSAFE_URL = True
+RESULT_STORAGE = None
+STORAGE = 'thumbor.storages.no_storage'
+QUALITY = 85
+AUTO_WEBP = False
+RESPECT_ORIENTATION = True
+CONF
+"$work/venv/bin/thumbor" --port "$THUMBOR_PORT" --conf "$work/thumbor/thumbor.conf" --processes 2 -l error \
+  >"$work/thumbor.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 50); do
+  curl -s -o /dev/null "http://127.0.0.1:$OSSIMG_PORT/" && curl -s -o /dev/null "http://127.0.0.1:$THUMBOR_PORT/healthcheck" && break
+  sleep 0.2
+done
+
+"$work/venv/bin/python" - "$OSSIMG_PORT" "${PHOTOS[@]}" <<'PY'
+import sys, oss2
+port, photos = sys.argv[1], sys.argv[2:]
+b = oss2.Bucket(oss2.Auth('bench', 'bench-secret'), f'http://127.0.0.1:{port}', 'bench', is_path_style=True)
+b.create_bucket(oss2.BUCKET_ACL_PUBLIC_READ)
+for spec in photos:
+    path = spec.split(':')[0]
+    b.put_object_from_file(path.split('/')[-1], path)
+PY
+
+# wrk prints "Requests/sec:" and, with --latency, the 50% and 99% lines.
+load() {
+  wrk -t 2 -c "$CONNECTIONS" -d "$DURATION" --latency "$1" > "$work/wrk.out"
+  local rps p50 p99 non2xx
+  rps=$(awk '/Requests\/sec:/ {print $2}' "$work/wrk.out")
+  p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.out")
+  echo "$rps $p50 $p99 ${non2xx:-0}"
+}
+
+ms() { # wrk latency (e.g. 12.34ms, 1.02s, 900.00us) → milliseconds
+  python3 -c "import sys; v=sys.argv[1]; print(float(v[:-2])/1000 if v.endswith('us') else float(v[:-2]) if v.endswith('ms') else float(v[:-1])*1000)" "$1"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); wrk -c $CONNECTIONS -d $DURATION"
+printf "%-6s %-8s %10s %10s %10s %8s\n" photo server "req/s" "p50 ms" "p99 ms" "non-2xx"
+for spec in "${PHOTOS[@]}"; do
+  path=${spec%%:*}; label=${spec##*:}; name=${path##*/}
+  # Warm both (first request compiles nothing, but fills page caches).
+  curl -s -o /dev/null "http://127.0.0.1:$OSSIMG_PORT/bench/$name?x-oss-process=image/resize,w_300"
+  curl -s -o /dev/null "http://127.0.0.1:$THUMBOR_PORT/unsafe/300x0/$name"
+  read -r o_rps o_p50 o_p99 o_bad < <(load "http://127.0.0.1:$OSSIMG_PORT/bench/$name?x-oss-process=image/resize,w_300")
+  read -r t_rps t_p50 t_p99 t_bad < <(load "http://127.0.0.1:$THUMBOR_PORT/unsafe/300x0/$name")
+  printf "%-6s %-8s %10s %10.2f %10.2f %8s\n" "$label" ossimg "$o_rps" "$(ms "$o_p50")" "$(ms "$o_p99")" "$o_bad"
+  printf "%-6s %-8s %10s %10.2f %10.2f %8s\n" "$label" thumbor "$t_rps" "$(ms "$t_p50")" "$(ms "$t_p99")" "$t_bad"
+  python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'{sys.argv[3]:6} ossimg/thumbor req/s = {o/t:.2f}')" "$o_rps" "$t_rps" "$label"
+done
