@@ -7,7 +7,8 @@
 //!
 //! Without a network the venv cannot be built: the tests then print "ignored: …" and pass, unless
 //! `CI` or `OSSIMG_REQUIRE_SDK=1` is set, when that is a failure. `OSSIMG_PYTHON` names the
-//! interpreter that creates the venv (default `python3`).
+//! interpreter that creates the venv (default `python3`); `OSSIMG_SDK_VENV` moves the venv
+//! (default `<target>/tmp/sdk-venv`).
 
 #[path = "sdk/server.rs"]
 mod server;
@@ -39,7 +40,10 @@ fn sdk_required() -> bool {
 /// The venv's interpreter, building the venv on first use (once per test process).
 fn venv_python() -> &'static Result<PathBuf, String> {
     static VENV: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    VENV.get_or_init(|| build_venv(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("sdk-venv")))
+    VENV.get_or_init(|| match std::env::var_os("OSSIMG_SDK_VENV") {
+        Some(dir) => build_venv(Path::new(&dir)),
+        None => build_venv(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("sdk-venv")),
+    })
 }
 
 /// Creates the venv at `dir` unless one with the same pins is there. It is built in a staging
