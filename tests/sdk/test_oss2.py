@@ -97,6 +97,26 @@ def listing():
         b.delete_object(k)
 
 
+# Keys that need escaping in paths, queries and signatures: space and '+', non-ASCII, a literal
+# '%2F', '?' and '#', sub-delimiters, a trailing '/', an empty path segment.
+SPECIAL_KEYS = ["a b+c.txt", "\u00fc/\u00f1 \u4e2d\u6587.txt", "x%2Fy?z#w.txt", "~!$&'()*,;=@.txt", "dir/", "a//b"]
+
+
+def special_keys():
+    for auth in (V1, V4):
+        b = bucket(auth)
+        for k in SPECIAL_KEYS:
+            b.put_object(k, k.encode())
+            assert b.get_object(k).read() == k.encode(), "%s GET %r" % (auth.__class__.__name__, k)
+            status, _, out = http("GET", b.sign_url("GET", k, 60))
+            assert (status, out) == (200, k.encode()), "%s presigned %r: %d %r" % (
+                auth.__class__.__name__, k, status, out[:200])
+    listed = sorted(o.key for o in oss2.ObjectIterator(bucket(), prefix=""))
+    assert listed == sorted(SPECIAL_KEYS), "listing of special keys %r" % listed
+    for k in SPECIAL_KEYS:
+        bucket().delete_object(k)
+
+
 def processing():
     b = bucket()
     b.put_object("photo.jpg", photo())
@@ -236,7 +256,7 @@ def cleanup():
 
 if __name__ == "__main__":
     s = Suite("oss2 " + oss2.__version__)
-    for check in (create_buckets, put_get_head_delete, listing, processing, styles,
+    for check in (create_buckets, put_get_head_delete, listing, special_keys, processing, styles,
                   process_configuration_and_delimiter, presigned_urls, saveas, access_control, cleanup):
         s.run(check)
     s.done()
