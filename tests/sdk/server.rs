@@ -152,6 +152,9 @@ impl Drop for Server {
     }
 }
 
+/// An HTTP answer: status, lower-cased headers in order, body.
+pub type Reply = (u16, Vec<(String, String)>, Vec<u8>);
+
 /// One HTTP/1.1 request over a fresh connection (`Connection: close`): (status, lower-cased
 /// headers, body). The body is decoded when the answer is chunked.
 pub fn http(
@@ -160,7 +163,7 @@ pub fn http(
     path_and_query: &str,
     headers: &[(String, String)],
     body: &[u8],
-) -> std::io::Result<(u16, Vec<(String, String)>, Vec<u8>)> {
+) -> std::io::Result<Reply> {
     http_paced(addr, method, path_and_query, headers, body, None)
 }
 
@@ -173,7 +176,7 @@ pub fn http_paced(
     headers: &[(String, String)],
     body: &[u8],
     pace: Option<(usize, Duration)>,
-) -> std::io::Result<(u16, Vec<(String, String)>, Vec<u8>)> {
+) -> std::io::Result<Reply> {
     let mut s = TcpStream::connect(addr)?;
     // Generous: a processed GET of a large photo on a loaded CI machine takes seconds, not 60.
     s.set_read_timeout(Some(Duration::from_secs(60)))?;
@@ -201,7 +204,7 @@ pub fn http_paced(
 }
 
 /// Splits a complete HTTP/1.1 response read to EOF.
-fn parse_response(raw: &[u8]) -> Option<(u16, Vec<(String, String)>, Vec<u8>)> {
+fn parse_response(raw: &[u8]) -> Option<Reply> {
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = std::str::from_utf8(&raw[..end]).ok()?;
     let mut lines = head.split("\r\n");
