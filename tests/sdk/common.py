@@ -1,0 +1,158 @@
+"""Shared helpers of the SDK suites (tests/sdk/*.py), driven by tests/sdk.rs.
+
+The Rust test starts `ossimg serve` and passes, in the environment:
+  OSSIMG_ENDPOINT     http://127.0.0.1:<port> (path-style addressing)
+  OSSIMG_PORT         the port alone (for the virtual-hosted suite: http://localhost:<port>)
+  OSSIMG_AK / OSSIMG_SK   the access key pair the server accepts
+  OSSIMG_REGION       the region signature V4 must name
+  OSSIMG_TESTDATA     the directory of the test images (tests/data)
+Every check is a plain `assert` with a message; an uncaught exception exits non-zero, which the
+Rust test reports as a failure.
+"""
+
+import base64
+import email.utils
+import hashlib
+import hmac
+import os
+import socket
+import struct
+import sys
+import time
+import urllib.error
+import urllib.request
+
+ENDPOINT = os.environ["OSSIMG_ENDPOINT"]
+PORT = os.environ["OSSIMG_PORT"]
+AK = os.environ["OSSIMG_AK"]
+SK = os.environ["OSSIMG_SK"]
+REGION = os.environ["OSSIMG_REGION"]
+TESTDATA = os.environ["OSSIMG_TESTDATA"]
+
+# Landscape_1.jpg: 1800x1200 JPEG, EXIF orientation 1 (tests/data/README.md, MANIFEST.md).
+PHOTO_NAME = "Landscape_1.jpg"
+PHOTO_SIZE = (1800, 1200)
+
+
+def photo():
+    """The bytes of the 1800x1200 test photo."""
+    with open(os.path.join(TESTDATA, PHOTO_NAME), "rb") as f:
+        return f.read()
+
+
+def unique(prefix):
+    """A bucket name that no earlier run of the suite used (names: 3-63 of [a-z0-9-])."""
+    return "%s-%d-%d" % (prefix, os.getpid(), int(time.time() * 1000) % 10**9)
+
+
+def image_size(data):
+    """(width, height) of a JPEG (from its SOFn segment), PNG (IHDR) or WebP (VP8/VP8L/VP8X) image."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return struct.unpack(">II", data[16:24])
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 4 <= len(data):
+            assert data[i] == 0xFF, "JPEG marker expected at offset %d" % i
+            marker = data[i + 1]
+            if marker == 0xFF:  # fill byte
+                i += 1
+                continue
+            seg_len = struct.unpack(">H", data[i + 2:i + 4])[0]
+            # SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                h, w = struct.unpack(">HH", data[i + 5:i + 9])
+                return (w, h)
+            i += 2 + seg_len
+        raise AssertionError("JPEG without a SOF segment")
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        chunk = data[12:16]
+        if chunk == b"VP8X":
+            w = int.from_bytes(data[24:27], "little") + 1
+            h = int.from_bytes(data[27:30], "little") + 1
+            return (w, h)
+        if chunk == b"VP8 ":
+            w, h = struct.unpack("<HH", data[26:30])
+            return (w & 0x3FFF, h & 0x3FFF)
+        if chunk == b"VP8L":
+            b = int.from_bytes(data[21:25], "little")
+            return ((b & 0x3FFF) + 1, ((b >> 14) & 0x3FFF) + 1)
+    raise AssertionError("not a JPEG/PNG/WebP image: %r" % data[:16])
+
+
+def http(method, url, body=None, headers=None):
+    """A plain HTTP request (no SDK, no signature unless the caller adds one):
+    (status, headers as a lower-case dict, body). HTTP errors are returned, not raised."""
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+
+
+def error_code(body):
+    """The <Code> of an OSS XML error body ('' when there is none)."""
+    text = body.decode("utf-8", "replace")
+    start = text.find("<Code>")
+    end = text.find("</Code>")
+    return text[start + 6:end] if start >= 0 and end > start else ""
+
+
+def v1_signed(method, bucket, subresource, body=b"", content_type="application/xml"):
+    """A bucket-level request signed by hand with signature V1 (spec §9.1), for APIs an SDK lacks
+    (PutBucketProcessConfiguration). `subresource` is the query, e.g. 'processConfiguration'.
+    Returns (status, headers, body)."""
+    date = email.utils.formatdate(usegmt=True)
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode() if body else ""
+    string_to_sign = "%s\n%s\n%s\n%s\n/%s/?%s" % (
+        method, md5, content_type if body else "", date, bucket, subresource)
+    sig = base64.b64encode(hmac.new(SK.encode(), string_to_sign.encode(), hashlib.sha1).digest()).decode()
+    headers = {"Date": date, "Authorization": "OSS %s:%s" % (AK, sig)}
+    if body:
+        headers["Content-Type"] = content_type
+        headers["Content-MD5"] = md5
+    return http(method, "%s/%s/?%s" % (ENDPOINT, bucket, subresource), body or None, headers)
+
+
+def resolve_localhost_subdomains():
+    """Makes `<anything>.localhost` resolve to 127.0.0.1 in this process, as RFC 6761 §6.3 says
+    it should. systemd-resolved and nss-myhostname do this; a bare glibc resolver (containers,
+    CI) does not. The request still carries `Host: <bucket>.localhost:<port>`, which is what
+    virtual-hosted addressing is about. Returns True when patching was needed."""
+    try:
+        socket.getaddrinfo("probe.localhost", 80)
+        return False
+    except socket.gaierror:
+        pass
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".localhost"):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo
+    return True
+
+
+class Suite:
+    """Runs named checks in order, printing each; the first failure ends the run with exit 1."""
+
+    def __init__(self, name):
+        self.name = name
+        self.count = 0
+
+    def run(self, fn):
+        started = time.time()
+        try:
+            fn()
+        except Exception:
+            import traceback
+            traceback.print_exc()
+            print("FAIL %s::%s" % (self.name, fn.__name__), flush=True)
+            sys.exit(1)
+        self.count += 1
+        print("ok   %s::%s (%.2fs)" % (self.name, fn.__name__, time.time() - started), flush=True)
+
+    def done(self):
+        print("%s: %d checks passed" % (self.name, self.count), flush=True)
