@@ -170,7 +170,62 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
     }
 }
 
+/// Sub-resources this service implements; any other OSS sub-resource (`?uploads`, `?bucketInfo`,
+/// `?lifecycle`, …) is answered 501 `NotImplemented` instead of being mistaken for a plain
+/// object or bucket request.
+const SUPPORTED_SUBRESOURCES: &[&str] = &[
+    "acl",
+    "delete",
+    "style",
+    "styleName",
+    "processConfiguration",
+    "security-token",
+    "x-oss-process",
+    "response-content-type",
+    "response-content-language",
+    "response-expires",
+    "response-cache-control",
+    "response-content-disposition",
+    "response-content-encoding",
+];
+
 async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    if let Some((name, _)) = ctx.query.iter().find(|(n, _)| {
+        auth::V1_SIGNED_SUBRESOURCES.contains(&n.as_str()) && !SUPPORTED_SUBRESOURCES.contains(&n.as_str())
+    }) {
+        return Err(ApiError::new(
+            ErrorKind::NotImplemented,
+            format!("The sub-resource '{name}' is not implemented by this server."),
+        ));
+    }
+    let bucket_name = ctx.bucket.clone();
+    let key_name = ctx.key.clone();
+    route_supported(state, ctx, body).await.map_err(|e| with_resource_details(e, bucket_name, key_name))
+}
+
+/// Adds the EC code and the `<BucketName>`/`<Key>` element OSS sends with `NoSuchBucket` and
+/// `NoSuchKey` (spec §10.3) when the layer that failed did not.
+fn with_resource_details(mut e: ApiError, bucket: Option<String>, key: Option<String>) -> ApiError {
+    let has = |e: &ApiError, n: &str| e.extra.iter().any(|(name, _)| *name == n);
+    match e.error.kind {
+        ErrorKind::NoSuchBucket => {
+            e.error.ec = e.error.ec.or(Some("0015-00000101"));
+            if let Some(b) = bucket.filter(|_| !has(&e, "BucketName")) {
+                e = e.with("BucketName", b);
+            }
+        }
+        ErrorKind::NoSuchKey => {
+            e.error.ec = e.error.ec.or(Some("0026-00000001"));
+            if let Some(k) = key.filter(|_| !has(&e, "Key")) {
+                e = e.with("Key", k);
+            }
+        }
+        _ => {}
+    }
+    e
+}
+
+async fn route_supported(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
     let m = ctx.method.clone();
     match (&ctx.bucket, &ctx.key) {
         (None, _) if m == Method::GET => bucket::list_buckets(state, &ctx).await,
