@@ -12,7 +12,7 @@ use futures_util::TryStreamExt as _;
 use super::auth::{format_http_date, unix_seconds};
 use super::bucket::{acl_policy, iso};
 use super::response::{empty, xml, ApiError};
-use super::server::{denied, AppState, Ctx};
+use super::server::{denied, not_found_details, AppState, Ctx};
 use super::xml::XmlWriter;
 use super::{processing, wire};
 use crate::error::ErrorKind;
@@ -370,9 +370,10 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         .split_once('/')
         .filter(|(b, k)| !b.is_empty() && !k.is_empty())
         .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey."))?;
-    let src_cfg = state.0.storage.bucket(src_bucket).await?;
+    let src_err = |e: crate::Error| not_found_details(e.into(), Some(src_bucket), Some(src_key));
+    let src_cfg = state.0.storage.bucket(src_bucket).await.map_err(src_err)?;
     let src_ctx_allowed = ctx.can_read(src_cfg.acl);
-    let src_info = state.0.storage.head_object(src_bucket, src_key).await?;
+    let src_info = state.0.storage.head_object(src_bucket, src_key).await.map_err(src_err)?;
     if !src_ctx_allowed && !ctx.can_read(src_info.acl.effective(src_cfg.acl)) {
         return Err(denied("object"));
     }

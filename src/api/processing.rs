@@ -10,7 +10,7 @@ use super::auth::{format_http_date, unix_seconds};
 use super::bucket::read_small_body;
 use super::object::read_allowed;
 use super::response::ApiError;
-use super::server::{denied, AppState, Ctx};
+use super::server::{denied, not_found_details, AppState, Ctx};
 use crate::error::{Error, ErrorKind};
 use crate::job::{self, Output, MAX_SOURCE_BYTES};
 use crate::process::{self, ProcessSpec};
@@ -78,7 +78,12 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
     let info = read_allowed(state, ctx, &cfg, ctx.key()).await?;
     let spec = resolve(&cfg, &request.to_string())?;
     let target_bucket = save.bucket.clone().unwrap_or_else(|| bucket.to_string());
-    let target_cfg = state.0.storage.bucket(&target_bucket).await?;
+    let target_cfg = state
+        .0
+        .storage
+        .bucket(&target_bucket)
+        .await
+        .map_err(|e| not_found_details(e.into(), Some(&target_bucket), None))?;
     if !ctx.can_write(target_cfg.acl) {
         return Err(denied("object"));
     }

@@ -170,7 +170,32 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
     }
 }
 
+/// Adds what OSS puts in a not-found error when the handler did not (spec §10.3): EC
+/// 0015-00000101 and `<BucketName>` to `NoSuchBucket`, EC 0026-00000001 and `<Key>` to
+/// `NoSuchKey`. `bucket` and `key` name what was not found.
+pub fn not_found_details(mut e: ApiError, bucket: Option<&str>, key: Option<&str>) -> ApiError {
+    let (ec, element, value) = match e.error.kind {
+        ErrorKind::NoSuchBucket => ("0015-00000101", "BucketName", bucket),
+        ErrorKind::NoSuchKey => ("0026-00000001", "Key", key),
+        _ => return e,
+    };
+    if e.error.ec.is_none() {
+        e.error.ec = Some(ec);
+    }
+    if let Some(v) = value {
+        if !e.extra.iter().any(|(n, _)| *n == element) {
+            e.extra.push((element, v.to_string()));
+        }
+    }
+    e
+}
+
 async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    let (bucket, key) = (ctx.bucket.clone(), ctx.key.clone());
+    route_inner(state, ctx, body).await.map_err(|e| not_found_details(e, bucket.as_deref(), key.as_deref()))
+}
+
+async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
     let m = ctx.method.clone();
     match (&ctx.bucket, &ctx.key) {
         (None, _) if m == Method::GET => bucket::list_buckets(state, &ctx).await,
