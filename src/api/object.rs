@@ -153,7 +153,10 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
         }
     }
     let key = ctx.key();
-    let info = read_allowed(state, ctx, &cfg, key).await?;
+    let info = match read_allowed(state, ctx, &cfg, key).await {
+        Err(e) if e.error.kind == ErrorKind::NoSuchKey => return Err(missing_style_or(state, ctx, &cfg, key, e).await),
+        r => r?,
+    };
     if protected(&cfg, ctx, key) {
         return Err(protection_denied());
     }
@@ -182,6 +185,21 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     }
     response_overrides(ctx, h)?;
     Ok(resp)
+}
+
+/// The error for a missing `key`: `404 NoSuchStyle` when the key is an existing object, a
+/// configured delimiter and a name that is no style of the bucket (spec §5.2 \[U\]), else
+/// `not_found` unchanged.
+async fn missing_style_or(state: &AppState, ctx: &Ctx, cfg: &crate::storage::BucketConfig, key: &str, not_found: ApiError) -> ApiError {
+    let Some((i, _)) = key.char_indices().rev().find(|(_, c)| cfg.process.delimiters.contains(c)) else {
+        return not_found;
+    };
+    let (object_key, style) = (&key[..i], &key[i + 1..]);
+    let Ok(bucket) = ctx.bucket() else { return not_found };
+    if object_key.is_empty() || style.is_empty() || state.0.storage.head_object(bucket, object_key).await.is_err() {
+        return not_found;
+    }
+    ApiError::new(ErrorKind::NoSuchStyle, "The specified style does not exist.")
 }
 
 /// Reads an object's info after checking the caller may read it (object ACL, else bucket ACL).

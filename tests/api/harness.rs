@@ -4,6 +4,7 @@
 //! for errors, the XML envelope (spec §4.1, §10).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -46,10 +47,12 @@ pub fn data(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The router's state, with a clock fixed at construction.
+/// The router's state, with a clock that only moves when a test moves it.
 pub struct Server {
     /// The shared state (its fields are public: tests may inspect the store).
     pub state: AppState,
+    /// What the server's and the store's clock read, in Unix seconds.
+    clock: Arc<AtomicI64>,
 }
 
 impl Server {
@@ -60,8 +63,9 @@ impl Server {
 
     /// A server whose clock (and its store's) reads `t`.
     pub fn at(t: i64) -> Self {
-        let time = at(t);
-        let storage = Storage::memory().with_clock(move || time);
+        let clock = Arc::new(AtomicI64::new(t));
+        let (c1, c2) = (Arc::clone(&clock), Arc::clone(&clock));
+        let storage = Storage::memory().with_clock(move || at(c1.load(Ordering::SeqCst)));
         let keys: HashMap<String, String> = HashMap::from([(AK.to_string(), SK.to_string())]);
         let state = AppState(Arc::new(Shared {
             storage,
@@ -69,11 +73,16 @@ impl Server {
             engine: Engine::Cpu,
             domain: Some(DOMAIN.to_string()),
             region: REGION.to_string(),
-            clock: Box::new(move || time),
+            clock: Box::new(move || at(c2.load(Ordering::SeqCst))),
             processing: Arc::new(tokio::sync::Semaphore::new(BUDGET_MIB as usize)),
             processing_budget_mib: BUDGET_MIB,
         }));
-        Server { state }
+        Server { state, clock }
+    }
+
+    /// Moves the clock (server and store) to `t`.
+    pub fn set_now(&self, t: i64) {
+        self.clock.store(t, Ordering::SeqCst);
     }
 
     /// The server's clock in Unix seconds.
