@@ -112,6 +112,7 @@ impl Server {
             sign_time: None,
             vhost: false,
             no_length: false,
+            host: None,
         }
     }
 
@@ -188,9 +189,17 @@ pub struct Req<'s> {
     sign_time: Option<i64>,
     vhost: bool,
     no_length: bool,
+    host: Option<String>,
 }
 
 impl Req<'_> {
+    /// Sends this `Host` header instead of the one the addressing style implies (the path is
+    /// unchanged).
+    pub fn host(mut self, host: &str) -> Self {
+        self.host = Some(host.to_string());
+        self
+    }
+
     /// Sends no `Content-Length` header (nor `Transfer-Encoding`).
     pub fn no_length(mut self) -> Self {
         self.no_length = true;
@@ -298,6 +307,7 @@ impl Req<'_> {
             ),
             (None, _) => (PATH_HOST.to_string(), "/".to_string()),
         };
+        let host = self.host.clone().unwrap_or(host);
         let mut uri = v4_encode_path(&path);
         if !query.is_empty() {
             uri.push('?');
