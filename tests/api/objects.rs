@@ -361,3 +361,57 @@ async fn copy_object_errors() {
     s.put("bkt/dst").h("x-oss-copy-source", "/bkt/src").anon().send().await.err(403, "AccessDenied");
     s.head("bkt/dst").send().await.err(404, "NoSuchKey");
 }
+
+// ------------------------------------------------------------------ odd keys and bodies
+
+#[tokio::test]
+async fn odd_keys_round_trip_in_both_addressing_styles() {
+    let s = server().await;
+    let keys = ["a b+c%d.txt", "中文/图片.jpg", "q?x=1&y#z", "dir/", "a//b", "./..", "~!$'()*,;=:@"];
+    for (i, k) in keys.iter().enumerate() {
+        let body = format!("body {i}");
+        s.put(&format!("bkt/{k}")).body(&body).send().await.status(200);
+        s.get(&format!("bkt/{k}")).send().await.status(200).body_is(&body);
+        s.get(&format!("bkt/{k}")).vhost().send().await.status(200).body_is(&body);
+        s.get(&format!("bkt/{k}")).auth(Auth::V1).send().await.status(200);
+        s.get(&format!("bkt/{k}")).auth(Auth::V1Url(NOW + 60)).send().await.status(200);
+    }
+    let r = s.get("bkt").send().await;
+    let mut listed = ossimg::api::xml::elements(&r.text(), "Key").unwrap();
+    let mut expected: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    listed.sort();
+    expected.sort();
+    assert_eq!(listed, expected);
+}
+
+#[tokio::test]
+async fn chunked_put_without_length() {
+    let s = server().await;
+    s.put("bkt/chunked").no_length().h("Transfer-Encoding", "chunked").body(CHECK).send().await.status(200).has(
+        "x-oss-hash-crc64ecma",
+        CHECK_CRC,
+    );
+    s.get("bkt/chunked").send().await.status(200).has("content-length", "9").body_is("123456789");
+}
+
+#[tokio::test]
+async fn ranges_on_an_empty_object() {
+    let s = server().await;
+    s.object("bkt/empty", b"").await;
+    s.get("bkt/empty").h("Range", "bytes=0-0").send().await.status(200).lacks("content-range").body_is("");
+    s.get("bkt/empty")
+        .h("Range", "bytes=0-0")
+        .h("x-oss-range-behavior", "standard")
+        .send()
+        .await
+        .err(416, "InvalidRange");
+}
+
+#[tokio::test]
+async fn user_metadata_limits() {
+    let s = server().await;
+    // 8 KB of names and values in total (spec §10.2).
+    let big = "v".repeat(8 * 1024);
+    s.put("bkt/k").h("x-oss-meta-big", &big).body("x").send().await.err(400, "InvalidArgument");
+    s.put("bkt/k").h("x-oss-meta-ok", &"v".repeat(8 * 1024 - 2)).body("x").send().await.status(200);
+}

@@ -247,3 +247,12 @@ async fn source_file_protection() {
     configure(&s, "prot", "Img", "Disabled", "*", "!").await;
     s.get("prot/photo.jpg").anon().send().await.status(200);
 }
+
+#[tokio::test]
+async fn style_with_more_actions_and_empty_process_are_refused() {
+    let s = server().await;
+    // Spec §6.5 recommendation: a style cannot be combined with inline actions.
+    s.get("img/photo.jpg").q("x-oss-process", "style/small/resize,w_10").send().await.err(400, "InvalidArgument");
+    s.get("img/photo.jpg").q("x-oss-process", "").send().await.err(400, "InvalidArgument");
+    s.get("img/photo.jpg").q("x-oss-process", "video/snapshot,t_0").send().await.err(400, "InvalidArgument");
+}
