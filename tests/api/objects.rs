@@ -415,3 +415,47 @@ async fn user_metadata_limits() {
     s.put("bkt/k").h("x-oss-meta-big", &big).body("x").send().await.err(400, "InvalidArgument");
     s.put("bkt/k").h("x-oss-meta-ok", &"v".repeat(8 * 1024 - 2)).body("x").send().await.status(200);
 }
+
+#[tokio::test]
+async fn head_with_a_range_answers_like_get() {
+    let s = server().await;
+    s.object("bkt/abc", ABC).await;
+    let r = s.head("bkt/abc").h("Range", "bytes=2-4").send().await;
+    r.status(206).has("content-range", "bytes 2-4/10").has("content-length", "3");
+    assert!(r.body.is_empty());
+    s.head("bkt/abc").h("Range", "bytes=0-99").send().await.status(200).has("content-length", "10").lacks("content-range");
+}
+
+#[tokio::test]
+async fn copy_object_respects_the_source_object_acl() {
+    let s = Server::new();
+    s.bucket_acl("pubsrc", "public-read").await;
+    s.bucket_acl("open", "public-read-write").await;
+    s.put("pubsrc/private.txt").h("x-oss-object-acl", "private").body("secret").send().await.status(200);
+    s.object("pubsrc/public.txt", b"public").await;
+    s.bucket("privsrc").await;
+    // Anonymous copies into a writable bucket: the private object stays private.
+    s.put("open/leak").anon().h("x-oss-copy-source", "/pubsrc/private.txt").send().await.err(403, "AccessDenied");
+    s.head("open/leak").send().await.err(404, "NoSuchKey");
+    s.put("open/ok").anon().h("x-oss-copy-source", "/pubsrc/public.txt").send().await.status(200);
+    s.get("open/ok").anon().send().await.body_is("public");
+    // Nothing is learnt about the keys of a bucket the caller cannot read.
+    s.put("open/x").anon().h("x-oss-copy-source", "/privsrc/missing").send().await.err(403, "AccessDenied");
+    s.put("open/x").anon().h("x-oss-copy-source", "/pubsrc/missing").send().await.err(404, "NoSuchKey");
+}
+
+#[tokio::test]
+async fn copy_object_forbid_overwrite() {
+    let s = server().await;
+    s.object("bkt/src", b"new").await;
+    s.object("bkt/dst", b"old").await;
+    s.put("bkt/dst")
+        .h("x-oss-copy-source", "/bkt/src")
+        .h("x-oss-forbid-overwrite", "true")
+        .send()
+        .await
+        .err(409, "FileAlreadyExists");
+    s.get("bkt/dst").send().await.body_is("old");
+    s.put("bkt/dst").h("x-oss-copy-source", "/bkt/src").send().await.status(200);
+    s.get("bkt/dst").send().await.body_is("new");
+}

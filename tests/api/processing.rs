@@ -240,6 +240,14 @@ async fn source_file_protection() {
     s.get("prot/photo.jpg").auth(Auth::V1).send().await.status(200);
     let r = s.get("prot/photo.jpg").q("x-oss-process", "image/resize,w_10").send().await;
     assert_image(&r, Format::Jpg, "image/jpeg", 10, 7);
+    // Anonymous inline saveas is refused as well (else the result would be readable elsewhere);
+    // a style is allowed.
+    s.bucket_acl("dump", "public-read-write").await;
+    let body = |p: &str| format!("x-oss-process={p}|sys/saveas,o_{},b_{}", b64("out.jpg"), b64("dump"));
+    denied(&s.post("prot/photo.jpg").q("x-oss-process", "").body(body("image/resize,w_10")).anon().send().await);
+    s.head("dump/out.jpg").send().await.err(404, "NoSuchKey");
+    s.post("prot/photo.jpg").q("x-oss-process", "").body(body("style/small")).anon().send().await.status(200);
+    s.post("prot/photo.jpg").q("x-oss-process", "").body(body("image/resize,w_10")).send().await.status(200);
     // `*` protects every suffix.
     configure(&s, "prot", "Img", "Enabled", "*", "!").await;
     denied(&s.get("prot/note.txt").anon().send().await);
