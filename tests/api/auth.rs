@@ -3,7 +3,9 @@
 //! (wrong secret, unknown key, expiry, skew, two signatures, malformed header) and the anonymous
 //! rules of each bucket ACL.
 
-use ossimg::api::auth::{format_http_date, presign_v1_url, presign_v4_query, SignedRequest, MSG_SIGNATURE_MISMATCH};
+use ossimg::api::auth::{
+    format_http_date, presign_v1_url, presign_v4_query, SignedRequest, MSG_SIGNATURE_MISMATCH,
+};
 
 use crate::harness::*;
 
@@ -37,7 +39,12 @@ async fn v1_header_vector_is_accepted() {
         .await
         .status(200)
         .has("etag", "\"781E5E245D69B566979B86E28D23F2C7\"");
-    s.get("examplebucket/nelson").send().await.status(200).has("x-oss-meta-author", "alice").body_is("0123456789");
+    s.get("examplebucket/nelson")
+        .send()
+        .await
+        .status(200)
+        .has("x-oss-meta-author", "alice")
+        .body_is("0123456789");
 }
 
 #[tokio::test]
@@ -96,7 +103,12 @@ async fn v4_header_vector_is_accepted() {
         .send()
         .await
         .status(200);
-    s.get("bucket/1234+-/123/1.txt").send().await.status(200).has("content-type", "text/plain").body_is("v4 body");
+    s.get("bucket/1234+-/123/1.txt")
+        .send()
+        .await
+        .status(200)
+        .has("content-type", "text/plain")
+        .body_is("v4 body");
 }
 
 #[tokio::test]
@@ -109,7 +121,10 @@ async fn v4_presigned_vector_is_accepted_until_it_expires() {
             .q("x-oss-date", "20231217T025437Z")
             .q("x-oss-expires", "599")
             .q("x-oss-credential", "ak/20231217/cn-hangzhou/oss/aliyun_v4_request")
-            .q("x-oss-signature", "a39966c61718be0d5b14e668088b3fa07601033f6518ac7b523100014269c0fe")
+            .q(
+                "x-oss-signature",
+                "a39966c61718be0d5b14e668088b3fa07601033f6518ac7b523100014269c0fe",
+            )
             .send()
     };
     put().await.status(200);
@@ -156,13 +171,21 @@ async fn wrong_secret_is_signature_does_not_match() {
     }
     // The V1 StringToSign, exactly.
     let r = s.get("bkt/k").q("acl", "").auth(Auth::V1).secret("x").send().await;
-    assert_eq!(r.el("StringToSign").as_deref(), Some("GET\n\n\nTue, 14 Nov 2023 22:13:20 GMT\n/bkt/k?acl"));
+    assert_eq!(
+        r.el("StringToSign").as_deref(),
+        Some("GET\n\n\nTue, 14 Nov 2023 22:13:20 GMT\n/bkt/k?acl")
+    );
     let r = s.get("bkt/k").auth(Auth::V1Url(NOW + 60)).secret("x").send().await;
     assert_eq!(r.el("StringToSign").as_deref(), Some("GET\n\n\n1700000060\n/bkt/k"));
     // The V4 StringToSign starts with the algorithm, time and scope.
     let r = s.get("bkt/k").secret("x").send().await;
     let sts = r.el("StringToSign").unwrap();
-    assert!(sts.starts_with("OSS4-HMAC-SHA256\n20231114T221320Z\n20231114/cn-hangzhou/oss/aliyun_v4_request\n"), "{sts}");
+    assert!(
+        sts.starts_with(
+            "OSS4-HMAC-SHA256\n20231114T221320Z\n20231114/cn-hangzhou/oss/aliyun_v4_request\n"
+        ),
+        "{sts}"
+    );
 }
 
 #[tokio::test]
@@ -170,7 +193,13 @@ async fn a_presigned_url_is_bound_to_its_object_and_query() {
     let s = server().await;
     s.object("bkt/other", b"other").await;
     let signed_for = |key: &str, query: &[(String, String)], v4: bool| {
-        let req = SignedRequest { method: "GET", bucket: Some("bkt"), key: Some(key), query, headers: &[] };
+        let req = SignedRequest {
+            method: "GET",
+            bucket: Some("bkt"),
+            key: Some(key),
+            query,
+            headers: &[],
+        };
         if v4 {
             presign_v4_query(&req, AK, SK, REGION, NOW, 60, &[])
         } else {
@@ -211,7 +240,8 @@ async fn unknown_key_is_invalid_access_key_id() {
     let s = server().await;
     for auth in SCHEMES {
         let r = s.get("bkt/k").auth(auth).key_id("nobody").send().await;
-        r.err(403, "InvalidAccessKeyId").msg("The OSS Access Key Id you provided does not exist in our records.");
+        r.err(403, "InvalidAccessKeyId")
+            .msg("The OSS Access Key Id you provided does not exist in our records.");
         assert_eq!(r.el("OSSAccessKeyId").as_deref(), Some("nobody"));
     }
 }
@@ -219,7 +249,12 @@ async fn unknown_key_is_invalid_access_key_id() {
 #[tokio::test]
 async fn expired_presigned_urls() {
     let s = server().await;
-    s.get("bkt/k").auth(Auth::V1Url(NOW - 1)).send().await.err(403, "AccessDenied").msg("Request has expired.");
+    s.get("bkt/k")
+        .auth(Auth::V1Url(NOW - 1))
+        .send()
+        .await
+        .err(403, "AccessDenied")
+        .msg("Request has expired.");
     // Signed 1000 s ago, valid for 100 s.
     s.get("bkt/k")
         .auth(Auth::V4Url(100))
@@ -265,7 +300,12 @@ async fn time_skew_is_request_time_too_skewed() {
 async fn header_and_query_signatures_together_are_invalid() {
     let s = server().await;
     for auth in [Auth::V1Url(NOW + 60), Auth::V4Url(60)] {
-        s.get("bkt/k").auth(auth).h("Authorization", "OSS ak:c2lnbmF0dXJl").send().await.err(400, "InvalidArgument");
+        s.get("bkt/k")
+            .auth(auth)
+            .h("Authorization", "OSS ak:c2lnbmF0dXJl")
+            .send()
+            .await
+            .err(400, "InvalidArgument");
     }
 }
 
@@ -289,7 +329,12 @@ async fn malformed_authorization_is_invalid_argument() {
 #[tokio::test]
 async fn anonymous_on_a_private_bucket() {
     let s = server().await;
-    s.get("bkt/k").anon().send().await.err(403, "AccessDenied").msg("You have no right to access this object because of bucket acl.");
+    s.get("bkt/k")
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied")
+        .msg("You have no right to access this object because of bucket acl.");
     s.head("bkt/k").anon().send().await.err(403, "AccessDenied");
     // A missing key does not tell anonymous callers it is missing.
     s.get("bkt/missing").anon().send().await.err(403, "AccessDenied");
@@ -327,6 +372,12 @@ async fn public_read_write_bucket() {
     s.delete("open/k").anon().send().await.status(204);
     s.get("open/k").send().await.err(404, "NoSuchKey");
     // Bucket management stays with the owner.
-    s.put("open").q("acl", "").h("x-oss-acl", "private").anon().send().await.err(403, "AccessDenied");
+    s.put("open")
+        .q("acl", "")
+        .h("x-oss-acl", "private")
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
     s.delete("open").anon().send().await.err(403, "AccessDenied");
 }

@@ -123,7 +123,11 @@ async fn delete_bucket_empty_and_not_empty() {
 #[tokio::test]
 async fn no_such_bucket_carries_ec_and_bucket_name() {
     let s = Server::new();
-    for r in [s.get("ghost").send().await, s.get("ghost/k").send().await, s.put("ghost/k").body("x").send().await] {
+    for r in [
+        s.get("ghost").send().await,
+        s.get("ghost/k").send().await,
+        s.put("ghost/k").body("x").send().await,
+    ] {
         r.err(404, "NoSuchBucket").msg("The specified bucket does not exist.").ec("0015-00000101");
         assert_eq!(r.el("BucketName").as_deref(), Some("ghost"));
     }
@@ -134,12 +138,24 @@ async fn bucket_acl_get_put() {
     let s = Server::new();
     s.bucket("bkt").await;
     s.put("bkt").q("acl", "").h("x-oss-acl", "public-read").send().await.status(200).body_is("");
-    s.get("bkt").q("acl", "").send().await.status(200).has("content-type", "application/xml").body_is(&acl_xml("public-read"));
+    s.get("bkt")
+        .q("acl", "")
+        .send()
+        .await
+        .status(200)
+        .has("content-type", "application/xml")
+        .body_is(&acl_xml("public-read"));
     s.put("bkt").q("acl", "").h("x-oss-acl", "nope").send().await.err(400, "InvalidArgument");
     s.put("bkt").q("acl", "").send().await.err(400, "MissingArgument");
     // Owners only, even on a public bucket.
     s.get("bkt").q("acl", "").anon().send().await.err(403, "AccessDenied");
-    s.put("bkt").q("acl", "").h("x-oss-acl", "private").anon().send().await.err(403, "AccessDenied");
+    s.put("bkt")
+        .q("acl", "")
+        .h("x-oss-acl", "private")
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
     s.get("bkt").q("acl", "").send().await.body_is(&acl_xml("public-read"));
 }
 
@@ -209,7 +225,13 @@ async fn delete_multiple_objects_url_encoding_and_errors() {
     s.head("bkt/a b+c").send().await.err(404, "NoSuchKey");
     s.post("bkt").q("delete", "").body("<Delete></Delete>").send().await.err(400, "MalformedXML");
     s.post("bkt").q("delete", "").body("garbage").send().await.err(400, "MalformedXML");
-    s.post("bkt").q("delete", "").body(delete_body(false, &["x"])).anon().send().await.err(403, "AccessDenied");
+    s.post("bkt")
+        .q("delete", "")
+        .body(delete_body(false, &["x"]))
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
 }
 
 // ------------------------------------------------------------------ process configuration (§5.3)
@@ -222,7 +244,13 @@ fn process_config_body(host: &str, protect: &str, suffix: &str, delimiters: &str
     )
 }
 
-fn process_config_xml(host: &str, protect: &str, suffix: &str, delimiters: &str, last_modified: bool) -> String {
+fn process_config_xml(
+    host: &str,
+    protect: &str,
+    suffix: &str,
+    delimiters: &str,
+    last_modified: bool,
+) -> String {
     format!(
         "{PROLOG}<BucketProcessConfiguration><CompliedHost>{host}</CompliedHost><SourceFileProtect>{protect}</SourceFileProtect>\
          <SourceFileProtectSuffix>{suffix}</SourceFileProtectSuffix><StyleDelimiters>{delimiters}</StyleDelimiters>\
@@ -232,7 +260,14 @@ fn process_config_xml(host: &str, protect: &str, suffix: &str, delimiters: &str,
 }
 
 /// Puts a process configuration (owner) and asserts 200.
-pub async fn configure(s: &Server, bucket: &str, host: &str, protect: &str, suffix: &str, delimiters: &str) {
+pub async fn configure(
+    s: &Server,
+    bucket: &str,
+    host: &str,
+    protect: &str,
+    suffix: &str,
+    delimiters: &str,
+) {
     s.put(bucket)
         .q("processConfiguration", "")
         .body(process_config_body(host, protect, suffix, delimiters))
@@ -248,7 +283,11 @@ async fn process_configuration_follows_the_java_sdk_sequence() {
     s.bucket("img").await;
     let get = || s.get("img").q("processConfiguration", "").send();
     // Fresh bucket.
-    get().await.status(200).has("content-type", "application/xml").body_is(&process_config_xml("Both", "Disabled", "", "", false));
+    get()
+        .await
+        .status(200)
+        .has("content-type", "application/xml")
+        .body_is(&process_config_xml("Both", "Disabled", "", "", false));
     // Delimiters normalised into the fixed order - _ / !.
     configure(&s, "img", "Img", "Enabled", "jpg,png", "/,-").await;
     get().await.body_is(&process_config_xml("Img", "Enabled", "jpg,png", "-,/", true));
@@ -281,5 +320,9 @@ async fn process_configuration_errors() {
         .err(400, "InvalidArgument");
     s.get("img").q("processConfiguration", "").anon().send().await.err(403, "AccessDenied");
     // Nothing was stored by the failures.
-    s.get("img").q("processConfiguration", "").send().await.body_is(&process_config_xml("Both", "Disabled", "", "", false));
+    s.get("img")
+        .q("processConfiguration", "")
+        .send()
+        .await
+        .body_is(&process_config_xml("Both", "Disabled", "", "", false));
 }

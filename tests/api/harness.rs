@@ -265,9 +265,12 @@ impl Req<'_> {
         let t = self.sign_time.unwrap_or_else(|| self.server.now());
         let mut headers = self.headers.clone();
         let mut query = self.query.clone();
-        let has = |hs: &[(String, String)], n: &str| hs.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
+        let has =
+            |hs: &[(String, String)], n: &str| hs.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
         match self.auth {
-            Auth::V1 if !has(&headers, "date") => headers.push(("Date".into(), format_http_date(t))),
+            Auth::V1 if !has(&headers, "date") => {
+                headers.push(("Date".into(), format_http_date(t)))
+            }
             Auth::V4 => {
                 headers.push(("x-oss-date".into(), format_iso8601_basic(t)));
                 headers.push(("x-oss-content-sha256".into(), UNSIGNED_PAYLOAD.into()));
@@ -283,7 +286,9 @@ impl Req<'_> {
         };
         let authorization = match self.auth {
             Auth::V1 => Some(sign_v1_header(&signed, &self.ak, &self.sk)),
-            Auth::V4 => Some(sign_v4_header(&signed, &self.ak, &self.sk, REGION, &[]).expect("V4 signing")),
+            Auth::V4 => {
+                Some(sign_v4_header(&signed, &self.ak, &self.sk, REGION, &[]).expect("V4 signing"))
+            }
             _ => None,
         };
         match self.auth {
@@ -297,7 +302,9 @@ impl Req<'_> {
             headers.push(("Authorization".into(), a));
         }
         let (host, path) = match (&self.bucket, self.vhost) {
-            (Some(b), true) => (format!("{b}.{DOMAIN}"), format!("/{}", self.key.as_deref().unwrap_or(""))),
+            (Some(b), true) => {
+                (format!("{b}.{DOMAIN}"), format!("/{}", self.key.as_deref().unwrap_or("")))
+            }
             (Some(b), false) => (
                 PATH_HOST.to_string(),
                 match &self.key {
@@ -317,7 +324,9 @@ impl Req<'_> {
         for (n, v) in &headers {
             b = b.header(n.as_str(), v.as_str());
         }
-        if !self.no_length && (!self.body.is_empty() || matches!(self.method.as_str(), "PUT" | "POST")) {
+        if !self.no_length
+            && (!self.body.is_empty() || matches!(self.method.as_str(), "PUT" | "POST"))
+        {
             b = b.header("content-length", self.body.len());
         }
         let request = b.body(Body::from(self.body)).expect("a valid request");
@@ -368,8 +377,10 @@ impl Resp {
     pub fn error_xml(&self) -> String {
         if self.head {
             let b64 = self.header("x-oss-err").unwrap_or("");
-            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b64).expect("x-oss-err is base64"))
-                .expect("UTF-8 x-oss-err")
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD.decode(b64).expect("x-oss-err is base64"),
+            )
+            .expect("UTF-8 x-oss-err")
         } else {
             self.text()
         }

@@ -5,7 +5,8 @@
 use crate::harness::*;
 
 /// The keys of [`server`], in UTF-8 byte order (space sorts before `.`).
-const KEYS: [&str; 6] = ["a b+c.txt", "a.txt", "fun/movie/001.avi", "fun/movie/007.avi", "fun/test.jpg", "oss.jpg"];
+const KEYS: [&str; 6] =
+    ["a b+c.txt", "a.txt", "fun/movie/001.avi", "fun/movie/007.avi", "fun/test.jpg", "oss.jpg"];
 /// ETag of the one-byte body `x`.
 const X_ETAG: &str = "\"9DD4E461268C8034F5C8564E155C67A6\"";
 const OWNER: &str = "<Owner><ID>ossimg</ID><DisplayName>ossimg</DisplayName></Owner>";
@@ -164,7 +165,13 @@ async fn list_v2_pages_exact() {
 #[tokio::test]
 async fn list_v2_start_after_and_key_count() {
     let s = server().await;
-    let r = s.get("lst").q("list-type", "2").q("start-after", "fun/movie/001.avi").q("prefix", "fun/").send().await;
+    let r = s
+        .get("lst")
+        .q("list-type", "2")
+        .q("start-after", "fun/movie/001.avi")
+        .q("prefix", "fun/")
+        .send()
+        .await;
     r.status(200);
     assert_eq!(r.el("StartAfter").as_deref(), Some("fun/movie/001.avi"));
     assert_eq!(keys_of(&r), ["fun/movie/007.avi", "fun/test.jpg"]);
@@ -175,9 +182,21 @@ async fn list_v2_start_after_and_key_count() {
     let r = s.get("lst").q("list-type", "2").q("prefix", "fun/").q("delimiter", "/").send().await;
     assert_eq!(r.el("KeyCount").as_deref(), Some("2"));
     // Encoded StartAfter and ContinuationToken.
-    let r = s.get("lst").q("list-type", "2").q("start-after", "a b").q("encoding-type", "url").send().await;
+    let r = s
+        .get("lst")
+        .q("list-type", "2")
+        .q("start-after", "a b")
+        .q("encoding-type", "url")
+        .send()
+        .await;
     assert_eq!(r.el("StartAfter").as_deref(), Some("a%20b"));
-    let r = s.get("lst").q("list-type", "2").q("continuation-token", "a b").q("encoding-type", "url").send().await;
+    let r = s
+        .get("lst")
+        .q("list-type", "2")
+        .q("continuation-token", "a b")
+        .q("encoding-type", "url")
+        .send()
+        .await;
     assert_eq!(r.el("ContinuationToken").as_deref(), Some("a%20b"));
     assert_eq!(keys_of(&r)[0], "a%20b%2Bc.txt");
 }

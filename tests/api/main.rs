@@ -7,8 +7,8 @@ mod harness;
 
 mod auth;
 mod buckets;
-mod objects;
 mod listing;
+mod objects;
 mod processing;
 mod styles;
 mod wire;

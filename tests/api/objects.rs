@@ -31,24 +31,47 @@ async fn put_object_answers_etag_md5_and_crc() {
         .has("content-length", "0")
         .body_is("");
     // An empty object (spec §10.2: CRC 0).
-    s.put("bkt/empty").send().await.status(200).has("x-oss-hash-crc64ecma", "0").has(
-        "etag",
-        "\"D41D8CD98F00B204E9800998ECF8427E\"",
-    );
+    s.put("bkt/empty")
+        .send()
+        .await
+        .status(200)
+        .has("x-oss-hash-crc64ecma", "0")
+        .has("etag", "\"D41D8CD98F00B204E9800998ECF8427E\"");
     s.get("bkt/empty").send().await.status(200).has("content-length", "0").body_is("");
 }
 
 #[tokio::test]
 async fn put_object_with_content_md5() {
     let s = server().await;
-    s.put("bkt/k").h("Content-MD5", CHECK_MD5).body(CHECK).send().await.status(200).has("etag", CHECK_ETAG);
+    s.put("bkt/k")
+        .h("Content-MD5", CHECK_MD5)
+        .body(CHECK)
+        .send()
+        .await
+        .status(200)
+        .has("etag", CHECK_ETAG);
     // A digest of other bytes: 400 InvalidDigest and nothing stored (nor replaced).
-    s.put("bkt/k").h("Content-MD5", "qSVXaULpSy71egZhAbSIdg==").body("different").send().await.err(400, "InvalidDigest");
+    s.put("bkt/k")
+        .h("Content-MD5", "qSVXaULpSy71egZhAbSIdg==")
+        .body("different")
+        .send()
+        .await
+        .err(400, "InvalidDigest");
     s.get("bkt/k").send().await.status(200).body_is("123456789");
-    s.put("bkt/new").h("Content-MD5", "qSVXaULpSy71egZhAbSIdg==").body(CHECK).send().await.err(400, "InvalidDigest");
+    s.put("bkt/new")
+        .h("Content-MD5", "qSVXaULpSy71egZhAbSIdg==")
+        .body(CHECK)
+        .send()
+        .await
+        .err(400, "InvalidDigest");
     s.head("bkt/new").send().await.err(404, "NoSuchKey");
     // Not base64 of 16 bytes.
-    s.put("bkt/new").h("Content-MD5", "bm90LW1kNQ==").body(CHECK).send().await.err(400, "InvalidDigest");
+    s.put("bkt/new")
+        .h("Content-MD5", "bm90LW1kNQ==")
+        .body(CHECK)
+        .send()
+        .await
+        .err(400, "InvalidDigest");
     s.put("bkt/new").h("Content-MD5", "%%%").body(CHECK).send().await.err(400, "InvalidDigest");
     s.head("bkt/new").send().await.err(404, "NoSuchKey");
 }
@@ -57,7 +80,12 @@ async fn put_object_with_content_md5() {
 async fn put_object_forbid_overwrite() {
     let s = server().await;
     s.put("bkt/once").h("x-oss-forbid-overwrite", "true").body("first").send().await.status(200);
-    s.put("bkt/once").h("x-oss-forbid-overwrite", "true").body("second").send().await.err(409, "FileAlreadyExists");
+    s.put("bkt/once")
+        .h("x-oss-forbid-overwrite", "true")
+        .body("second")
+        .send()
+        .await
+        .err(409, "FileAlreadyExists");
     s.get("bkt/once").send().await.body_is("first");
     s.put("bkt/once").h("x-oss-forbid-overwrite", "false").body("third").send().await.status(200);
     s.get("bkt/once").send().await.body_is("third");
@@ -72,8 +100,17 @@ async fn put_object_without_length_is_411() {
 #[tokio::test]
 async fn put_object_rejects_bad_names_and_acls() {
     let s = server().await;
-    s.put("bkt/k").h("x-oss-object-acl", "everyone").body("x").send().await.err(400, "InvalidArgument");
-    s.put(&format!("bkt/{}", "k".repeat(1024))).body("x").send().await.err(400, "InvalidObjectName");
+    s.put("bkt/k")
+        .h("x-oss-object-acl", "everyone")
+        .body("x")
+        .send()
+        .await
+        .err(400, "InvalidArgument");
+    s.put(&format!("bkt/{}", "k".repeat(1024)))
+        .body("x")
+        .send()
+        .await
+        .err(400, "InvalidObjectName");
     s.put(&format!("bkt/{}", "k".repeat(1023))).body("x").send().await.status(200);
 }
 
@@ -120,20 +157,41 @@ async fn metadata_round_trip() {
 #[tokio::test]
 async fn object_acl_header_and_api() {
     let s = server().await;
-    s.put("bkt/pub.txt").h("x-oss-object-acl", "public-read").body("hello").send().await.status(200);
+    s.put("bkt/pub.txt")
+        .h("x-oss-object-acl", "public-read")
+        .body("hello")
+        .send()
+        .await
+        .status(200);
     s.object("bkt/priv.txt", b"secret").await;
     s.get("bkt/pub.txt").anon().send().await.status(200).body_is("hello");
     s.get("bkt/priv.txt").anon().send().await.err(403, "AccessDenied");
     s.get("bkt/pub.txt").q("acl", "").send().await.status(200).body_is(&acl_xml("public-read"));
     s.get("bkt/priv.txt").q("acl", "").send().await.status(200).body_is(&acl_xml("default"));
     // PutObjectAcl flips both.
-    s.put("bkt/pub.txt").q("acl", "").h("x-oss-object-acl", "private").send().await.status(200).body_is("");
-    s.put("bkt/priv.txt").q("acl", "").h("x-oss-object-acl", "public-read-write").send().await.status(200);
+    s.put("bkt/pub.txt")
+        .q("acl", "")
+        .h("x-oss-object-acl", "private")
+        .send()
+        .await
+        .status(200)
+        .body_is("");
+    s.put("bkt/priv.txt")
+        .q("acl", "")
+        .h("x-oss-object-acl", "public-read-write")
+        .send()
+        .await
+        .status(200);
     s.get("bkt/pub.txt").anon().send().await.err(403, "AccessDenied");
     s.get("bkt/priv.txt").anon().send().await.status(200).body_is("secret");
     s.get("bkt/pub.txt").q("acl", "").send().await.body_is(&acl_xml("private"));
     // Errors: bad value, missing header, missing object, anonymous.
-    s.put("bkt/pub.txt").q("acl", "").h("x-oss-object-acl", "open").send().await.err(400, "InvalidArgument");
+    s.put("bkt/pub.txt")
+        .q("acl", "")
+        .h("x-oss-object-acl", "open")
+        .send()
+        .await
+        .err(400, "InvalidArgument");
     s.put("bkt/pub.txt").q("acl", "").send().await.err(400, "MissingArgument");
     s.get("bkt/none").q("acl", "").send().await.err(404, "NoSuchKey");
     s.get("bkt/priv.txt").q("acl", "").anon().send().await.err(403, "AccessDenied");
@@ -188,7 +246,15 @@ async fn invalid_ranges_serve_the_whole_object() {
     let s = server().await;
     s.object("bkt/abc", ABC).await;
     // The documented invalid cases, scaled to a 10-byte object.
-    for range in ["byte=0-4", "bytes=0-10", "bytes=10-20", "bytes=10-", "bytes=-20", "bytes=4-2", "bytes=x-y"] {
+    for range in [
+        "byte=0-4",
+        "bytes=0-10",
+        "bytes=10-20",
+        "bytes=10-",
+        "bytes=-20",
+        "bytes=4-2",
+        "bytes=x-y",
+    ] {
         s.get("bkt/abc")
             .h("Range", range)
             .send()
@@ -204,11 +270,20 @@ async fn invalid_ranges_serve_the_whole_object() {
 async fn standard_range_behavior_clamps_or_416() {
     let s = server().await;
     s.object("bkt/abc", ABC).await;
-    let standard = |range: &'static str| s.get("bkt/abc").h("Range", range).h("x-oss-range-behavior", "standard").send();
+    let standard = |range: &'static str| {
+        s.get("bkt/abc").h("Range", range).h("x-oss-range-behavior", "standard").send()
+    };
     standard("bytes=5-15").await.status(206).has("content-range", "bytes 5-9/10").body_is("fghij");
-    standard("bytes=-20").await.status(206).has("content-range", "bytes 0-9/10").body_is("abcdefghij");
+    standard("bytes=-20")
+        .await
+        .status(206)
+        .has("content-range", "bytes 0-9/10")
+        .body_is("abcdefghij");
     for bad in ["bytes=15-25", "bytes=10-", "bytes=0-1,3-4"] {
-        standard(bad).await.err(416, "InvalidRange").msg("The requested range cannot be satisfied.");
+        standard(bad)
+            .await
+            .err(416, "InvalidRange")
+            .msg("The requested range cannot be satisfied.");
     }
 }
 
@@ -220,9 +295,15 @@ async fn conditional_get_and_head() {
     s.object("bkt/k", CHECK).await;
     let before = "Tue, 14 Nov 2023 22:13:19 GMT";
     for method in ["GET", "HEAD"] {
-        let c = |name: &'static str, value: &'static str| s.req(method, "bkt/k").h(name, value).send();
+        let c =
+            |name: &'static str, value: &'static str| s.req(method, "bkt/k").h(name, value).send();
         // If-None-Match: equal (quoted, unquoted, lower-case, *) → 304 without a body.
-        for tag in [CHECK_ETAG, "25F9E794323B453885F5181F1B624D0B", "\"25f9e794323b453885f5181f1b624d0b\"", "*"] {
+        for tag in [
+            CHECK_ETAG,
+            "25F9E794323B453885F5181F1B624D0B",
+            "\"25f9e794323b453885f5181f1b624d0b\"",
+            "*",
+        ] {
             let r = c("If-None-Match", tag).await;
             r.status(304).has("etag", CHECK_ETAG).has("last-modified", NOW_HTTP);
             assert!(r.body.is_empty());
@@ -238,7 +319,12 @@ async fn conditional_get_and_head() {
         c("If-Unmodified-Since", NOW_HTTP).await.status(200);
     }
     // If-None-Match decides over If-Modified-Since.
-    s.get("bkt/k").h("If-None-Match", "\"0000\"").h("If-Modified-Since", NOW_HTTP).send().await.status(200);
+    s.get("bkt/k")
+        .h("If-None-Match", "\"0000\"")
+        .h("If-Modified-Since", NOW_HTTP)
+        .send()
+        .await
+        .status(200);
 }
 
 // ------------------------------------------------------------------ response-* overrides (§10.3)
@@ -267,7 +353,12 @@ async fn response_overrides() {
         .body_is("x");
     // Anonymous readers may read the object, but not with overrides.
     s.get("pub/k").anon().send().await.status(200).has("content-type", "text/plain");
-    s.get("pub/k").q("response-content-type", "text/html").anon().send().await.err(403, "AccessDenied");
+    s.get("pub/k")
+        .q("response-content-type", "text/html")
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
 }
 
 // ------------------------------------------------------------------ DeleteObject (§10.5)
@@ -324,7 +415,13 @@ async fn copy_object_copy_directive_keeps_metadata() {
 #[tokio::test]
 async fn copy_object_replace_directive_takes_new_metadata() {
     let s = server().await;
-    s.put("bkt/src").h("Content-Type", "text/plain").h("x-oss-meta-color", "blue").body(CHECK).send().await.status(200);
+    s.put("bkt/src")
+        .h("Content-Type", "text/plain")
+        .h("x-oss-meta-color", "blue")
+        .body(CHECK)
+        .send()
+        .await
+        .status(200);
     s.put("bkt/dst")
         .h("x-oss-copy-source", "/bkt/src")
         .h("x-oss-metadata-directive", "REPLACE")
@@ -335,9 +432,16 @@ async fn copy_object_replace_directive_takes_new_metadata() {
         .status(200)
         .body_is(&copy_result(CHECK_ETAG));
     let r = s.head("bkt/dst").send().await;
-    r.status(200).has("content-type", "application/json").has("x-oss-meta-shape", "round").lacks("x-oss-meta-color");
+    r.status(200)
+        .has("content-type", "application/json")
+        .has("x-oss-meta-shape", "round")
+        .lacks("x-oss-meta-color");
     // The source is untouched.
-    s.head("bkt/src").send().await.has("content-type", "text/plain").has("x-oss-meta-color", "blue");
+    s.head("bkt/src")
+        .send()
+        .await
+        .has("content-type", "text/plain")
+        .has("x-oss-meta-color", "blue");
 }
 
 #[tokio::test]
@@ -358,7 +462,12 @@ async fn copy_object_errors() {
         .send()
         .await
         .err(400, "InvalidArgument");
-    s.put("bkt/dst").h("x-oss-copy-source", "/bkt/src").anon().send().await.err(403, "AccessDenied");
+    s.put("bkt/dst")
+        .h("x-oss-copy-source", "/bkt/src")
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
     s.head("bkt/dst").send().await.err(404, "NoSuchKey");
 }
 
@@ -367,7 +476,8 @@ async fn copy_object_errors() {
 #[tokio::test]
 async fn odd_keys_round_trip_in_both_addressing_styles() {
     let s = server().await;
-    let keys = ["a b+c%d.txt", "中文/图片.jpg", "q?x=1&y#z", "dir/", "a//b", "./..", "~!$'()*,;=:@"];
+    let keys =
+        ["a b+c%d.txt", "中文/图片.jpg", "q?x=1&y#z", "dir/", "a//b", "./..", "~!$'()*,;=:@"];
     for (i, k) in keys.iter().enumerate() {
         let body = format!("body {i}");
         s.put(&format!("bkt/{k}")).body(&body).send().await.status(200);
@@ -387,10 +497,14 @@ async fn odd_keys_round_trip_in_both_addressing_styles() {
 #[tokio::test]
 async fn chunked_put_without_length() {
     let s = server().await;
-    s.put("bkt/chunked").no_length().h("Transfer-Encoding", "chunked").body(CHECK).send().await.status(200).has(
-        "x-oss-hash-crc64ecma",
-        CHECK_CRC,
-    );
+    s.put("bkt/chunked")
+        .no_length()
+        .h("Transfer-Encoding", "chunked")
+        .body(CHECK)
+        .send()
+        .await
+        .status(200)
+        .has("x-oss-hash-crc64ecma", CHECK_CRC);
     s.get("bkt/chunked").send().await.status(200).has("content-length", "9").body_is("123456789");
 }
 
@@ -398,7 +512,13 @@ async fn chunked_put_without_length() {
 async fn ranges_on_an_empty_object() {
     let s = server().await;
     s.object("bkt/empty", b"").await;
-    s.get("bkt/empty").h("Range", "bytes=0-0").send().await.status(200).lacks("content-range").body_is("");
+    s.get("bkt/empty")
+        .h("Range", "bytes=0-0")
+        .send()
+        .await
+        .status(200)
+        .lacks("content-range")
+        .body_is("");
     s.get("bkt/empty")
         .h("Range", "bytes=0-0")
         .h("x-oss-range-behavior", "standard")
@@ -423,7 +543,13 @@ async fn head_with_a_range_answers_like_get() {
     let r = s.head("bkt/abc").h("Range", "bytes=2-4").send().await;
     r.status(206).has("content-range", "bytes 2-4/10").has("content-length", "3");
     assert!(r.body.is_empty());
-    s.head("bkt/abc").h("Range", "bytes=0-99").send().await.status(200).has("content-length", "10").lacks("content-range");
+    s.head("bkt/abc")
+        .h("Range", "bytes=0-99")
+        .send()
+        .await
+        .status(200)
+        .has("content-length", "10")
+        .lacks("content-range");
 }
 
 #[tokio::test]
@@ -431,17 +557,37 @@ async fn copy_object_respects_the_source_object_acl() {
     let s = Server::new();
     s.bucket_acl("pubsrc", "public-read").await;
     s.bucket_acl("open", "public-read-write").await;
-    s.put("pubsrc/private.txt").h("x-oss-object-acl", "private").body("secret").send().await.status(200);
+    s.put("pubsrc/private.txt")
+        .h("x-oss-object-acl", "private")
+        .body("secret")
+        .send()
+        .await
+        .status(200);
     s.object("pubsrc/public.txt", b"public").await;
     s.bucket("privsrc").await;
     // Anonymous copies into a writable bucket: the private object stays private.
-    s.put("open/leak").anon().h("x-oss-copy-source", "/pubsrc/private.txt").send().await.err(403, "AccessDenied");
+    s.put("open/leak")
+        .anon()
+        .h("x-oss-copy-source", "/pubsrc/private.txt")
+        .send()
+        .await
+        .err(403, "AccessDenied");
     s.head("open/leak").send().await.err(404, "NoSuchKey");
     s.put("open/ok").anon().h("x-oss-copy-source", "/pubsrc/public.txt").send().await.status(200);
     s.get("open/ok").anon().send().await.body_is("public");
     // Nothing is learnt about the keys of a bucket the caller cannot read.
-    s.put("open/x").anon().h("x-oss-copy-source", "/privsrc/missing").send().await.err(403, "AccessDenied");
-    s.put("open/x").anon().h("x-oss-copy-source", "/pubsrc/missing").send().await.err(404, "NoSuchKey");
+    s.put("open/x")
+        .anon()
+        .h("x-oss-copy-source", "/privsrc/missing")
+        .send()
+        .await
+        .err(403, "AccessDenied");
+    s.put("open/x")
+        .anon()
+        .h("x-oss-copy-source", "/pubsrc/missing")
+        .send()
+        .await
+        .err(404, "NoSuchKey");
 }
 
 #[tokio::test]

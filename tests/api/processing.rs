@@ -16,7 +16,12 @@ const PHOTO_SIZE: &str = "21839";
 async fn server() -> Server {
     let s = Server::new();
     s.bucket("img").await;
-    s.put("img/photo.jpg").h("Content-Type", "image/jpeg").body(data(PHOTO)).send().await.status(200);
+    s.put("img/photo.jpg")
+        .h("Content-Type", "image/jpeg")
+        .body(data(PHOTO))
+        .send()
+        .await
+        .status(200);
     put_style(&s, "img", "small", "image/resize,w_50").await;
     s
 }
@@ -28,7 +33,10 @@ fn assert_image(r: &Resp, format: Format, mime: &str, w: u32, h: u32) {
     r.status(200).has("content-type", mime).has("content-length", &r.body.len().to_string());
     let info = ossimg::codec::probe(&r.body).expect("a decodable image");
     assert_eq!((info.format, info.width, info.height), (format, w, h));
-    assert_eq!(r.header("x-oss-hash-crc64ecma"), Some(ossimg::storage::crc64(&r.body).to_string().as_str()));
+    assert_eq!(
+        r.header("x-oss-hash-crc64ecma"),
+        Some(ossimg::storage::crc64(&r.body).to_string().as_str())
+    );
 }
 
 /// `base64url` without padding, as the docs write saveas keys.
@@ -47,7 +55,11 @@ async fn inline_resize_of_a_real_jpeg() {
     assert_ne!(r.header("etag"), src.header("etag"));
     r.has("last-modified", "Tue, 14 Nov 2023 22:13:20 GMT");
     // A cascade with a format change.
-    let r = s.get("img/photo.jpg").q("x-oss-process", "image/resize,w_100/rotate,90/format,png").send().await;
+    let r = s
+        .get("img/photo.jpg")
+        .q("x-oss-process", "image/resize,w_100/rotate,90/format,png")
+        .send()
+        .await;
     assert_image(&r, Format::Png, "image/png", 67, 100);
 }
 
@@ -130,15 +142,28 @@ async fn process_errors() {
     r.err(400, "InvalidArgument").msg("sys/saveas is only allowed in the body of a POST request.");
     s.head("img/dest.jpg").send().await.err(404, "NoSuchKey");
     // The source must exist and be an image.
-    s.get("img/none.jpg").q("x-oss-process", "image/resize,w_10").send().await.err(404, "NoSuchKey");
+    s.get("img/none.jpg")
+        .q("x-oss-process", "image/resize,w_10")
+        .send()
+        .await
+        .err(404, "NoSuchKey");
     s.object("img/text.jpg", b"this is not an image").await;
-    s.get("img/text.jpg").q("x-oss-process", "image/resize,w_10").send().await.err(403, "ImageDamage");
+    s.get("img/text.jpg")
+        .q("x-oss-process", "image/resize,w_10")
+        .send()
+        .await
+        .err(403, "ImageDamage");
 }
 
 #[tokio::test]
 async fn processing_follows_acls() {
     let s = server().await;
-    s.get("img/photo.jpg").q("x-oss-process", "image/resize,w_10").anon().send().await.err(403, "AccessDenied");
+    s.get("img/photo.jpg")
+        .q("x-oss-process", "image/resize,w_10")
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
     s.put("img").q("acl", "").h("x-oss-acl", "public-read").send().await.status(200);
     let r = s.get("img/photo.jpg").q("x-oss-process", "image/resize,w_10").anon().send().await;
     assert_image(&r, Format::Jpg, "image/jpeg", 10, 7);
@@ -169,7 +194,8 @@ async fn saveas_into_another_bucket_with_a_style() {
     s.bucket("out").await;
     // Padded base64url for o and b (Go/Python SDK tests).
     let pad = |v: &str| base64::engine::general_purpose::URL_SAFE.encode(v);
-    let body = format!("x-oss-process=style/small|sys/saveas,o_{},b_{}", pad("thumbs/s.jpg"), pad("out"));
+    let body =
+        format!("x-oss-process=style/small|sys/saveas,o_{},b_{}", pad("thumbs/s.jpg"), pad("out"));
     let r = s.post("img/photo.jpg").q("x-oss-process", "").body(&body).send().await;
     let saved = s.get("out/thumbs/s.jpg").send().await;
     assert_image(&saved, Format::Jpg, "image/jpeg", 50, 33);
@@ -184,10 +210,24 @@ async fn saveas_needs_write_permission_on_the_target() {
     s.bucket("closed").await;
     s.put("open/photo.jpg").body(data(PHOTO)).send().await.status(200);
     // Anonymous: may read the source and write `open`, not `closed`.
-    let to = |bucket: &str| format!("x-oss-process=image/resize,w_20|sys/saveas,o_{},b_{}", b64("t.jpg"), b64(bucket));
-    s.post("open/photo.jpg").q("x-oss-process", "").body(to("closed")).anon().send().await.err(403, "AccessDenied");
+    let to = |bucket: &str| {
+        format!("x-oss-process=image/resize,w_20|sys/saveas,o_{},b_{}", b64("t.jpg"), b64(bucket))
+    };
+    s.post("open/photo.jpg")
+        .q("x-oss-process", "")
+        .body(to("closed"))
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
     s.head("closed/t.jpg").send().await.err(404, "NoSuchKey");
-    s.post("open/photo.jpg").q("x-oss-process", "").body(to("open")).anon().send().await.status(200);
+    s.post("open/photo.jpg")
+        .q("x-oss-process", "")
+        .body(to("open"))
+        .anon()
+        .send()
+        .await
+        .status(200);
     s.head("open/t.jpg").send().await.status(200);
     // A target bucket that does not exist.
     let r = s.post("open/photo.jpg").q("x-oss-process", "").body(to("nowhere")).send().await;
@@ -201,10 +241,17 @@ async fn saveas_errors() {
     let post = |body: String| s.post("img/photo.jpg").q("x-oss-process", "").body(body).send();
     // Without sys/saveas, without the sys/ prefix, without o_, with bad base64.
     post("x-oss-process=image/resize,w_10".into()).await.err(400, "InvalidArgument");
-    post(format!("x-oss-process=image/resize,w_10|saveas,o_{}", b64("d.jpg"))).await.err(400, "InvalidArgument");
-    post("x-oss-process=image/resize,w_10|sys/saveas,b_aW1n".into()).await.err(400, "MissingArgument");
+    post(format!("x-oss-process=image/resize,w_10|saveas,o_{}", b64("d.jpg")))
+        .await
+        .err(400, "InvalidArgument");
+    post("x-oss-process=image/resize,w_10|sys/saveas,b_aW1n".into())
+        .await
+        .err(400, "MissingArgument");
     post("x-oss-process=image/resize,w_10|sys/saveas,o_!!!".into()).await.err(400, "BadRequest");
-    post(format!("x-oss-process=image/slim|sys/saveas,o_{}", b64("d.jpg"))).await.err(400, "InvalidArgument").ec("0040-00000213");
+    post(format!("x-oss-process=image/slim|sys/saveas,o_{}", b64("d.jpg")))
+        .await
+        .err(400, "InvalidArgument")
+        .ec("0040-00000213");
     s.head("img/d.jpg").send().await.err(404, "NoSuchKey");
 }
 
@@ -243,11 +290,30 @@ async fn source_file_protection() {
     // Anonymous inline saveas is refused as well (else the result would be readable elsewhere);
     // a style is allowed.
     s.bucket_acl("dump", "public-read-write").await;
-    let body = |p: &str| format!("x-oss-process={p}|sys/saveas,o_{},b_{}", b64("out.jpg"), b64("dump"));
-    denied(&s.post("prot/photo.jpg").q("x-oss-process", "").body(body("image/resize,w_10")).anon().send().await);
+    let body =
+        |p: &str| format!("x-oss-process={p}|sys/saveas,o_{},b_{}", b64("out.jpg"), b64("dump"));
+    denied(
+        &s.post("prot/photo.jpg")
+            .q("x-oss-process", "")
+            .body(body("image/resize,w_10"))
+            .anon()
+            .send()
+            .await,
+    );
     s.head("dump/out.jpg").send().await.err(404, "NoSuchKey");
-    s.post("prot/photo.jpg").q("x-oss-process", "").body(body("style/small")).anon().send().await.status(200);
-    s.post("prot/photo.jpg").q("x-oss-process", "").body(body("image/resize,w_10")).send().await.status(200);
+    s.post("prot/photo.jpg")
+        .q("x-oss-process", "")
+        .body(body("style/small"))
+        .anon()
+        .send()
+        .await
+        .status(200);
+    s.post("prot/photo.jpg")
+        .q("x-oss-process", "")
+        .body(body("image/resize,w_10"))
+        .send()
+        .await
+        .status(200);
     // `*` protects every suffix.
     configure(&s, "prot", "Img", "Enabled", "*", "!").await;
     denied(&s.get("prot/note.txt").anon().send().await);
@@ -260,7 +326,15 @@ async fn source_file_protection() {
 async fn style_with_more_actions_and_empty_process_are_refused() {
     let s = server().await;
     // Spec §6.5 recommendation: a style cannot be combined with inline actions.
-    s.get("img/photo.jpg").q("x-oss-process", "style/small/resize,w_10").send().await.err(400, "InvalidArgument");
+    s.get("img/photo.jpg")
+        .q("x-oss-process", "style/small/resize,w_10")
+        .send()
+        .await
+        .err(400, "InvalidArgument");
     s.get("img/photo.jpg").q("x-oss-process", "").send().await.err(400, "InvalidArgument");
-    s.get("img/photo.jpg").q("x-oss-process", "video/snapshot,t_0").send().await.err(400, "InvalidArgument");
+    s.get("img/photo.jpg")
+        .q("x-oss-process", "video/snapshot,t_0")
+        .send()
+        .await
+        .err(400, "InvalidArgument");
 }

@@ -12,7 +12,14 @@ pub fn style_body(content: &str) -> String {
 
 /// Puts a style (owner) and asserts `200` with an empty body.
 pub async fn put_style(s: &Server, bucket: &str, name: &str, content: &str) {
-    s.put(bucket).q("style", "").q("styleName", name).body(style_body(content)).send().await.status(200).body_is("");
+    s.put(bucket)
+        .q("style", "")
+        .q("styleName", name)
+        .body(style_body(content))
+        .send()
+        .await
+        .status(200)
+        .body_is("");
 }
 
 /// One `<Style>` element as GetStyle and ListStyle write it.
@@ -32,7 +39,12 @@ async fn server() -> Server {
 #[tokio::test]
 async fn put_get_list_delete_exact() {
     let s = server().await;
-    s.get("sty").q("style", "").send().await.status(200).body_is(&format!("{PROLOG}<StyleList></StyleList>"));
+    s.get("sty")
+        .q("style", "")
+        .send()
+        .await
+        .status(200)
+        .body_is(&format!("{PROLOG}<StyleList></StyleList>"));
     put_style(&s, "sty", "imagestyle", "image/resize,p_50").await;
     s.get("sty")
         .q("style", "")
@@ -41,14 +53,20 @@ async fn put_get_list_delete_exact() {
         .await
         .status(200)
         .has("content-type", "application/xml")
-        .body_is(&format!("{PROLOG}{}", style_xml("imagestyle", "image/resize,p_50", "image", NOW_HTTP, NOW_HTTP)));
+        .body_is(&format!(
+            "{PROLOG}{}",
+            style_xml("imagestyle", "image/resize,p_50", "image", NOW_HTTP, NOW_HTTP)
+        ));
     // Creation order, not name order; the category parameter is stored.
     put_style(&s, "sty", "zz", "image/resize,w_10").await;
     s.put("sty")
         .q("style", "")
         .q("styleName", "aa")
         .q("category", "document")
-        .body(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", style_body("image/rotate,90")))
+        .body(format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
+            style_body("image/rotate,90")
+        ))
         .send()
         .await
         .status(200);
@@ -104,7 +122,15 @@ async fn style_name_rules() {
 #[tokio::test]
 async fn style_content_rules() {
     let s = server().await;
-    for content in ["", "   ", "image/resize,w_1;", "image/(x)", "image/resize,w_1'", "image/*", "image/resize?w=1"] {
+    for content in [
+        "",
+        "   ",
+        "image/resize,w_1;",
+        "image/(x)",
+        "image/resize,w_1'",
+        "image/*",
+        "image/resize?w=1",
+    ] {
         s.put("sty")
             .q("style", "")
             .q("styleName", "st")
@@ -121,7 +147,13 @@ async fn style_content_rules() {
     let r = s.get("sty").q("style", "").q("styleName", "st").send().await;
     assert_eq!(r.el("Content").as_deref(), Some("csdar5324"));
     // A body without <Content>.
-    s.put("sty").q("style", "").q("styleName", "st").body("<Style></Style>").send().await.err(400, "MalformedXML");
+    s.put("sty")
+        .q("style", "")
+        .q("styleName", "st")
+        .body("<Style></Style>")
+        .send()
+        .await
+        .err(400, "MalformedXML");
 }
 
 #[tokio::test]
@@ -151,9 +183,28 @@ async fn style_access_and_missing_things() {
     put_style(&s, "pubsty", "ok", "image/resize,p_50").await;
     // Owners only (spec §6.4), even on a public-read-write bucket.
     s.get("pubsty").q("style", "").anon().send().await.err(403, "AccessDenied");
-    s.get("pubsty").q("style", "").q("styleName", "ok").anon().send().await.err(403, "AccessDenied");
-    s.put("pubsty").q("style", "").q("styleName", "x").body(style_body("image/resize,p_5")).anon().send().await.err(403, "AccessDenied");
-    s.delete("pubsty").q("style", "").q("styleName", "ok").anon().send().await.err(403, "AccessDenied");
+    s.get("pubsty")
+        .q("style", "")
+        .q("styleName", "ok")
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
+    s.put("pubsty")
+        .q("style", "")
+        .q("styleName", "x")
+        .body(style_body("image/resize,p_5"))
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
+    s.delete("pubsty")
+        .q("style", "")
+        .q("styleName", "ok")
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
     s.get("pubsty").q("style", "").q("styleName", "ok").send().await.status(200);
     s.get("nostyles").q("style", "").q("styleName", "ok").send().await.err(404, "NoSuchBucket");
     s.get("pubsty").q("style", "").q("styleName", "missing").send().await.err(404, "NoSuchStyle");

@@ -13,7 +13,10 @@ async fn every_kind_of_answer_has_the_common_headers_and_unique_ids() {
     let s = Server::new();
     let mut ids = HashSet::new();
     let mut keep = |r: Resp| {
-        assert!(ids.insert(r.header("x-oss-request-id").unwrap().to_string()), "repeated request id");
+        assert!(
+            ids.insert(r.header("x-oss-request-id").unwrap().to_string()),
+            "repeated request id"
+        );
         r
     };
     keep(s.put("bkt").send().await).status(200);
@@ -39,7 +42,10 @@ async fn error_envelope_exact_with_the_addressed_host() {
     for (r, host) in [
         (s.get("bkt/missing").send().await, PATH_HOST),
         (s.get("bkt/missing").vhost().send().await, "bkt.oss.local"),
-        (s.get("bkt/missing").vhost().host("bkt.oss.local:8080").send().await, "bkt.oss.local:8080"),
+        (
+            s.get("bkt/missing").vhost().host("bkt.oss.local:8080").send().await,
+            "bkt.oss.local:8080",
+        ),
     ] {
         let id = r.header("x-oss-request-id").unwrap().to_string();
         r.err(404, "NoSuchKey").body_is(&format!(
@@ -89,7 +95,11 @@ async fn scenario(vhost: bool) -> Vec<(u16, String)> {
         style(s.get("addr"), vhost).q("prefix", "dir/").send().await,
         style(s.get("addr"), vhost).q("list-type", "2").q("delimiter", "/").send().await,
         style(s.get("addr"), vhost).q("acl", "").send().await,
-        style(s.put("addr/dir/c.txt"), vhost).q("acl", "").h("x-oss-object-acl", "public-read").send().await,
+        style(s.put("addr/dir/c.txt"), vhost)
+            .q("acl", "")
+            .h("x-oss-object-acl", "public-read")
+            .send()
+            .await,
         style(s.get("addr/dir/c.txt"), vhost).anon().send().await,
         style(s.get("addr/dir/a b.txt"), vhost).anon().send().await,
         style(s.get("addr/nothing"), vhost).send().await,
@@ -113,7 +123,10 @@ async fn virtual_hosted_and_path_style_agree() {
     assert_eq!(path, vhost);
     // The scenario did what it says.
     let statuses: Vec<u16> = path.iter().map(|(s, _)| *s).collect();
-    assert_eq!(statuses, [200, 200, 200, 200, 206, 200, 200, 200, 200, 200, 200, 403, 404, 204, 409]);
+    assert_eq!(
+        statuses,
+        [200, 200, 200, 200, 206, 200, 200, 200, 200, 200, 200, 403, 404, 204, 409]
+    );
     assert_eq!(path[3].1, "hello");
     assert_eq!(path[4].1, "ell");
 }
