@@ -38,7 +38,7 @@ pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) 
         .acquire_many_owned(mib)
         .await
         .map_err(|_| ApiError::from(Error::internal()))?;
-    let engine = state.0.engine.clone();
+    let engine = state.0.engine;
     tokio::task::spawn_blocking(move || job::run(&source, &spec, engine))
         .await
         .map_err(|_| ApiError::from(Error::internal()))?

@@ -438,7 +438,7 @@ impl Resp {
     }
 
     /// Every answer: `x-oss-request-id` (24 upper-case hex), a parseable `Date`, `Server:
-    /// AliyunOSS`; every error: the OSS XML envelope with that RequestId and `HostId` = `Host`,
+    /// AliyunOSS`, a true `Content-Length`; every error: the OSS XML envelope with that RequestId and `HostId` = `Host`,
     /// in the body or, for HEAD, base64 in `x-oss-err` with an empty body.
     #[track_caller]
     fn check_common(&self) {
@@ -450,6 +450,10 @@ impl Resp {
         let date = self.header("date").expect("Date");
         assert!(parse_http_date(date).is_some(), "Date {date:?}");
         assert_eq!(self.header("server"), Some("AliyunOSS"));
+        // A Content-Length, when sent with a body, is the body's length (HEAD and 304 have none).
+        if let Some(len) = self.header("content-length").filter(|_| !self.head && self.status != 304) {
+            assert_eq!(len.parse::<usize>().ok(), Some(self.body.len()), "Content-Length");
+        }
         if self.status < 400 {
             return;
         }
