@@ -75,7 +75,7 @@ pub async fn create(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
         None => Acl::Private,
     };
     let body = read_small_body(body).await?;
-    if !body.trim().is_empty() && element(&body, "CreateBucketConfiguration").is_none() && elements(&body, "StorageClass").is_none() {
+    if !body.trim().is_empty() && element(&body, "CreateBucketConfiguration").is_none() && element(&body, "StorageClass").is_none() {
         return Err(malformed_xml());
     }
     state.0.storage.create_bucket(ctx.bucket()?, acl).await?;

@@ -12,7 +12,7 @@ use futures_util::TryStreamExt as _;
 use super::auth::{format_http_date, unix_seconds};
 use super::bucket::{acl_policy, iso};
 use super::response::{empty, xml, ApiError};
-use super::server::{denied, AppState, Ctx};
+use super::server::{denied, not_found_details, AppState, Ctx};
 use super::xml::XmlWriter;
 use super::{processing, wire};
 use crate::error::ErrorKind;
@@ -108,7 +108,7 @@ fn set(h: &mut axum::http::HeaderMap, name: &'static str, value: &str) {
 
 /// Source-file protection (spec §5.1): anonymous direct downloads and inline `image/` processing
 /// of protected suffixes are refused with 403 (EC 0040-00000031); styles are allowed.
-fn protected(cfg: &crate::storage::BucketConfig, ctx: &Ctx, key: &str) -> bool {
+pub(super) fn protected(cfg: &crate::storage::BucketConfig, ctx: &Ctx, key: &str) -> bool {
     if ctx.is_owner() || !cfg.process.source_file_protect {
         return false;
     }
@@ -117,7 +117,7 @@ fn protected(cfg: &crate::storage::BucketConfig, ctx: &Ctx, key: &str) -> bool {
 }
 
 /// `403 AccessDenied` for a protected source (EC 0040-00000031).
-fn protection_denied() -> ApiError {
+pub(super) fn protection_denied() -> ApiError {
     crate::Error::with_ec(
         ErrorKind::AccessDenied,
         "0040-00000031",
@@ -153,7 +153,10 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
         }
     }
     let key = ctx.key();
-    let info = read_allowed(state, ctx, &cfg, key).await?;
+    let info = match read_allowed(state, ctx, &cfg, key).await {
+        Err(e) if e.error.kind == ErrorKind::NoSuchKey => return Err(missing_style_or(state, ctx, &cfg, key, e).await),
+        r => r?,
+    };
     if protected(&cfg, ctx, key) {
         return Err(protection_denied());
     }
@@ -166,7 +169,8 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
         None => None,
     };
     let (status, body) = if head {
-        (StatusCode::OK, Body::empty())
+        // HEAD answers what GET would, without the body: 206 for a served range.
+        (if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK }, Body::empty())
     } else {
         let (_, body) = state.0.storage.get_object(bucket, key, range).await?;
         let stream = body.into_stream().map_err(|e| std::io::Error::other(e.to_string()));
@@ -182,6 +186,21 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     }
     response_overrides(ctx, h)?;
     Ok(resp)
+}
+
+/// The error for a missing `key`: `404 NoSuchStyle` when the key is an existing object, a
+/// configured delimiter and a name that is no style of the bucket (spec §5.2 \[U\]), else
+/// `not_found` unchanged.
+async fn missing_style_or(state: &AppState, ctx: &Ctx, cfg: &crate::storage::BucketConfig, key: &str, not_found: ApiError) -> ApiError {
+    let Some((i, _)) = key.char_indices().rev().find(|(_, c)| cfg.process.delimiters.contains(c)) else {
+        return not_found;
+    };
+    let (object_key, style) = (&key[..i], &key[i + 1..]);
+    let Ok(bucket) = ctx.bucket() else { return not_found };
+    if object_key.is_empty() || style.is_empty() || state.0.storage.head_object(bucket, object_key).await.is_err() {
+        return not_found;
+    }
+    ApiError::new(ErrorKind::NoSuchStyle, "The specified style does not exist.")
 }
 
 /// Reads an object's info after checking the caller may read it (object ACL, else bucket ACL).
@@ -370,10 +389,15 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         .split_once('/')
         .filter(|(b, k)| !b.is_empty() && !k.is_empty())
         .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey."))?;
-    let src_cfg = state.0.storage.bucket(src_bucket).await?;
-    let src_ctx_allowed = ctx.can_read(src_cfg.acl);
-    let src_info = state.0.storage.head_object(src_bucket, src_key).await?;
-    if !src_ctx_allowed && !ctx.can_read(src_info.acl.effective(src_cfg.acl)) {
+    let src_err = |e: crate::Error| not_found_details(e.into(), Some(src_bucket), Some(src_key));
+    let src_cfg = state.0.storage.bucket(src_bucket).await.map_err(src_err)?;
+    // The source's own ACL decides, else its bucket's (a private object in a public bucket is
+    // not copyable anonymously); callers who cannot read the bucket learn nothing of its keys.
+    let src_info = match state.0.storage.head_object(src_bucket, src_key).await {
+        Err(e) if e.kind == ErrorKind::NoSuchKey && !ctx.can_read(src_cfg.acl) => return Err(denied("object")),
+        r => r.map_err(src_err)?,
+    };
+    if !ctx.can_read(src_info.acl.effective(src_cfg.acl)) {
         return Err(denied("object"));
     }
     let acl = match ctx.header("x-oss-object-acl") {
@@ -385,7 +409,8 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         d if d.eq_ignore_ascii_case("REPLACE") => MetadataDirective::Replace(object_meta(ctx)?),
         _ => return Err(ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-metadata-directive.")),
     };
-    let r = state.0.storage.copy_object(src_bucket, src_key, bucket, ctx.key(), directive, false).await?;
+    let forbid = ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let r = state.0.storage.copy_object(src_bucket, src_key, bucket, ctx.key(), directive, forbid).await?;
     let mut w = XmlWriter::new();
     w.open("CopyObjectResult").elem("ETag", &r.etag).elem("LastModified", &iso(r.last_modified)).close("CopyObjectResult");
     let mut resp = xml(w.finish());

@@ -8,9 +8,9 @@ use axum::http::{HeaderValue, Response, StatusCode};
 
 use super::auth::{format_http_date, unix_seconds};
 use super::bucket::read_small_body;
-use super::object::read_allowed;
+use super::object::{protected, protection_denied, read_allowed};
 use super::response::ApiError;
-use super::server::{denied, AppState, Ctx};
+use super::server::{denied, not_found_details, AppState, Ctx};
 use crate::error::{Error, ErrorKind};
 use crate::job::{self, Output, MAX_SOURCE_BYTES};
 use crate::process::{self, ProcessSpec};
@@ -76,9 +76,20 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
     let save = save.ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "A POST process request needs sys/saveas."))?;
     let cfg = state.0.storage.bucket(bucket).await?;
     let info = read_allowed(state, ctx, &cfg, ctx.key()).await?;
-    let spec = resolve(&cfg, &request.to_string())?;
+    let process = request.to_string();
+    // Source-file protection (spec §5.1) covers inline processing whatever its method: else an
+    // anonymous caller could save the unprotected result where it may read it.
+    if !process.starts_with("style/") && protected(&cfg, ctx, ctx.key()) {
+        return Err(protection_denied());
+    }
+    let spec = resolve(&cfg, &process)?;
     let target_bucket = save.bucket.clone().unwrap_or_else(|| bucket.to_string());
-    let target_cfg = state.0.storage.bucket(&target_bucket).await?;
+    let target_cfg = state
+        .0
+        .storage
+        .bucket(&target_bucket)
+        .await
+        .map_err(|e| not_found_details(e.into(), Some(&target_bucket), None))?;
     if !ctx.can_write(target_cfg.acl) {
         return Err(denied("object"));
     }

@@ -43,7 +43,8 @@ impl ApiError {
 
     /// The XML body.
     pub fn body(&self, request_id: &str, host_id: &str) -> String {
-        let internal = self.error.kind.http_status() >= 500;
+        // 500s hide their cause; a 501 `NotImplemented` says what is missing.
+        let internal = self.error.kind == ErrorKind::InternalError;
         let message = if internal { Error::internal().message } else { self.error.message.clone() };
         let mut w = XmlWriter::new();
         w.open("Error");

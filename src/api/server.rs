@@ -170,6 +170,26 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
     }
 }
 
+/// Adds what OSS puts in a not-found error when the handler did not (spec §10.3): EC
+/// 0015-00000101 and `<BucketName>` to `NoSuchBucket`, EC 0026-00000001 and `<Key>` to
+/// `NoSuchKey`. `bucket` and `key` name what was not found.
+pub fn not_found_details(mut e: ApiError, bucket: Option<&str>, key: Option<&str>) -> ApiError {
+    let (ec, element, value) = match e.error.kind {
+        ErrorKind::NoSuchBucket => ("0015-00000101", "BucketName", bucket),
+        ErrorKind::NoSuchKey => ("0026-00000001", "Key", key),
+        _ => return e,
+    };
+    if e.error.ec.is_none() {
+        e.error.ec = Some(ec);
+    }
+    if let Some(v) = value {
+        if !e.extra.iter().any(|(n, _)| *n == element) {
+            e.extra.push((element, v.to_string()));
+        }
+    }
+    e
+}
+
 /// Sub-resources this service implements; any other OSS sub-resource (`?uploads`, `?bucketInfo`,
 /// `?lifecycle`, …) is answered 501 `NotImplemented` instead of being mistaken for a plain
 /// object or bucket request.
@@ -180,6 +200,12 @@ const SUPPORTED_SUBRESOURCES: &[&str] = &[
     "styleName",
     "processConfiguration",
     "security-token",
+    "continuation-token",
+    // No versioning: every object has the one (null) version, which these address.
+    "versionId",
+    // Bandwidth hints that change nothing in the answer.
+    "x-oss-traffic-limit",
+    "x-oss-request-payer",
     "x-oss-process",
     "response-content-type",
     "response-content-language",
@@ -198,34 +224,11 @@ async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>,
             format!("The sub-resource '{name}' is not implemented by this server."),
         ));
     }
-    let bucket_name = ctx.bucket.clone();
-    let key_name = ctx.key.clone();
-    route_supported(state, ctx, body).await.map_err(|e| with_resource_details(e, bucket_name, key_name))
+    let (bucket, key) = (ctx.bucket.clone(), ctx.key.clone());
+    route_inner(state, ctx, body).await.map_err(|e| not_found_details(e, bucket.as_deref(), key.as_deref()))
 }
 
-/// Adds the EC code and the `<BucketName>`/`<Key>` element OSS sends with `NoSuchBucket` and
-/// `NoSuchKey` (spec §10.3) when the layer that failed did not.
-fn with_resource_details(mut e: ApiError, bucket: Option<String>, key: Option<String>) -> ApiError {
-    let has = |e: &ApiError, n: &str| e.extra.iter().any(|(name, _)| *name == n);
-    match e.error.kind {
-        ErrorKind::NoSuchBucket => {
-            e.error.ec = e.error.ec.or(Some("0015-00000101"));
-            if let Some(b) = bucket.filter(|_| !has(&e, "BucketName")) {
-                e = e.with("BucketName", b);
-            }
-        }
-        ErrorKind::NoSuchKey => {
-            e.error.ec = e.error.ec.or(Some("0026-00000001"));
-            if let Some(k) = key.filter(|_| !has(&e, "Key")) {
-                e = e.with("Key", k);
-            }
-        }
-        _ => {}
-    }
-    e
-}
-
-async fn route_supported(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
     let m = ctx.method.clone();
     match (&ctx.bucket, &ctx.key) {
         (None, _) if m == Method::GET => bucket::list_buckets(state, &ctx).await,

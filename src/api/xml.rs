@@ -2,7 +2,23 @@
 //! forgiving reader for the few request bodies (styles, process configuration, multi-delete,
 //! bucket creation). Element order and names are exactly those OSS clients parse.
 
-/// Escapes text for an XML element or attribute.
+/// Escapes text for an XML element: `&`, `<` and `>` only. Quotes stay literal, as OSS writes
+/// them (`<ETag>"5B3C…"</ETag>`, spec §10.6): clients that match the quoted ETag byte for byte
+/// would not see `&quot;`.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for an XML attribute value (quotes too).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -51,10 +67,10 @@ impl XmlWriter {
         self
     }
 
-    /// Writes `<name>escaped text</name>`.
+    /// Writes `<name>escaped text</name>` (see [`escape_text`]).
     pub fn elem(&mut self, name: &str, text: &str) -> &mut Self {
         self.open(name);
-        self.out.push_str(&escape(text));
+        self.out.push_str(&escape_text(text));
         self.close(name)
     }
 
@@ -148,8 +164,9 @@ mod tests {
         w.open("Style").elem("Name", "a<b>&\"c'").close("Style");
         assert_eq!(
             w.finish(),
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Style><Name>a&lt;b&gt;&amp;&quot;c&apos;</Name></Style>"
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Style><Name>a&lt;b&gt;&amp;\"c'</Name></Style>"
         );
+        assert_eq!(escape("a\"b'c"), "a&quot;b&apos;c");
     }
 
     #[test]

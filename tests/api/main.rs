@@ -1,0 +1,14 @@
+//! The HTTP API through the router, in memory and without a socket (design.md: `oneshot` on the
+//! router, an in-memory store, a fixed clock and fixed keys): every operation of spec §5–§10 with
+//! exact status codes, error Codes, ECs and bodies, authentication through the router (§8, §9),
+//! the common response headers and both addressing styles (§1.1).
+
+mod harness;
+
+mod auth;
+mod buckets;
+mod listing;
+mod objects;
+mod processing;
+mod styles;
+mod wire;
