@@ -133,12 +133,12 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     let cfg = state.0.storage.bucket(bucket).await?;
     if let Some(process) = ctx.param("x-oss-process") {
         let key = ctx.key();
-        let info = read_allowed(state, ctx, &cfg, key).await?;
+        let source = read_allowed_body(state, ctx, &cfg, key).await?;
         let inline = !process.starts_with("style/");
         if inline && protected(&cfg, ctx, key) {
             return Err(protection_denied());
         }
-        return processing::process(state, ctx, &cfg, &info, process).await;
+        return processing::process(state, &cfg, source, process).await;
     }
     // Delimiter styles (spec §5.2): split at the last configured delimiter, use the right part as
     // a style only when the bucket has such a style, else treat the whole path as the key [U].
@@ -147,8 +147,8 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
         if let Some((i, _)) = key.char_indices().rev().find(|(_, c)| cfg.process.delimiters.contains(c)) {
             let (object_key, style) = (&key[..i], &key[i + 1..]);
             if !object_key.is_empty() && cfg.style(style).is_some() {
-                let info = read_allowed(state, ctx, &cfg, object_key).await?;
-                return processing::process(state, ctx, &cfg, &info, &format!("style/{style}")).await;
+                let source = read_allowed_body(state, ctx, &cfg, object_key).await?;
+                return processing::process(state, &cfg, source, &format!("style/{style}")).await;
             }
         }
     }
@@ -205,20 +205,44 @@ async fn missing_style_or(state: &AppState, ctx: &Ctx, cfg: &crate::storage::Buc
 
 /// Reads an object's info after checking the caller may read it (object ACL, else bucket ACL).
 pub(super) async fn read_allowed(state: &AppState, ctx: &Ctx, cfg: &crate::storage::BucketConfig, key: &str) -> Result<ObjectInfo, ApiError> {
-    let bucket = ctx.bucket()?;
-    let info = match state.0.storage.head_object(bucket, key).await {
-        Ok(i) => i,
-        // Anonymous callers of a private bucket learn nothing about which keys exist.
-        Err(e) if e.kind == ErrorKind::NoSuchKey && !ctx.can_read(cfg.acl) => return Err(denied("object")),
-        Err(e) if e.kind == ErrorKind::NoSuchKey => {
-            return Err(ApiError::from(crate::Error::with_ec(ErrorKind::NoSuchKey, "0026-00000001", "The specified key does not exist.")).with("Key", key))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if !ctx.can_read(info.acl.effective(cfg.acl)) {
-        return Err(denied("object"));
-    }
+    let info = state.0.storage.head_object(ctx.bucket()?, key).await.map_err(|e| missing_or_denied(e, ctx, cfg, key))?;
+    check_read(ctx, cfg, &info)?;
     Ok(info)
+}
+
+/// [`read_allowed`] and the body in one read (the processing path needs both; one read instead
+/// of a head and a get).
+pub(super) async fn read_allowed_body(
+    state: &AppState,
+    ctx: &Ctx,
+    cfg: &crate::storage::BucketConfig,
+    key: &str,
+) -> Result<(ObjectInfo, bytes::Bytes), ApiError> {
+    let (info, body) =
+        state.0.storage.get_object(ctx.bucket()?, key, None).await.map_err(|e| missing_or_denied(e, ctx, cfg, key))?;
+    check_read(ctx, cfg, &info)?;
+    Ok((info, body.bytes().await?))
+}
+
+/// A missing key is `NoSuchKey` with its EC and `<Key>`, except for callers who may not read the
+/// bucket: they learn nothing about which keys exist.
+fn missing_or_denied(e: crate::Error, ctx: &Ctx, cfg: &crate::storage::BucketConfig, key: &str) -> ApiError {
+    match e.kind {
+        ErrorKind::NoSuchKey if !ctx.can_read(cfg.acl) => denied("object"),
+        ErrorKind::NoSuchKey => {
+            ApiError::from(crate::Error::with_ec(ErrorKind::NoSuchKey, "0026-00000001", "The specified key does not exist.")).with("Key", key)
+        }
+        _ => e.into(),
+    }
+}
+
+/// The object's own ACL decides, else the bucket's.
+fn check_read(ctx: &Ctx, cfg: &crate::storage::BucketConfig, info: &ObjectInfo) -> Result<(), ApiError> {
+    if ctx.can_read(info.acl.effective(cfg.acl)) {
+        Ok(())
+    } else {
+        Err(denied("object"))
+    }
 }
 
 /// The stored headers of an object.

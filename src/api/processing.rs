@@ -26,18 +26,17 @@ pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) 
     if source.len() > MAX_SOURCE_BYTES {
         return Err(ApiError::new(ErrorKind::ImageTooLarge, "The source image is larger than 20 MB and cannot be processed."));
     }
-    // Estimate from the header: the decoded image plus one working copy, in MiB. The planner
-    // shrinks most JPEGs on load, so this over-reserves for thumbnails, which is the safe side.
-    let info = crate::codec::probe(&source)?;
-    let pixels = u64::from(info.width) * u64::from(info.height) * u64::from(info.frames.max(1));
-    let mib = (pixels * 4 * 2 / (1024 * 1024) + 1).min(u64::from(state.0.processing_budget_mib)) as u32;
-    let _permit = state
+    let mib = estimate_mib(&source, &spec)?.min(u64::from(state.0.processing_budget_mib)) as u32;
+    let _memory = state
         .0
         .processing
         .clone()
         .acquire_many_owned(mib)
         .await
         .map_err(|_| ApiError::from(Error::internal()))?;
+    // One job per core at a time, first come first served: more would only time-slice the
+    // cores, making every request slower and the tail longer (measured: p99 50 → see RESULTS.md).
+    let _core = cpu_slots().acquire().await.map_err(|_| ApiError::from(Error::internal()))?;
     let engine = state.0.engine;
     tokio::task::spawn_blocking(move || job::run(&source, &spec, engine))
         .await
@@ -45,12 +44,40 @@ pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) 
         .map_err(ApiError::from)
 }
 
+/// Permits for CPU-bound jobs: one per available core.
+fn cpu_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+}
+
+/// The memory a job will hold, in MiB, from the header and the plan: the decoded image (after
+/// shrink-on-load) twice (a stage's input and output) plus the result, for every frame kept.
+fn estimate_mib(source: &[u8], spec: &ProcessSpec) -> Result<u64, ApiError> {
+    let info = crate::codec::probe(source)?;
+    let frames = u64::from(info.frames.max(1));
+    let bytes = match crate::plan::plan(spec, &info)? {
+        crate::plan::Plan::Image(p) => {
+            let d = p.decode.scale_denom;
+            let decoded = u64::from(crate::plan::scaled_dim(info.width, d)) * u64::from(crate::plan::scaled_dim(info.height, d));
+            let result = u64::from(p.width) * u64::from(p.height);
+            let kept = if p.animated { frames } else { 1 };
+            (decoded * 2 + result) * 4 * kept
+        }
+        crate::plan::Plan::Info => 0,
+        crate::plan::Plan::AverageHue => u64::from(info.width) * u64::from(info.height) * 4,
+    };
+    Ok(bytes / (1024 * 1024) + 1)
+}
+
 /// GET processing: answers with the processed image or JSON.
-pub async fn process(state: &AppState, ctx: &Ctx, cfg: &BucketConfig, info: &ObjectInfo, process: &str) -> Result<Response<Body>, ApiError> {
+pub async fn process(
+    state: &AppState,
+    cfg: &BucketConfig,
+    (info, source): (ObjectInfo, bytes::Bytes),
+    process: &str,
+) -> Result<Response<Body>, ApiError> {
     let spec = resolve(cfg, process)?;
-    let bucket = ctx.bucket()?;
-    let (_, body) = state.0.storage.get_object(bucket, &info.key, None).await?;
-    let out = run_job(state, body.bytes().await?, spec).await?;
+    let out = run_job(state, source, spec).await?;
     let body = out.as_bytes().to_vec();
     let mut resp = Response::builder()
         .status(StatusCode::OK)

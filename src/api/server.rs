@@ -201,6 +201,8 @@ const SUPPORTED_SUBRESOURCES: &[&str] = &[
     "processConfiguration",
     "security-token",
     "continuation-token",
+    // GetObjectMeta (`HEAD /key?objectMeta`, oss2's object_exists) is a HeadObject.
+    "objectMeta",
     // No versioning: every object has the one (null) version, which these address.
     "versionId",
     // Bandwidth hints that change nothing in the answer.

@@ -156,6 +156,8 @@ async fn unsupported_sub_resources_are_not_implemented_not_misrouted() {
     s.post("bkt/k").q("uploads", "").send().await.err(501, "NotImplemented");
     s.get("bkt").q("bucketInfo", "").send().await.err(501, "NotImplemented");
     s.get("bkt").q("lifecycle", "").send().await.err(501, "NotImplemented");
+    // GetObjectMeta is a HeadObject.
+    s.head("bkt/k").q("objectMeta", "").send().await.status(200).has("content-length", "3");
     // Parameters that are not sub-resources still reach their handlers.
     s.get("bkt").q("prefix", "k").send().await.status(200);
     s.get("bkt/k").q("response-content-type", "text/plain").send().await.status(200).has("content-type", "text/plain");
