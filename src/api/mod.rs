@@ -12,4 +12,4 @@ mod style;
 pub mod wire;
 pub mod xml;
 
-pub use server::{router, AppState, Shared};
+pub use server::{router, serve, AppState, Shared};

@@ -53,6 +53,15 @@ pub fn router(state: AppState) -> Router {
     Router::new().fallback(dispatch).with_state(state)
 }
 
+/// Serves `state` on `listener` until Ctrl-C (SIGINT), then finishes the requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
 /// What one request is, once decoded.
 pub struct Ctx {
     /// The host the client addressed (the `HostId` of errors).

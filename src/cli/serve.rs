@@ -12,7 +12,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
 
-use crate::api::{router, AppState, Shared};
+use crate::api::{AppState, Shared};
 use crate::backend::{BackendChoice, Engine};
 use crate::storage::{Storage, StorageConfig};
 
@@ -186,11 +186,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             state.0.storage.backend(),
             state.0.engine.name()
         );
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        crate::api::serve(listener, state).await?;
         Ok(())
     })
 }
