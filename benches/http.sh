@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-8}
-PHOTOS=("tests/data/jpg-orientation-6.jpg:12mp" "tests/data/photo-2mp.jpg:2mp")
+PHOTOS=("tests/data/photo-12mp.jpg:12mp" "tests/data/photo-2mp.jpg:2mp")
 work="$PWD/target/http-bench"
 mkdir -p "$work"
 OSSIMG_PORT=18181

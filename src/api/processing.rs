@@ -34,14 +34,15 @@ pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) 
         .acquire_many_owned(mib)
         .await
         .map_err(|_| ApiError::from(Error::internal()))?;
-    // One job per core at a time, first come first served: more would only time-slice the
-    // cores, making every request slower and the tail longer (measured: p99 50 → see RESULTS.md).
+    // At most one job per core at a time, first come first served: more only time-slice the
+    // cores and lengthen the tail. Measured on 2 cores, 2 MP thumbnails at concurrency 8
+    // (benches/RESULTS.md): unbounded 407 req/s p99 46 ms; one per core 426 req/s p99 31 ms.
     let _core = cpu_slots().acquire().await.map_err(|_| ApiError::from(Error::internal()))?;
     let engine = state.0.engine;
-    tokio::task::spawn_blocking(move || job::run(&source, &spec, engine))
-        .await
-        .map_err(|_| ApiError::from(Error::internal()))?
-        .map_err(ApiError::from)
+    // Off the async workers without a thread hand-off: this worker becomes a blocking thread for
+    // the job and its other tasks move to a fresh worker (cheaper than spawn_blocking's two
+    // context switches per request, which profiling showed at ~20% of a 2 MP thumbnail's CPU).
+    tokio::task::block_in_place(|| job::run(&source, &spec, engine)).map_err(ApiError::from)
 }
 
 /// Permits for CPU-bound jobs: one per available core.

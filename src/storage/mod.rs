@@ -175,7 +175,10 @@ pub struct ObjectBody {
 
 enum BodyInner {
     Bytes(Bytes),
-    Stream(BoxStream<'static, object_store::Result<Bytes>>),
+    /// The backend's answer, kept whole: `bytes()` on a local file reads the range in one
+    /// blocking call, while its stream reads 8 KiB per blocking call (366 thread hand-offs for a
+    /// 3 MB photo, ~9 ms of a 12 MP thumbnail request when measured).
+    Backend(object_store::GetResult),
 }
 
 impl fmt::Debug for ObjectBody {
@@ -204,14 +207,7 @@ impl ObjectBody {
     pub async fn bytes(self) -> Result<Bytes> {
         match self.inner {
             BodyInner::Bytes(b) => Ok(b),
-            BodyInner::Stream(s) => {
-                let parts: Vec<Bytes> = s.try_collect().await.map_err(backend)?;
-                let mut out = Vec::with_capacity(usize::try_from(self.range.end - self.range.start).unwrap_or(0));
-                for p in parts {
-                    out.extend_from_slice(&p);
-                }
-                Ok(Bytes::from(out))
-            }
+            BodyInner::Backend(r) => r.bytes().await.map_err(backend),
         }
     }
 
@@ -219,7 +215,7 @@ impl ObjectBody {
     pub fn into_stream(self) -> BoxStream<'static, Result<Bytes>> {
         match self.inner {
             BodyInner::Bytes(b) => stream::once(async move { Ok(b) }).boxed(),
-            BodyInner::Stream(s) => s.map_err(backend).boxed(),
+            BodyInner::Backend(r) => r.into_stream().map_err(backend).boxed(),
         }
     }
 }
@@ -557,7 +553,7 @@ impl Storage {
             ..Default::default()
         };
         match self.store().get_opts(&o.path, opts).await {
-            Ok(r) => Ok(Some(ObjectBody { range, inner: BodyInner::Stream(r.into_stream()) })),
+            Ok(r) => Ok(Some(ObjectBody { range, inner: BodyInner::Backend(r) })),
             Err(object_store::Error::Precondition { .. }) | Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(backend(e)),
         }
