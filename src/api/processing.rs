@@ -39,10 +39,20 @@ pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) 
     // (benches/RESULTS.md): unbounded 407 req/s p99 46 ms; one per core 426 req/s p99 31 ms.
     let _core = cpu_slots().acquire().await.map_err(|_| ApiError::from(Error::internal()))?;
     let engine = state.0.engine;
-    // Off the async workers without a thread hand-off: this worker becomes a blocking thread for
-    // the job and its other tasks move to a fresh worker (cheaper than spawn_blocking's two
-    // context switches per request, which profiling showed at ~20% of a 2 MP thumbnail's CPU).
-    tokio::task::block_in_place(|| job::run(&source, &spec, engine)).map_err(ApiError::from)
+    // Off the async workers. On the multi-threaded runtime (the server) without a thread
+    // hand-off: this worker becomes a blocking thread for the job and its other tasks move to a
+    // fresh worker — cheaper than spawn_blocking's two context switches per request, which
+    // profiling showed at ~20% of a 2 MP thumbnail's CPU. `block_in_place` is not allowed on a
+    // current-thread runtime (tests), which gets spawn_blocking.
+    let multi_thread = tokio::runtime::Handle::current().runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread;
+    if multi_thread {
+        tokio::task::block_in_place(|| job::run(&source, &spec, engine)).map_err(ApiError::from)
+    } else {
+        tokio::task::spawn_blocking(move || job::run(&source, &spec, engine))
+            .await
+            .map_err(|_| ApiError::from(Error::internal()))?
+            .map_err(ApiError::from)
+    }
 }
 
 /// Permits for CPU-bound jobs: one per available core.
