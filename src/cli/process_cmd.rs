@@ -86,28 +86,9 @@ fn normalise_process_arg(raw: &str) -> Result<String, Error> {
     if !raw.contains('%') {
         return Ok(raw.to_string());
     }
-    percent_decode(raw).ok_or_else(|| {
+    crate::api::wire::percent_decode(raw).ok_or_else(|| {
         Error::new(ErrorKind::InvalidArgument, "the process string is not valid percent-encoded UTF-8")
     })
-}
-
-/// Decodes `%XX` escapes; `None` on a malformed escape or non-UTF-8 result.
-pub(crate) fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a failure
