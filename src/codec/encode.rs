@@ -116,6 +116,16 @@ fn rgb_only(img: &Image) -> Vec<u8> {
     v
 }
 
+/// The pixels to hand a lossless encoder and their layout: RGBA when some pixel is not opaque,
+/// else RGB (a quarter smaller, and what viewers expect of an opaque image).
+fn rgba_or_rgb(img: &Image) -> (std::borrow::Cow<'_, [u8]>, ExtendedColorType) {
+    if img.has_transparency() {
+        (std::borrow::Cow::Borrowed(&img.pixels), ExtendedColorType::Rgba8)
+    } else {
+        (std::borrow::Cow::Owned(rgb_only(img)), ExtendedColorType::Rgb8)
+    }
+}
+
 fn encode_jpeg(img: &Image, quality: u32, progressive: bool) -> Result<Vec<u8>> {
     let flattened;
     let pixels: &[u8] = if img.has_transparency() {
@@ -147,16 +157,8 @@ fn encode_png(img: &Image) -> Result<Vec<u8>> {
     // Fast deflate: OSS answers are computed per request, and level-1-ish compression costs a
     // fraction of the default's time for files ~10–20 % larger.
     let enc = PngEncoder::new_with_quality(&mut buf, CompressionType::Fast, FilterType::Adaptive);
-    if img.has_transparency() {
-        enc.write_image(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
-    } else {
-        enc.write_image(
-            &rgb_only(img),
-            img.width,
-            img.height,
-            ExtendedColorType::Rgb8,
-        )
-    }
+    let (pixels, layout) = rgba_or_rgb(img);
+    enc.write_image(&pixels, img.width, img.height, layout)
     .map_err(encoder_failed)?;
     Ok(buf)
 }
@@ -185,16 +187,8 @@ fn encode_bmp(img: &Image) -> Result<Vec<u8>> {
     let mut enc = BmpEncoder::new(&mut buf);
     // 32-bit BGRA (BITMAPV4 header) when alpha matters — spec §3.10/§3.11 want transparent
     // corners in BMP output — and 24-bit otherwise.
-    if img.has_transparency() {
-        enc.encode(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
-    } else {
-        enc.encode(
-            &rgb_only(img),
-            img.width,
-            img.height,
-            ExtendedColorType::Rgb8,
-        )
-    }
+    let (pixels, layout) = rgba_or_rgb(img);
+    enc.encode(&pixels, img.width, img.height, layout)
     .map_err(encoder_failed)?;
     Ok(buf)
 }
@@ -228,16 +222,8 @@ fn encode_gif(img: &Image) -> Result<Vec<u8>> {
 fn encode_tiff(img: &Image) -> Result<Vec<u8>> {
     let mut cur = Cursor::new(Vec::new());
     let enc = TiffEncoder::new(&mut cur);
-    if img.has_transparency() {
-        enc.write_image(&img.pixels, img.width, img.height, ExtendedColorType::Rgba8)
-    } else {
-        enc.write_image(
-            &rgb_only(img),
-            img.width,
-            img.height,
-            ExtendedColorType::Rgb8,
-        )
-    }
+    let (pixels, layout) = rgba_or_rgb(img);
+    enc.write_image(&pixels, img.width, img.height, layout)
     .map_err(encoder_failed)?;
     Ok(cur.into_inner())
 }
