@@ -39,10 +39,7 @@ pub(super) const GIF_SPEED: i32 = 10;
 pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
     let expected = img.width as usize * img.height as usize * 4;
     if img.width == 0 || img.height == 0 || img.pixels.len() != expected {
-        return Err(Error::new(
-            ErrorKind::InternalError,
-            "encode: malformed image buffer",
-        ));
+        return Err(Error::new(ErrorKind::InternalError, "encode: malformed image buffer"));
     }
     let quality = out.quality.clamp(1, 100);
     let run = |f: &dyn Fn() -> Result<Vec<u8>>| {
@@ -66,10 +63,7 @@ pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
         Format::Tiff => run(&|| encode_tiff(img)),
         Format::Heic | Format::Avif => Err(Error::new(
             ErrorKind::NotImplemented,
-            format!(
-                "Encoding {} images is not supported by this build.",
-                out.format.name()
-            ),
+            format!("Encoding {} images is not supported by this build.", out.format.name()),
         )),
     }
 }
@@ -138,8 +132,7 @@ fn encode_jpeg(img: &Image, quality: u32, progressive: bool) -> Result<Vec<u8>> 
     c.set_quality(quality as i32).map_err(encoder_failed)?;
     // 4:2:0, as libvips/OSS write by default; quarter-size chroma halves the file at no
     // visible cost for photos.
-    c.set_subsamp(turbojpeg::Subsamp::Sub2x2)
-        .map_err(encoder_failed)?;
+    c.set_subsamp(turbojpeg::Subsamp::Sub2x2).map_err(encoder_failed)?;
     c.set_progressive(progressive).map_err(encoder_failed)?;
     let image = turbojpeg::Image {
         pixels,
@@ -158,8 +151,7 @@ fn encode_png(img: &Image) -> Result<Vec<u8>> {
     // fraction of the default's time for files ~10–20 % larger.
     let enc = PngEncoder::new_with_quality(&mut buf, CompressionType::Fast, FilterType::Adaptive);
     let (pixels, layout) = rgba_or_rgb(img);
-    enc.write_image(&pixels, img.width, img.height, layout)
-    .map_err(encoder_failed)?;
+    enc.write_image(&pixels, img.width, img.height, layout).map_err(encoder_failed)?;
     Ok(buf)
 }
 
@@ -176,9 +168,7 @@ fn encode_webp(img: &Image, quality: u32, lossless: bool) -> Result<Vec<u8>> {
     config.quality = quality as f32;
     // Lossy alpha stays lossless-compressed (libwebp's default), so masks keep hard edges.
     config.alpha_compression = 1;
-    let mem = enc
-        .encode_advanced(&config)
-        .map_err(|e| encoder_failed(format!("{e:?}")))?;
+    let mem = enc.encode_advanced(&config).map_err(|e| encoder_failed(format!("{e:?}")))?;
     Ok(mem.to_vec())
 }
 
@@ -188,8 +178,7 @@ fn encode_bmp(img: &Image) -> Result<Vec<u8>> {
     // 32-bit BGRA (BITMAPV4 header) when alpha matters — spec §3.10/§3.11 want transparent
     // corners in BMP output — and 24-bit otherwise.
     let (pixels, layout) = rgba_or_rgb(img);
-    enc.encode(&pixels, img.width, img.height, layout)
-    .map_err(encoder_failed)?;
+    enc.encode(&pixels, img.width, img.height, layout).map_err(encoder_failed)?;
     Ok(buf)
 }
 
@@ -223,8 +212,7 @@ fn encode_tiff(img: &Image) -> Result<Vec<u8>> {
     let mut cur = Cursor::new(Vec::new());
     let enc = TiffEncoder::new(&mut cur);
     let (pixels, layout) = rgba_or_rgb(img);
-    enc.write_image(&pixels, img.width, img.height, layout)
-    .map_err(encoder_failed)?;
+    enc.write_image(&pixels, img.width, img.height, layout).map_err(encoder_failed)?;
     Ok(cur.into_inner())
 }
 

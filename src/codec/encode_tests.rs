@@ -37,23 +37,13 @@ fn card_alpha(w: u32, h: u32) -> Image {
 }
 
 fn spec(format: Format) -> OutputSpec {
-    OutputSpec {
-        format,
-        quality: 90,
-        lossless: false,
-        progressive: false,
-    }
+    OutputSpec { format, quality: 90, lossless: false, progressive: false }
 }
 
 fn roundtrip(img: &Image, out: &OutputSpec) -> Image {
     let bytes = encode(img, out).unwrap_or_else(|e| panic!("{:?}: {e}", out.format));
     let back = decode(&bytes, out.format, &DecodeSpec { scale_denom: 1 }).unwrap();
-    assert_eq!(
-        (back.width, back.height),
-        (img.width, img.height),
-        "{:?}",
-        out.format
-    );
+    assert_eq!((back.width, back.height), (img.width, img.height), "{:?}", out.format);
     back
 }
 
@@ -85,10 +75,7 @@ fn lossless_formats_round_trip_exactly() {
         assert_eq!(roundtrip(&opaque, &spec(f)), opaque, "{f:?} opaque");
         assert_eq!(roundtrip(&alpha, &spec(f)), alpha, "{f:?} alpha");
     }
-    let lossless = OutputSpec {
-        lossless: true,
-        ..spec(Format::Webp)
-    };
+    let lossless = OutputSpec { lossless: true, ..spec(Format::Webp) };
     assert_eq!(roundtrip(&opaque, &lossless), opaque);
     assert!(same_visible(&roundtrip(&alpha, &lossless), &alpha));
 }
@@ -134,58 +121,18 @@ fn gif_alpha_is_thresholded_at_half_coverage() {
 #[test]
 fn jpeg_quality_and_progressive_are_honoured() {
     let img = card(200, 120);
-    let q95 = encode(
-        &img,
-        &OutputSpec {
-            quality: 95,
-            ..spec(Format::Jpg)
-        },
-    )
-    .unwrap();
-    let q10 = encode(
-        &img,
-        &OutputSpec {
-            quality: 10,
-            ..spec(Format::Jpg)
-        },
-    )
-    .unwrap();
-    assert!(
-        q10.len() < q95.len() / 2,
-        "q10 {} vs q95 {}",
-        q10.len(),
-        q95.len()
-    );
+    let q95 = encode(&img, &OutputSpec { quality: 95, ..spec(Format::Jpg) }).unwrap();
+    let q10 = encode(&img, &OutputSpec { quality: 10, ..spec(Format::Jpg) }).unwrap();
+    assert!(q10.len() < q95.len() / 2, "q10 {} vs q95 {}", q10.len(), q95.len());
     let has = |b: &[u8], marker: u8| b.windows(2).any(|w| w == [0xFF, marker]);
     let baseline = encode(&img, &spec(Format::Jpg)).unwrap();
     assert!(has(&baseline, 0xC0) && !has(&baseline, 0xC2));
-    let progressive = encode(
-        &img,
-        &OutputSpec {
-            progressive: true,
-            ..spec(Format::Jpg)
-        },
-    )
-    .unwrap();
+    let progressive = encode(&img, &OutputSpec { progressive: true, ..spec(Format::Jpg) }).unwrap();
     assert!(has(&progressive, 0xC2), "no SOF2 marker");
     assert!(!has(&progressive, 0xC0));
     // Out-of-range quality is clamped, not refused.
-    assert!(encode(
-        &img,
-        &OutputSpec {
-            quality: 0,
-            ..spec(Format::Jpg)
-        }
-    )
-    .is_ok());
-    assert!(encode(
-        &img,
-        &OutputSpec {
-            quality: 250,
-            ..spec(Format::Jpg)
-        }
-    )
-    .is_ok());
+    assert!(encode(&img, &OutputSpec { quality: 0, ..spec(Format::Jpg) }).is_ok());
+    assert!(encode(&img, &OutputSpec { quality: 250, ..spec(Format::Jpg) }).is_ok());
 }
 
 #[test]
@@ -196,10 +143,7 @@ fn jpeg_output_is_white_where_the_source_is_transparent() {
     // Deep inside the transparent block (away from the 4:2:0 chroma transition): white ±3.
     for (x, y) in [(4, 4), (10, 30), (20, 60)] {
         let p = back.pixel(x, y);
-        assert!(
-            p[..3].iter().all(|&c| c >= 252) && p[3] == 255,
-            "({x},{y}) {p:?}"
-        );
+        assert!(p[..3].iter().all(|&c| c >= 252) && p[3] == 255, "({x},{y}) {p:?}");
     }
     // Opaque area keeps its colour (±8 for q90 4:2:0).
     let (p, q) = (back.pixel(120, 32), img.pixel(120, 32));
@@ -213,11 +157,8 @@ fn jpeg_output_is_white_where_the_source_is_transparent() {
 
 #[test]
 fn flatten_on_white_formula() {
-    let img = Image {
-        width: 3,
-        height: 1,
-        pixels: vec![10, 20, 30, 0, 0, 0, 0, 128, 200, 100, 50, 255],
-    };
+    let img =
+        Image { width: 3, height: 1, pixels: vec![10, 20, 30, 0, 0, 0, 0, 128, 200, 100, 50, 255] };
     assert_eq!(
         flatten_on_white(&img),
         vec![255, 255, 255, 255, 127, 127, 127, 255, 200, 100, 50, 255]
@@ -238,19 +179,9 @@ fn opaque_images_are_written_without_alpha() {
     let w = encode(&alpha, &spec(Format::Webp)).unwrap();
     assert_eq!(&w[12..16], b"VP8X");
     assert_ne!(w[20] & 0x10, 0);
+    assert_eq!(&encode(&opaque, &spec(Format::Webp)).unwrap()[12..16], b"VP8 ");
     assert_eq!(
-        &encode(&opaque, &spec(Format::Webp)).unwrap()[12..16],
-        b"VP8 "
-    );
-    assert_eq!(
-        &encode(
-            &opaque,
-            &OutputSpec {
-                lossless: true,
-                ..spec(Format::Webp)
-            }
-        )
-        .unwrap()[12..16],
+        &encode(&opaque, &OutputSpec { lossless: true, ..spec(Format::Webp) }).unwrap()[12..16],
         b"VP8L"
     );
 }
@@ -258,47 +189,22 @@ fn opaque_images_are_written_without_alpha() {
 #[test]
 fn limits_and_unsupported_outputs() {
     let wide = Image::filled(16_384, 1, [1, 2, 3, 255]);
-    assert_eq!(
-        encode(&wide, &spec(Format::Webp)).unwrap_err().kind,
-        ErrorKind::ImageTooLarge
-    );
-    assert!(encode(
-        &Image::filled(16_383, 1, [1, 2, 3, 255]),
-        &spec(Format::Webp)
-    )
-    .is_ok());
+    assert_eq!(encode(&wide, &spec(Format::Webp)).unwrap_err().kind, ErrorKind::ImageTooLarge);
+    assert!(encode(&Image::filled(16_383, 1, [1, 2, 3, 255]), &spec(Format::Webp)).is_ok());
     for f in [Format::Heic, Format::Avif] {
         let e = encode(&card(8, 8), &spec(f)).unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotImplemented);
         assert!(e.message.contains(f.name()));
     }
-    let broken = Image {
-        width: 4,
-        height: 4,
-        pixels: vec![0; 7],
-    };
-    assert_eq!(
-        encode(&broken, &spec(Format::Png)).unwrap_err().kind,
-        ErrorKind::InternalError
-    );
+    let broken = Image { width: 4, height: 4, pixels: vec![0; 7] };
+    assert_eq!(encode(&broken, &spec(Format::Png)).unwrap_err().kind, ErrorKind::InternalError);
 }
 
 #[test]
 fn decoded_photo_reencodes_in_every_format() {
-    let b = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/example.jpg"
-    ))
-    .unwrap();
+    let b = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/example.jpg")).unwrap();
     let img = decode(&b, Format::Jpg, &DecodeSpec { scale_denom: 2 }).unwrap();
-    for f in [
-        Format::Jpg,
-        Format::Png,
-        Format::Webp,
-        Format::Bmp,
-        Format::Gif,
-        Format::Tiff,
-    ] {
+    for f in [Format::Jpg, Format::Png, Format::Webp, Format::Bmp, Format::Gif, Format::Tiff] {
         let back = roundtrip(&img, &spec(f));
         let (_, mean) = diff(&back, &img);
         // Lossless formats are exact; JPEG/WebP q90 and the GIF palette stay close on a photo.
