@@ -330,41 +330,9 @@ fn too_large() -> Error {
 
 /// True when the JPEG has an Adobe APP14 marker. Photoshop and other Adobe-marker writers store
 /// CMYK inverted (0 = full ink), and Chrome, libvips and Pillow all treat the marker as the
-/// signal to invert. Walks the marker segments up to the first SOS; never panics on bad data.
+/// signal to invert. Only header segments (up to the first SOS) are looked at.
 pub(crate) fn has_adobe_marker(bytes: &[u8]) -> bool {
-    let mut i = 2; // after SOI
-    while i + 4 <= bytes.len() {
-        if bytes[i] != 0xFF {
-            // Extraneous bytes between markers: resynchronise on the next 0xFF.
-            i += 1;
-            continue;
-        }
-        let marker = bytes[i + 1];
-        match marker {
-            0xFF => {
-                // Fill byte.
-                i += 1;
-                continue;
-            }
-            0xD8 | 0x01 | 0xD0..=0xD7 => {
-                // Stand-alone markers have no length.
-                i += 2;
-                continue;
-            }
-            0xDA | 0xD9 => return false, // start of scan / end of image: headers are over
-            _ => {}
-        }
-        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        if len < 2 {
-            return false;
-        }
-        let body = &bytes[(i + 4).min(bytes.len())..(i + 2 + len).min(bytes.len())];
-        if marker == 0xEE && body.starts_with(b"Adobe") {
-            return true;
-        }
-        i += 2 + len;
-    }
-    false
+    super::probe::jpeg_segments(bytes).any(|s| s.marker == 0xEE && s.data.starts_with(b"Adobe"))
 }
 
 #[cfg(test)]
