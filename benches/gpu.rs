@@ -3,6 +3,8 @@
 //! - every stage × {cpu, gpu} × {512², 4096²} (group `stage/<name>`, ids `cpu/512`, `gpu/4096`)
 //! - the cascade `image/resize,w_3000/rotate,33/blur,r_20,s_10/sharpen,200/bright,10` on the
 //!   12 MP photo `tests/data/jpg-orientation-6.jpg` (group `cascade`, decode excluded)
+//! - a thumbnail plan (resize to half, sharpen) at 128² … 2048² (group `threshold`): where the
+//!   GPU overtakes the CPU, for `backend::GPU_MIN_PIXELS`
 //!
 //! The GPU side runs `GpuBackend::run_stages` (forced onto the GPU, no small-image threshold)
 //! and is skipped, with a line on stderr, when the host has no adapter. Under `cargo test
@@ -132,5 +134,34 @@ fn bench_cascade(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(gpu_benches, bench_stages, bench_cascade);
+/// Where the GPU starts paying off for the commonest plan, a thumbnail (resize to half then
+/// sharpen,100), on square photos of growing size: the basis of `backend::GPU_MIN_PIXELS`.
+fn bench_threshold(c: &mut Criterion) {
+    let g = gpu();
+    let sizes: &[u32] = if full_run() { &[128, 256, 512, 1024, 2048] } else { &[128] };
+    let mut group = c.benchmark_group("threshold");
+    group.sample_size(20);
+    for &n in sizes {
+        let img = photo_square(n);
+        let plan = [
+            Stage::Resize(ResizeParams { width: n / 2, height: n / 2, _pad: [0; 2] }),
+            Stage::Sharpen(SharpenParams { amount: 100, _pad: [0; 3] }),
+        ];
+        group.bench_function(format!("cpu/{n}"), |b| {
+            b.iter_batched(
+                || img.clone(),
+                |i| cpu::run(black_box(&plan), i).unwrap(),
+                BatchSize::LargeInput,
+            )
+        });
+        if let Some(g) = g {
+            group.bench_function(format!("gpu/{n}"), |b| {
+                b.iter(|| g.run_stages(black_box(&plan), &img).unwrap())
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(gpu_benches, bench_stages, bench_cascade, bench_threshold);
 criterion_main!(gpu_benches);

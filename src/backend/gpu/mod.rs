@@ -341,6 +341,16 @@ impl GpuBackend {
         Pipeline { layout, pipeline }
     }
 
+    /// Destroys the device as a driver reset or a GPU fault would: every later run reports
+    /// [`GpuFailure::Failed`] and the engine re-runs it on the CPU. For tests of that fallback
+    /// (`tests/gpu_lost.rs`); never called by the service.
+    #[doc(hidden)]
+    pub fn lose_device_for_test(&self) {
+        self.device.destroy();
+        // The lost callback runs from device maintenance; make sure it has run.
+        let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
+    }
+
     /// `"name (backend, device type)"`, for logs.
     pub fn describe(&self) -> String {
         format!("{} ({:?}, {:?})", self.info.name, self.info.backend, self.info.device_type)
