@@ -1,6 +1,7 @@
 //! CPU vs GPU engine, stage by stage and for one heavy cascade, upload and readback included:
 //!
-//! - every stage × {cpu, gpu} × {512², 4096²} (group `stage/<name>`, ids `cpu/512`, `gpu/4096`)
+//! - every stage × {cpu, gpu} × {512², 4096²} (group `stage/<name>`, ids `cpu/512`, `gpu/4096`);
+//!   `composite` draws a quarter-side disc-masked overlay (a watermark) at 60 % opacity
 //! - the cascade `image/resize,w_3000/rotate,33/blur,r_20,s_10/sharpen,200/bright,10` on the
 //!   12 MP photo `tests/data/jpg-orientation-6.jpg` (group `cascade`, decode excluded)
 //! - a thumbnail plan (resize to half, sharpen) at 128² … 2048² (group `threshold`): where the
@@ -14,6 +15,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
+use std::sync::Arc;
 
 use ossimg::backend::cpu;
 use ossimg::backend::gpu::GpuBackend;
@@ -52,8 +54,18 @@ fn photo_square(n: u32) -> Image {
     cpu::resize(&img, &ResizeParams { width: n, height: n, _pad: [0; 2] }).unwrap()
 }
 
-/// One representative instance of every stage for an `n`×`n` image.
-fn stages(n: u32) -> Vec<Stage> {
+/// An `n`×`n` overlay with alpha, as a watermark would be: the photo's centre, masked to a disc
+/// with a soft rim (alpha 0 outside, 255 inside).
+fn overlay_square(photo: &Image, n: u32) -> Arc<Image> {
+    let n = n.max(1);
+    let crop =
+        CropParams { x: (photo.width - n) / 2, y: (photo.height - n) / 2, width: n, height: n };
+    let disc = MaskParams { radius: n / 2, _pad: [0; 3] };
+    Arc::new(cpu::run(&[Stage::Crop(crop), Stage::MaskCircle(disc)], photo.clone()).unwrap())
+}
+
+/// One representative instance of every stage for the `n`×`n` image `img`.
+fn stages(img: &Image, n: u32) -> Vec<Stage> {
     // ceil(n·(cos 33° + sin 33°)): the grown canvas of a 33° rotation.
     let r = (n as f32 * (33f32.to_radians().cos() + 33f32.to_radians().sin())).ceil() as u32;
     vec![
@@ -73,6 +85,13 @@ fn stages(n: u32) -> Vec<Stage> {
         Stage::Sharpen(SharpenParams { amount: 200, _pad: [0; 3] }),
         Stage::MaskCircle(MaskParams { radius: n / 2 - 1, _pad: [0; 3] }),
         Stage::MaskRounded(MaskParams { radius: n / 8, _pad: [0; 3] }),
+        // A quarter-side watermark near the bottom-right corner at 60 % opacity.
+        Stage::composite(
+            overlay_square(img, n / 4),
+            (n - n / 4 - n / 20) as i32,
+            (n - n / 4 - n / 20) as i32,
+            60,
+        ),
     ]
 }
 
@@ -81,19 +100,19 @@ fn bench_stages(c: &mut Criterion) {
     let sizes: &[u32] = if full_run() { &[512, 4096] } else { &[512] };
     for &n in sizes {
         let img = photo_square(n);
-        for stage in stages(n) {
+        for stage in stages(&img, n) {
             let mut group = c.benchmark_group(format!("stage/{}", stage.name()));
             group.sample_size(10);
             group.bench_function(format!("cpu/{n}"), |b| {
                 b.iter_batched(
                     || img.clone(),
-                    |i| cpu::run(black_box(&[stage]), i).unwrap(),
+                    |i| cpu::run(black_box(std::slice::from_ref(&stage)), i).unwrap(),
                     BatchSize::LargeInput,
                 )
             });
             if let Some(g) = g {
                 group.bench_function(format!("gpu/{n}"), |b| {
-                    b.iter(|| g.run_stages(black_box(&[stage]), &img).unwrap())
+                    b.iter(|| g.run_stages(black_box(std::slice::from_ref(&stage)), &img).unwrap())
                 });
             }
             group.finish();

@@ -10,6 +10,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::Arc;
 
 use ossimg::backend::gpu::GpuBackend;
 use ossimg::backend::{cpu, BackendChoice, Engine};
@@ -55,6 +56,9 @@ fn tolerance(stage: &Stage) -> u8 {
         Stage::Rotate(_) | Stage::Blur(_) | Stage::Sharpen(_) => 1,
         // Coverage uses sqrt (not correctly rounded on GPUs): ±1 on the anti-aliased rim.
         Stage::MaskCircle(_) | Stage::MaskRounded(_) => 1,
+        // The same f32 formula; the GPU may fuse c_s·a_s + c_d·w_d into a multiply-add and
+        // rounds the division by a_out within 2.5 ulp, which can move an exact .5 tie: ±1.
+        Stage::Composite(..) => 1,
     }
 }
 
@@ -156,7 +160,22 @@ fn stage_samples(w: u32, h: u32) -> Vec<Stage> {
         let (cw, ch) = rotated_size(w, h, deg);
         v.push(Stage::Rotate(RotateParams { degrees: deg, width: cw, height: ch, _pad: 0, fill }));
     }
+    // The 30×30 logo with soft alpha: inside, then hanging off the left and bottom edges.
+    let logo = Arc::new(decode("watermark.png"));
+    v.push(Stage::composite(logo.clone(), w as i32 / 3, h as i32 / 4, 100));
+    v.push(Stage::composite(logo, -12, h as i32 - 17, 60));
     v
+}
+
+/// A watermark-like overlay with alpha cut from a real photo: a `side`×`side` crop of
+/// `example.jpg` masked to a disc (soft anti-aliased rim, transparent corners).
+fn disc_overlay(side: u32) -> Arc<Image> {
+    let img = decode("example.jpg");
+    let stages = [
+        Stage::Crop(CropParams { x: 60, y: 20, width: side, height: side }),
+        Stage::MaskCircle(MaskParams { radius: side / 2, _pad: [0; 3] }),
+    ];
+    Arc::new(cpu::run(&stages, img).unwrap())
 }
 
 /// The kinds of stage `stage_samples` must cover; the `match` makes a new variant a compile
@@ -173,6 +192,7 @@ fn kind(s: &Stage) -> usize {
         Stage::Sharpen(_) => 7,
         Stage::MaskCircle(_) => 8,
         Stage::MaskRounded(_) => 9,
+        Stage::Composite(..) => 10,
     }
 }
 
@@ -183,7 +203,7 @@ fn every_stage_matches_the_cpu() {
     for name in ["hopper.png", "transparent.webp", "example.jpg"] {
         let img = decode(name);
         let samples = stage_samples(img.width, img.height);
-        let mut seen = [false; 10];
+        let mut seen = [false; 11];
         for s in &samples {
             seen[kind(s)] = true;
             let (want, got) = run_both(g, std::slice::from_ref(s), &img);
@@ -213,10 +233,152 @@ fn stages_on_a_2mp_photo_match_the_cpu() {
         Stage::Sharpen(SharpenParams { amount: 200, _pad: [0; 3] }),
         Stage::ColorAdjust(ColorAdjustParams { bright: 10, contrast: 20, _pad: [0; 2] }),
         Stage::MaskCircle(MaskParams { radius: h / 2 - 1, _pad: [0; 3] }),
+        Stage::composite(disc_overlay(201), w as i32 - 150, 40, 70),
     ] {
-        let (want, got) = run_both(g, &[s], &img);
+        let (want, got) = run_both(g, std::slice::from_ref(&s), &img);
         assert_close(&format!("photo-2mp {s:?}"), &want, &got, tolerance(&s));
     }
+}
+
+/// Composite on real photos with overlays that have alpha (a logo, a disc cut from a photo, a
+/// transparent WebP), at every kind of offset (inside, off each edge, larger than the image) and
+/// opacity, on opaque and on transparent bases.
+#[test]
+fn composite_matches_the_cpu() {
+    let Some(g) = gpu() else { return };
+    let logo = Arc::new(decode("watermark.png"));
+    let disc = disc_overlay(201);
+    let leaf = Arc::new(decode("transparent.webp"));
+    // The logo scaled up 8×: long soft-alpha ramps, so many pixels with fractional a_s.
+    let big_logo = Arc::new(
+        cpu::resize(&logo, &ResizeParams { width: 240, height: 240, _pad: [0; 2] }).unwrap(),
+    );
+    for base in ["photo-2mp.jpg", "example.jpg", "transparent.webp", "hopper.png"] {
+        let img = decode(base);
+        let (w, h) = (img.width as i32, img.height as i32);
+        for (name, ovl) in [("logo", &logo), ("disc", &disc), ("leaf", &leaf), ("big", &big_logo)] {
+            let (ow, oh) = (ovl.width as i32, ovl.height as i32);
+            for (x, y, opacity) in [
+                (w / 2 - ow / 2, h / 2 - oh / 2, 100), // centred
+                (-ow / 3, -oh / 2, 100),               // off the top-left corner
+                (w - ow / 2, h - oh / 3, 45),          // off the bottom-right corner
+                (w - ow + 5, 10, 80),                  // off the right edge
+                (-ow / 2, h / 3, 1),                   // nearly invisible
+                (-ow, h / 2, 100),                     // just outside: no pass on the GPU
+            ] {
+                let s = Stage::composite(ovl.clone(), x, y, opacity);
+                let (want, got) = run_both(g, std::slice::from_ref(&s), &img);
+                assert_close(&format!("{base} {name} at ({x},{y}) t_{opacity}"), &want, &got, 1);
+            }
+        }
+        // An overlay larger than the image on every side.
+        let s = Stage::composite(disc.clone(), -40, -30, 90);
+        let small = cpu::run(
+            &[Stage::Resize(ResizeParams { width: 120, height: 100, _pad: [0; 2] })],
+            img.clone(),
+        )
+        .unwrap();
+        let (want, got) = run_both(g, std::slice::from_ref(&s), &small);
+        assert_close(&format!("{base} at 120x100 under a 201x201 disc"), &want, &got, 1);
+    }
+}
+
+/// Composite inside cascades of other stages (the planner produces no composite yet, so the
+/// lists are written out), with the tolerance each chain can accumulate.
+#[test]
+fn composite_cascades_match_the_cpu() {
+    let Some(g) = gpu() else { return };
+    let img = decode("photo-2mp.jpg");
+    let logo = Arc::new(decode("watermark.png"));
+    let disc = disc_overlay(151);
+    let resize = Stage::Resize(ResizeParams { width: 800, height: 600, _pad: [0; 2] });
+    let (rw, rh) = rotated_size(800, 600, 33.0);
+    let rotate = Stage::Rotate(RotateParams {
+        degrees: 33.0,
+        width: rw,
+        height: rh,
+        _pad: 0,
+        fill: [1.0; 4],
+    });
+    let cases: Vec<(&str, Vec<Stage>, u8)> = vec![
+        // Exact stages around a ±1 composite: ±1.
+        (
+            "resize/composite/bright",
+            vec![
+                resize.clone(),
+                Stage::composite(disc.clone(), 700, -40, 85),
+                Stage::ColorAdjust(ColorAdjustParams { bright: 10, contrast: 0, _pad: [0; 2] }),
+            ],
+            1,
+        ),
+        // Two composites, the second over the first's edge: each ±1 → ±2.
+        (
+            "resize/composite/composite",
+            vec![
+                resize.clone(),
+                Stage::composite(disc.clone(), 300, 200, 100),
+                Stage::composite(logo.clone(), 290, 190, 50),
+            ],
+            2,
+        ),
+        // Rotation first (transparent-free white corners), then a logo over a corner; then a blur
+        // averages the ±1 (stays ±1) and adds its own ±1: ±2.
+        (
+            "resize/rotate/composite/blur",
+            vec![
+                resize.clone(),
+                rotate,
+                Stage::composite(logo.clone(), -10, -10, 100),
+                Stage::Blur(BlurParams { radius: 3, sigma: 1.5, _pad: [0; 2] }),
+            ],
+            2,
+        ),
+        // A circle mask makes the base transparent outside the disc; the composite blends onto
+        // partial alpha; the final Lanczos resize can overshoot a ±1 input difference by its
+        // negative lobes: ±2.
+        (
+            "resize/circle/composite/resize",
+            vec![
+                resize,
+                Stage::MaskCircle(MaskParams { radius: 299, _pad: [0; 3] }),
+                Stage::composite(disc, 80, 420, 100),
+                Stage::Resize(ResizeParams { width: 333, height: 250, _pad: [0; 2] }),
+            ],
+            2,
+        ),
+    ];
+    for (name, stages, tol) in cases {
+        let (want, got) = run_both(g, &stages, &img);
+        assert_close(name, &want, &got, tol);
+    }
+}
+
+/// An overlay beyond the device's storage-binding limit runs the whole plan on the CPU
+/// (`Unsupported`), never a wgpu error.
+#[test]
+fn oversized_overlay_runs_on_the_cpu() {
+    let Some(g) = gpu() else { return };
+    let limit = g.max_storage_binding();
+    // Only where such an overlay is cheap to build; the rule itself is unit-tested in
+    // backend::gpu (composite_pass) with a small limit.
+    if limit > 1 << 30 {
+        eprintln!("skipped: storage binding limit {limit} bytes is too large to exceed cheaply");
+        return;
+    }
+    let width = 4096u32;
+    let height = (limit / 4 / u64::from(width)) as u32 + 1;
+    let overlay = Arc::new(Image::filled(width, height, [200, 10, 10, 128]));
+    assert!(overlay.pixels.len() as u64 > limit);
+    let img = decode("hopper.png");
+    let stages = [Stage::composite(overlay, -100, -100, 100)];
+    assert!(matches!(
+        g.run_stages(&stages, &img),
+        Err(ossimg::backend::gpu::GpuFailure::Unsupported(_))
+    ));
+    let engine = Engine::select(BackendChoice::Gpu).expect("an adapter exists");
+    let out = engine.run(&stages, img.clone()).unwrap();
+    assert_eq!(out, cpu::run(&stages, img.clone()).unwrap());
+    assert_ne!(out, img, "the overlay covers the whole image");
 }
 
 /// Cascades through the real planner, with the tolerance a chain of stages can accumulate.

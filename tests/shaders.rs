@@ -23,6 +23,7 @@ fn every_stage() -> Vec<Stage> {
         Stage::Sharpen(SharpenParams { amount: 100, _pad: [0; 3] }),
         Stage::MaskCircle(MaskParams { radius: 1, _pad: [0; 3] }),
         Stage::MaskRounded(MaskParams { radius: 1, _pad: [0; 3] }),
+        Stage::composite(std::sync::Arc::new(Image::filled(1, 1, [0; 4])), 0, 0, 100),
     ];
     for (i, s) in all.iter().enumerate() {
         assert_eq!(variant_index(s), i, "every_stage lists each variant once, in order");
@@ -42,6 +43,7 @@ fn variant_index(s: &Stage) -> usize {
         Stage::Sharpen(_) => 7,
         Stage::MaskCircle(_) => 8,
         Stage::MaskRounded(_) => 9,
+        Stage::Composite(..) => 10,
     }
 }
 

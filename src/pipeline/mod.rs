@@ -4,6 +4,8 @@
 
 pub mod kernels;
 
+use std::sync::Arc;
+
 use bytemuck::{Pod, Zeroable};
 
 /// A decoded image: RGBA8, straight (not premultiplied) alpha, rows packed top to bottom
@@ -49,8 +51,9 @@ impl std::fmt::Debug for Image {
 
 /// One pixel stage. The same names are used for the CPU function (`backend::cpu::<name>`) and,
 /// later, the WGSL file (`shaders/<name>.wgsl`). Every size, rectangle and angle is resolved by the
-/// planner; stages only move pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// planner; stages only move pixels. Not `Copy`: [`Stage::Composite`] carries its overlay's pixels
+/// (shared, so cloning a stage list stays cheap).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Stage {
     /// Resample the whole image to exactly `width`×`height` (Lanczos3).
     Resize(ResizeParams),
@@ -72,6 +75,11 @@ pub enum Stage {
     MaskCircle(MaskParams),
     /// Make everything outside a rounded rectangle transparent.
     MaskRounded(MaskParams),
+    /// Draw the overlay (straight-alpha RGBA8, `params.width`×`params.height`) "source over" the
+    /// image at (`x`, `y`), its alpha scaled by `opacity`%; the image keeps its size. The building
+    /// block of watermarks: no action produces it yet (the planner never emits it). Build it with
+    /// [`Stage::composite`], which keeps the params' overlay size equal to the overlay's.
+    Composite(CompositeParams, Arc<Image>),
 }
 
 impl Stage {
@@ -88,7 +96,22 @@ impl Stage {
             Stage::Sharpen(_) => "sharpen",
             Stage::MaskCircle(_) => "mask_circle",
             Stage::MaskRounded(_) => "mask_rounded",
+            Stage::Composite(..) => "composite",
         }
+    }
+
+    /// A [`Stage::Composite`] drawing `overlay` with its top-left corner at (`x`, `y`) (either may
+    /// be negative or beyond the image: what falls outside is clipped) at `opacity` 0–100.
+    pub fn composite(overlay: Arc<Image>, x: i32, y: i32, opacity: u32) -> Stage {
+        let params = CompositeParams {
+            x,
+            y,
+            width: overlay.width,
+            height: overlay.height,
+            opacity,
+            _pad: [0; 3],
+        };
+        Stage::Composite(params, overlay)
     }
 }
 
@@ -202,5 +225,23 @@ pub struct MaskParams {
     /// Circle or corner radius in pixels.
     pub radius: u32,
     /// Padding to 16 bytes.
+    pub _pad: [u32; 3],
+}
+
+/// Parameters of [`Stage::Composite`]. Mirrors shaders/composite.wgsl.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+pub struct CompositeParams {
+    /// Left edge of the overlay on the image (negative: clipped on the left).
+    pub x: i32,
+    /// Top edge of the overlay on the image (negative: clipped at the top).
+    pub y: i32,
+    /// Overlay width in pixels (equals the stage's overlay image width).
+    pub width: u32,
+    /// Overlay height in pixels (equals the stage's overlay image height).
+    pub height: u32,
+    /// Opacity 0–100 (OSS watermark `t_`; 100 = the overlay's own alpha).
+    pub opacity: u32,
+    /// Padding to 32 bytes (uniform layout).
     pub _pad: [u32; 3],
 }

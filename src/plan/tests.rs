@@ -112,7 +112,7 @@ fn simulate(p: &ImagePlan, src: &SourceInfo) -> (u32, u32) {
             Stage::Rotate(r) => (w, h) = (r.width, r.height),
             Stage::MaskCircle(m) => assert!(w == h && 2 * m.radius + 1 == w, "{s:?} on {w}x{h}"),
             Stage::MaskRounded(m) => assert!(2 * m.radius <= w.min(h), "{s:?} on {w}x{h}"),
-            Stage::Blur(_) | Stage::ColorAdjust(_) | Stage::Sharpen(_) => {}
+            Stage::Blur(_) | Stage::ColorAdjust(_) | Stage::Sharpen(_) | Stage::Composite(..) => {}
         }
     }
     assert_eq!(

@@ -3,13 +3,14 @@
 //! [`crate::pipeline::kernels`] so the GPU twin computes the same thing.
 //!
 //! Calling convention: stages that rewrite pixels where they lie (`color_adjust`, `mask_circle`,
-//! `mask_rounded`) take the [`Image`] by value and return it; stages that build a new buffer take
-//! `&Image`. Every stage returns an [`Image`] and never panics; `resize` alone returns a
-//! `Result`, because it calls into `fast_image_resize`. Colour work happens on sRGB-encoded
+//! `mask_rounded`, `composite`) take the [`Image`] by value and return it; stages that build a
+//! new buffer take `&Image`. Every stage returns an [`Image`] and never panics; `resize` alone
+//! returns a `Result`, because it calls into `fast_image_resize`. Colour work happens on sRGB-encoded
 //! values; resampling, blur, sharpen and rotation weigh colour by alpha (premultiplied).
 
 mod blur;
 mod color_adjust;
+mod composite;
 mod crop;
 mod fill;
 mod mask_circle;
@@ -21,6 +22,7 @@ mod sharpen;
 
 pub use blur::blur;
 pub use color_adjust::color_adjust;
+pub use composite::composite;
 pub use crop::crop;
 pub use fill::fill;
 pub use mask_circle::mask_circle;
@@ -34,7 +36,8 @@ use crate::pipeline::{Image, Stage};
 use crate::{Error, Result};
 
 /// Applies `stages` to `img` in order. Each stage's input is checked first (pixel buffer length,
-/// crop/fill rectangles inside their images, non-zero output sizes, orientation 1–8); an
+/// crop/fill rectangles inside their images, non-zero output sizes, orientation 1–8, composite
+/// overlays well formed and as large as their params say, opacity 0–100); an
 /// inconsistent stage — a planner bug, never user input — returns `500 InternalError`.
 pub fn run(stages: &[Stage], img: Image) -> Result<Image> {
     let mut img = img;
@@ -64,6 +67,7 @@ pub fn run(stages: &[Stage], img: Image) -> Result<Image> {
             Stage::Sharpen(p) => sharpen(&img, p),
             Stage::MaskCircle(p) => mask_circle(img, p),
             Stage::MaskRounded(p) => mask_rounded(img, p),
+            Stage::Composite(p, overlay) => composite(img, p, overlay),
         };
     }
     Ok(img)
@@ -96,6 +100,12 @@ fn check(stage: &Stage, img: &Image) -> Result<(), &'static str> {
         Stage::Rotate(p) if p.width == 0 || p.height == 0 || !p.degrees.is_finite() => {
             Err("empty rotate canvas or non-finite angle")
         }
+        Stage::Composite(p, overlay)
+            if !well_formed(overlay) || (overlay.width, overlay.height) != (p.width, p.height) =>
+        {
+            Err("composite overlay buffer malformed or not the size its params say")
+        }
+        Stage::Composite(p, _) if p.opacity > 100 => Err("composite opacity above 100"),
         _ => Ok(()),
     }
 }
@@ -169,7 +179,7 @@ mod tests {
         assert_eq!(out.pixel(2, 1), [0, 0, 0, 255]);
 
         // Same stages, colour step first and fill last: the pad stays white.
-        let reordered = [stages[3], stages[0], stages[1], stages[2]];
+        let reordered = [&stages[3], &stages[0], &stages[1], &stages[2]].map(Clone::clone);
         let out = run(&reordered, img).unwrap();
         assert_eq!(out.pixel(0, 0), [255, 255, 255, 255]);
         assert_eq!(out.pixel(1, 0), [0, 0, 0, 255]);
@@ -253,6 +263,13 @@ mod tests {
             let p = MaskParams { radius: any_u32, _pad: [0; 3] };
             proptest::prop_assert_eq!(mask_circle(img.clone(), &p).pixels.len(), n);
             proptest::prop_assert_eq!(mask_rounded(img.clone(), &p).pixels.len(), n);
+            let overlay = arbitrary_image(c, d, seed ^ 0x5a, malformed);
+            for (x, y) in [(any_i32, a as i32 - 4), (b as i32 - 4, any_i32 / 7)] {
+                let p = CompositeParams {
+                    x, y, width: c, height: d, opacity: any_u32 % 128, _pad: [0; 3],
+                };
+                proptest::prop_assert_eq!(composite(img.clone(), &p, &overlay).pixels.len(), n);
+            }
         }
     }
 }

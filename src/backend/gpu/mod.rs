@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use wgpu::util::DeviceExt;
 
-use crate::pipeline::{kernels, Image, Stage};
+use crate::pipeline::{kernels, CompositeParams, Image, Stage};
 
 /// Side of the square compute workgroups every shader declares (`@workgroup_size(16, 16)`):
 /// 256 invocations, within every adapter's `max_compute_invocations_per_workgroup`, and a 2-D
@@ -44,7 +44,7 @@ pub enum Target {
 
 /// One WGSL file: its name (`shaders/<name>.wgsl`), its source, the size of the Rust params
 /// struct its binding-0 uniform mirrors, its destination format and the number of read-only
-/// storage buffers it takes at bindings 3, 4, ….
+/// storage buffers it takes at bindings 3, 4, … (tables, matrices, a composite's overlay pixels).
 #[derive(Debug, Clone, Copy)]
 pub struct ShaderInfo {
     /// File stem, e.g. `resize_h`.
@@ -55,7 +55,7 @@ pub struct ShaderInfo {
     pub params_size: usize,
     /// Destination texture format (binding 2).
     pub target: Target,
-    /// Read-only storage buffers at bindings 3.. (weights, tables, matrices).
+    /// Read-only storage buffers at bindings 3.. (weights, tables, matrices, overlay pixels).
     pub extras: u32,
 }
 
@@ -72,7 +72,7 @@ macro_rules! shader {
 }
 
 /// Every shader the engine compiles, in a fixed order (the index is the pipeline's index).
-pub const SHADERS: [ShaderInfo; 12] = {
+pub const SHADERS: [ShaderInfo; 13] = {
     use crate::pipeline::*;
     [
         shader!("resize_v", ResizeParams, Rgba8, 1),
@@ -87,6 +87,7 @@ pub const SHADERS: [ShaderInfo; 12] = {
         shader!("sharpen", SharpenParams, Rgba8, 0),
         shader!("mask_circle", MaskParams, Rgba8, 0),
         shader!("mask_rounded", MaskParams, Rgba8, 0),
+        shader!("composite", CompositeParams, Rgba8, 1),
     ]
 };
 
@@ -106,6 +107,7 @@ pub const fn shaders_for(stage: &Stage) -> &'static [&'static str] {
         Stage::Sharpen(_) => &["sharpen"],
         Stage::MaskCircle(_) => &["mask_circle"],
         Stage::MaskRounded(_) => &["mask_rounded"],
+        Stage::Composite(..) => &["composite"],
     }
 }
 
@@ -366,6 +368,12 @@ impl GpuBackend {
         self.limits.max_texture_dimension_2d
     }
 
+    /// The largest storage buffer one binding may hold, in bytes: bounds the stage tables and a
+    /// composite's overlay (4 bytes a pixel).
+    pub fn max_storage_binding(&self) -> u64 {
+        self.limits.max_storage_buffer_binding_size
+    }
+
     /// Runs `stages` on `img` on the GPU: one upload, every pass in one submission, one
     /// readback. The result equals the CPU engine's within each stage's declared tolerance
     /// (`tests/gpu_parity.rs`). `Unsupported` when the plan cannot run here (empty image, a side
@@ -526,6 +534,11 @@ impl GpuBackend {
                 }
                 Stage::MaskRounded(p) => {
                     passes.push(Pass::new("mask_rounded", bytemuck::bytes_of(p), vec![], w, h));
+                    (w, h)
+                }
+                Stage::Composite(p, overlay) => {
+                    let max_binding = self.limits.max_storage_buffer_binding_size;
+                    passes.extend(composite_pass(p, overlay, (w, h), max_binding)?);
                     (w, h)
                 }
             };
@@ -713,6 +726,40 @@ impl Pass {
     }
 }
 
+/// The pass for a [`Stage::Composite`] on a `base.0`×`base.1` image, checked like
+/// `backend::cpu::run` checks it, or `None` when there is nothing to draw (no opacity, an empty
+/// overlay, or one wholly outside the image: the CPU returns the image untouched, and no
+/// zero-sized buffer reaches a bind group). The overlay travels as one storage binding, so one
+/// larger than `max_binding` bytes is `Unsupported` — found here, before its pixels are copied.
+fn composite_pass(
+    p: &CompositeParams,
+    overlay: &Image,
+    base: (u32, u32),
+    max_binding: u64,
+) -> Result<Option<Pass>, GpuFailure> {
+    let unsupported = |m: &str| Err(GpuFailure::Unsupported(m.to_string()));
+    let (ow, oh) = (overlay.width, overlay.height);
+    if !super::cpu::well_formed(overlay) || (ow, oh) != (p.width, p.height) {
+        return unsupported("composite overlay malformed or not its params' size");
+    }
+    if p.opacity > 100 {
+        return unsupported("composite opacity above 100");
+    }
+    if overlay.pixels.len() as u64 > max_binding {
+        return unsupported("composite overlay beyond the storage binding limit");
+    }
+    let (x, y) = (i64::from(p.x), i64::from(p.y));
+    let overlaps = x < i64::from(base.0)
+        && y < i64::from(base.1)
+        && x + i64::from(ow) > 0
+        && y + i64::from(oh) > 0;
+    if p.opacity == 0 || ow == 0 || oh == 0 || !overlaps {
+        return Ok(None);
+    }
+    let extras = vec![overlay.pixels.clone()];
+    Ok(Some(Pass::new("composite", bytemuck::bytes_of(p), extras, base.0, base.1)))
+}
+
 fn cast<T: bytemuck::Pod>(v: &[T]) -> Vec<u8> {
     bytemuck::cast_slice(v).to_vec()
 }
@@ -766,6 +813,7 @@ mod tests {
         let samples = [
             Stage::Resize(ResizeParams { width: 1, height: 1, _pad: [0; 2] }),
             Stage::Blur(BlurParams { radius: 1, sigma: 1.0, _pad: [0; 2] }),
+            Stage::composite(std::sync::Arc::new(Image::filled(1, 1, [0; 4])), 0, 0, 100),
         ];
         for s in samples {
             for name in shaders_for(&s) {
@@ -776,5 +824,40 @@ mod tests {
         assert_eq!(padded_row(1), 256);
         assert_eq!(padded_row(64), 256);
         assert_eq!(padded_row(65), 512);
+    }
+
+    #[test]
+    fn composite_pass_checks_the_overlay_and_skips_no_ops() {
+        let ovl = Image::filled(16, 16, [1, 2, 3, 128]); // 1024 bytes
+        let p = |x: i32, y: i32, opacity: u32| CompositeParams {
+            x,
+            y,
+            width: 16,
+            height: 16,
+            opacity,
+            _pad: [0; 3],
+        };
+        let pass = composite_pass(&p(-15, 99, 50), &ovl, (100, 100), 1024).unwrap().unwrap();
+        assert_eq!((pass.shader, pass.width, pass.height), ("composite", 100, 100));
+        assert_eq!(pass.extras, vec![ovl.pixels.clone()]);
+        assert_eq!(pass.params, bytemuck::bytes_of(&p(-15, 99, 50)));
+        // One byte over the binding limit: the whole plan goes to the CPU.
+        assert!(matches!(
+            composite_pass(&p(0, 0, 100), &ovl, (100, 100), 1023),
+            Err(GpuFailure::Unsupported(_))
+        ));
+        // Nothing to draw: no pass (and no zero-sized buffer).
+        for q in [p(-16, 0, 100), p(0, 100, 100), p(100, 0, 100), p(0, -16, 100), p(5, 5, 0)] {
+            assert!(composite_pass(&q, &ovl, (100, 100), 1024).unwrap().is_none(), "{q:?}");
+        }
+        let empty = Image { width: 0, height: 16, pixels: vec![] };
+        let q = CompositeParams { width: 0, ..p(0, 0, 100) };
+        assert!(composite_pass(&q, &empty, (100, 100), 1024).unwrap().is_none());
+        // Inconsistent stages, as backend::cpu::run rejects them.
+        let q = CompositeParams { width: 15, ..p(0, 0, 100) };
+        assert!(composite_pass(&q, &ovl, (100, 100), 1024).is_err());
+        assert!(composite_pass(&p(0, 0, 101), &ovl, (100, 100), 1024).is_err());
+        let short = Image { width: 16, height: 16, pixels: vec![0; 1023] };
+        assert!(composite_pass(&p(0, 0, 100), &short, (100, 100), 1024).is_err());
     }
 }
