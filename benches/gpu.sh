@@ -5,9 +5,9 @@
 # stage × {cpu, gpu} × {512², 4096²}, the 12 MP cascade, and the thumbnail plan at 128²…2048² for
 # the CPU/GPU threshold), and prints a table of medians with the CPU/GPU ratio.
 #
-# Usage:
+# Usage (BENCH_ARGS: extra criterion flags, e.g. "--warm-up-time 1 --measurement-time 2"):
 #   bash benches/gpu.sh                      build and run here (SKIP_PARITY=1: benchmarks only)
-#   bash benches/gpu.sh --build-only FILE    build the binaries here, pack them into FILE (.tar.xz)
+#   bash benches/gpu.sh --build-only FILE    build the binaries here, pack them into FILE (.tar.gz)
 #   bash benches/gpu.sh --prebuilt FILE      run binaries packed by --build-only: for a GPU host
 #                                            without a Rust toolchain. The checkout must sit at the
 #                                            same path as where it was built (test data and the
@@ -47,23 +47,23 @@ for line in sys.stdin:
     strip "$stage"/*
     # The CLI tests run the binary by its compiled-in path: keep it where they look.
     mkdir -p "$stage/bin" && echo "$(realpath "$target")/release/ossimg" >"$stage/bin/path"
-    tar -C "$stage" -cJf "$out" .
+    tar -C "$stage" -czf "$out" .
     rm -rf "$stage"
     ls -la "$out"
     exit 0
     ;;
   --prebuilt)
     bin="$(mktemp -d)"
-    tar -C "$bin" -xJf "$2"
+    tar -C "$bin" -xzf "$2"
     cli_path="$(cat "$bin/bin/path")"
     mkdir -p "$(dirname "$cli_path")"
     [ -e "$cli_path" ] || cp "$bin/ossimg" "$cli_path"
     run_test() { "$bin/$1" "${@:2}"; }
-    run_bench() { "$bin/gpu" --bench --noplot; }
+    run_bench() { "$bin/gpu" --bench --noplot ${BENCH_ARGS:-}; }
     ;;
   "")
     run_test() { cargo test --release --test "$1" -- "${@:2}"; }
-    run_bench() { cargo bench --bench gpu -- --noplot; }
+    run_bench() { cargo bench --bench gpu -- --noplot ${BENCH_ARGS:-}; }
     ;;
   *)
     echo "usage: $0 [--build-only FILE | --prebuilt FILE]" >&2
