@@ -12,12 +12,27 @@ use crate::pipeline::{Image, Stage};
 use crate::Result;
 
 /// Below this many source pixels `auto` runs a plan on the CPU even with a GPU: a GPU run has a
-/// fixed cost (texture creation, one submission, map and wait for the readback: ~0.3–1 ms on
-/// discrete GPUs, several ms on lavapipe) that the CPU stages beat for thumbnails-of-thumbnails
-/// — a 256×256 image resizes, blurs or rotates on one CPU core in well under a millisecond.
-/// An estimate to be refined with `benches/gpu.sh` on real hardware. `--backend gpu` sets no
-/// threshold: the user asked for the GPU, and the parity tests rely on it.
+/// fixed cost (textures, one submission, map and wait for the readback: ~0.4–0.5 ms on an H200)
+/// that the CPU stages beat for small images. Measured with `benches/gpu.sh` (group `threshold`,
+/// resize to half + sharpen, benches/RESULTS.md): on an H200 the GPU breaks even at 256² (CPU
+/// 0.81 ms, GPU 0.77 ms), loses at 128² (0.34 vs 0.54 ms) and wins 4× at 512². `--backend gpu`
+/// sets no threshold: the user asked for the GPU, and the parity tests rely on it.
 pub const GPU_MIN_PIXELS: u64 = 256 * 256;
+
+/// True when a plan is worth the GPU's fixed cost and transfers: the image has at least
+/// `min_pixels` and some stage does enough work per pixel (resampling, rotation, blur, sharpen).
+/// Plans of only cheap per-pixel maps and copies (crop, fill, orient, bright/contrast, masks,
+/// composite) are bounded by the upload and readback on a GPU and run faster on one CPU core —
+/// on an H200 a 4096² bright runs in 26 ms on the CPU and 79 ms on the GPU, a blur 1.9 s vs
+/// 0.12 s (benches/RESULTS.md).
+fn gpu_pays(stages: &[Stage], image: &Image, min_pixels: u64) -> bool {
+    let heavy = |s: &Stage| {
+        matches!(s, Stage::Resize(_) | Stage::Rotate(_) | Stage::Blur(_) | Stage::Sharpen(_))
+    };
+    min_pixels == 0
+        || (u64::from(image.width) * u64::from(image.height) >= min_pixels
+            && stages.iter().any(heavy))
+}
 
 /// The engine that runs pixel stages, chosen once at start-up and shared by all requests.
 /// Cheap to copy: the GPU variant holds a reference to the process-wide [`gpu::GpuBackend`].
@@ -93,7 +108,8 @@ impl Engine {
     /// - `cpu`: the CPU engine; wgpu is never initialised.
     /// - `auto`: the GPU on a hardware adapter (discrete, integrated or virtual), never a
     ///   software one (lavapipe/llvmpipe report `DeviceType::Cpu`); otherwise the CPU, said once
-    ///   on stderr. Images under [`GPU_MIN_PIXELS`] run on the CPU.
+    ///   on stderr. Images under [`GPU_MIN_PIXELS`], and plans without a stage the GPU speeds
+    ///   up ([`gpu_pays`]), run on the CPU.
     /// - `gpu`: any adapter, software ones included; `NotImplemented` (exit code 5) with the
     ///   reason when none exists.
     ///
@@ -150,7 +166,7 @@ impl Engine {
         match self {
             Engine::Cpu => cpu::run(stages, image),
             Engine::Gpu(g) => {
-                if u64::from(image.width) * u64::from(image.height) < g.min_pixels {
+                if !gpu_pays(stages, &image, g.min_pixels) {
                     return cpu::run(stages, image);
                 }
                 match g.backend.run_stages(stages, &image) {
@@ -163,5 +179,26 @@ impl Engine {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::*;
+
+    #[test]
+    fn only_big_images_with_heavy_stages_go_to_the_gpu() {
+        let big = Image::filled(512, 512, [1, 2, 3, 255]);
+        let small = Image::filled(255, 256, [1, 2, 3, 255]);
+        let blur = Stage::Blur(BlurParams { radius: 3, sigma: 2.0, _pad: [0; 2] });
+        let bright = Stage::ColorAdjust(ColorAdjustParams { bright: 10, contrast: 0, _pad: [0; 2] });
+        let crop = Stage::Crop(CropParams { x: 0, y: 0, width: 10, height: 10 });
+        assert!(gpu_pays(&[crop.clone(), blur.clone()], &big, GPU_MIN_PIXELS));
+        assert!(!gpu_pays(&[crop.clone(), bright.clone()], &big, GPU_MIN_PIXELS));
+        assert!(!gpu_pays(std::slice::from_ref(&blur), &small, GPU_MIN_PIXELS));
+        assert!(!gpu_pays(&[], &big, GPU_MIN_PIXELS));
+        // --backend gpu (no threshold) takes every plan.
+        assert!(gpu_pays(&[bright], &small, 0));
     }
 }
