@@ -18,5 +18,6 @@ pub mod pipeline;
 pub mod plan;
 pub mod process;
 pub mod storage;
+pub mod workers;
 
 pub use error::{Error, ErrorKind, Result};

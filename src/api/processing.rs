@@ -1,6 +1,6 @@
 //! Image processing on the wire: GET with `x-oss-process` (inline `image/…` or `style/<name>`,
 //! and delimiter styles routed here by `object`), and POST `?x-oss-process` with `sys/saveas`
-//! (spec §7). The work runs off the async runtime (`spawn_blocking`), bounded by a semaphore whose
+//! (spec §7). The work runs on the CPU worker pool ([`crate::workers`]), admitted by a semaphore whose
 //! permits are MiB of a memory budget.
 
 use axum::body::Body;
@@ -27,38 +27,23 @@ pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) 
         return Err(ApiError::new(ErrorKind::ImageTooLarge, "The source image is larger than 20 MB and cannot be processed."));
     }
     let mib = estimate_mib(&source, &spec)?.min(u64::from(state.0.processing_budget_mib)) as u32;
-    let _memory = state
+    let memory = state
         .0
         .processing
         .clone()
         .acquire_many_owned(mib)
         .await
         .map_err(|_| ApiError::from(Error::internal()))?;
-    // At most one job per core at a time, first come first served: more only time-slice the
-    // cores and lengthen the tail. Measured on 2 cores, 2 MP thumbnails at concurrency 8
-    // (benches/RESULTS.md): unbounded 407 req/s p99 46 ms; one per core 426 req/s p99 31 ms.
-    let _core = cpu_slots().acquire().await.map_err(|_| ApiError::from(Error::internal()))?;
+    // On the CPU worker pool: FIFO, one job per core, the runtime stays free for I/O. The permit
+    // travels with the job, so a job whose client went away still counts until it is done.
     let engine = state.0.engine;
-    // Off the async workers. On the multi-threaded runtime (the server) without a thread
-    // hand-off: this worker becomes a blocking thread for the job and its other tasks move to a
-    // fresh worker — cheaper than spawn_blocking's two context switches per request, which
-    // profiling showed at ~20% of a 2 MP thumbnail's CPU. `block_in_place` is not allowed on a
-    // current-thread runtime (tests), which gets spawn_blocking.
-    let multi_thread = tokio::runtime::Handle::current().runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread;
-    if multi_thread {
-        tokio::task::block_in_place(|| job::run(&source, &spec, engine)).map_err(ApiError::from)
-    } else {
-        tokio::task::spawn_blocking(move || job::run(&source, &spec, engine))
-            .await
-            .map_err(|_| ApiError::from(Error::internal()))?
-            .map_err(ApiError::from)
-    }
-}
-
-/// Permits for CPU-bound jobs: one per available core.
-fn cpu_slots() -> &'static tokio::sync::Semaphore {
-    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+    crate::workers::run(move || {
+        let _memory = memory;
+        job::run(&source, &spec, engine)
+    })
+        .await
+        .ok_or_else(|| ApiError::from(Error::internal()))?
+        .map_err(ApiError::from)
 }
 
 /// The memory a job will hold, in MiB, from the header and the plan: the decoded image (after
