@@ -24,7 +24,8 @@ fi
 cargo build --release --quiet
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+# thumbor's workers are children of its launcher: stop them too, or they keep the port.
+cleanup() { for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 # ossimg on a fresh data dir with fixed keys; photos uploaded into a public-read bucket.
@@ -78,6 +79,10 @@ load() {
   echo "$rps $p50 $p99 ${non2xx:-0}"
 }
 
+thumbor_times() { # "pid cpu-seconds" of each thumbor worker process, sorted by pid
+  ps -o pid=,times= --ppid "${pids[1]}" | sort
+}
+
 ms() { # wrk latency (e.g. 12.34ms, 1.02s, 900.00us) → milliseconds
   python3 -c "import sys; v=sys.argv[1]; print(float(v[:-2])/1000 if v.endswith('us') else float(v[:-2]) if v.endswith('ms') else float(v[:-1])*1000)" "$1"
 }
@@ -90,8 +95,15 @@ for spec in "${PHOTOS[@]}"; do
   curl -s -o /dev/null "http://127.0.0.1:$OSSIMG_PORT/bench/$name?x-oss-process=image/resize,w_300"
   curl -s -o /dev/null "http://127.0.0.1:$THUMBOR_PORT/unsafe/300x0/$name"
   read -r o_rps o_p50 o_p99 o_bad < <(load "http://127.0.0.1:$OSSIMG_PORT/bench/$name?x-oss-process=image/resize,w_300")
+  t_before=$(thumbor_times)
   read -r t_rps t_p50 t_p99 t_bad < <(load "http://127.0.0.1:$THUMBOR_PORT/unsafe/300x0/$name")
   printf "%-6s %-8s %10s %10.2f %10.2f %8s\n" "$label" ossimg "$o_rps" "$(ms "$o_p50")" "$(ms "$o_p99")" "$o_bad"
   printf "%-6s %-8s %10s %10.2f %10.2f %8s\n" "$label" thumbor "$t_rps" "$(ms "$t_p50")" "$(ms "$t_p99")" "$t_bad"
   python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'{sys.argv[3]:6} ossimg/thumbor req/s = {o/t:.2f}')" "$o_rps" "$t_rps" "$label"
+  # thumbor's 2 processes share one listening socket; now and then one process accepts all 8
+  # keep-alive connections and thumbor runs on one core for the whole load (about half its rate).
+  busy=$(join <(echo "$t_before") <(thumbor_times) | awk '$3 - $2 > 1 {n++} END {print n + 0}')
+  if [ "$busy" -lt 2 ]; then
+    echo "$label    note: only $busy thumbor process did the work (uneven accept): not a fair row, rerun"
+  fi
 done
