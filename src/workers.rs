@@ -16,7 +16,7 @@ type Task = Box<dyn FnOnce() + Send>;
 
 /// A fixed set of worker threads sharing one FIFO queue.
 pub struct Pool {
-    queue: Mutex<mpsc::Sender<Task>>,
+    queue: mpsc::Sender<Task>,
 }
 
 impl Pool {
@@ -40,7 +40,7 @@ impl Pool {
                 });
             started += usize::from(spawned.is_ok());
         }
-        (started > 0).then(|| Pool { queue: Mutex::new(tx) })
+        (started > 0).then_some(Pool { queue: tx })
     }
 
     /// The process-wide pool, one worker per available core, started on first use.
@@ -64,7 +64,7 @@ impl Pool {
                 let _ = tx.send(f());
             }
         });
-        self.queue.lock().unwrap_or_else(|p| p.into_inner()).send(task).ok()?;
+        self.queue.send(task).ok()?;
         rx.await.ok()
     }
 }
