@@ -109,7 +109,7 @@ impl Engine {
     /// - `auto`: the GPU on a hardware adapter (discrete, integrated or virtual), never a
     ///   software one (lavapipe/llvmpipe report `DeviceType::Cpu`); otherwise the CPU, said once
     ///   on stderr. Images under [`GPU_MIN_PIXELS`], and plans without a stage the GPU speeds
-    ///   up ([`gpu_pays`]), run on the CPU.
+    ///   up (`gpu_pays`: resize, rotate, blur or sharpen), run on the CPU.
     /// - `gpu`: any adapter, software ones included; `NotImplemented` (exit code 5) with the
     ///   reason when none exists.
     ///

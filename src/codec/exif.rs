@@ -1,6 +1,6 @@
 //! EXIF: finding the raw TIFF-structured EXIF block in each container and reading the
 //! orientation from it (with `kamadak-exif`). Bad EXIF is ignored, never an error (spec §3.16
-//! recommendation [U]).
+//! recommendation \[U\]).
 
 use crate::codec::probe::{jpeg_segments, png_chunks, riff_chunks};
 use crate::process::Format;

@@ -107,7 +107,7 @@ pub fn rounded_coverage(px: f32, py: f32, w: f32, h: f32, radius: f32) -> f32 {
 
 /// Brightness transfer: `out = in + bright·255/100`, with `bright` clamped to −100…100.
 /// So `bright,50` adds 127.5 levels (clearly brighter), `bright,100` turns everything white and
-/// `bright,-100` black. The result is rounded and clamped to 0–255 (spec §3.6 [U]: the additive
+/// `bright,-100` black. The result is rounded and clamped to 0–255 (spec §3.6 \[U\]: the additive
 /// variant of the spec's recommendation).
 pub fn bright_transfer(v: u8, bright: i32) -> u8 {
     let b = bright.clamp(-100, 100) as f32;
@@ -130,7 +130,7 @@ pub fn contrast_slope(contrast: i32) -> f32 {
 }
 
 /// Contrast transfer around mid-grey 128: `out = (in − 128)·slope + 128` with
-/// [`contrast_slope`], rounded and clamped (spec §3.7 [U]). 128 is a fixed point for every value.
+/// [`contrast_slope`], rounded and clamped (spec §3.7 \[U\]). 128 is a fixed point for every value.
 pub fn contrast_transfer(v: u8, contrast: i32) -> u8 {
     let f = contrast_slope(contrast);
     ((f32::from(v) - 128.0) * f + 128.0).round().clamp(0.0, 255.0) as u8

@@ -376,7 +376,7 @@ impl Storage {
     }
 
     /// PutBucket: creates an empty bucket. An existing name → `409 BucketAlreadyExists` (also for
-    /// the caller's own bucket, [U] of spec §10.1 as recommended).
+    /// the caller's own bucket, \[U\] of spec §10.1 as recommended).
     pub async fn create_bucket(&self, name: &str, acl: Acl) -> Result<()> {
         validate_bucket_name(name)?;
         let cfg = BucketConfig::new(acl, self.now());

@@ -176,7 +176,7 @@ impl BucketConfig {
     }
 
     /// Creates or replaces a style. A replaced style keeps its place and `create_time` and gets
-    /// `now` as `last_modify_time` ([U] of spec §6.3, as recommended). A 51st style is refused with
+    /// `now` as `last_modify_time` (\[U\] of spec §6.3, as recommended). A 51st style is refused with
     /// `403 AccessDenied` as the legacy manual says.
     pub fn put_style(&mut self, name: &str, content: &str, category: &str, now: SystemTime) -> Result<()> {
         if let Some(s) = self.styles.iter_mut().find(|s| s.name == name) {
@@ -218,7 +218,7 @@ pub struct BucketInfo {
 /// What a writer says about a new object (PutObject headers, spec §10.2).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ObjectMeta {
-    /// `Content-Type`; `None` stores `application/octet-stream` ([U] of §10.2, as recommended).
+    /// `Content-Type`; `None` stores `application/octet-stream` (\[U\] of §10.2, as recommended).
     pub content_type: Option<String>,
     /// The decoded `Content-MD5` header: when set and the body differs, nothing is stored and the
     /// put fails with `400 InvalidDigest`.
