@@ -11,16 +11,15 @@
 //!
 //! wgpu never panics here: sizes are checked against the device limits before any resource is
 //! created, every run sits inside error scopes (validation, out-of-memory, internal), the
-//! uncaptured-error handler only logs, and a lost device marks the backend unusable. A failed
-//! run is reported as [`GpuFailure::Failed`], and the engine re-runs that request on the CPU.
+//! uncaptured-error handler only logs. A failed run is reported as [`GpuFailure::Failed`], and the
+//! engine re-runs that request on the CPU; a lost device is re-created on the same adapter by the
+//! next run (tries spaced by 10 s when that fails), so the GPU comes back after a reset.
 
 mod resize_table;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
-
-use wgpu::util::DeviceExt;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::pipeline::{kernels, CompositeParams, Image, Stage};
 
@@ -141,20 +140,33 @@ struct Pipeline {
     pipeline: wgpu::ComputePipeline,
 }
 
-/// The process-wide GPU context: device, queue, adapter facts and the compiled pipelines.
-pub struct GpuBackend {
+/// One opened device: its queue, the compiled pipelines and whether it has been lost.
+struct Context {
     device: wgpu::Device,
     queue: wgpu::Queue,
-    info: wgpu::AdapterInfo,
-    limits: wgpu::Limits,
     pipelines: Vec<Pipeline>,
     lost: Arc<AtomicBool>,
+}
+
+/// The process-wide GPU backend: the adapter and its facts, and the current device context,
+/// re-created when the device is lost (a driver reset, a GPU fault).
+pub struct GpuBackend {
+    ctx: RwLock<Arc<Context>>,
+    adapter: wgpu::Adapter,
+    info: wgpu::AdapterInfo,
+    limits: wgpu::Limits,
     /// Bounds the memory in flight: one cascade at a time on the device (a 12 MP cascade holds
     /// a few hundred MB of textures).
     permit: Mutex<()>,
+    /// When re-creating a lost device last failed: tries are spaced by [`RECOVERY_BACKOFF`].
+    failed_recovery: Mutex<Option<Instant>>,
     /// Keeps the instance alive as long as the device.
     _instance: wgpu::Instance,
 }
+
+/// How long after a failed attempt to re-create a lost device the next attempt waits; requests
+/// run on the CPU meanwhile.
+const RECOVERY_BACKOFF: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for GpuBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -235,6 +247,24 @@ impl GpuBackend {
         // The adapter's own limits (16384² textures, GiB buffers on real GPUs), not WebGPU's
         // conservative defaults.
         let limits = adapter.limits();
+        let ctx = Self::open(adapter, &info, &limits)?;
+        Ok(GpuBackend {
+            ctx: RwLock::new(Arc::new(ctx)),
+            adapter: adapter.clone(),
+            info,
+            limits,
+            permit: Mutex::new(()),
+            failed_recovery: Mutex::new(None),
+            _instance: instance,
+        })
+    }
+
+    /// Opens a device on `adapter` with its full limits and compiles every pipeline.
+    fn open(
+        adapter: &wgpu::Adapter,
+        info: &wgpu::AdapterInfo,
+        limits: &wgpu::Limits,
+    ) -> Result<Context, String> {
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("ossimg"),
             required_features: wgpu::Features::empty(),
@@ -260,16 +290,37 @@ impl GpuBackend {
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(format!("shader compilation failed on {}: {e}", info.name));
         }
-        Ok(GpuBackend {
-            device,
-            queue,
-            info,
-            limits,
-            pipelines,
-            lost,
-            permit: Mutex::new(()),
-            _instance: instance,
-        })
+        Ok(Context { device, queue, pipelines, lost })
+    }
+
+    /// The device to run on: the current one, or — when it has been lost — a new one opened on
+    /// the same adapter (at most one attempt per [`RECOVERY_BACKOFF`] after a failure). `Err`
+    /// when the device is lost and cannot be re-created now.
+    fn context(&self) -> Result<Arc<Context>, GpuFailure> {
+        let current = self.ctx.read().unwrap_or_else(|p| p.into_inner()).clone();
+        if !current.lost.load(Ordering::SeqCst) {
+            return Ok(current);
+        }
+        let mut ctx = self.ctx.write().unwrap_or_else(|p| p.into_inner());
+        if !ctx.lost.load(Ordering::SeqCst) {
+            return Ok(ctx.clone()); // another request re-created it meanwhile
+        }
+        let mut failed = self.failed_recovery.lock().unwrap_or_else(|p| p.into_inner());
+        if failed.is_some_and(|t| t.elapsed() < RECOVERY_BACKOFF) {
+            return Err(GpuFailure::Failed("the GPU device was lost".into()));
+        }
+        match Self::open(&self.adapter, &self.info, &self.limits) {
+            Ok(fresh) => {
+                eprintln!("ossimg: GPU device re-created on {} after a loss", self.info.name);
+                *failed = None;
+                *ctx = Arc::new(fresh);
+                Ok(ctx.clone())
+            }
+            Err(e) => {
+                *failed = Some(Instant::now());
+                Err(GpuFailure::Failed(format!("the GPU device was lost and {e}")))
+            }
+        }
     }
 
     fn pipeline(device: &wgpu::Device, s: &ShaderInfo) -> Pipeline {
@@ -343,14 +394,24 @@ impl GpuBackend {
         Pipeline { layout, pipeline }
     }
 
-    /// Destroys the device as a driver reset or a GPU fault would: every later run reports
-    /// [`GpuFailure::Failed`] and the engine re-runs it on the CPU. For tests of that fallback
-    /// (`tests/gpu_lost.rs`); never called by the service.
+    /// Destroys the device as a driver reset or a GPU fault would, for tests of the fallback
+    /// (`tests/gpu_lost.rs`); never called by the service. With `noticed`, waits until the loss
+    /// has been reported (the next run re-creates the device first); without, the next run meets
+    /// the dead device mid-way, fails, and its request re-runs on the CPU.
     #[doc(hidden)]
-    pub fn lose_device_for_test(&self) {
-        self.device.destroy();
-        // The lost callback runs from device maintenance; make sure it has run.
-        let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
+    pub fn lose_device_for_test(&self, noticed: bool) {
+        let ctx = self.ctx.read().unwrap_or_else(|p| p.into_inner()).clone();
+        ctx.device.destroy();
+        if noticed {
+            // The lost callback runs from device maintenance.
+            let _ = ctx.device.poll(wgpu::PollType::wait_indefinitely());
+        }
+    }
+
+    /// Whether the current device has been reported lost (and not yet re-created).
+    #[doc(hidden)]
+    pub fn device_lost(&self) -> bool {
+        self.ctx.read().unwrap_or_else(|p| p.into_inner()).lost.load(Ordering::SeqCst)
     }
 
     /// `"name (backend, device type)"`, for logs.
@@ -384,15 +445,18 @@ impl GpuBackend {
         if passes.is_empty() {
             return Ok(img.clone());
         }
-        if self.lost.load(Ordering::SeqCst) {
-            return Err(GpuFailure::Failed("the GPU device was lost earlier".into()));
-        }
         // A poisoned permit only means another run panicked; the device state is still valid.
         let _permit = self.permit.lock().unwrap_or_else(|p| p.into_inner());
-        let oom = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-        let internal = self.device.push_error_scope(wgpu::ErrorFilter::Internal);
-        let validation = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let result = self.execute(&passes, img);
+        let ctx = self.context()?;
+        let oom = ctx.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let internal = ctx.device.push_error_scope(wgpu::ErrorFilter::Internal);
+        let validation = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        // wgpu may still panic on a device that died mid-run (a path its API leaves fallible
+        // only by panicking): treat that as the failure it is, and re-run on the CPU.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Self::execute(&ctx, &passes, img)
+        }))
+        .unwrap_or_else(|_| Err(GpuFailure::Failed("the GPU run panicked".into())));
         let errors = [validation.pop(), internal.pop(), oom.pop()].map(pollster::block_on);
         if let Some(e) = errors.into_iter().flatten().next() {
             return Err(GpuFailure::Failed(e.to_string()));
@@ -567,10 +631,10 @@ impl GpuBackend {
         Ok(passes)
     }
 
-    fn execute(&self, passes: &[Pass], img: &Image) -> Result<Image, GpuFailure> {
-        let d = &self.device;
+    fn execute(ctx: &Context, passes: &[Pass], img: &Image) -> Result<Image, GpuFailure> {
+        let d = &ctx.device;
         let source = d.create_texture(&texture_desc(img.width, img.height, Target::Rgba8, true));
-        self.queue.write_texture(
+        ctx.queue.write_texture(
             wgpu::TexelCopyTextureInfo {
                 texture: &source,
                 mip_level: 0,
@@ -591,23 +655,13 @@ impl GpuBackend {
         for pass in passes {
             let index = shader_index(pass.shader);
             let info = &SHADERS[index];
-            let pipeline = &self.pipelines[index];
+            let pipeline = &ctx.pipelines[index];
             let out = d.create_texture(&texture_desc(pass.width, pass.height, info.target, false));
-            let params = d.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(pass.shader),
-                contents: &pass.params,
-                usage: wgpu::BufferUsages::UNIFORM,
-            });
+            let params = upload_buffer(ctx, pass.shader, &pass.params, wgpu::BufferUsages::UNIFORM);
             let extras: Vec<wgpu::Buffer> = pass
                 .extras
                 .iter()
-                .map(|e| {
-                    d.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                        label: Some(pass.shader),
-                        contents: e,
-                        usage: wgpu::BufferUsages::STORAGE,
-                    })
-                })
+                .map(|e| upload_buffer(ctx, pass.shader, e, wgpu::BufferUsages::STORAGE))
                 .collect();
             let src_view = current.create_view(&Default::default());
             let dst_view = out.create_view(&Default::default());
@@ -674,13 +728,13 @@ impl GpuBackend {
             },
             extent(w, h),
         );
-        let submission = self.queue.submit([encoder.finish()]);
+        let submission = ctx.queue.submit([encoder.finish()]);
         let slice = readback.slice(..);
         let (tx, rx) = std::sync::mpsc::channel();
         slice.map_async(wgpu::MapMode::Read, move |r| {
             let _ = tx.send(r);
         });
-        self.device
+        ctx.device
             .poll(wgpu::PollType::Wait {
                 submission_index: Some(submission),
                 timeout: Some(RUN_TIMEOUT),
@@ -703,6 +757,33 @@ impl GpuBackend {
         readback.unmap();
         Ok(Image { width: w, height: h, pixels })
     }
+}
+
+/// A GPU buffer holding `contents`, written through the queue. Not wgpu's `create_buffer_init`:
+/// that maps the buffer at creation and panics when the device has been lost, where this only
+/// records an error that the run's error scopes report.
+fn upload_buffer(
+    ctx: &Context,
+    label: &str,
+    contents: &[u8],
+    usage: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    // Buffer sizes are multiples of 4 (write_buffer's rule); params and tables already are.
+    let size = (contents.len() as u64).next_multiple_of(4).max(4);
+    let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size,
+        usage: usage | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    if contents.len().is_multiple_of(4) {
+        ctx.queue.write_buffer(&buffer, 0, contents);
+    } else {
+        let mut padded = contents.to_vec();
+        padded.resize(size as usize, 0);
+        ctx.queue.write_buffer(&buffer, 0, &padded);
+    }
+    buffer
 }
 
 /// One dispatch: shader, params bytes, storage buffers, output size.
