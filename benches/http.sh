@@ -3,13 +3,15 @@
 # both on 127.0.0.1, loaded by wrk at concurrency 8 for a bounded time, on a 12 MP and a 2 MP JPEG:
 #   ossimg : GET /bench/<photo>?x-oss-process=image/resize,w_300   (public-read bucket, anonymous)
 #   thumbor: GET /unsafe/300x0/<photo>                             (same resize: width 300)
-# Prints requests/s and p50/p99 latency for each, and the ratios.
+# The two servers are loaded in alternating rounds; prints requests/s and p50/p99 latency of
+# every round, the medians over the fair rounds and the ratios.
 # Needs: cargo, python3 (venv + pip: thumbor, oss2 from PyPI), wrk (apt). About 3 minutes.
-# Usage: bash benches/http.sh   (DURATION=15s CONNECTIONS=8 to change the load)
+# Usage: bash benches/http.sh   (DURATION=10s ROUNDS=3 CONNECTIONS=8 to change the load)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-15s}
+DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-8}
+ROUNDS=${ROUNDS:-3}
 PHOTOS=("tests/data/photo-12mp.jpg:12mp" "tests/data/photo-2mp.jpg:2mp")
 work="$PWD/target/http-bench"
 mkdir -p "$work"
@@ -87,23 +89,44 @@ ms() { # wrk latency (e.g. 12.34ms, 1.02s, 900.00us) → milliseconds
   python3 -c "import sys; v=sys.argv[1]; print(float(v[:-2])/1000 if v.endswith('us') else float(v[:-2]) if v.endswith('ms') else float(v[:-1])*1000)" "$1"
 }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); wrk -c $CONNECTIONS -d $DURATION"
-printf "%-6s %-8s %10s %10s %10s %8s\n" photo server "req/s" "p50 ms" "p99 ms" "non-2xx"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); wrk -c $CONNECTIONS -d $DURATION, $ROUNDS rounds"
+printf "%-6s %-5s %-8s %10s %10s %10s %8s\n" photo round server "req/s" "p50 ms" "p99 ms" "non-2xx"
 for spec in "${PHOTOS[@]}"; do
   path=${spec%%:*}; label=${spec##*:}; name=${path##*/}
+  o_url="http://127.0.0.1:$OSSIMG_PORT/bench/$name?x-oss-process=image/resize,w_300"
+  t_url="http://127.0.0.1:$THUMBOR_PORT/unsafe/300x0/$name"
   # Warm both (first request compiles nothing, but fills page caches).
-  curl -s -o /dev/null "http://127.0.0.1:$OSSIMG_PORT/bench/$name?x-oss-process=image/resize,w_300"
-  curl -s -o /dev/null "http://127.0.0.1:$THUMBOR_PORT/unsafe/300x0/$name"
-  read -r o_rps o_p50 o_p99 o_bad < <(load "http://127.0.0.1:$OSSIMG_PORT/bench/$name?x-oss-process=image/resize,w_300")
-  t_before=$(thumbor_times)
-  read -r t_rps t_p50 t_p99 t_bad < <(load "http://127.0.0.1:$THUMBOR_PORT/unsafe/300x0/$name")
-  printf "%-6s %-8s %10s %10.2f %10.2f %8s\n" "$label" ossimg "$o_rps" "$(ms "$o_p50")" "$(ms "$o_p99")" "$o_bad"
-  printf "%-6s %-8s %10s %10.2f %10.2f %8s\n" "$label" thumbor "$t_rps" "$(ms "$t_p50")" "$(ms "$t_p99")" "$t_bad"
-  python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); print(f'{sys.argv[3]:6} ossimg/thumbor req/s = {o/t:.2f}')" "$o_rps" "$t_rps" "$label"
-  # thumbor's 2 processes share one listening socket; now and then one process accepts all 8
-  # keep-alive connections and thumbor runs on one core for the whole load (about half its rate).
-  busy=$(join <(echo "$t_before") <(thumbor_times) | awk '$3 - $2 > 1 {n++} END {print n + 0}')
-  if [ "$busy" -lt 2 ]; then
-    echo "$label    note: only $busy thumbor process did the work (uneven accept): not a fair row, rerun"
-  fi
+  curl -s -o /dev/null "$o_url"
+  curl -s -o /dev/null "$t_url"
+  rows="$work/rows-$label"
+  : > "$rows"
+  # Rounds alternate the two servers so that drift of the shared machine hits both alike.
+  for round in $(seq "$ROUNDS"); do
+    read -r o_rps o_p50 o_p99 o_bad < <(load "$o_url")
+    t_before=$(thumbor_times)
+    read -r t_rps t_p50 t_p99 t_bad < <(load "$t_url")
+    # thumbor's 2 processes share one listening socket; now and then one process accepts all 8
+    # keep-alive connections and thumbor runs on one core for the whole round (about half its
+    # rate): such a round is printed, flagged and left out of the medians.
+    busy=$(join <(echo "$t_before") <(thumbor_times) | awk '$3 - $2 > 1 {n++} END {print n + 0}')
+    fair=1
+    [ "$busy" -lt 2 ] && fair=0
+    printf "%-6s %-5s %-8s %10s %10.2f %10.2f %8s\n" "$label" "$round" ossimg "$o_rps" "$(ms "$o_p50")" "$(ms "$o_p99")" "$o_bad"
+    printf "%-6s %-5s %-8s %10s %10.2f %10.2f %8s\n" "$label" "$round" thumbor "$t_rps" "$(ms "$t_p50")" "$(ms "$t_p99")" "$t_bad"
+    [ "$fair" = 1 ] || echo "$label    note: round $round: only $busy thumbor process did the work (uneven accept): not a fair round"
+    echo "$fair $o_rps $(ms "$o_p50") $(ms "$o_p99") $t_rps $(ms "$t_p50") $(ms "$t_p99")" >> "$rows"
+  done
+  python3 - "$label" "$rows" <<'PY'
+import statistics as st, sys
+label, rows = sys.argv[1], [l.split() for l in open(sys.argv[2])]
+fair = [[float(v) for v in r[1:]] for r in rows if r[0] == "1"]
+if not fair:
+    print(f"{label}: no fair round (thumbor ran on one process every time): rerun")
+    sys.exit(0)
+m = [st.median(col) for col in zip(*fair)]
+print(f"{label:6} median of {len(fair)} fair rounds: ossimg {m[0]:.2f} req/s p50 {m[1]:.2f} p99 {m[2]:.2f} ms | "
+      f"thumbor {m[3]:.2f} req/s p50 {m[4]:.2f} p99 {m[5]:.2f} ms")
+print(f"{label:6} ossimg/thumbor req/s = {m[0] / m[3]:.2f} (per round: "
+      + ", ".join(f"{r[0] / r[3]:.2f}" for r in fair) + f"); p99 ossimg/thumbor = {m[2] / m[5]:.2f}")
+PY
 done

@@ -25,9 +25,10 @@ fn workload(c: &mut Criterion, name: &str, file: &str, proc: &str) {
     c.bench_function(name, |b| b.iter(|| job::run(black_box(&src), &spec, Engine::Cpu).unwrap()));
 }
 
-/// W1 on the 12 MP photo split into its steps, to see where the time goes.
+/// W1 on the 12 MP photo split into its steps, to see where the time goes (`W1_PHOTO=photo-12mp.jpg`
+/// splits the photo `benches/http.sh` serves instead of the EXIF-rotated one).
 fn w1_parts(c: &mut Criterion) {
-    let src = photo("jpg-orientation-6.jpg");
+    let src = photo(&std::env::var("W1_PHOTO").unwrap_or_else(|_| "jpg-orientation-6.jpg".into()));
     let spec = process::resolve("image/resize,w_300/quality,Q_85", &|_| None).unwrap();
     let info = codec::probe(&src).unwrap();
     let Plan::Image(p) = plan::plan(&spec, &info).unwrap() else { unreachable!() };
