@@ -106,13 +106,20 @@ pub async fn acl(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
         return Err(denied("bucket"));
     }
     let name = ctx.bucket()?;
-    let mut cfg = state.0.storage.bucket(name).await?;
+    let cfg = state.0.storage.bucket(name).await?;
     if ctx.method == Method::PUT {
         let v = ctx
             .header("x-oss-acl")
             .ok_or_else(|| ApiError::new(ErrorKind::MissingArgument, "The x-oss-acl header is missing."))?;
-        cfg.acl = Acl::parse(v)?;
-        state.0.storage.put_bucket_config(name, &cfg).await?;
+        let acl = Acl::parse(v)?;
+        state
+            .0
+            .storage
+            .update_bucket_config(name, |c| {
+                c.acl = acl;
+                Ok(true)
+            })
+            .await?;
         return Ok(empty(StatusCode::OK));
     }
     Ok(xml(acl_policy(cfg.acl.as_str())))
@@ -271,11 +278,18 @@ pub async fn process_configuration(state: &AppState, ctx: &Ctx, body: Body) -> R
         return Err(denied("bucket"));
     }
     let name = ctx.bucket()?;
-    let mut cfg = state.0.storage.bucket(name).await?;
+    let cfg = state.0.storage.bucket(name).await?;
     if ctx.method == Method::PUT {
         let body = read_small_body(body).await?;
-        cfg.process = parse_process_config(&body, state.now())?;
-        state.0.storage.put_bucket_config(name, &cfg).await?;
+        let process = parse_process_config(&body, state.now())?;
+        state
+            .0
+            .storage
+            .update_bucket_config(name, |c| {
+                c.process = process.clone();
+                Ok(true)
+            })
+            .await?;
         return Ok(empty(StatusCode::OK));
     }
     if ctx.method != Method::GET {

@@ -39,7 +39,7 @@ pub async fn handle(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
     }
     let bucket = ctx.bucket()?;
     let name = ctx.param("styleName");
-    let mut cfg = state.0.storage.bucket(bucket).await?;
+    let cfg = state.0.storage.bucket(bucket).await?;
     let no_such_style = || ApiError::new(ErrorKind::NoSuchStyle, "The specified style does not exist.");
     match (&ctx.method, name) {
         (&Method::PUT, Some(name)) => {
@@ -53,8 +53,12 @@ pub async fn handle(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
                 return Err(Error::with_ec(ErrorKind::BadRequest, "0017-00000253", "Style content is invalid.").into());
             }
             let category = ctx.param("category").filter(|c| !c.is_empty()).unwrap_or("image");
-            cfg.put_style(name, content, category, state.now())?;
-            state.0.storage.put_bucket_config(bucket, &cfg).await?;
+            let now = state.now();
+            state
+                .0
+                .storage
+                .update_bucket_config(bucket, |c| c.put_style(name, content, category, now).map(|()| true))
+                .await?;
             Ok(empty(StatusCode::OK))
         }
         (&Method::GET, Some(name)) => {
@@ -74,8 +78,8 @@ pub async fn handle(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
         }
         // Deleting a missing style answers 204 like DeleteObject (spec §6.4 recommendation [U]).
         (&Method::DELETE, Some(name)) => {
-            if cfg.remove_style(name) {
-                state.0.storage.put_bucket_config(bucket, &cfg).await?;
+            if cfg.style(name).is_some() {
+                state.0.storage.update_bucket_config(bucket, |c| Ok(c.remove_style(name))).await?;
             }
             Ok(empty(StatusCode::NO_CONTENT))
         }

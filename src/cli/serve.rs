@@ -186,6 +186,17 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             state.0.storage.backend(),
             state.0.engine.name()
         );
+        if state.0.storage.backend() == "s3" {
+            match state.0.storage.conditional_writes().await {
+                Ok(true) => {}
+                Ok(false) => eprintln!(
+                    "ossimg: warning: the S3 server ignores conditional writes (If-Match): bucket settings \
+                     (ACL, styles, process configuration) edited at the same moment through two instances \
+                     can overwrite each other; edits through one instance are always kept"
+                ),
+                Err(e) => eprintln!("ossimg: warning: cannot probe the S3 server for conditional writes: {e}"),
+            }
+        }
         crate::api::serve(listener, state).await?;
         Ok(())
     })

@@ -11,6 +11,7 @@
 //!
 //! - `.ossimg/buckets/<bucket>.json`: a bucket exists iff this file does; it holds the
 //!   [`BucketConfig`] as JSON. Bucket names cannot start with `.`, so this never collides;
+//! - `.ossimg/probe/…`: a scratch object written and removed by [`Storage::conditional_writes`];
 //! - `<bucket>/<encoded key>`: one backend object per OSS object. The key is mapped to segments
 //!   by `keys` (reversible; `a` and `a/b`, `dir/`, `a//b`, `..` and 1023-byte names all fit on a
 //!   filesystem);
@@ -33,9 +34,13 @@
 //! - `x-oss-forbid-overwrite` is atomic (create-if-absent: a hard link on the local store,
 //!   `If-None-Match: *` on S3) for bodies up to [`SINGLE_PUT_MAX`]; above that, and on S3
 //!   servers that ignore `If-None-Match`, it is a check before and after the upload.
-//! - Bucket configuration is replaced whole (last writer wins); concurrent style edits from
-//!   two instances can lose one of them. A bucket deleted while a put into it is in flight may
-//!   keep that object, which reappears if the bucket is created again.
+//! - Bucket configuration changes are read-modify-write ([`Storage::update_bucket_config`]):
+//!   one at a time within an instance, and conditional on the version read (`If-Match`, retried
+//!   on a conflict) between instances, so concurrent edits — two styles added at once — are
+//!   all kept. An S3 server that ignores `If-Match` (Garage 2.x; [`Storage::conditional_writes`]
+//!   tells, and `serve` warns at start) leaves edits made at the same moment through two
+//!   instances last-writer-wins. A bucket deleted while a put into it is in flight may keep
+//!   that object, which reappears if the bucket is created again.
 //! - Changing an object's ACL rewrites the stored object (body and trailer), keeping its
 //!   `Last-Modified`.
 //!
@@ -57,7 +62,9 @@ use bytes::Bytes;
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, WriteMultipart};
+use object_store::{
+    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion, WriteMultipart,
+};
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -94,6 +101,10 @@ const LIST_CONCURRENCY: usize = 16;
 
 /// Times a read starts over when the object is replaced under it before giving up.
 const READ_ATTEMPTS: usize = 5;
+
+/// Times a bucket-configuration update re-reads and re-applies its edit after another instance
+/// wrote the configuration in between, before giving up.
+const CONFIG_ATTEMPTS: usize = 16;
 
 /// Where bucket configurations live in the backing store.
 const BUCKETS_DIR: &str = ".ossimg/buckets";
@@ -159,6 +170,8 @@ struct Inner {
     store: Arc<dyn ObjectStore>,
     clock: Clock,
     backend: &'static str,
+    /// Serialises bucket-configuration updates (and bucket deletion) in this process.
+    config_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl fmt::Debug for Storage {
@@ -316,7 +329,9 @@ impl Storage {
                 (store, "s3")
             }
         };
-        Ok(Storage { inner: Arc::new(Inner { store, clock: Arc::new(SystemTime::now), backend }) })
+        Ok(Storage {
+            inner: Arc::new(Inner { store, clock: Arc::new(SystemTime::now), backend, config_lock: Default::default() }),
+        })
     }
 
     /// A fresh in-memory store.
@@ -326,6 +341,7 @@ impl Storage {
                 store: Arc::new(object_store::memory::InMemory::new()),
                 clock: Arc::new(SystemTime::now),
                 backend: "memory",
+                config_lock: Default::default(),
             }),
         }
     }
@@ -337,6 +353,7 @@ impl Storage {
                 store: Arc::clone(&self.inner.store),
                 clock: Arc::new(clock),
                 backend: self.inner.backend,
+                config_lock: Arc::clone(&self.inner.config_lock),
             }),
         }
     }
@@ -417,8 +434,10 @@ impl Storage {
         }
     }
 
-    /// DeleteBucket: only an empty bucket (`409 BucketNotEmpty` otherwise).
+    /// DeleteBucket: only an empty bucket (`409 BucketNotEmpty` otherwise). Holds the
+    /// configuration lock, so an update in this process never writes a deleted bucket back.
     pub async fn delete_bucket(&self, name: &str) -> Result<()> {
+        let _one_at_a_time = self.inner.config_lock.lock().await;
         self.require_bucket(name).await?;
         let prefix = parse_path(name)?;
         if let Some(first) = self.store().list(Some(&prefix)).next().await {
@@ -463,13 +482,72 @@ impl Storage {
         self.read_config(name).await?.ok_or_else(no_such_bucket)
     }
 
-    /// Replaces the bucket's configuration (ACL, styles, process configuration); the bucket
-    /// must exist. Last writer wins.
-    pub async fn put_bucket_config(&self, name: &str, cfg: &BucketConfig) -> Result<()> {
-        self.require_bucket(name).await?;
-        let json = serde_json::to_vec(cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?;
-        self.store().put(&Self::config_path(name)?, PutPayload::from(json)).await.map_err(backend)?;
-        Ok(())
+    /// Read-modify-write of a bucket's configuration (ACL, styles, process configuration):
+    /// `edit` changes the current configuration and returns whether it changed anything
+    /// (nothing is written otherwise); its error ends the update unwritten. Returns the
+    /// configuration as it now stands. Concurrent updates never lose one another: this process
+    /// runs them one at a time, and the write is conditional on the version that was read
+    /// (`If-Match` on S3-compatible stores) — when another instance wrote in between, `edit`
+    /// runs again on the newer configuration. A backend without conditional writes (the local
+    /// filesystem, which one instance serves) relies on the process lock alone.
+    pub async fn update_bucket_config(
+        &self,
+        name: &str,
+        mut edit: impl FnMut(&mut BucketConfig) -> Result<bool>,
+    ) -> Result<BucketConfig> {
+        validate_bucket_name(name)?;
+        let path = Self::config_path(name)?;
+        let _one_at_a_time = self.inner.config_lock.lock().await;
+        for _ in 0..CONFIG_ATTEMPTS {
+            let r = match self.store().get(&path).await {
+                Ok(r) => r,
+                Err(object_store::Error::NotFound { .. }) => return Err(no_such_bucket()),
+                Err(e) => return Err(backend(e)),
+            };
+            let read = UpdateVersion { e_tag: r.meta.e_tag.clone(), version: r.meta.version.clone() };
+            let bytes = r.bytes().await.map_err(backend)?;
+            let mut cfg: BucketConfig =
+                serde_json::from_slice(&bytes).map_err(|e| internal(format!("bucket config {name}: {e}")))?;
+            if !edit(&mut cfg)? {
+                return Ok(cfg);
+            }
+            let json = PutPayload::from(
+                serde_json::to_vec(&cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?,
+            );
+            let opts = PutOptions { mode: PutMode::Update(read), ..Default::default() };
+            match self.store().put_opts(&path, json.clone(), opts).await {
+                Ok(_) => return Ok(cfg),
+                // Another instance wrote (or deleted) it since the read: start over from its version.
+                Err(object_store::Error::Precondition { .. }) => continue,
+                Err(object_store::Error::NotImplemented { .. }) | Err(object_store::Error::NotSupported { .. }) => {
+                    self.store().put(&path, json).await.map_err(backend)?;
+                    return Ok(cfg);
+                }
+                Err(e) => return Err(backend(e)),
+            }
+        }
+        Err(internal(format!("bucket config {name} kept changing while being updated")))
+    }
+
+    /// Whether the backing store honours conditional writes (`If-Match`), which keep concurrent
+    /// bucket-configuration edits from several instances from overwriting each other (see
+    /// [`Storage::update_bucket_config`]). Probed with a scratch object under `.ossimg/`: some
+    /// S3-compatible servers (Garage 2.x) accept the header and ignore it. The local filesystem
+    /// has none; one instance serves a data directory.
+    pub async fn conditional_writes(&self) -> Result<bool> {
+        let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let path = parse_path(&format!(".ossimg/probe/conditional-{}-{nanos}", std::process::id()))?;
+        self.store().put(&path, PutPayload::from_static(b"0")).await.map_err(backend)?;
+        let stale = UpdateVersion { e_tag: Some("\"ossimg-stale-version\"".to_string()), version: None };
+        let opts = PutOptions { mode: PutMode::Update(stale), ..Default::default() };
+        let r = self.store().put_opts(&path, PutPayload::from_static(b"1"), opts).await;
+        let _ = self.store().delete(&path).await;
+        match r {
+            Ok(_) => Ok(false),
+            Err(object_store::Error::Precondition { .. }) => Ok(true),
+            Err(object_store::Error::NotImplemented { .. }) | Err(object_store::Error::NotSupported { .. }) => Ok(false),
+            Err(e) => Err(backend(e)),
+        }
     }
 
     // ---- objects -------------------------------------------------------------------------

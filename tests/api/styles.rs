@@ -209,3 +209,15 @@ async fn style_access_and_missing_things() {
     s.get("nostyles").q("style", "").q("styleName", "ok").send().await.err(404, "NoSuchBucket");
     s.get("pubsty").q("style", "").q("styleName", "missing").send().await.err(404, "NoSuchStyle");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_puts_keep_every_style() {
+    // Each PutStyle is a read-modify-write of the bucket configuration: run at once, none of
+    // them may overwrite another's style.
+    let s = server().await;
+    let names: Vec<String> = (0..20).map(|i| format!("s{i}")).collect();
+    futures_util::future::join_all(names.iter().map(|n| put_style(&s, "sty", n, "image/resize,w_10"))).await;
+    let list = s.get("sty").q("style", "").send().await.status(200).text();
+    assert_eq!(list.matches("<Style>").count(), names.len(), "{list}");
+    assert!(names.iter().all(|n| list.contains(&format!("<Name>{n}</Name>"))), "{list}");
+}
