@@ -35,9 +35,15 @@ fn w1_parts(c: &mut Criterion) {
     let decoded = codec::decode(&src, info.format, &p.decode).unwrap();
     let result = Engine::Cpu.run(&p.stages, decoded.clone()).unwrap();
     c.bench_function("W1-parts/probe", |b| b.iter(|| codec::probe(black_box(&src)).unwrap()));
-    c.bench_function("W1-parts/decode", |b| b.iter(|| codec::decode(black_box(&src), info.format, &p.decode).unwrap()));
-    c.bench_function("W1-parts/stages", |b| b.iter(|| Engine::Cpu.run(&p.stages, decoded.clone()).unwrap()));
-    c.bench_function("W1-parts/encode", |b| b.iter(|| codec::encode(black_box(&result), &p.output).unwrap()));
+    c.bench_function("W1-parts/decode", |b| {
+        b.iter(|| codec::decode(black_box(&src), info.format, &p.decode).unwrap())
+    });
+    c.bench_function("W1-parts/stages", |b| {
+        b.iter(|| Engine::Cpu.run(&p.stages, decoded.clone()).unwrap())
+    });
+    c.bench_function("W1-parts/encode", |b| {
+        b.iter(|| codec::encode(black_box(&result), &p.output).unwrap())
+    });
 }
 
 fn benches(c: &mut Criterion) {

@@ -84,12 +84,7 @@ fn run_animated(
     let frames = codec::decode_frames(source, info.format, plan::MAX_ANIMATION_BYTES)?;
     let frames = frames
         .into_iter()
-        .map(|f| {
-            Ok(codec::Frame {
-                image: engine.run(&p.stages, f.image)?,
-                delay_ms: f.delay_ms,
-            })
-        })
+        .map(|f| Ok(codec::Frame { image: engine.run(&p.stages, f.image)?, delay_ms: f.delay_ms }))
         .collect::<Result<Vec<_>>>()?;
     codec::encode_gif_frames(&frames, &p.output)
 }

@@ -231,15 +231,12 @@ fn keeps_animation(
         }
         _ => false,
     };
-    let per_frame = u64::from(src.width) * u64::from(src.height)
-        + u64::from(width) * u64::from(height);
+    let per_frame =
+        u64::from(src.width) * u64::from(src.height) + u64::from(width) * u64::from(height);
     src.frames > 1
         && output.format == Format::Gif
         && !spec.actions.iter().any(single_frame)
-        && per_frame
-            .saturating_mul(u64::from(src.frames))
-            .saturating_mul(4)
-            <= MAX_ANIMATION_BYTES
+        && per_frame.saturating_mul(u64::from(src.frames)).saturating_mul(4) <= MAX_ANIMATION_BYTES
 }
 
 /// Fails with `ImageTooLarge` (EC 0040-00000009) when the source exceeds spec §2, and with
@@ -302,11 +299,7 @@ fn shrink_denom(src: &SourceInfo, stages: &[Stage]) -> u32 {
         match stage {
             Stage::Orient(o) => swapped ^= o.orientation >= 5,
             Stage::Resize(r) => {
-                let (tw, th) = if swapped {
-                    (r.height, r.width)
-                } else {
-                    (r.width, r.height)
-                };
+                let (tw, th) = if swapped { (r.height, r.width) } else { (r.width, r.height) };
                 return SHRINK_DENOMS
                     .into_iter()
                     .find(|&d| {

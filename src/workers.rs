@@ -27,8 +27,8 @@ impl Pool {
         let mut started = 0;
         for i in 0..threads {
             let rx = rx.clone();
-            let spawned =
-                std::thread::Builder::new().name(format!("ossimg-worker-{i}")).spawn(move || loop {
+            let spawned = std::thread::Builder::new().name(format!("ossimg-worker-{i}")).spawn(
+                move || loop {
                     // One idle worker waits in `recv` holding the lock; the others wait for it.
                     let task = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
                         Ok(task) => task,
@@ -37,7 +37,8 @@ impl Pool {
                     // A panicking job drops its result sender (the caller answers 500); the
                     // worker lives on.
                     let _ = catch_unwind(AssertUnwindSafe(task));
-                });
+                },
+            );
             started += usize::from(spawned.is_ok());
         }
         (started > 0).then_some(Pool { queue: tx })

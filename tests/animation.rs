@@ -46,10 +46,7 @@ fn mean_diff(a: &RgbaImage, b: &RgbaImage) -> f64 {
     assert_eq!(a.dimensions(), b.dimensions());
     let pm = |p: &[u8]| {
         let a = u32::from(p[3]);
-        [0, 1, 2]
-            .map(|c| u32::from(p[c]) * a / 255)
-            .into_iter()
-            .chain([a])
+        [0, 1, 2].map(|c| u32::from(p[c]) * a / 255).into_iter().chain([a])
     };
     let sum: u64 = a
         .as_raw()
@@ -75,10 +72,7 @@ fn assert_shows(out: &RgbaImage, expected: &[RgbaImage], index: usize, tolerance
     assert!(diffs[index] <= tolerance, "frame {index}: {diffs:?}");
     for (j, d) in diffs.iter().enumerate() {
         if expected[j] != expected[index] {
-            assert!(
-                diffs[index] < *d,
-                "frame {index} looks like source frame {j}: {diffs:?}"
-            );
+            assert!(diffs[index] < *d, "frame {index} looks like source frame {j}: {diffs:?}");
         }
     }
 }
@@ -106,27 +100,19 @@ fn resize_by_width_keeps_every_frame_and_delay() {
         }
         // The animation is real: consecutive frames differ.
         for pair in out.windows(2) {
-            assert!(
-                mean_diff(&pair[0].0, &pair[1].0) > 1.0,
-                "{file}: repeated frame"
-            );
+            assert!(mean_diff(&pair[0].0, &pair[1].0) > 1.0, "{file}: repeated frame");
         }
     }
     // The delays are the files' own (cogs: 0 ms then 50 ms; animated.gif: 1 s each).
-    let delays: Vec<u32> = gif_frames(&run("cogs.gif", "image/resize,w_50").0)
-        .iter()
-        .map(|f| f.1)
-        .collect();
+    let delays: Vec<u32> =
+        gif_frames(&run("cogs.gif", "image/resize,w_50").0).iter().map(|f| f.1).collect();
     assert_eq!(delays, [0, 50, 50, 50, 50]);
 }
 
 #[test]
 fn output_loops_forever() {
     let (bytes, _) = run("animated.gif", "image/resize,w_50");
-    let pos = bytes
-        .windows(11)
-        .position(|w| w == b"NETSCAPE2.0")
-        .expect("looping extension");
+    let pos = bytes.windows(11).position(|w| w == b"NETSCAPE2.0").expect("looping extension");
     // Sub-block of 3 bytes: id 1, loop count 0 (u16 LE) = forever.
     assert_eq!(&bytes[pos + 11..pos + 15], &[3, 1, 0, 0]);
 }
@@ -158,9 +144,8 @@ fn non_gif_output_gives_the_first_frame() {
     let (bytes, format) = run("animated.gif", "image/resize,w_50/format,png");
     assert_eq!(format, Format::Png);
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
-    let png = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png)
-        .unwrap()
-        .into_rgba8();
+    let png =
+        image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap().into_rgba8();
     assert_eq!(png.dimensions(), (50, 50));
     assert_shows(&png, &scaled(&src, 50, 50), 0, RESIZE_TOLERANCE);
 
@@ -228,12 +213,9 @@ fn per_frame_masks_and_filters() {
         assert_eq!(frame.get_pixel(40, 40)[3], 255);
     }
     assert_ne!(out[0].0, out[1].0);
-    for proc in [
-        "image/blur,r_3,s_2",
-        "image/bright,30",
-        "image/sharpen,100",
-        "image/indexcrop,x_30,i_1",
-    ] {
+    for proc in
+        ["image/blur,r_3,s_2", "image/bright,30", "image/sharpen,100", "image/indexcrop,x_30,i_1"]
+    {
         let out = gif_frames(&run("cogs.gif", proc).0);
         assert_eq!(out.len(), 5, "{proc}");
     }

@@ -24,7 +24,12 @@ fn scratch(name: &str) -> PathBuf {
 fn process_writes_the_image() {
     let out = scratch("small.webp");
     let st = bin()
-        .args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_100/format,webp", "-o"])
+        .args([
+            "process",
+            data("example.jpg").to_str().unwrap(),
+            "image/resize,w_100/format,webp",
+            "-o",
+        ])
         .arg(&out)
         .args(["--backend", "cpu"])
         .status()
@@ -41,7 +46,14 @@ fn process_writes_the_image() {
 fn process_accepts_url_encoded_values_and_styles() {
     let out = scratch("styled.png");
     let st = bin()
-        .args(["process", data("example.jpg").to_str().unwrap(), "x-oss-process=style%2Fthumb", "--style", "thumb=image/resize,w_50/format,png", "-o"])
+        .args([
+            "process",
+            data("example.jpg").to_str().unwrap(),
+            "x-oss-process=style%2Fthumb",
+            "--style",
+            "thumb=image/resize,w_50/format,png",
+            "-o",
+        ])
         .arg(&out)
         .status()
         .unwrap();
@@ -52,7 +64,10 @@ fn process_accepts_url_encoded_values_and_styles() {
 
 #[test]
 fn json_answers_go_to_stdout() {
-    let o = bin().args(["process", data("example.jpg").to_str().unwrap(), "image/average-hue"]).output().unwrap();
+    let o = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), "image/average-hue"])
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let s = String::from_utf8(o.stdout).unwrap();
     assert!(s.starts_with("{\"RGB\": \"0x"), "{s}");
@@ -71,14 +86,23 @@ fn bad_input_exits_with_the_oss_code_and_leaves_no_file() {
     assert!(err.contains("InvalidArgument") && err.contains("0040-00000217"), "{err}");
     assert!(!out.exists());
 
-    let o = bin().args(["process", data("example.jpg").to_str().unwrap(), "image/crop,x_900"]).output().unwrap();
+    let o = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), "image/crop,x_900"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8(o.stderr).unwrap().contains("Advance cut's position is out of image."));
+    assert!(String::from_utf8(o.stderr)
+        .unwrap()
+        .contains("Advance cut's position is out of image."));
 
     // A damaged source: exit code 3 with ImageDamage.
     let bad = scratch("bad.jpg");
     std::fs::write(&bad, b"\xFF\xD8\xFF\xE0garbage").unwrap();
-    let o = bin().args(["process", bad.to_str().unwrap(), "image/resize,w_10", "-o"]).arg(scratch("x.jpg")).output().unwrap();
+    let o = bin()
+        .args(["process", bad.to_str().unwrap(), "image/resize,w_10", "-o"])
+        .arg(scratch("x.jpg"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(3));
     assert!(String::from_utf8(o.stderr).unwrap().contains("ImageDamage"));
 
@@ -89,7 +113,13 @@ fn bad_input_exits_with_the_oss_code_and_leaves_no_file() {
     // No GPU adapter (Vulkan ICDs and EGL vendors hidden, as on a host without drivers):
     // `--backend gpu` is a clear refusal with exit code 5, not a crash or a hang.
     let o = bin()
-        .args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_10", "--backend", "gpu"])
+        .args([
+            "process",
+            data("example.jpg").to_str().unwrap(),
+            "image/resize,w_10",
+            "--backend",
+            "gpu",
+        ])
         .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
         .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
         .env("__EGL_VENDOR_LIBRARY_FILENAMES", "/nonexistent/egl.json")

@@ -12,7 +12,8 @@ fn every_corrupt_file_gets_a_clean_answer() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corrupt");
     let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corrupt");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     assert!(files.len() >= 60, "the corrupt corpus is present ({} files)", files.len());
     let mut failures = Vec::new();
@@ -21,7 +22,8 @@ fn every_corrupt_file_gets_a_clean_answer() {
             let out = out_dir.join("out.bin");
             let _ = std::fs::remove_file(&out);
             // 4 GiB of address space (ulimit -v, KiB) and 30 s of wall time per run.
-            let script = "ulimit -v 4194304; exec timeout 30 \"$0\" process \"$1\" \"$2\" -o \"$3\"";
+            let script =
+                "ulimit -v 4194304; exec timeout 30 \"$0\" process \"$1\" \"$2\" -o \"$3\"";
             let o = Command::new("sh")
                 .args(["-c", script, env!("CARGO_BIN_EXE_ossimg")])
                 .arg(file)

@@ -71,7 +71,12 @@ fn md5(data: &[u8]) -> Vec<u8> {
 }
 
 /// Headers with `Date` and a V1 `Authorization` for a request on `key` (or the bucket).
-fn signed(method: &str, key: Option<&str>, query: &[(String, String)], extra: &[(&str, &str)]) -> Vec<(String, String)> {
+fn signed(
+    method: &str,
+    key: Option<&str>,
+    query: &[(String, String)],
+    extra: &[(&str, &str)],
+) -> Vec<(String, String)> {
     let mut headers = vec![("Date".to_string(), format_http_date(unix_seconds(SystemTime::now())))];
     headers.extend(extra.iter().map(|(n, v)| (n.to_string(), v.to_string())));
     let req = SignedRequest { method, bucket: Some(BUCKET), key, query, headers: &headers };
@@ -92,8 +97,14 @@ struct Sent {
 
 /// GET of an object: (status, body).
 fn get(server: &Server, key: &str) -> (u16, Vec<u8>) {
-    let (status, _, body) = http(server.addr, "GET", &format!("/{BUCKET}/{key}"), &signed("GET", Some(key), &[], &[]), &[])
-        .unwrap_or_else(|e| panic!("GET {key}: {e}"));
+    let (status, _, body) = http(
+        server.addr,
+        "GET",
+        &format!("/{BUCKET}/{key}"),
+        &signed("GET", Some(key), &[], &[]),
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("GET {key}: {e}"));
     (status, body)
 }
 
@@ -103,16 +114,20 @@ fn list_all(server: &Server) -> Vec<(String, usize)> {
     let mut marker = String::new();
     loop {
         let path = format!("/{BUCKET}/?max-keys=7&marker={marker}");
-        let (status, _, body) = http(server.addr, "GET", &path, &signed("GET", None, &[], &[]), &[]).expect("list");
+        let (status, _, body) =
+            http(server.addr, "GET", &path, &signed("GET", None, &[], &[]), &[]).expect("list");
         let xml = String::from_utf8(body).expect("UTF-8 listing");
         assert_eq!(status, 200, "ListObjects: {xml}");
         for contents in xml.split("<Contents>").skip(1) {
             let key = between(contents, "<Key>", "</Key>").expect("Key").to_string();
-            let size = between(contents, "<Size>", "</Size>").and_then(|s| s.parse().ok()).expect("Size");
+            let size =
+                between(contents, "<Size>", "</Size>").and_then(|s| s.parse().ok()).expect("Size");
             out.push((key, size));
         }
         match between(&xml, "<NextMarker>", "</NextMarker>") {
-            Some(next) if between(&xml, "<IsTruncated>", "</IsTruncated>") == Some("true") => marker = next.to_string(),
+            Some(next) if between(&xml, "<IsTruncated>", "</IsTruncated>") == Some("true") => {
+                marker = next.to_string()
+            }
             _ => return out,
         }
     }
@@ -129,7 +144,8 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
     let data = TempDir::new("crash");
     let server = Server::start(data.path(), &[]);
     let (status, _, body) =
-        http(server.addr, "PUT", &format!("/{BUCKET}/"), &signed("PUT", None, &[], &[]), &[]).expect("create bucket");
+        http(server.addr, "PUT", &format!("/{BUCKET}/"), &signed("PUT", None, &[], &[]), &[])
+            .expect("create bucket");
     assert_eq!(status, 200, "PutBucket: {}", String::from_utf8_lossy(&body));
 
     let sent: Arc<Mutex<HashMap<String, Vec<Sent>>>> = Arc::default();
@@ -137,12 +153,14 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
     let large_acks = Arc::new(AtomicUsize::new(0));
     let in_flight = Arc::new(AtomicUsize::new(0));
     let killed = Arc::new(AtomicBool::new(false));
-    let seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1) | 1;
+    let seed =
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1) | 1;
     println!("crash test seed {seed:#x}");
     let addr = server.addr;
     let workers: Vec<_> = (0..THREADS)
         .map(|t| {
-            let (sent, acks, in_flight, killed) = (sent.clone(), acks.clone(), in_flight.clone(), killed.clone());
+            let (sent, acks, in_flight, killed) =
+                (sent.clone(), acks.clone(), in_flight.clone(), killed.clone());
             let large_acks = large_acks.clone();
             let sizes = if t < LARGE_THREADS { LARGE } else { SMALL };
             std::thread::spawn(move || {
@@ -152,17 +170,38 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
                         return;
                     }
                     // The first upload of every thread goes to one shared key (concurrent writers).
-                    let key = if i == 0 { "shared.bin".to_string() } else { format!("t{t}/k{}.bin", i % KEYS_PER_THREAD) };
+                    let key = if i == 0 {
+                        "shared.bin".to_string()
+                    } else {
+                        format!("t{t}/k{}.bin", i % KEYS_PER_THREAD)
+                    };
                     let body = rng.body(sizes);
                     let idx = {
                         let mut s = sent.lock().unwrap();
                         let v = s.entry(key.clone()).or_default();
-                        v.push(Sent { seq: v.len(), md5: md5(&body), len: body.len(), acked: false });
+                        v.push(Sent {
+                            seq: v.len(),
+                            md5: md5(&body),
+                            len: body.len(),
+                            acked: false,
+                        });
                         v.len() - 1
                     };
-                    let headers = signed("PUT", Some(&key), &[], &[("Content-Type", "application/octet-stream")]);
+                    let headers = signed(
+                        "PUT",
+                        Some(&key),
+                        &[],
+                        &[("Content-Type", "application/octet-stream")],
+                    );
                     in_flight.fetch_add(1, Ordering::SeqCst);
-                    let r = http_paced(addr, "PUT", &format!("/{BUCKET}/{key}"), &headers, &body, Some(PACE));
+                    let r = http_paced(
+                        addr,
+                        "PUT",
+                        &format!("/{BUCKET}/{key}"),
+                        &headers,
+                        &body,
+                        Some(PACE),
+                    );
                     in_flight.fetch_sub(1, Ordering::SeqCst);
                     match r {
                         Ok((200, h, _)) => {
@@ -179,7 +218,10 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
                         }
                         // The connection died: only acceptable once the server was killed.
                         Err(e) => {
-                            assert!(killed.load(Ordering::SeqCst), "PUT {key} failed before the kill: {e}");
+                            assert!(
+                                killed.load(Ordering::SeqCst),
+                                "PUT {key} failed before the kill: {e}"
+                            );
                             return;
                         }
                     }
@@ -189,7 +231,10 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
         .collect();
 
     let deadline = Instant::now() + KILL_DEADLINE;
-    let enough = || acks.load(Ordering::SeqCst) >= KILL_AFTER_ACKS && large_acks.load(Ordering::SeqCst) >= KILL_AFTER_LARGE_ACKS;
+    let enough = || {
+        acks.load(Ordering::SeqCst) >= KILL_AFTER_ACKS
+            && large_acks.load(Ordering::SeqCst) >= KILL_AFTER_LARGE_ACKS
+    };
     while !enough() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -197,7 +242,10 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
     killed.store(true, Ordering::SeqCst);
     let pid = server.pid();
     server.kill();
-    println!("SIGKILLed ossimg (pid {pid}) after {} acks with {flying} uploads in flight", acks.load(Ordering::SeqCst));
+    println!(
+        "SIGKILLed ossimg (pid {pid}) after {} acks with {flying} uploads in flight",
+        acks.load(Ordering::SeqCst)
+    );
     for w in workers {
         w.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
     }
@@ -229,12 +277,17 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
     for (key, bodies) in &sent {
         let Some(last_acked) = bodies.iter().rposition(|s| s.acked) else { continue };
         acked_keys += 1;
-        let got = digest_of(key).unwrap_or_else(|| panic!("acknowledged object {key} is gone after the crash"));
+        let got = digest_of(key)
+            .unwrap_or_else(|| panic!("acknowledged object {key} is gone after the crash"));
         if key == "shared.bin" {
             continue;
         }
         let ok = bodies[last_acked..].iter().any(|s| (s.md5.clone(), s.len) == got);
-        assert!(ok, "{key}: holds {} bytes matching none of uploads {}.. (acknowledged up to #{})", got.1, last_acked, bodies[last_acked].seq);
+        assert!(
+            ok,
+            "{key}: holds {} bytes matching none of uploads {}.. (acknowledged up to #{})",
+            got.1, last_acked, bodies[last_acked].seq
+        );
     }
     assert!(acked_keys > 0, "no key had an acknowledged upload");
 
@@ -242,7 +295,9 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
     //    body equal to one of its uploads; no staging file shows up as a key.
     let listed = list_all(&server);
     for (key, size) in &listed {
-        let bodies = sent.get(key).unwrap_or_else(|| panic!("listing shows {key:?}, which was never uploaded (a staging file?)"));
+        let bodies = sent.get(key).unwrap_or_else(|| {
+            panic!("listing shows {key:?}, which was never uploaded (a staging file?)")
+        });
         let got = digest_of(key).unwrap_or_else(|| panic!("{key} is listed but GET says 404"));
         assert_eq!(*size, got.1, "{key}: listed size {size} != body length {}", got.1);
         assert!(
@@ -254,7 +309,10 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
     }
     for (key, bodies) in &sent {
         if bodies.iter().any(|s| s.acked) {
-            assert!(listed.iter().any(|(k, _)| k == key), "acknowledged {key} missing from the listing");
+            assert!(
+                listed.iter().any(|(k, _)| k == key),
+                "acknowledged {key} missing from the listing"
+            );
         }
     }
 
@@ -262,7 +320,8 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
     for key in ["t0/k1.bin", "after-crash.bin"] {
         let body = Rng(seed.rotate_left(7) | 1).body(SMALL);
         let headers = signed("PUT", Some(key), &[], &[]);
-        let (status, _, _) = http(server.addr, "PUT", &format!("/{BUCKET}/{key}"), &headers, &body).expect("PUT after restart");
+        let (status, _, _) = http(server.addr, "PUT", &format!("/{BUCKET}/{key}"), &headers, &body)
+            .expect("PUT after restart");
         assert_eq!(status, 200, "PUT {key} after restart");
         assert_eq!(get(&server, key), (200, body), "GET {key} after restart");
     }

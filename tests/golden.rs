@@ -118,7 +118,8 @@ fn crop_of(img: &Image, x0: u32, y0: u32, w: u32, h: u32) -> Image {
 
 /// Compares `img` with `tests/golden/<name>.png`, or writes it when `OSSIMG_BLESS` is set.
 fn check_golden(name: &str, img: &Image, tolerance: u8) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.png"));
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.png"));
     if std::env::var_os("OSSIMG_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         image::RgbaImage::from_raw(img.width, img.height, img.pixels.clone())
@@ -128,9 +129,15 @@ fn check_golden(name: &str, img: &Image, tolerance: u8) {
         return;
     }
     let reference = image::open(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with OSSIMG_BLESS=1 to create it)", path.display()))
+        .unwrap_or_else(|e| {
+            panic!("{}: {e} (run with OSSIMG_BLESS=1 to create it)", path.display())
+        })
         .to_rgba8();
-    let reference = Image { width: reference.width(), height: reference.height(), pixels: reference.into_raw() };
+    let reference = Image {
+        width: reference.width(),
+        height: reference.height(),
+        pixels: reference.into_raw(),
+    };
     let d = max_diff(img, &reference);
     assert!(d <= tolerance, "{name}: max channel difference {d} > tolerance {tolerance}");
 }
@@ -194,18 +201,27 @@ fn golden_cases_on_every_engine() {
 fn crop_copies_source_pixels_exactly() {
     let src = decode_file("example.jpg");
     for engine in engines() {
-        let (img, _) = output_image(&run_on(engine, "example.jpg", "image/crop,x_100,y_50,w_120,h_80/format,png").unwrap());
+        let (img, _) = output_image(
+            &run_on(engine, "example.jpg", "image/crop,x_100,y_50,w_120,h_80/format,png").unwrap(),
+        );
         assert_eq!(max_diff(&img, &crop_of(&src, 100, 50, 120, 80)), 0);
         // g_se: the origin is the lower-right tile (300,177) and the offsets are added to it, so
         // the rectangle runs past the edge and is clipped (spec §3.2): start (310,187), 90×80.
-        let (img, _) = output_image(&run_on(engine, "example.jpg", "image/crop,x_10,y_10,w_100,h_90,g_se/format,png").unwrap());
+        let (img, _) = output_image(
+            &run_on(engine, "example.jpg", "image/crop,x_10,y_10,w_100,h_90,g_se/format,png")
+                .unwrap(),
+        );
         assert_eq!((img.width, img.height), (90, 80));
         assert_eq!(max_diff(&img, &crop_of(&src, 310, 187, 90, 80)), 0);
         // indexcrop slice 1 of width 100 is columns 100..200.
-        let (img, _) = output_image(&run_on(engine, "example.jpg", "image/indexcrop,x_100,i_1/format,png").unwrap());
+        let (img, _) = output_image(
+            &run_on(engine, "example.jpg", "image/indexcrop,x_100,i_1/format,png").unwrap(),
+        );
         assert_eq!(max_diff(&img, &crop_of(&src, 100, 0, 100, 267)), 0);
         // An index past the last slice returns the source unchanged.
-        let (img, _) = output_image(&run_on(engine, "example.jpg", "image/indexcrop,x_100,i_9/format,png").unwrap());
+        let (img, _) = output_image(
+            &run_on(engine, "example.jpg", "image/indexcrop,x_100,i_9/format,png").unwrap(),
+        );
         assert_eq!(max_diff(&img, &src), 0);
     }
 }
@@ -214,13 +230,15 @@ fn crop_copies_source_pixels_exactly() {
 fn rotate_by_90s_moves_pixels_exactly() {
     let src = decode_file("example.jpg");
     for engine in engines() {
-        let (img, _) = output_image(&run_on(engine, "example.jpg", "image/rotate,90/format,png").unwrap());
+        let (img, _) =
+            output_image(&run_on(engine, "example.jpg", "image/rotate,90/format,png").unwrap());
         assert_eq!((img.width, img.height), (267, 400));
         for &(x, y) in &[(0, 0), (266, 0), (0, 399), (100, 200), (266, 399)] {
             // Clockwise: output (x, y) comes from source (y, H-1-x).
             assert_eq!(img.pixel(x, y), src.pixel(y, 266 - x), "at ({x},{y})");
         }
-        let (img, _) = output_image(&run_on(engine, "example.jpg", "image/rotate,180/format,png").unwrap());
+        let (img, _) =
+            output_image(&run_on(engine, "example.jpg", "image/rotate,180/format,png").unwrap());
         assert_eq!(img.pixel(0, 0), src.pixel(399, 266));
     }
 }
@@ -229,7 +247,8 @@ fn rotate_by_90s_moves_pixels_exactly() {
 fn masks_and_canvas_fill_follow_the_output_format() {
     for engine in engines() {
         // PNG: outside the circle is transparent, the centre is opaque.
-        let (img, _) = output_image(&run_on(engine, "example.jpg", "image/circle,r_50/format,png").unwrap());
+        let (img, _) =
+            output_image(&run_on(engine, "example.jpg", "image/circle,r_50/format,png").unwrap());
         assert_eq!((img.width, img.height), (101, 101));
         assert_eq!(img.pixel(0, 0)[3], 0);
         assert_eq!(img.pixel(50, 50)[3], 255);
@@ -237,7 +256,9 @@ fn masks_and_canvas_fill_follow_the_output_format() {
         let (img, _) = output_image(&run_on(engine, "example.jpg", "image/circle,r_50").unwrap());
         assert!(img.pixel(1, 1)[..3].iter().all(|&c| c >= 245), "{:?}", img.pixel(1, 1));
         // rounded-corners keeps the size; corners transparent in PNG.
-        let (img, _) = output_image(&run_on(engine, "example.jpg", "image/rounded-corners,r_40/format,png").unwrap());
+        let (img, _) = output_image(
+            &run_on(engine, "example.jpg", "image/rounded-corners,r_40/format,png").unwrap(),
+        );
         assert_eq!((img.width, img.height), (400, 267));
         assert_eq!(img.pixel(0, 0)[3], 0);
         assert_eq!(img.pixel(399, 266)[3], 0);
@@ -247,7 +268,14 @@ fn masks_and_canvas_fill_follow_the_output_format() {
         assert_eq!((img.width, img.height), (481, 442));
         assert!(img.pixel(1, 1)[..3].iter().all(|&c| c >= 245), "{:?}", img.pixel(1, 1));
         // pad paints the free band with the requested opaque colour.
-        let (img, _) = output_image(&run_on(engine, "example.jpg", "image/resize,m_pad,w_120,h_120,color_FF0000/format,png").unwrap());
+        let (img, _) = output_image(
+            &run_on(
+                engine,
+                "example.jpg",
+                "image/resize,m_pad,w_120,h_120,color_FF0000/format,png",
+            )
+            .unwrap(),
+        );
         assert_eq!(img.pixel(60, 0), [255, 0, 0, 255]);
         assert_eq!(img.pixel(60, 119), [255, 0, 0, 255]);
     }
@@ -256,7 +284,13 @@ fn masks_and_canvas_fill_follow_the_output_format() {
 #[test]
 fn filters_move_statistics_the_right_way() {
     for engine in engines() {
-        let base = |p: &str| output_image(&run_on(engine, "example.jpg", &format!("image/resize,w_160{p}/format,png")).unwrap()).0;
+        let base = |p: &str| {
+            output_image(
+                &run_on(engine, "example.jpg", &format!("image/resize,w_160{p}/format,png"))
+                    .unwrap(),
+            )
+            .0
+        };
         let plain = base("");
         let (m0, v0) = luma_stats(&plain);
         let (m, v) = luma_stats(&base("/blur,r_5,s_3"));
@@ -278,11 +312,15 @@ fn filters_move_statistics_the_right_way() {
 #[test]
 fn all_eight_exif_orientations_come_out_upright_and_equal() {
     for engine in engines() {
-        let reference = output_image(&run_on(engine, "Landscape_1.jpg", "image/resize,w_300/format,png").unwrap()).0;
+        let reference = output_image(
+            &run_on(engine, "Landscape_1.jpg", "image/resize,w_300/format,png").unwrap(),
+        )
+        .0;
         assert_eq!((reference.width, reference.height), (300, 200));
         for n in 2..=8 {
             let name = format!("Landscape_{n}.jpg");
-            let img = output_image(&run_on(engine, &name, "image/resize,w_300/format,png").unwrap()).0;
+            let img =
+                output_image(&run_on(engine, &name, "image/resize,w_300/format,png").unwrap()).0;
             assert_eq!((img.width, img.height), (300, 200), "{name}");
             // Each file is a separately encoded JPEG of the same scene (re-encoding noise, and
             // for 5–8 a transposed chroma grid): mean difference ≤ 2 of 255 is the same picture,
@@ -291,7 +329,11 @@ fn all_eight_exif_orientations_come_out_upright_and_equal() {
             assert!(d <= 2.0, "{name}: mean difference {d:.2} from Landscape_1");
         }
         // auto-orient,0 keeps the stored orientation: 1200×1800 storage of Landscape_6.
-        let img = output_image(&run_on(engine, "Landscape_6.jpg", "image/auto-orient,0/resize,w_200/format,png").unwrap()).0;
+        let img = output_image(
+            &run_on(engine, "Landscape_6.jpg", "image/auto-orient,0/resize,w_200/format,png")
+                .unwrap(),
+        )
+        .0;
         assert_eq!((img.width, img.height), (200, 300));
     }
 }
@@ -299,8 +341,16 @@ fn all_eight_exif_orientations_come_out_upright_and_equal() {
 #[test]
 fn output_formats_and_encoder_settings() {
     for engine in engines() {
-        for (fmt, format) in [("jpg", Format::Jpg), ("jpeg", Format::Jpg), ("png", Format::Png), ("webp", Format::Webp), ("bmp", Format::Bmp), ("tiff", Format::Tiff)] {
-            let out = run_on(engine, "example.jpg", &format!("image/resize,w_100/format,{fmt}")).unwrap();
+        for (fmt, format) in [
+            ("jpg", Format::Jpg),
+            ("jpeg", Format::Jpg),
+            ("png", Format::Png),
+            ("webp", Format::Webp),
+            ("bmp", Format::Bmp),
+            ("tiff", Format::Tiff),
+        ] {
+            let out =
+                run_on(engine, "example.jpg", &format!("image/resize,w_100/format,{fmt}")).unwrap();
             let (img, f) = output_image(&out);
             assert_eq!(f, format, "format,{fmt}");
             assert_eq!((img.width, img.height), (100, 67), "format,{fmt}");
@@ -309,7 +359,8 @@ fn output_formats_and_encoder_settings() {
         // format,gif only applies to GIF sources; a JPEG stays a JPEG.
         let (_, f) = output_image(&run_on(engine, "example.jpg", "image/format,gif").unwrap());
         assert_eq!(f, Format::Jpg);
-        let (_, f) = output_image(&run_on(engine, "transparent.gif", "image/resize,w_100").unwrap());
+        let (_, f) =
+            output_image(&run_on(engine, "transparent.gif", "image/resize,w_100").unwrap());
         assert_eq!(f, Format::Gif);
         // Lower quality gives fewer bytes.
         let len = |p: &str| run_on(engine, "example.jpg", p).unwrap().as_bytes().len();
@@ -331,14 +382,21 @@ fn json_answers() {
     assert!(json.contains("\"FileSize\": {\"value\": \"21839\"}"), "{json}");
     assert!(json.contains("\"ImageWidth\": {\"value\": \"400\"}"), "{json}");
     assert!(json.contains("\"Format\": {\"value\": \"jpg\"}"), "{json}");
-    let Output::Json(json) = run_on(Engine::Cpu, "example.jpg", "image/average-hue").unwrap() else { panic!() };
-    assert!(json.starts_with("{\"RGB\": \"0x") && json.len() == "{\"RGB\": \"0x000000\"}".len(), "{json}");
+    let Output::Json(json) = run_on(Engine::Cpu, "example.jpg", "image/average-hue").unwrap()
+    else {
+        panic!()
+    };
+    assert!(
+        json.starts_with("{\"RGB\": \"0x") && json.len() == "{\"RGB\": \"0x000000\"}".len(),
+        "{json}"
+    );
 }
 
 #[test]
 fn shrink_on_load_keeps_exact_sizes_and_colours() {
     // 4032×3024 with orientation 6 → upright 3024×4032 → width 300 → 300×400, decoded at 1/4.
-    let out = run_on(Engine::Cpu, "jpg-orientation-6.jpg", "image/resize,w_300/format,png").unwrap();
+    let out =
+        run_on(Engine::Cpu, "jpg-orientation-6.jpg", "image/resize,w_300/format,png").unwrap();
     let (small, _) = output_image(&out);
     assert_eq!((small.width, small.height), (300, 400));
     // Reference: a full-size decode, oriented and resized exactly by the same engine.
@@ -360,6 +418,11 @@ fn errors_are_oss_errors() {
     assert_eq!(err.message, "Advance cut's position is out of image.");
     let err = run_on(Engine::Cpu, "example.jpg", "image/slim,1").unwrap_err();
     assert_eq!(err.ec, Some("0040-00000213"));
-    let err = job::run(b"not an image at all", &process::resolve("image/resize,w_10", &|_| None).unwrap(), Engine::Cpu).unwrap_err();
+    let err = job::run(
+        b"not an image at all",
+        &process::resolve("image/resize,w_10", &|_| None).unwrap(),
+        Engine::Cpu,
+    )
+    .unwrap_err();
     assert_eq!(err.kind.http_status(), 403);
 }

@@ -52,7 +52,8 @@ fn venv_python() -> &'static Result<PathBuf, String> {
 /// when run as `bin/python -m …`).
 fn build_venv(dir: &Path) -> Result<PathBuf, String> {
     let python = dir.join("bin").join("python");
-    if std::fs::read_to_string(dir.join(MARKER)).is_ok_and(|m| m == REQUIREMENTS) && python.exists() {
+    if std::fs::read_to_string(dir.join(MARKER)).is_ok_and(|m| m == REQUIREMENTS) && python.exists()
+    {
         return Ok(python);
     }
     let staging = dir.with_file_name(format!("sdk-venv.staging-{}", std::process::id()));
@@ -64,7 +65,18 @@ fn build_venv(dir: &Path) -> Result<PathBuf, String> {
     // --retries/--timeout: without a network, fail in seconds instead of minutes.
     let pip = run_quiet(
         Command::new(staging.join("bin").join("python"))
-            .args(["-m", "pip", "install", "-q", "--disable-pip-version-check", "--retries", "1", "--timeout", "20", "-r"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "--retries",
+                "1",
+                "--timeout",
+                "20",
+                "-r",
+            ])
             .arg(&reqs),
         "pip install",
     );
@@ -104,7 +116,9 @@ fn run_quiet(cmd: &mut Command, what: &str) -> Result<(), String> {
 fn python_or_skip() -> Option<&'static Path> {
     match venv_python() {
         Ok(p) => Some(p),
-        Err(e) if sdk_required() => panic!("the Python SDK venv is required (CI / OSSIMG_REQUIRE_SDK=1): {e}"),
+        Err(e) if sdk_required() => {
+            panic!("the Python SDK venv is required (CI / OSSIMG_REQUIRE_SDK=1): {e}")
+        }
         Err(e) => {
             println!("ignored: cannot build the Python SDK venv (no network?): {e}");
             None
@@ -134,8 +148,10 @@ fn run_suite(python: &Path, server: &Server, script: &str) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {script}: {e}"));
-    let readers: Vec<_> = [child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-        child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>)]
+    let readers: Vec<_> = [
+        child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+    ]
     .into_iter()
     .flatten()
     .map(|mut r| {
@@ -162,7 +178,9 @@ fn run_suite(python: &Path, server: &Server, script: &str) {
     println!("--- {script} ---\n{output}");
     match status {
         Some(st) if st.success() => {}
-        Some(st) => panic!("{script} failed ({st}):\n{output}\n--- server log ---\n{}", server.log()),
+        Some(st) => {
+            panic!("{script} failed ({st}):\n{output}\n--- server log ---\n{}", server.log())
+        }
         None => panic!("{script} did not finish within {SUITE_TIMEOUT:?}:\n{output}"),
     }
 }

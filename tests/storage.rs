@@ -19,7 +19,9 @@ const T0_MS: u64 = 1_700_000_000_123;
 /// A clock that advances one second per reading, so every write gets its own `Last-Modified`.
 fn ticking(s: Storage) -> Storage {
     let n = Arc::new(AtomicU64::new(0));
-    s.with_clock(move || UNIX_EPOCH + Duration::from_millis(T0_MS + 1000 * n.fetch_add(1, Ordering::SeqCst)))
+    s.with_clock(move || {
+        UNIX_EPOCH + Duration::from_millis(T0_MS + 1000 * n.fetch_add(1, Ordering::SeqCst))
+    })
 }
 
 /// A directory removed when dropped.
@@ -53,7 +55,9 @@ fn meta(content_type: &str) -> ObjectMeta {
 }
 
 async fn put(s: &Storage, bucket: &str, key: &str, body: &[u8]) -> PutResult {
-    s.put_object_bytes(bucket, key, Bytes::copy_from_slice(body), meta("text/plain"), false).await.unwrap()
+    s.put_object_bytes(bucket, key, Bytes::copy_from_slice(body), meta("text/plain"), false)
+        .await
+        .unwrap()
 }
 
 async fn get(s: &Storage, bucket: &str, key: &str) -> (ObjectInfo, Vec<u8>) {
@@ -71,11 +75,18 @@ fn pattern(len: usize, seed: u8) -> Vec<u8> {
 }
 
 /// Streams `data` in `chunk`-byte pieces, then fails with an I/O error if `fail` is set.
-fn chunked(data: Vec<u8>, chunk: usize, fail: bool) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
+fn chunked(
+    data: Vec<u8>,
+    chunk: usize,
+    fail: bool,
+) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
     let mut items: Vec<std::io::Result<Bytes>> =
         data.chunks(chunk).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
     if fail {
-        items.push(Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "client went away")));
+        items.push(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "client went away",
+        )));
     }
     stream::iter(items)
 }
@@ -128,13 +139,19 @@ async fn exercise(s: Storage) {
         content_encoding: Some("identity".into()),
         expires: Some("Thu, 01 Jan 2037 00:00:00 GMT".into()),
     };
-    let r = s.put_object_bytes("alpha", "hello.txt", Bytes::from_static(b"hello world"), full, false).await.unwrap();
+    let r = s
+        .put_object_bytes("alpha", "hello.txt", Bytes::from_static(b"hello world"), full, false)
+        .await
+        .unwrap();
     // MD5("hello world") in upper-case hex, quoted, as OSS answers.
     assert_eq!(r.etag, "\"5EB63BBBE01EEED093CB22BB8F5ACDC3\"");
     assert_eq!(r.size, 11);
     // Stamped by the clock (whole ticks after the buckets' creation; millisecond precision kept).
     let lm = r.last_modified;
-    assert!(lm > t(1) && (lm.duration_since(UNIX_EPOCH).unwrap().as_millis() - u128::from(T0_MS)) % 1000 == 0);
+    assert!(
+        lm > t(1)
+            && (lm.duration_since(UNIX_EPOCH).unwrap().as_millis() - u128::from(T0_MS)) % 1000 == 0
+    );
     let info = s.head_object("alpha", "hello.txt").await.unwrap();
     assert_eq!(
         info,
@@ -167,9 +184,21 @@ async fn exercise(s: Storage) {
     assert_eq!(r.etag, "\"D41D8CD98F00B204E9800998ECF8427E\"");
     let (einfo, ebody) = get(&s, "alpha", "empty").await;
     assert_eq!((einfo.content_type.as_str(), ebody.len()), ("text/plain", 0));
-    let r = s.put_object_bytes("alpha", "untyped", Bytes::from_static(b"x"), ObjectMeta::default(), false).await.unwrap();
+    let r = s
+        .put_object_bytes(
+            "alpha",
+            "untyped",
+            Bytes::from_static(b"x"),
+            ObjectMeta::default(),
+            false,
+        )
+        .await
+        .unwrap();
     assert_eq!(r.size, 1);
-    assert_eq!(s.head_object("alpha", "untyped").await.unwrap().content_type, "application/octet-stream");
+    assert_eq!(
+        s.head_object("alpha", "untyped").await.unwrap().content_type,
+        "application/octet-stream"
+    );
 
     // ---- ranges (inclusive pairs; the end is clamped; a start past the end is 416)
     let range = |a, b| {
@@ -185,22 +214,37 @@ async fn exercise(s: Storage) {
     assert_eq!(range(10, 10).await.unwrap(), &b"d"[..]);
     assert_eq!(kind(range(11, 20).await), ErrorKind::InvalidRange);
     assert_eq!(kind(s.get_object("alpha", "empty", Some((0, 0))).await), ErrorKind::InvalidRange);
-    let (_, body) = s.get_object_with("alpha", "hello.txt", |i| Ok(Some(2..i.size - 6))).await.unwrap();
+    let (_, body) =
+        s.get_object_with("alpha", "hello.txt", |i| Ok(Some(2..i.size - 6))).await.unwrap();
     assert_eq!(body.bytes().await.unwrap(), &b"llo"[..]);
-    assert_eq!(kind(s.get_object_with("alpha", "hello.txt", |_| Ok(Some(5..12))).await), ErrorKind::InvalidRange);
-    let stop = s.get_object_with("alpha", "hello.txt", |_| Err(ossimg::Error::new(ErrorKind::AccessDenied, "no")));
+    assert_eq!(
+        kind(s.get_object_with("alpha", "hello.txt", |_| Ok(Some(5..12))).await),
+        ErrorKind::InvalidRange
+    );
+    let stop = s.get_object_with("alpha", "hello.txt", |_| {
+        Err(ossimg::Error::new(ErrorKind::AccessDenied, "no"))
+    });
     assert_eq!(kind(stop.await), ErrorKind::AccessDenied);
 
     // ---- missing things
     assert_eq!(kind(s.get_object("alpha", "nope", None).await), ErrorKind::NoSuchKey);
     assert_eq!(kind(s.head_object("alpha", "nope").await), ErrorKind::NoSuchKey);
     assert_eq!(kind(s.get_object("gamma", "hello.txt", None).await), ErrorKind::NoSuchBucket);
-    assert_eq!(kind(s.put_object_bytes("gamma", "k", Bytes::new(), meta("a/b"), false).await), ErrorKind::NoSuchBucket);
+    assert_eq!(
+        kind(s.put_object_bytes("gamma", "k", Bytes::new(), meta("a/b"), false).await),
+        ErrorKind::NoSuchBucket
+    );
     for bad in ["", "/x", "\\x"] {
-        assert_eq!(kind(s.put_object_bytes("alpha", bad, Bytes::new(), meta("a/b"), false).await), ErrorKind::InvalidObjectName);
+        assert_eq!(
+            kind(s.put_object_bytes("alpha", bad, Bytes::new(), meta("a/b"), false).await),
+            ErrorKind::InvalidObjectName
+        );
     }
     let long = "k".repeat(1024);
-    assert_eq!(kind(s.put_object_bytes("alpha", &long, Bytes::new(), meta("a/b"), false).await), ErrorKind::InvalidObjectName);
+    assert_eq!(
+        kind(s.put_object_bytes("alpha", &long, Bytes::new(), meta("a/b"), false).await),
+        ErrorKind::InvalidObjectName
+    );
     let longest = "é".repeat(511) + "k"; // 1023 bytes
     put(&s, "alpha", &longest, b"long name").await;
     assert_eq!(get(&s, "alpha", &longest).await.1, b"long name");
@@ -208,24 +252,38 @@ async fn exercise(s: Storage) {
 
     // ---- Content-MD5 mismatch stores nothing and keeps the previous version
     let wrong = ObjectMeta { content_md5_expected: Some(md5_of(b"other")), ..meta("text/plain") };
-    let e = s.put_object_bytes("alpha", "digest", Bytes::from_static(b"body"), wrong.clone(), false).await;
+    let e = s
+        .put_object_bytes("alpha", "digest", Bytes::from_static(b"body"), wrong.clone(), false)
+        .await;
     assert_eq!(kind(e), ErrorKind::InvalidDigest);
     assert_eq!(kind(s.head_object("alpha", "digest").await), ErrorKind::NoSuchKey);
-    let e = s.put_object_bytes("alpha", "hello.txt", Bytes::from_static(b"body"), wrong.clone(), false).await;
+    let e = s
+        .put_object_bytes("alpha", "hello.txt", Bytes::from_static(b"body"), wrong.clone(), false)
+        .await;
     assert_eq!(kind(e), ErrorKind::InvalidDigest);
     assert_eq!(s.head_object("alpha", "hello.txt").await.unwrap(), info);
 
     // ---- forbid-overwrite
-    let r = s.put_object_bytes("alpha", "once", Bytes::from_static(b"first"), meta("text/plain"), true).await;
+    let r = s
+        .put_object_bytes("alpha", "once", Bytes::from_static(b"first"), meta("text/plain"), true)
+        .await;
     assert_eq!(r.unwrap().size, 5);
-    let e = s.put_object_bytes("alpha", "once", Bytes::from_static(b"second"), meta("text/plain"), true).await;
+    let e = s
+        .put_object_bytes("alpha", "once", Bytes::from_static(b"second"), meta("text/plain"), true)
+        .await;
     assert_eq!(kind(e), ErrorKind::FileAlreadyExists);
     assert_eq!(get(&s, "alpha", "once").await.1, b"first");
 
     // ---- a body larger than one put: streamed as a multipart upload
     let big = pattern(SINGLE_PUT_MAX + 3 * 1024 * 1024 + 17, 0x5a);
     let r = s
-        .put_object("alpha", "big.bin", chunked(big.clone(), 1024 * 1024 - 3, false), meta("application/x-big"), false)
+        .put_object(
+            "alpha",
+            "big.bin",
+            chunked(big.clone(), 1024 * 1024 - 3, false),
+            meta("application/x-big"),
+            false,
+        )
         .await
         .unwrap();
     assert_eq!(r.size, big.len() as u64);
@@ -239,26 +297,66 @@ async fn exercise(s: Storage) {
     let (_, part) = s.get_object("alpha", "big.bin", Some((a, b))).await.unwrap();
     assert_eq!(part.bytes().await.unwrap(), &big[a as usize..=b as usize]);
     // A large upload with the wrong Content-MD5 is aborted: the old body stays.
-    let e = s.put_object("alpha", "big.bin", chunked(pattern(SINGLE_PUT_MAX + 5, 1), 1 << 20, false), wrong, false).await;
+    let e = s
+        .put_object(
+            "alpha",
+            "big.bin",
+            chunked(pattern(SINGLE_PUT_MAX + 5, 1), 1 << 20, false),
+            wrong,
+            false,
+        )
+        .await;
     assert_eq!(kind(e), ErrorKind::InvalidDigest);
     assert_eq!(s.head_object("alpha", "big.bin").await.unwrap().md5, md5_of(&big));
     // forbid-overwrite on the streamed path too.
-    let e = s.put_object("alpha", "big.bin", chunked(pattern(SINGLE_PUT_MAX + 5, 2), 1 << 20, false), meta("x/y"), true).await;
+    let e = s
+        .put_object(
+            "alpha",
+            "big.bin",
+            chunked(pattern(SINGLE_PUT_MAX + 5, 2), 1 << 20, false),
+            meta("x/y"),
+            true,
+        )
+        .await;
     assert_eq!(kind(e), ErrorKind::FileAlreadyExists);
     s.delete_object("alpha", "big.bin").await.unwrap();
 
     // ---- listing in UTF-8 byte order, with prefix, delimiter, marker and max-keys
     let names = [
-        "photos/2025/x.jpg", "a/c/d", "é", "a", "b", "dir/", "a-b", "photos/readme", "dir/x", "z//y",
-        "a/b", "photos/2024/dog.jpg", "a+b", "photos/2024/cat.jpg",
+        "photos/2025/x.jpg",
+        "a/c/d",
+        "é",
+        "a",
+        "b",
+        "dir/",
+        "a-b",
+        "photos/readme",
+        "dir/x",
+        "z//y",
+        "a/b",
+        "photos/2024/dog.jpg",
+        "a+b",
+        "photos/2024/cat.jpg",
     ];
     for n in names {
         put(&s, "beta", n, n.as_bytes()).await;
     }
     // '+' 0x2B < '-' 0x2D < '/' 0x2F; 'é' (0xC3 0xA9) after every ASCII key.
     let sorted = [
-        "a", "a+b", "a-b", "a/b", "a/c/d", "b", "dir/", "dir/x", "photos/2024/cat.jpg", "photos/2024/dog.jpg",
-        "photos/2025/x.jpg", "photos/readme", "z//y", "é",
+        "a",
+        "a+b",
+        "a-b",
+        "a/b",
+        "a/c/d",
+        "b",
+        "dir/",
+        "dir/x",
+        "photos/2024/cat.jpg",
+        "photos/2024/dog.jpg",
+        "photos/2025/x.jpg",
+        "photos/readme",
+        "z//y",
+        "é",
     ];
     let q = |prefix: &str, delimiter: &str, marker: &str, max_keys: usize| ListQuery {
         prefix: prefix.into(),
@@ -270,11 +368,17 @@ async fn exercise(s: Storage) {
     assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), sorted);
     assert!(!page.is_truncated && page.common_prefixes.is_empty());
     let dirx = page.objects.iter().find(|o| o.key == "dir/x").unwrap();
-    assert_eq!((dirx.size, dirx.md5, dirx.content_type.as_str()), (5, md5_of(b"dir/x"), "text/plain"));
+    assert_eq!(
+        (dirx.size, dirx.md5, dirx.content_type.as_str()),
+        (5, md5_of(b"dir/x"), "text/plain")
+    );
     // Exactly max-keys entries: not truncated.
     assert!(!s.list_objects("beta", &q("", "", "", 14)).await.unwrap().is_truncated);
     let page = s.list_objects("beta", &q("", "/", "", 1000)).await.unwrap();
-    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["a", "a+b", "a-b", "b", "é"]);
+    assert_eq!(
+        page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(),
+        ["a", "a+b", "a-b", "b", "é"]
+    );
     assert_eq!(page.common_prefixes, ["a/", "dir/", "photos/", "z/"]);
     let page = s.list_objects("beta", &q("photos/", "/", "", 1000)).await.unwrap();
     assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["photos/readme"]);
@@ -282,9 +386,15 @@ async fn exercise(s: Storage) {
     let page = s.list_objects("beta", &q("pho", "", "", 1000)).await.unwrap();
     assert_eq!(page.objects.len(), 4);
     let page = s.list_objects("beta", &q("photos/2024/c", "", "", 1000)).await.unwrap();
-    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["photos/2024/cat.jpg"]);
+    assert_eq!(
+        page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(),
+        ["photos/2024/cat.jpg"]
+    );
     let page = s.list_objects("beta", &q("", "", "a/b", 3)).await.unwrap();
-    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["a/c/d", "b", "dir/"]);
+    assert_eq!(
+        page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(),
+        ["a/c/d", "b", "dir/"]
+    );
     assert_eq!((page.is_truncated, page.next_marker.as_deref()), (true, Some("dir/")));
     // Paging without a delimiter visits every key once, in order.
     let pages = all_pages(&s, "beta", q("", "", "", 3)).await;
@@ -308,24 +418,55 @@ async fn exercise(s: Storage) {
 
     // ---- copy
     let r = s
-        .copy_object("alpha", "hello.txt", "beta", "copy.txt", MetadataDirective::Copy { acl: ObjectAcl::Private }, false)
+        .copy_object(
+            "alpha",
+            "hello.txt",
+            "beta",
+            "copy.txt",
+            MetadataDirective::Copy { acl: ObjectAcl::Private },
+            false,
+        )
         .await
         .unwrap();
     assert_eq!(r.etag, info.etag);
     let c = s.head_object("beta", "copy.txt").await.unwrap();
-    assert_eq!((c.content_type.as_str(), &c.user_meta, c.acl), ("text/plain", &info.user_meta, ObjectAcl::Private));
+    assert_eq!(
+        (c.content_type.as_str(), &c.user_meta, c.acl),
+        ("text/plain", &info.user_meta, ObjectAcl::Private)
+    );
     assert_eq!((c.crc64, c.cache_control.as_deref()), (info.crc64, Some("no-cache")));
     assert!(c.last_modified > info.last_modified, "a copy is a new write");
     assert_eq!(get(&s, "beta", "copy.txt").await.1, b"hello world");
     let replaced = ObjectMeta { user_meta: vec![("k".into(), "v".into())], ..meta("image/png") };
-    s.copy_object("alpha", "hello.txt", "alpha", "hello.txt", MetadataDirective::Replace(replaced), false).await.unwrap();
+    s.copy_object(
+        "alpha",
+        "hello.txt",
+        "alpha",
+        "hello.txt",
+        MetadataDirective::Replace(replaced),
+        false,
+    )
+    .await
+    .unwrap();
     let h = s.head_object("alpha", "hello.txt").await.unwrap();
-    assert_eq!((h.content_type.as_str(), h.user_meta.clone(), h.acl), ("image/png", vec![("k".into(), "v".into())], ObjectAcl::Default));
+    assert_eq!(
+        (h.content_type.as_str(), h.user_meta.clone(), h.acl),
+        ("image/png", vec![("k".into(), "v".into())], ObjectAcl::Default)
+    );
     assert_eq!((h.etag.as_str(), h.cache_control.clone()), (info.etag.as_str(), None));
     let copy = MetadataDirective::Copy { acl: ObjectAcl::Default };
-    assert_eq!(kind(s.copy_object("alpha", "nope", "beta", "x", copy.clone(), false).await), ErrorKind::NoSuchKey);
-    assert_eq!(kind(s.copy_object("alpha", "hello.txt", "beta", "copy.txt", copy.clone(), true).await), ErrorKind::FileAlreadyExists);
-    assert_eq!(kind(s.copy_object("alpha", "hello.txt", "gamma", "x", copy, false).await), ErrorKind::NoSuchBucket);
+    assert_eq!(
+        kind(s.copy_object("alpha", "nope", "beta", "x", copy.clone(), false).await),
+        ErrorKind::NoSuchKey
+    );
+    assert_eq!(
+        kind(s.copy_object("alpha", "hello.txt", "beta", "copy.txt", copy.clone(), true).await),
+        ErrorKind::FileAlreadyExists
+    );
+    assert_eq!(
+        kind(s.copy_object("alpha", "hello.txt", "gamma", "x", copy, false).await),
+        ErrorKind::NoSuchBucket
+    );
 
     // ---- object ACL: changes the ACL only
     let before = s.head_object("alpha", "hello.txt").await.unwrap();
@@ -333,12 +474,21 @@ async fn exercise(s: Storage) {
     assert_eq!(s.object_acl("alpha", "hello.txt").await.unwrap(), ObjectAcl::PublicReadWrite);
     let after = s.head_object("alpha", "hello.txt").await.unwrap();
     assert_eq!(after, ObjectInfo { acl: ObjectAcl::PublicReadWrite, ..before });
-    assert_eq!(kind(s.put_object_acl("alpha", "nope", ObjectAcl::Private).await), ErrorKind::NoSuchKey);
+    assert_eq!(
+        kind(s.put_object_acl("alpha", "nope", ObjectAcl::Private).await),
+        ErrorKind::NoSuchKey
+    );
 
     // ---- bucket configuration: ACL, styles in creation order, process configuration
     let mut cfg = s.bucket("alpha").await.unwrap();
     for (i, name) in ["small", "big", "a.b-c_d"].into_iter().enumerate() {
-        cfg.put_style(name, &format!("image/resize,w_{}", 100 * (i + 1)), "image", t(100 + i as u64)).unwrap();
+        cfg.put_style(
+            name,
+            &format!("image/resize,w_{}", 100 * (i + 1)),
+            "image",
+            t(100 + i as u64),
+        )
+        .unwrap();
     }
     cfg.put_style("small", "image/resize,p_50", "image", t(200)).unwrap();
     cfg.acl = Acl::PublicReadWrite;
@@ -360,10 +510,20 @@ async fn exercise(s: Storage) {
     assert_eq!(s.update_bucket_config("alpha", put(&cfg)).await.unwrap(), cfg);
     let back = s.bucket("alpha").await.unwrap();
     assert_eq!(back, cfg);
-    assert_eq!(back.styles.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["small", "big", "a.b-c_d"]);
+    assert_eq!(
+        back.styles.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["small", "big", "a.b-c_d"]
+    );
     let small = back.style("small").unwrap();
-    assert_eq!((small.content.as_str(), small.create_time, small.last_modify_time), ("image/resize,p_50", t(100), t(200)));
-    assert_eq!(s.list_buckets().await.unwrap()[0].creation_date, t(0), "config edits keep the creation date");
+    assert_eq!(
+        (small.content.as_str(), small.create_time, small.last_modify_time),
+        ("image/resize,p_50", t(100), t(200))
+    );
+    assert_eq!(
+        s.list_buckets().await.unwrap()[0].creation_date,
+        t(0),
+        "config edits keep the creation date"
+    );
     assert_eq!(kind(s.update_bucket_config("gamma", put(&cfg)).await), ErrorKind::NoSuchBucket);
     // An edit that fails or changes nothing writes nothing.
     let e = s.update_bucket_config("alpha", |c| {
@@ -388,7 +548,10 @@ async fn exercise(s: Storage) {
     assert!(s.list_objects("beta", &q("", "", "", 10)).await.unwrap().objects.is_empty());
     s.delete_bucket("beta").await.unwrap();
     assert_eq!(kind(s.delete_bucket("beta").await), ErrorKind::NoSuchBucket);
-    assert_eq!(s.list_buckets().await.unwrap().iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["alpha"]);
+    assert_eq!(
+        s.list_buckets().await.unwrap().iter().map(|b| b.name.as_str()).collect::<Vec<_>>(),
+        ["alpha"]
+    );
 }
 
 /// Adds styles `c0`…`c23` with 24 concurrent configuration updates, alternating between `a`
@@ -399,14 +562,19 @@ async fn concurrent_style_edits(a: &Storage, b: &Storage, bucket: &str) {
     let names: Vec<String> = (0..24).map(|i| format!("c{i}")).collect();
     let add = names.iter().enumerate().map(|(i, n)| {
         let s = if i % 2 == 0 { a } else { b };
-        s.update_bucket_config(bucket, move |c| c.put_style(n, "image/resize,w_10", "image", UNIX_EPOCH).map(|()| true))
+        s.update_bucket_config(bucket, move |c| {
+            c.put_style(n, "image/resize,w_10", "image", UNIX_EPOCH).map(|()| true)
+        })
     });
     for r in futures_util::future::join_all(add).await {
         r.unwrap();
     }
     let styles = b.bucket(bucket).await.unwrap().styles;
     assert_eq!(styles.len(), before + names.len());
-    assert!(names.iter().all(|n| styles.iter().any(|s| &s.name == n)), "a concurrent style edit was lost");
+    assert!(
+        names.iter().all(|n| styles.iter().any(|s| &s.name == n)),
+        "a concurrent style edit was lost"
+    );
     let remove = names.iter().enumerate().map(|(i, n)| {
         let s = if i % 2 == 0 { b } else { a };
         s.update_bucket_config(bucket, move |c| Ok(c.remove_style(n)))
@@ -420,7 +588,10 @@ async fn concurrent_style_edits(a: &Storage, b: &Storage, bucket: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_backend() {
     let s = Storage::new(StorageConfig::Memory).unwrap();
-    assert!(s.conditional_writes().await.unwrap(), "object_store's in-memory store checks versions");
+    assert!(
+        s.conditional_writes().await.unwrap(),
+        "object_store's in-memory store checks versions"
+    );
     exercise(s).await;
 }
 
@@ -437,12 +608,15 @@ async fn s3_backend() {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let Some(endpoint) = var("OSSIMG_S3_ENDPOINT") else {
         if var("OSSIMG_REQUIRE_S3").as_deref() == Some("1") {
-            panic!("OSSIMG_REQUIRE_S3=1 but OSSIMG_S3_ENDPOINT is not set (run `.ci/garage.sh start`)");
+            panic!(
+                "OSSIMG_REQUIRE_S3=1 but OSSIMG_S3_ENDPOINT is not set (run `.ci/garage.sh start`)"
+            );
         }
         eprintln!("s3_backend: skipped, OSSIMG_S3_ENDPOINT is not set");
         return;
     };
-    let need = |k: &str| var(k).unwrap_or_else(|| panic!("{k} must be set with OSSIMG_S3_ENDPOINT"));
+    let need =
+        |k: &str| var(k).unwrap_or_else(|| panic!("{k} must be set with OSSIMG_S3_ENDPOINT"));
     // A fresh prefix per run, so runs sharing one S3 bucket never see each other.
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
     let config = StorageConfig::S3 {
@@ -465,7 +639,9 @@ async fn s3_backend() {
         concurrent_style_edits(&s, &other, "shared").await;
         s.delete_bucket("shared").await.unwrap();
     } else {
-        eprintln!("s3_backend: the server ignores If-Match; two-instance configuration edits not checked");
+        eprintln!(
+            "s3_backend: the server ignores If-Match; two-instance configuration edits not checked"
+        );
     }
 }
 
@@ -494,12 +670,18 @@ async fn local_layout_is_documented_one() {
     s.create_bucket("pics", Acl::Private).await.unwrap();
     put(&s, "pics", "a b/c.jpg", b"x").await;
     put(&s, "pics", "a b", b"y").await;
-    assert_eq!(files_under(&dir.0), [".ossimg/buckets/pics.json", "pics/a b%", "pics/a b%2F/c.jpg%"]);
+    assert_eq!(
+        files_under(&dir.0),
+        [".ossimg/buckets/pics.json", "pics/a b%", "pics/a b%2F/c.jpg%"]
+    );
     // A stray file and a staging file left by a crash are not objects.
     std::fs::write(dir.0.join("pics/README"), b"not ours").unwrap();
     std::fs::write(dir.0.join("pics/a b%#1"), b"half a put").unwrap();
     let page = s.list_objects("pics", &ListQuery::default()).await.unwrap();
-    assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["a b", "a b/c.jpg"]);
+    assert_eq!(
+        page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(),
+        ["a b", "a b/c.jpg"]
+    );
     assert_eq!(get(&s, "pics", "a b").await.1, b"y");
 }
 
@@ -511,14 +693,20 @@ async fn local_failed_bodies_keep_the_previous_version() {
     let v1 = put(&s, "bkt", "k", b"version one").await;
     // Fails after 1 KiB (buffered path) and after 10 MiB (multipart path, parts already written).
     for sent in [1024, SINGLE_PUT_MAX + 2 * 1024 * 1024] {
-        let e = s.put_object("bkt", "k", chunked(pattern(sent, 3), 512 * 1024, true), meta("x/y"), false).await;
+        let e = s
+            .put_object("bkt", "k", chunked(pattern(sent, 3), 512 * 1024, true), meta("x/y"), false)
+            .await;
         assert_eq!(kind(e), ErrorKind::BadRequest, "after {sent} bytes");
         let (info, body) = get(&s, "bkt", "k").await;
         assert_eq!((info.etag, body.as_slice()), (v1.etag.clone(), &b"version one"[..]));
         let page = s.list_objects("bkt", &ListQuery::default()).await.unwrap();
         assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["k"]);
         // The aborted upload's staging file is gone too.
-        assert_eq!(files_under(&dir.0), [".ossimg/buckets/bkt.json", "bkt/k%"], "after {sent} bytes");
+        assert_eq!(
+            files_under(&dir.0),
+            [".ossimg/buckets/bkt.json", "bkt/k%"],
+            "after {sent} bytes"
+        );
     }
 }
 
@@ -537,7 +725,9 @@ async fn local_concurrent_puts_never_expose_a_mix() {
             let fill = 1 + round * 10 + i as u8;
             writers.push(tokio::spawn(async move {
                 let body = vec![fill; len];
-                s.put_object("race", "k", chunked(body, 256 * 1024, false), meta("x/y"), false).await.unwrap();
+                s.put_object("race", "k", chunked(body, 256 * 1024, false), meta("x/y"), false)
+                    .await
+                    .unwrap();
             }));
         }
     }

@@ -75,7 +75,10 @@ pub async fn create(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
         None => Acl::Private,
     };
     let body = read_small_body(body).await?;
-    if !body.trim().is_empty() && element(&body, "CreateBucketConfiguration").is_none() && element(&body, "StorageClass").is_none() {
+    if !body.trim().is_empty()
+        && element(&body, "CreateBucketConfiguration").is_none()
+        && element(&body, "StorageClass").is_none()
+    {
         return Err(malformed_xml());
     }
     state.0.storage.create_bucket(ctx.bucket()?, acl).await?;
@@ -108,9 +111,9 @@ pub async fn acl(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     let name = ctx.bucket()?;
     let cfg = state.0.storage.bucket(name).await?;
     if ctx.method == Method::PUT {
-        let v = ctx
-            .header("x-oss-acl")
-            .ok_or_else(|| ApiError::new(ErrorKind::MissingArgument, "The x-oss-acl header is missing."))?;
+        let v = ctx.header("x-oss-acl").ok_or_else(|| {
+            ApiError::new(ErrorKind::MissingArgument, "The x-oss-acl header is missing.")
+        })?;
         let acl = Acl::parse(v)?;
         state
             .0
@@ -130,7 +133,10 @@ pub fn acl_policy(grant: &str) -> String {
     let mut w = XmlWriter::new();
     w.open("AccessControlPolicy");
     owner(&mut w);
-    w.open("AccessControlList").elem("Grant", grant).close("AccessControlList").close("AccessControlPolicy");
+    w.open("AccessControlList")
+        .elem("Grant", grant)
+        .close("AccessControlList")
+        .close("AccessControlPolicy");
     w.finish()
 }
 
@@ -160,13 +166,23 @@ pub async fn list_objects(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
     let url = match ctx.param("encoding-type") {
         None | Some("") => false,
         Some("url") => true,
-        Some(other) => return Err(ApiError::new(ErrorKind::InvalidArgument, format!("Invalid encoding-type: {other}"))),
+        Some(other) => {
+            return Err(ApiError::new(
+                ErrorKind::InvalidArgument,
+                format!("Invalid encoding-type: {other}"),
+            ))
+        }
     };
     let max_keys = match ctx.param("max-keys") {
         None | Some("") => 100,
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=1000).contains(&n) => n,
-            _ => return Err(ApiError::new(ErrorKind::InvalidArgument, "max-keys must be an integer from 1 to 1000.")),
+            _ => {
+                return Err(ApiError::new(
+                    ErrorKind::InvalidArgument,
+                    "max-keys must be an integer from 1 to 1000.",
+                ))
+            }
         },
     };
     let prefix = ctx.param("prefix").unwrap_or("").to_string();
@@ -183,13 +199,24 @@ pub async fn list_objects(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
     };
     for (what, v) in [("prefix", &prefix), ("marker", &marker)] {
         if v.len() >= 1024 {
-            return Err(ApiError::new(ErrorKind::InvalidArgument, format!("The {what} is longer than 1023 bytes.")));
+            return Err(ApiError::new(
+                ErrorKind::InvalidArgument,
+                format!("The {what} is longer than 1023 bytes."),
+            ));
         }
     }
     let page = state
         .0
         .storage
-        .list_objects(name, &ListQuery { prefix: prefix.clone(), delimiter: delimiter.clone(), marker: marker.clone(), max_keys })
+        .list_objects(
+            name,
+            &ListQuery {
+                prefix: prefix.clone(),
+                delimiter: delimiter.clone(),
+                marker: marker.clone(),
+                max_keys,
+            },
+        )
         .await?;
     let enc = |s: &str| if url { url_encode(s) } else { s.to_string() };
     let fetch_owner = !v2 || ctx.param("fetch-owner") == Some("true");
@@ -238,7 +265,11 @@ pub async fn list_objects(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
 }
 
 /// `POST /?delete` — DeleteMultipleObjects (at most 1000 keys; quiet mode lists nothing).
-pub async fn delete_multiple(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+pub async fn delete_multiple(
+    state: &AppState,
+    ctx: &Ctx,
+    body: Body,
+) -> Result<Response<Body>, ApiError> {
     let name = ctx.bucket()?;
     let cfg = state.0.storage.bucket(name).await?;
     if !ctx.can_write(cfg.acl) {
@@ -259,7 +290,9 @@ pub async fn delete_multiple(state: &AppState, ctx: &Ctx, body: Body) -> Result<
     for k in &keys {
         state.0.storage.delete_object(name, k).await?;
         if !quiet {
-            w.open("Deleted").elem("Key", &if url { url_encode(k) } else { k.clone() }).close("Deleted");
+            w.open("Deleted")
+                .elem("Key", &if url { url_encode(k) } else { k.clone() })
+                .close("Deleted");
         }
     }
     if url {
@@ -273,7 +306,11 @@ pub async fn delete_multiple(state: &AppState, ctx: &Ctx, body: Body) -> Result<
 const DELIMITER_ORDER: [char; 4] = ['-', '_', '/', '!'];
 
 /// `?processConfiguration` — Get/PutBucketProcessConfiguration (spec §5.3, owners only).
-pub async fn process_configuration(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+pub async fn process_configuration(
+    state: &AppState,
+    ctx: &Ctx,
+    body: Body,
+) -> Result<Response<Body>, ApiError> {
     if !ctx.is_owner() {
         return Err(denied("bucket"));
     }
@@ -293,19 +330,28 @@ pub async fn process_configuration(state: &AppState, ctx: &Ctx, body: Body) -> R
         return Ok(empty(StatusCode::OK));
     }
     if ctx.method != Method::GET {
-        return Err(ApiError::new(ErrorKind::MethodNotAllowed, "The specified method is not allowed against this resource."));
+        return Err(ApiError::new(
+            ErrorKind::MethodNotAllowed,
+            "The specified method is not allowed against this resource.",
+        ));
     }
     let p = &cfg.process;
     let enabled = |b: bool| if b { "Enabled" } else { "Disabled" };
     let mut w = XmlWriter::new();
     w.open("BucketProcessConfiguration");
-    w.elem("CompliedHost", match p.complied_host {
-        CompliedHost::Img => "Img",
-        CompliedHost::Both => "Both",
-    });
+    w.elem(
+        "CompliedHost",
+        match p.complied_host {
+            CompliedHost::Img => "Img",
+            CompliedHost::Both => "Both",
+        },
+    );
     w.elem("SourceFileProtect", enabled(p.source_file_protect));
     w.elem("SourceFileProtectSuffix", &p.suffixes.join(","));
-    w.elem("StyleDelimiters", &p.delimiters.iter().map(char::to_string).collect::<Vec<_>>().join(","));
+    w.elem(
+        "StyleDelimiters",
+        &p.delimiters.iter().map(char::to_string).collect::<Vec<_>>().join(","),
+    );
     w.elem("OssDomainSupportAtProcess", enabled(p.oss_domain_support_at_process));
     w.elem("Version", "2");
     if let Some(t) = p.last_modified {
@@ -344,7 +390,12 @@ fn parse_process_config(body: &str, now: std::time::SystemTime) -> Result<Proces
         Vec::new()
     };
     let mut delimiters = Vec::new();
-    for d in element(body, "StyleDelimiters").unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+    for d in element(body, "StyleDelimiters")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let c = match d {
             "-" => '-',
             "_" => '_',

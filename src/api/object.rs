@@ -36,7 +36,12 @@ fn object_meta(ctx: &Ctx) -> Result<ObjectMeta, ApiError> {
                 .decode(v.trim())
                 .ok()
                 .and_then(|b| <[u8; 16]>::try_from(b).ok())
-                .ok_or_else(|| ApiError::new(ErrorKind::InvalidDigest, "The Content-MD5 you specified is not valid."))?;
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorKind::InvalidDigest,
+                        "The Content-MD5 you specified is not valid.",
+                    )
+                })?;
             Some(raw)
         }
     };
@@ -44,13 +49,18 @@ fn object_meta(ctx: &Ctx) -> Result<ObjectMeta, ApiError> {
     let mut meta_bytes = 0;
     for (name, value) in ctx.headers.iter() {
         if let Some(n) = name.as_str().strip_prefix("x-oss-meta-") {
-            let v = value.to_str().map_err(|_| ApiError::new(ErrorKind::InvalidArgument, "User metadata must be ASCII."))?;
+            let v = value.to_str().map_err(|_| {
+                ApiError::new(ErrorKind::InvalidArgument, "User metadata must be ASCII.")
+            })?;
             meta_bytes += n.len() + v.len();
             user_meta.push((n.to_string(), v.to_string()));
         }
     }
     if meta_bytes > MAX_USER_META_BYTES {
-        return Err(ApiError::new(ErrorKind::InvalidArgument, "Your metadata headers exceed the maximum allowed metadata size."));
+        return Err(ApiError::new(
+            ErrorKind::InvalidArgument,
+            "Your metadata headers exceed the maximum allowed metadata size.",
+        ));
     }
     let acl = match ctx.header("x-oss-object-acl") {
         Some(v) => ObjectAcl::parse(v)?,
@@ -76,20 +86,30 @@ pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Bod
     if !ctx.can_write(cfg.acl) {
         return Err(denied("object"));
     }
-    let chunked = ctx.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
+    let chunked =
+        ctx.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
     match ctx.header("content-length").map(str::parse::<u64>) {
         Some(Ok(n)) if n > MAX_OBJECT_BYTES => {
-            return Err(ApiError::new(ErrorKind::InvalidArgument, "Your proposed upload exceeds the maximum allowed object size."))
+            return Err(ApiError::new(
+                ErrorKind::InvalidArgument,
+                "Your proposed upload exceeds the maximum allowed object size.",
+            ))
         }
         Some(Ok(_)) => {}
-        Some(Err(_)) => return Err(ApiError::new(ErrorKind::InvalidArgument, "Invalid Content-Length.")),
+        Some(Err(_)) => {
+            return Err(ApiError::new(ErrorKind::InvalidArgument, "Invalid Content-Length."))
+        }
         None if !chunked => {
-            return Err(ApiError::new(ErrorKind::MissingContentLength, "You must provide the Content-Length HTTP header."))
+            return Err(ApiError::new(
+                ErrorKind::MissingContentLength,
+                "You must provide the Content-Length HTTP header.",
+            ))
         }
         None => {}
     }
     let meta = object_meta(ctx)?;
-    let forbid = ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let forbid =
+        ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let r = state.0.storage.put_object(bucket, ctx.key(), stream, meta, forbid).await?;
     let mut resp = empty(StatusCode::OK);
@@ -144,7 +164,9 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     // a style only when the bucket has such a style, else treat the whole path as the key [U].
     if !cfg.process.delimiters.is_empty() {
         let key = ctx.key();
-        if let Some((i, _)) = key.char_indices().rev().find(|(_, c)| cfg.process.delimiters.contains(c)) {
+        if let Some((i, _)) =
+            key.char_indices().rev().find(|(_, c)| cfg.process.delimiters.contains(c))
+        {
             let (object_key, style) = (&key[..i], &key[i + 1..]);
             if !object_key.is_empty() && cfg.style(style).is_some() {
                 let source = read_allowed_body(state, ctx, &cfg, object_key).await?;
@@ -154,7 +176,9 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     }
     let key = ctx.key();
     let info = match read_allowed(state, ctx, &cfg, key).await {
-        Err(e) if e.error.kind == ErrorKind::NoSuchKey => return Err(missing_style_or(state, ctx, &cfg, key, e).await),
+        Err(e) if e.error.kind == ErrorKind::NoSuchKey => {
+            return Err(missing_style_or(state, ctx, &cfg, key, e).await)
+        }
         r => r?,
     };
     if protected(&cfg, ctx, key) {
@@ -165,7 +189,9 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     }
     let head = ctx.method == Method::HEAD;
     let range = match ctx.header("range") {
-        Some(r) => parse_range(r, info.size, ctx.header("x-oss-range-behavior") == Some("standard"))?,
+        Some(r) => {
+            parse_range(r, info.size, ctx.header("x-oss-range-behavior") == Some("standard"))?
+        }
         None => None,
     };
     let (status, body) = if head {
@@ -174,10 +200,16 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     } else {
         let (_, body) = state.0.storage.get_object(bucket, key, range).await?;
         let stream = body.into_stream().map_err(|e| std::io::Error::other(e.to_string()));
-        (if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK }, Body::from_stream(stream))
+        (
+            if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK },
+            Body::from_stream(stream),
+        )
     };
     let len = range.map_or(info.size, |(a, b)| b - a + 1);
-    let mut resp = Response::builder().status(status).body(body).map_err(|_| ApiError::from(crate::Error::internal()))?;
+    let mut resp = Response::builder()
+        .status(status)
+        .body(body)
+        .map_err(|_| ApiError::from(crate::Error::internal()))?;
     let h = resp.headers_mut();
     object_headers(h, &info);
     set(h, "content-length", &len.to_string());
@@ -191,21 +223,41 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
 /// The error for a missing `key`: `404 NoSuchStyle` when the key is an existing object, a
 /// configured delimiter and a name that is no style of the bucket (spec §5.2 \[U\]), else
 /// `not_found` unchanged.
-async fn missing_style_or(state: &AppState, ctx: &Ctx, cfg: &crate::storage::BucketConfig, key: &str, not_found: ApiError) -> ApiError {
-    let Some((i, _)) = key.char_indices().rev().find(|(_, c)| cfg.process.delimiters.contains(c)) else {
+async fn missing_style_or(
+    state: &AppState,
+    ctx: &Ctx,
+    cfg: &crate::storage::BucketConfig,
+    key: &str,
+    not_found: ApiError,
+) -> ApiError {
+    let Some((i, _)) = key.char_indices().rev().find(|(_, c)| cfg.process.delimiters.contains(c))
+    else {
         return not_found;
     };
     let (object_key, style) = (&key[..i], &key[i + 1..]);
     let Ok(bucket) = ctx.bucket() else { return not_found };
-    if object_key.is_empty() || style.is_empty() || state.0.storage.head_object(bucket, object_key).await.is_err() {
+    if object_key.is_empty()
+        || style.is_empty()
+        || state.0.storage.head_object(bucket, object_key).await.is_err()
+    {
         return not_found;
     }
     ApiError::new(ErrorKind::NoSuchStyle, "The specified style does not exist.")
 }
 
 /// Reads an object's info after checking the caller may read it (object ACL, else bucket ACL).
-pub(super) async fn read_allowed(state: &AppState, ctx: &Ctx, cfg: &crate::storage::BucketConfig, key: &str) -> Result<ObjectInfo, ApiError> {
-    let info = state.0.storage.head_object(ctx.bucket()?, key).await.map_err(|e| missing_or_denied(e, ctx, cfg, key))?;
+pub(super) async fn read_allowed(
+    state: &AppState,
+    ctx: &Ctx,
+    cfg: &crate::storage::BucketConfig,
+    key: &str,
+) -> Result<ObjectInfo, ApiError> {
+    let info = state
+        .0
+        .storage
+        .head_object(ctx.bucket()?, key)
+        .await
+        .map_err(|e| missing_or_denied(e, ctx, cfg, key))?;
     check_read(ctx, cfg, &info)?;
     Ok(info)
 }
@@ -218,26 +270,42 @@ pub(super) async fn read_allowed_body(
     cfg: &crate::storage::BucketConfig,
     key: &str,
 ) -> Result<(ObjectInfo, bytes::Bytes), ApiError> {
-    let (info, body) =
-        state.0.storage.get_object(ctx.bucket()?, key, None).await.map_err(|e| missing_or_denied(e, ctx, cfg, key))?;
+    let (info, body) = state
+        .0
+        .storage
+        .get_object(ctx.bucket()?, key, None)
+        .await
+        .map_err(|e| missing_or_denied(e, ctx, cfg, key))?;
     check_read(ctx, cfg, &info)?;
     Ok((info, body.bytes().await?))
 }
 
 /// A missing key is `NoSuchKey` with its EC and `<Key>`, except for callers who may not read the
 /// bucket: they learn nothing about which keys exist.
-fn missing_or_denied(e: crate::Error, ctx: &Ctx, cfg: &crate::storage::BucketConfig, key: &str) -> ApiError {
+fn missing_or_denied(
+    e: crate::Error,
+    ctx: &Ctx,
+    cfg: &crate::storage::BucketConfig,
+    key: &str,
+) -> ApiError {
     match e.kind {
         ErrorKind::NoSuchKey if !ctx.can_read(cfg.acl) => denied("object"),
-        ErrorKind::NoSuchKey => {
-            ApiError::from(crate::Error::with_ec(ErrorKind::NoSuchKey, "0026-00000001", "The specified key does not exist.")).with("Key", key)
-        }
+        ErrorKind::NoSuchKey => ApiError::from(crate::Error::with_ec(
+            ErrorKind::NoSuchKey,
+            "0026-00000001",
+            "The specified key does not exist.",
+        ))
+        .with("Key", key),
         _ => e.into(),
     }
 }
 
 /// The object's own ACL decides, else the bucket's.
-fn check_read(ctx: &Ctx, cfg: &crate::storage::BucketConfig, info: &ObjectInfo) -> Result<(), ApiError> {
+fn check_read(
+    ctx: &Ctx,
+    cfg: &crate::storage::BucketConfig,
+    info: &ObjectInfo,
+) -> Result<(), ApiError> {
     if ctx.can_read(info.acl.effective(cfg.acl)) {
         Ok(())
     } else {
@@ -266,7 +334,10 @@ fn object_headers(h: &mut axum::http::HeaderMap, info: &ObjectInfo) {
         }
     }
     for (n, v) in &info.user_meta {
-        if let (Ok(name), Ok(value)) = (header::HeaderName::from_bytes(format!("x-oss-meta-{n}").as_bytes()), HeaderValue::from_str(v)) {
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(format!("x-oss-meta-{n}").as_bytes()),
+            HeaderValue::from_str(v),
+        ) {
             h.insert(name, value);
         }
     }
@@ -285,7 +356,10 @@ fn response_overrides(ctx: &Ctx, h: &mut axum::http::HeaderMap) -> Result<(), Ap
     for (param, name) in OVERRIDES {
         if let Some(v) = ctx.param(param) {
             if !ctx.is_owner() {
-                return Err(ApiError::new(ErrorKind::AccessDenied, "Anonymous requests cannot use response-* overrides."));
+                return Err(ApiError::new(
+                    ErrorKind::AccessDenied,
+                    "Anonymous requests cannot use response-* overrides.",
+                ));
             }
             set(h, name, v);
         }
@@ -302,7 +376,12 @@ fn etag_eq(a: &str, b: &str) -> bool {
 /// an error 412, or `None` to proceed.
 fn conditional(ctx: &Ctx, info: &ObjectInfo) -> Result<Option<Response<Body>>, ApiError> {
     let modified = unix_seconds(info.last_modified);
-    let failed = || ApiError::new(ErrorKind::PreconditionFailed, "At least one of the pre-conditions you specified did not hold.");
+    let failed = || {
+        ApiError::new(
+            ErrorKind::PreconditionFailed,
+            "At least one of the pre-conditions you specified did not hold.",
+        )
+    };
     if let Some(m) = ctx.header("if-match") {
         if !m.split(',').any(|t| t.trim() == "*" || etag_eq(t, &info.etag)) {
             return Err(failed());
@@ -335,7 +414,11 @@ fn conditional(ctx: &Ctx, info: &ObjectInfo) -> Result<Option<Response<Body>>, A
 /// Parses a single `Range` (spec §10.3): `Ok(None)` means "serve the whole object with 200"
 /// (OSS's default for invalid ranges), `Err(416)` only in `x-oss-range-behavior: standard` mode.
 /// Multiple ranges: the first is served by default, 416 in standard mode \[U\].
-pub fn parse_range(header: &str, size: u64, standard: bool) -> Result<Option<(u64, u64)>, ApiError> {
+pub fn parse_range(
+    header: &str,
+    size: u64,
+    standard: bool,
+) -> Result<Option<(u64, u64)>, ApiError> {
     let invalid = || -> Result<Option<(u64, u64)>, ApiError> {
         if standard {
             Err(ApiError::new(ErrorKind::InvalidRange, "The requested range cannot be satisfied."))
@@ -407,18 +490,26 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         return Err(denied("object"));
     }
     let source = ctx.header("x-oss-copy-source").unwrap_or_default();
-    let source = wire::percent_decode(source).ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-copy-source."))?;
+    let source = wire::percent_decode(source)
+        .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-copy-source."))?;
     let (src_bucket, src_key) = source
         .trim_start_matches('/')
         .split_once('/')
         .filter(|(b, k)| !b.is_empty() && !k.is_empty())
-        .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey."))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorKind::InvalidArgument,
+                "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.",
+            )
+        })?;
     let src_err = |e: crate::Error| not_found_details(e.into(), Some(src_bucket), Some(src_key));
     let src_cfg = state.0.storage.bucket(src_bucket).await.map_err(src_err)?;
     // The source's own ACL decides, else its bucket's (a private object in a public bucket is
     // not copyable anonymously); callers who cannot read the bucket learn nothing of its keys.
     let src_info = match state.0.storage.head_object(src_bucket, src_key).await {
-        Err(e) if e.kind == ErrorKind::NoSuchKey && !ctx.can_read(src_cfg.acl) => return Err(denied("object")),
+        Err(e) if e.kind == ErrorKind::NoSuchKey && !ctx.can_read(src_cfg.acl) => {
+            return Err(denied("object"))
+        }
         r => r.map_err(src_err)?,
     };
     if !ctx.can_read(src_info.acl.effective(src_cfg.acl)) {
@@ -431,12 +522,25 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
     let directive = match ctx.header("x-oss-metadata-directive").unwrap_or("COPY") {
         d if d.eq_ignore_ascii_case("COPY") => MetadataDirective::Copy { acl },
         d if d.eq_ignore_ascii_case("REPLACE") => MetadataDirective::Replace(object_meta(ctx)?),
-        _ => return Err(ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-metadata-directive.")),
+        _ => {
+            return Err(ApiError::new(
+                ErrorKind::InvalidArgument,
+                "Invalid x-oss-metadata-directive.",
+            ))
+        }
     };
-    let forbid = ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let r = state.0.storage.copy_object(src_bucket, src_key, bucket, ctx.key(), directive, forbid).await?;
+    let forbid =
+        ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let r = state
+        .0
+        .storage
+        .copy_object(src_bucket, src_key, bucket, ctx.key(), directive, forbid)
+        .await?;
     let mut w = XmlWriter::new();
-    w.open("CopyObjectResult").elem("ETag", &r.etag).elem("LastModified", &iso(r.last_modified)).close("CopyObjectResult");
+    w.open("CopyObjectResult")
+        .elem("ETag", &r.etag)
+        .elem("LastModified", &iso(r.last_modified))
+        .close("CopyObjectResult");
     let mut resp = xml(w.finish());
     set(resp.headers_mut(), "etag", &r.etag);
     set(resp.headers_mut(), "x-oss-hash-crc64ecma", &r.crc64.to_string());
@@ -450,9 +554,9 @@ pub async fn acl(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     }
     let bucket = ctx.bucket()?;
     if ctx.method == Method::PUT {
-        let v = ctx
-            .header("x-oss-object-acl")
-            .ok_or_else(|| ApiError::new(ErrorKind::MissingArgument, "The x-oss-object-acl header is missing."))?;
+        let v = ctx.header("x-oss-object-acl").ok_or_else(|| {
+            ApiError::new(ErrorKind::MissingArgument, "The x-oss-object-acl header is missing.")
+        })?;
         state.0.storage.put_object_acl(bucket, ctx.key(), ObjectAcl::parse(v)?).await?;
         return Ok(empty(StatusCode::OK));
     }
@@ -475,7 +579,10 @@ mod tests {
         }
         // Standard behaviour on a 10-byte object: clamp the end, 416 past the start.
         assert_eq!(parse_range("bytes=5-15", 10, true).unwrap(), Some((5, 9)));
-        assert_eq!(parse_range("bytes=15-25", 10, true).unwrap_err().error.kind, ErrorKind::InvalidRange);
+        assert_eq!(
+            parse_range("bytes=15-25", 10, true).unwrap_err().error.kind,
+            ErrorKind::InvalidRange
+        );
         assert_eq!(parse_range("bytes=0-1,3-4", 10, false).unwrap(), Some((0, 1)));
         assert!(parse_range("bytes=0-1,3-4", 10, true).is_err());
     }

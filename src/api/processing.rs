@@ -22,9 +22,16 @@ fn resolve(cfg: &BucketConfig, process: &str) -> Result<ProcessSpec, ApiError> {
 }
 
 /// Runs a job on `source` off the runtime, holding permits for its estimated memory.
-pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) -> Result<Output, ApiError> {
+pub async fn run_job(
+    state: &AppState,
+    source: bytes::Bytes,
+    spec: ProcessSpec,
+) -> Result<Output, ApiError> {
     if source.len() > MAX_SOURCE_BYTES {
-        return Err(ApiError::new(ErrorKind::ImageTooLarge, "The source image is larger than 20 MB and cannot be processed."));
+        return Err(ApiError::new(
+            ErrorKind::ImageTooLarge,
+            "The source image is larger than 20 MB and cannot be processed.",
+        ));
     }
     let mib = estimate_mib(&source, &spec)?.min(u64::from(state.0.processing_budget_mib)) as u32;
     let memory = state
@@ -41,9 +48,9 @@ pub async fn run_job(state: &AppState, source: bytes::Bytes, spec: ProcessSpec) 
         let _memory = memory;
         job::run(&source, &spec, engine)
     })
-        .await
-        .ok_or_else(|| ApiError::from(Error::internal()))?
-        .map_err(ApiError::from)
+    .await
+    .ok_or_else(|| ApiError::from(Error::internal()))?
+    .map_err(ApiError::from)
 }
 
 /// The memory a job will hold, in MiB, from the header and the plan: the decoded image (after
@@ -54,7 +61,8 @@ fn estimate_mib(source: &[u8], spec: &ProcessSpec) -> Result<u64, ApiError> {
     let bytes = match crate::plan::plan(spec, &info)? {
         crate::plan::Plan::Image(p) => {
             let d = p.decode.scale_denom;
-            let decoded = u64::from(crate::plan::scaled_dim(info.width, d)) * u64::from(crate::plan::scaled_dim(info.height, d));
+            let decoded = u64::from(crate::plan::scaled_dim(info.width, d))
+                * u64::from(crate::plan::scaled_dim(info.height, d));
             let result = u64::from(p.width) * u64::from(p.height);
             let kept = if p.animated { frames } else { 1 };
             (decoded * 2 + result) * 4 * kept
@@ -96,7 +104,9 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
     let bucket = ctx.bucket()?;
     let body = read_small_body(body).await?;
     let (request, save) = process::parse_post_body(body.trim_end_matches(['\r', '\n']))?;
-    let save = save.ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "A POST process request needs sys/saveas."))?;
+    let save = save.ok_or_else(|| {
+        ApiError::new(ErrorKind::InvalidArgument, "A POST process request needs sys/saveas.")
+    })?;
     let cfg = state.0.storage.bucket(bucket).await?;
     let info = read_allowed(state, ctx, &cfg, ctx.key()).await?;
     let process = request.to_string();
@@ -120,7 +130,8 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
     let out = run_job(state, body.bytes().await?, spec).await?;
     let data = bytes::Bytes::from(out.as_bytes().to_vec());
     let size = data.len();
-    let meta = ObjectMeta { content_type: Some(out.content_type().to_string()), ..ObjectMeta::default() };
+    let meta =
+        ObjectMeta { content_type: Some(out.content_type().to_string()), ..ObjectMeta::default() };
     let stream = futures_util::stream::iter([Ok::<_, std::io::Error>(data)]);
     state.0.storage.put_object(&target_bucket, &save.object, stream, meta, false).await?;
     let json = saveas_json(save.bucket.as_deref().unwrap_or(""), size, &save.object);

@@ -66,14 +66,14 @@ impl ApiError {
 
     /// The full response; `head` answers without a body, carrying the XML in `x-oss-err`.
     pub fn into_response(self, request_id: &str, host_id: &str, head: bool) -> Response<Body> {
-        let status = StatusCode::from_u16(self.error.kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.error.kind.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
             eprintln!("ossimg: request {request_id}: {}", self.error);
         }
         let body = self.body(request_id, host_id);
-        let mut b = Response::builder()
-            .status(status)
-            .header(header::CONTENT_TYPE, "application/xml");
+        let mut b =
+            Response::builder().status(status).header(header::CONTENT_TYPE, "application/xml");
         if let Some(ec) = self.error.ec {
             b = b.header("x-oss-ec", ec);
         }
@@ -93,7 +93,9 @@ pub fn with_common_headers(mut resp: Response<Body>, request_id: &str) -> Respon
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("x-oss-request-id", v);
     }
-    if let Ok(v) = HeaderValue::from_str(&super::auth::format_http_date(super::auth::unix_seconds(std::time::SystemTime::now()))) {
+    if let Ok(v) = HeaderValue::from_str(&super::auth::format_http_date(super::auth::unix_seconds(
+        std::time::SystemTime::now(),
+    ))) {
         h.insert(header::DATE, v);
     }
     h.insert(header::SERVER, HeaderValue::from_static(SERVER));
@@ -125,14 +127,19 @@ mod tests {
 
     #[test]
     fn error_body_is_the_oss_envelope() {
-        let e = ApiError::from(Error::with_ec(ErrorKind::BadRequest, "0040-00000257", "Input is not base64 decoding."));
+        let e = ApiError::from(Error::with_ec(
+            ErrorKind::BadRequest,
+            "0040-00000257",
+            "Input is not base64 decoding.",
+        ));
         assert_eq!(
             e.body("52B155D2D8BD99A15D0005FF", "oss-example.oss-cn-hangzhou.aliyuncs.com"),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>BadRequest</Code>\
              <Message>Input is not base64 decoding.</Message><RequestId>52B155D2D8BD99A15D0005FF</RequestId>\
              <HostId>oss-example.oss-cn-hangzhou.aliyuncs.com</HostId><EC>0040-00000257</EC></Error>"
         );
-        let e = ApiError::new(ErrorKind::NoSuchKey, "The specified key does not exist.").with("Key", "a<b");
+        let e = ApiError::new(ErrorKind::NoSuchKey, "The specified key does not exist.")
+            .with("Key", "a<b");
         assert!(e.body("R", "H").ends_with("<Key>a&lt;b</Key></Error>"));
     }
 
@@ -145,11 +152,17 @@ mod tests {
 
     #[test]
     fn head_errors_travel_in_headers() {
-        let r = ApiError::from(Error::with_ec(ErrorKind::NoSuchKey, "0026-00000001", "The specified key does not exist."))
-            .into_response("ABC", "h", true);
+        let r = ApiError::from(Error::with_ec(
+            ErrorKind::NoSuchKey,
+            "0026-00000001",
+            "The specified key does not exist.",
+        ))
+        .into_response("ABC", "h", true);
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
         assert_eq!(r.headers()["x-oss-ec"], "0026-00000001");
-        let err = base64::engine::general_purpose::STANDARD.decode(r.headers()["x-oss-err"].as_bytes()).unwrap();
+        let err = base64::engine::general_purpose::STANDARD
+            .decode(r.headers()["x-oss-err"].as_bytes())
+            .unwrap();
         assert!(String::from_utf8(err).unwrap().contains("<Code>NoSuchKey</Code>"));
         assert_eq!(r.headers()["x-oss-request-id"], "ABC");
         assert_eq!(r.headers()["server"], "AliyunOSS");

@@ -98,7 +98,9 @@ impl Ctx {
 
     /// The bucket, or `400 InvalidBucketName`-style failure when the request names none.
     pub fn bucket(&self) -> Result<&str, ApiError> {
-        self.bucket.as_deref().ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "No bucket was given."))
+        self.bucket
+            .as_deref()
+            .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "No bucket was given."))
     }
 
     /// The key (callers dispatch here only when there is one).
@@ -144,9 +146,12 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
     let head = parts.method == Method::HEAD;
     let result = async {
         let target = wire::target(Some(&host), parts.uri.path(), state.0.domain.as_deref())
-            .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "The request path is not valid UTF-8."))?;
-        let query = wire::parse_query(parts.uri.query().unwrap_or(""))
-            .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "The query string is not valid UTF-8."))?;
+            .ok_or_else(|| {
+                ApiError::new(ErrorKind::InvalidArgument, "The request path is not valid UTF-8.")
+            })?;
+        let query = wire::parse_query(parts.uri.query().unwrap_or("")).ok_or_else(|| {
+            ApiError::new(ErrorKind::InvalidArgument, "The query string is not valid UTF-8.")
+        })?;
         let header_pairs: Vec<(String, String)> = parts
             .headers
             .iter()
@@ -159,8 +164,9 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
             query: &query,
             headers: &header_pairs,
         };
-        let principal = auth::authenticate(&signed, state.0.keys.as_ref(), state.now(), &state.0.region)
-            .map_err(|f| ApiError { error: f.error, extra: f.details })?;
+        let principal =
+            auth::authenticate(&signed, state.0.keys.as_ref(), state.now(), &state.0.region)
+                .map_err(|f| ApiError { error: f.error, extra: f.details })?;
         let ctx = Ctx {
             host: host.clone(),
             method: parts.method.clone(),
@@ -228,7 +234,8 @@ const SUPPORTED_SUBRESOURCES: &[&str] = &[
 
 async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
     if let Some((name, _)) = ctx.query.iter().find(|(n, _)| {
-        auth::V1_SIGNED_SUBRESOURCES.contains(&n.as_str()) && !SUPPORTED_SUBRESOURCES.contains(&n.as_str())
+        auth::V1_SIGNED_SUBRESOURCES.contains(&n.as_str())
+            && !SUPPORTED_SUBRESOURCES.contains(&n.as_str())
     }) {
         return Err(ApiError::new(
             ErrorKind::NotImplemented,
@@ -236,7 +243,9 @@ async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>,
         ));
     }
     let (bucket, key) = (ctx.bucket.clone(), ctx.key.clone());
-    route_inner(state, ctx, body).await.map_err(|e| not_found_details(e, bucket.as_deref(), key.as_deref()))
+    route_inner(state, ctx, body)
+        .await
+        .map_err(|e| not_found_details(e, bucket.as_deref(), key.as_deref()))
 }
 
 async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
@@ -258,7 +267,9 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
                 Method::PUT => bucket::create(state, &ctx, body).await,
                 Method::DELETE => bucket::delete(state, &ctx).await,
                 Method::GET => bucket::list_objects(state, &ctx).await,
-                Method::POST if ctx.has("delete") => bucket::delete_multiple(state, &ctx, body).await,
+                Method::POST if ctx.has("delete") => {
+                    bucket::delete_multiple(state, &ctx, body).await
+                }
                 Method::HEAD => bucket::head(state, &ctx).await,
                 _ => Err(not_allowed()),
             }
@@ -268,11 +279,15 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
                 return object::acl(state, &ctx).await;
             }
             match m {
-                Method::PUT if ctx.headers.contains_key("x-oss-copy-source") => object::copy(state, &ctx).await,
+                Method::PUT if ctx.headers.contains_key("x-oss-copy-source") => {
+                    object::copy(state, &ctx).await
+                }
                 Method::PUT => object::put(state, &ctx, body).await,
                 Method::GET | Method::HEAD => object::get(state, &ctx).await,
                 Method::DELETE => object::delete(state, &ctx).await,
-                Method::POST if ctx.has("x-oss-process") => super::processing::save_as(state, &ctx, body).await,
+                Method::POST if ctx.has("x-oss-process") => {
+                    super::processing::save_as(state, &ctx, body).await
+                }
                 _ => Err(not_allowed()),
             }
         }
@@ -280,5 +295,8 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
 }
 
 fn not_allowed() -> ApiError {
-    ApiError::new(ErrorKind::MethodNotAllowed, "The specified method is not allowed against this resource.")
+    ApiError::new(
+        ErrorKind::MethodNotAllowed,
+        "The specified method is not allowed against this resource.",
+    )
 }

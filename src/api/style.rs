@@ -40,24 +40,36 @@ pub async fn handle(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
     let bucket = ctx.bucket()?;
     let name = ctx.param("styleName");
     let cfg = state.0.storage.bucket(bucket).await?;
-    let no_such_style = || ApiError::new(ErrorKind::NoSuchStyle, "The specified style does not exist.");
+    let no_such_style =
+        || ApiError::new(ErrorKind::NoSuchStyle, "The specified style does not exist.");
     match (&ctx.method, name) {
         (&Method::PUT, Some(name)) => {
             if !valid_style_name(name) {
-                return Err(Error::invalid("0017-00000251", format!("The value: {name} of parameter: stylename is invalid.")).into());
+                return Err(Error::invalid(
+                    "0017-00000251",
+                    format!("The value: {name} of parameter: stylename is invalid."),
+                )
+                .into());
             }
             let body = read_small_body(body).await?;
             let content = element(&body, "Content").ok_or_else(malformed_xml)?;
             let content = content.trim();
             if content.is_empty() || content.contains(FORBIDDEN_IN_CONTENT) {
-                return Err(Error::with_ec(ErrorKind::BadRequest, "0017-00000253", "Style content is invalid.").into());
+                return Err(Error::with_ec(
+                    ErrorKind::BadRequest,
+                    "0017-00000253",
+                    "Style content is invalid.",
+                )
+                .into());
             }
             let category = ctx.param("category").filter(|c| !c.is_empty()).unwrap_or("image");
             let now = state.now();
             state
                 .0
                 .storage
-                .update_bucket_config(bucket, |c| c.put_style(name, content, category, now).map(|()| true))
+                .update_bucket_config(bucket, |c| {
+                    c.put_style(name, content, category, now).map(|()| true)
+                })
                 .await?;
             Ok(empty(StatusCode::OK))
         }
@@ -83,8 +95,13 @@ pub async fn handle(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
             }
             Ok(empty(StatusCode::NO_CONTENT))
         }
-        (_, None) => Err(ApiError::new(ErrorKind::MissingArgument, "The styleName parameter is required.")),
-        _ => Err(ApiError::new(ErrorKind::MethodNotAllowed, "The specified method is not allowed against this resource.")),
+        (_, None) => {
+            Err(ApiError::new(ErrorKind::MissingArgument, "The styleName parameter is required."))
+        }
+        _ => Err(ApiError::new(
+            ErrorKind::MethodNotAllowed,
+            "The specified method is not allowed against this resource.",
+        )),
     }
 }
 

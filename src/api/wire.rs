@@ -73,7 +73,11 @@ pub struct Target {
 pub fn target(host: Option<&str>, raw_path: &str, domain: Option<&str>) -> Option<Target> {
     let path = percent_decode(raw_path)?;
     let path = path.strip_prefix('/').unwrap_or(&path);
-    let host = host.map(|h| h.rsplit_once(':').filter(|(_, p)| p.bytes().all(|c| c.is_ascii_digit())).map_or(h, |(h, _)| h));
+    let host = host.map(|h| {
+        h.rsplit_once(':')
+            .filter(|(_, p)| p.bytes().all(|c| c.is_ascii_digit()))
+            .map_or(h, |(h, _)| h)
+    });
     let vhost_bucket = match (host, domain) {
         (Some(h), Some(d)) => h
             .to_ascii_lowercase()
@@ -108,10 +112,17 @@ mod tests {
     #[test]
     fn addressing() {
         let t = |h: Option<&str>, p: &str, d: Option<&str>| target(h, p, d).unwrap();
-        let bk = |b: &str, k: Option<&str>| Target { bucket: Some(b.into()), key: k.map(Into::into) };
-        assert_eq!(t(Some("bkt.oss.local:8080"), "/a/b%20c.jpg", Some("oss.local")), bk("bkt", Some("a/b c.jpg")));
+        let bk =
+            |b: &str, k: Option<&str>| Target { bucket: Some(b.into()), key: k.map(Into::into) };
+        assert_eq!(
+            t(Some("bkt.oss.local:8080"), "/a/b%20c.jpg", Some("oss.local")),
+            bk("bkt", Some("a/b c.jpg"))
+        );
         assert_eq!(t(Some("bkt.oss.local"), "/", Some("oss.local")), bk("bkt", None));
-        assert_eq!(t(Some("127.0.0.1:8080"), "/bkt/a/b.jpg", Some("oss.local")), bk("bkt", Some("a/b.jpg")));
+        assert_eq!(
+            t(Some("127.0.0.1:8080"), "/bkt/a/b.jpg", Some("oss.local")),
+            bk("bkt", Some("a/b.jpg"))
+        );
         assert_eq!(t(Some("127.0.0.1:8080"), "/bkt", None), bk("bkt", None));
         assert_eq!(t(Some("127.0.0.1:8080"), "/bkt/", None), bk("bkt", None));
         assert_eq!(t(None, "/", None), Target::default());

@@ -140,11 +140,12 @@ pub fn unescape(s: &str) -> Option<String> {
             "quot" => out.push('"'),
             "apos" => out.push('\''),
             _ => {
-                let code = if let Some(hex) = ent.strip_prefix("#x").or_else(|| ent.strip_prefix("#X")) {
-                    u32::from_str_radix(hex, 16).ok()?
-                } else {
-                    ent.strip_prefix('#')?.parse().ok()?
-                };
+                let code =
+                    if let Some(hex) = ent.strip_prefix("#x").or_else(|| ent.strip_prefix("#X")) {
+                        u32::from_str_radix(hex, 16).ok()?
+                    } else {
+                        ent.strip_prefix('#')?.parse().ok()?
+                    };
                 out.push(char::from_u32(code)?);
             }
         }
@@ -171,7 +172,8 @@ mod tests {
 
     #[test]
     fn reads_flat_bodies() {
-        let body = "<?xml version=\"1.0\"?><Style><Content>image/resize,p_50&amp;x</Content></Style>";
+        let body =
+            "<?xml version=\"1.0\"?><Style><Content>image/resize,p_50&amp;x</Content></Style>";
         assert_eq!(element(body, "Content").as_deref(), Some("image/resize,p_50&x"));
         let del = "<Delete><Quiet>true</Quiet><Object><Key>a</Key></Object><Object><Key>b&#x2F;c</Key></Object></Delete>";
         assert_eq!(elements(del, "Key").unwrap(), vec!["a", "b/c"]);

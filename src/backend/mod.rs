@@ -192,7 +192,8 @@ mod tests {
         let big = Image::filled(512, 512, [1, 2, 3, 255]);
         let small = Image::filled(255, 256, [1, 2, 3, 255]);
         let blur = Stage::Blur(BlurParams { radius: 3, sigma: 2.0, _pad: [0; 2] });
-        let bright = Stage::ColorAdjust(ColorAdjustParams { bright: 10, contrast: 0, _pad: [0; 2] });
+        let bright =
+            Stage::ColorAdjust(ColorAdjustParams { bright: 10, contrast: 0, _pad: [0; 2] });
         let crop = Stage::Crop(CropParams { x: 0, y: 0, width: 10, height: 10 });
         assert!(gpu_pays(&[crop.clone(), blur.clone()], &big, GPU_MIN_PIXELS));
         assert!(!gpu_pays(&[crop.clone(), bright.clone()], &big, GPU_MIN_PIXELS));

@@ -49,9 +49,12 @@ fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
     let engine = Engine::select(choice)?;
     let styles = parse_styles(&args.styles)?;
     let process_string = normalise_process_arg(&args.process)?;
-    let spec = process::resolve(&process_string, &|name| styles.iter().find(|(n, _)| n == name).map(|(_, c)| c.clone()))?;
-    let source = std::fs::read(&args.input)
-        .map_err(|e| Error::new(ErrorKind::NoSuchKey, format!("cannot read {}: {e}", args.input.display())))?;
+    let spec = process::resolve(&process_string, &|name| {
+        styles.iter().find(|(n, _)| n == name).map(|(_, c)| c.clone())
+    })?;
+    let source = std::fs::read(&args.input).map_err(|e| {
+        Error::new(ErrorKind::NoSuchKey, format!("cannot read {}: {e}", args.input.display()))
+    })?;
     let output = job::run(&source, &spec, engine)?;
     match &args.output {
         Some(path) => write_atomically(path, output.as_bytes())
@@ -87,7 +90,10 @@ fn normalise_process_arg(raw: &str) -> Result<String, Error> {
         return Ok(raw.to_string());
     }
     crate::api::wire::percent_decode(raw).ok_or_else(|| {
-        Error::new(ErrorKind::InvalidArgument, "the process string is not valid percent-encoded UTF-8")
+        Error::new(
+            ErrorKind::InvalidArgument,
+            "the process string is not valid percent-encoded UTF-8",
+        )
     })
 }
 

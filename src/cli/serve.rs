@@ -125,8 +125,10 @@ fn env(name: &str) -> Option<String> {
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let file: FileConfig = match &args.config {
-        Some(p) => toml::from_str(&std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?)
-            .with_context(|| format!("invalid configuration {}", p.display()))?,
+        Some(p) => toml::from_str(
+            &std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+        )
+        .with_context(|| format!("invalid configuration {}", p.display()))?,
         None => FileConfig::default(),
     };
     let listen = args
@@ -134,7 +136,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .or(env("OSSIMG_LISTEN").map(|v| v.parse()).transpose().context("OSSIMG_LISTEN")?)
         .or(file.listen)
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
-    let data_dir = args.data_dir.or(env("OSSIMG_DATA_DIR").map(PathBuf::from)).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+    let data_dir = args
+        .data_dir
+        .or(env("OSSIMG_DATA_DIR").map(PathBuf::from))
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from("data"));
     let backend = match args.backend {
         Some(b) => b,
         None => match env("OSSIMG_BACKEND").or(file.backend) {
@@ -143,17 +149,38 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
     };
     let domain = args.domain.or(env("OSSIMG_DOMAIN")).or(file.domain);
-    let region = args.region.or(env("OSSIMG_REGION")).or(file.region).unwrap_or_else(|| "cn-hangzhou".to_string());
+    let region = args
+        .region
+        .or(env("OSSIMG_REGION"))
+        .or(file.region)
+        .unwrap_or_else(|| "cn-hangzhou".to_string());
     let budget = file.processing_memory_mib.unwrap_or(1024).max(64);
 
-    std::fs::create_dir_all(&data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let storage_config = match file.storage {
         None => StorageConfig::Local { root: data_dir.join("objects") },
-        Some(StorageSection::Local { root }) => StorageConfig::Local { root: root.unwrap_or_else(|| data_dir.join("objects")) },
-        Some(StorageSection::Memory) => StorageConfig::Memory,
-        Some(StorageSection::S3 { endpoint, region, bucket, prefix, access_key_id, secret_access_key, path_style }) => {
-            StorageConfig::S3 { endpoint, region, bucket, prefix, access_key_id, secret_access_key, path_style }
+        Some(StorageSection::Local { root }) => {
+            StorageConfig::Local { root: root.unwrap_or_else(|| data_dir.join("objects")) }
         }
+        Some(StorageSection::Memory) => StorageConfig::Memory,
+        Some(StorageSection::S3 {
+            endpoint,
+            region,
+            bucket,
+            prefix,
+            access_key_id,
+            secret_access_key,
+            path_style,
+        }) => StorageConfig::S3 {
+            endpoint,
+            region,
+            bucket,
+            prefix,
+            access_key_id,
+            secret_access_key,
+            path_style,
+        },
     };
     let mut keys: Vec<KeyPair> = file.keys;
     match (env("OSSIMG_ACCESS_KEY_ID"), env("OSSIMG_ACCESS_KEY_SECRET")) {
@@ -166,7 +193,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let engine = Engine::select(backend)?;
     let storage = Storage::new(storage_config)?;
-    let key_map: HashMap<String, String> = keys.iter().map(|k| (k.id.clone(), k.secret.clone())).collect();
+    let key_map: HashMap<String, String> =
+        keys.iter().map(|k| (k.id.clone(), k.secret.clone())).collect();
     let state = AppState(Arc::new(Shared {
         storage,
         keys: Box::new(key_map),
@@ -214,7 +242,8 @@ fn load_or_generate_keys(data_dir: &Path) -> anyhow::Result<KeyPair> {
     }
     let path = data_dir.join(CREDENTIALS_FILE);
     if let Ok(text) = std::fs::read_to_string(&path) {
-        let stored: Stored = toml::from_str(&text).with_context(|| format!("invalid {}", path.display()))?;
+        let stored: Stored =
+            toml::from_str(&text).with_context(|| format!("invalid {}", path.display()))?;
         if let Some(k) = stored.keys.into_iter().next() {
             return Ok(k);
         }
@@ -239,7 +268,12 @@ fn random_token(n: usize) -> anyhow::Result<String> {
         let mut buf = [0u8; 64];
         getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
         // 62 * 4 = 248: bytes ≥ 248 would bias the modulo, so they are dropped.
-        out.extend(buf.iter().filter(|&&b| b < 248).map(|&b| ALPHABET[usize::from(b % 62)] as char).take(n - out.len()));
+        out.extend(
+            buf.iter()
+                .filter(|&&b| b < 248)
+                .map(|&b| ALPHABET[usize::from(b % 62)] as char)
+                .take(n - out.len()),
+        );
     }
     Ok(out)
 }

@@ -124,19 +124,12 @@ fn collect(
         let (numer, denom) = frame.delay().numer_denom_ms();
         // Rounded to whole milliseconds; a zero denominator cannot come from `Delay`, but a
         // division must never panic.
-        let delay_ms = numer
-            .checked_add(denom / 2)
-            .and_then(|n| n.checked_div(denom))
-            .unwrap_or(0);
+        let delay_ms = numer.checked_add(denom / 2).and_then(|n| n.checked_div(denom)).unwrap_or(0);
         let buffer = frame.into_buffer();
         if buffer.width() != w || buffer.height() != h {
             return Err(Error::damaged());
         }
-        let mut image = Image {
-            width: w,
-            height: h,
-            pixels: buffer.into_raw(),
-        };
+        let mut image = Image { width: w, height: h, pixels: buffer.into_raw() };
         if let Some(p) = profile {
             icc::to_srgb(&mut image, p, icc::Model::Rgb);
         }
@@ -158,9 +151,8 @@ fn collect(
 /// Errors: no frames, frames of different sizes or a malformed buffer → `InternalError` (the
 /// pipeline produces equal sizes for equal inputs); a side over 65 535 → `ImageTooLarge`.
 pub fn encode_gif_frames(frames: &[Frame], out: &OutputSpec) -> Result<Vec<u8>> {
-    let first = frames
-        .first()
-        .ok_or_else(|| Error::new(ErrorKind::InternalError, "encode: no frames"))?;
+    let first =
+        frames.first().ok_or_else(|| Error::new(ErrorKind::InternalError, "encode: no frames"))?;
     if out.format != Format::Gif {
         return Err(Error::new(
             ErrorKind::InternalError,
@@ -186,8 +178,7 @@ pub fn encode_gif_frames(frames: &[Frame], out: &OutputSpec) -> Result<Vec<u8>> 
     let encoder_failed = |_e: gif::EncodingError| Error::internal();
     guarded(|| {
         let mut enc = gif::Encoder::new(Vec::new(), w16, h16, &[]).map_err(encoder_failed)?;
-        enc.set_repeat(gif::Repeat::Infinite)
-            .map_err(encoder_failed)?;
+        enc.set_repeat(gif::Repeat::Infinite).map_err(encoder_failed)?;
         for f in frames {
             // Binary alpha at half coverage, as still GIFs; on a copy, as it is rewritten.
             let mut pixels = f.image.pixels.clone();
@@ -213,12 +204,7 @@ mod tests {
     const BUDGET: u64 = 64 << 20;
 
     fn gif_out() -> OutputSpec {
-        OutputSpec {
-            format: Format::Gif,
-            quality: 90,
-            lossless: false,
-            progressive: false,
-        }
+        OutputSpec { format: Format::Gif, quality: 90, lossless: false, progressive: false }
     }
 
     #[test]
@@ -239,9 +225,7 @@ mod tests {
         let frames = decode_frames(WEBP, Format::Webp, BUDGET).unwrap();
         // The probe and webpmux agree on 10 frames of 370×285.
         assert_eq!(frames.len(), 10);
-        assert!(frames
-            .iter()
-            .all(|f| (f.image.width, f.image.height) == (370, 285)));
+        assert!(frames.iter().all(|f| (f.image.width, f.image.height) == (370, 285)));
         assert!(frames.windows(2).any(|p| p[0].image != p[1].image));
     }
 
@@ -279,9 +263,7 @@ mod tests {
         // Some prefix holds the first frame only: it plays that frame instead of failing.
         assert!(counts.contains(&1), "{counts:?}");
         assert_eq!(
-            decode_frames(b"GIF89a", Format::Gif, BUDGET)
-                .unwrap_err()
-                .kind,
+            decode_frames(b"GIF89a", Format::Gif, BUDGET).unwrap_err().kind,
             ErrorKind::ImageDamage
         );
     }
@@ -293,16 +275,8 @@ mod tests {
         let a = Image::filled(4, 3, [255, 0, 0, 255]);
         let mut b = Image::filled(4, 3, [0, 0, 255, 255]);
         b.pixels[3] = 0;
-        let frames = vec![
-            Frame {
-                image: a.clone(),
-                delay_ms: 70,
-            },
-            Frame {
-                image: b,
-                delay_ms: 1230,
-            },
-        ];
+        let frames =
+            vec![Frame { image: a.clone(), delay_ms: 70 }, Frame { image: b, delay_ms: 1230 }];
         let bytes = encode_gif_frames(&frames, &gif_out()).unwrap();
         let back = decode_frames(&bytes, Format::Gif, BUDGET).unwrap();
         assert_eq!(back.len(), 2);
@@ -319,28 +293,16 @@ mod tests {
 
     #[test]
     fn encode_refuses_bad_frame_sets() {
-        assert_eq!(
-            encode_gif_frames(&[], &gif_out()).unwrap_err().kind,
-            ErrorKind::InternalError
-        );
+        assert_eq!(encode_gif_frames(&[], &gif_out()).unwrap_err().kind, ErrorKind::InternalError);
         let mixed = [
-            Frame {
-                image: Image::filled(2, 2, [0; 4]),
-                delay_ms: 0,
-            },
-            Frame {
-                image: Image::filled(3, 2, [0; 4]),
-                delay_ms: 0,
-            },
+            Frame { image: Image::filled(2, 2, [0; 4]), delay_ms: 0 },
+            Frame { image: Image::filled(3, 2, [0; 4]), delay_ms: 0 },
         ];
         assert_eq!(
             encode_gif_frames(&mixed, &gif_out()).unwrap_err().kind,
             ErrorKind::InternalError
         );
-        let png = OutputSpec {
-            format: Format::Png,
-            ..gif_out()
-        };
+        let png = OutputSpec { format: Format::Png, ..gif_out() };
         assert_eq!(
             encode_gif_frames(&mixed[..1], &png).unwrap_err().kind,
             ErrorKind::InternalError

@@ -54,19 +54,12 @@ pub fn decode(bytes: &[u8], format: Format, spec: &DecodeSpec) -> Result<Image> 
         Format::Heic | Format::Avif => {
             return Err(Error::new(
                 ErrorKind::NotImplemented,
-                format!(
-                    "Decoding {} images is not supported by this build.",
-                    format.name()
-                ),
+                format!("Decoding {} images is not supported by this build.", format.name()),
             ))
         }
     };
     let img = guarded(|| decode_with_image(bytes, image_format))?;
-    Ok(if denom > 1 {
-        shrink_box(&img, denom)
-    } else {
-        img
-    })
+    Ok(if denom > 1 { shrink_box(&img, denom) } else { img })
 }
 
 /// Runs a decoder, turning a panic inside it into `ImageDamage`.
@@ -110,21 +103,9 @@ fn decode_with_image(bytes: &[u8], format: ImageFormat) -> Result<Image> {
     }
     // 16-bit and float sources are narrowed to 8 bits here (rounded, floats clamped to 0–1).
     let rgba = dynamic.into_rgba8();
-    let mut img = Image {
-        width,
-        height,
-        pixels: rgba.into_raw(),
-    };
+    let mut img = Image { width, height, pixels: rgba.into_raw() };
     if let Some(p) = profile {
-        icc::to_srgb(
-            &mut img,
-            &p,
-            if gray {
-                icc::Model::Gray
-            } else {
-                icc::Model::Rgb
-            },
-        );
+        icc::to_srgb(&mut img, &p, if gray { icc::Model::Gray } else { icc::Model::Rgb });
     }
     Ok(img)
 }
@@ -180,11 +161,7 @@ pub(crate) fn shrink_box(img: &Image, denom: u32) -> Image {
             }
         }
     }
-    Image {
-        width: w,
-        height: h,
-        pixels: out,
-    }
+    Image { width: w, height: h, pixels: out }
 }
 
 #[cfg(test)]

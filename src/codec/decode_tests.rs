@@ -188,10 +188,7 @@ fn every_copied_file_decodes_to_its_manifest_size() {
     for &(name, w, h) in DECODABLE {
         match load(name) {
             Ok(img) => {
-                assert!(
-                    !UNSUPPORTED.contains(&name),
-                    "{name} now decodes: update UNSUPPORTED"
-                );
+                assert!(!UNSUPPORTED.contains(&name), "{name} now decodes: update UNSUPPORTED");
                 assert_eq!((img.width, img.height), (w, h), "{name}");
                 assert_eq!(img.pixels.len(), (w * h * 4) as usize, "{name}");
                 decoded += 1;
@@ -291,17 +288,12 @@ fn grayscale_jpegs_are_neutral_and_opaque() {
     for f in ["grayscale.jpg", "jpg-gray.jpg", "icc-after-SOF.jpg"] {
         let img = load(f).unwrap();
         assert!(
-            img.pixels
-                .chunks_exact(4)
-                .all(|p| p[0] == p[1] && p[1] == p[2] && p[3] == 255),
+            img.pixels.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2] && p[3] == 255),
             "{f}"
         );
     }
     // Pillow reads 191 at the centre of grayscale.jpg.
-    assert_eq!(
-        load("grayscale.jpg").unwrap().pixel(50, 50),
-        [191, 191, 191, 255]
-    );
+    assert_eq!(load("grayscale.jpg").unwrap().pixel(50, 50), [191, 191, 191, 255]);
 }
 
 #[test]
@@ -310,10 +302,7 @@ fn grey_icc_profile_is_converted() {
     // (LittleCMS through Pillow's ImageCms gives 200 at (25,25)); ±3 for CMS differences.
     let img = load("grayscale-icc.jpg").unwrap();
     let p = img.pixel(25, 25);
-    assert!(
-        p[0].abs_diff(200) <= 3 && p[0] == p[1] && p[1] == p[2],
-        "{p:?}"
-    );
+    assert!(p[0].abs_diff(200) <= 3 && p[0] == p[1] && p[1] == p[2], "{p:?}");
 }
 
 #[test]
@@ -325,10 +314,7 @@ fn cmyk_jpegs_convert_to_plausible_rgb() {
     let rgb = load("rgb.jpg").unwrap();
     let (_, icc_mean) = diff(&load("Channel_digital_image_CMYK_color.jpg").unwrap(), &rgb);
     // Measured 13.1. Above 8 proves the profile (not the naive formula, 4.1) was used.
-    assert!(
-        icc_mean > 8.0 && icc_mean < 20.0,
-        "with profile: {icc_mean}"
-    );
+    assert!(icc_mean > 8.0 && icc_mean < 20.0, "with profile: {icc_mean}");
     let naive = load("Channel_digital_image_CMYK_color_no_profile.jpg").unwrap();
     let (_, naive_mean) = diff(&naive, &rgb);
     assert!(naive_mean < 6.0, "naive: {naive_mean}");
@@ -336,24 +322,12 @@ fn cmyk_jpegs_convert_to_plausible_rgb() {
     // (exact formula, libjpeg-turbo vs libjpeg IDCT: ±3).
     let near = |p: [u8; 4], q: [u8; 3]| (0..3).all(|c| p[c].abs_diff(q[c]) <= 3) && p[3] == 255;
     let c = load("cmyk.jpg").unwrap();
-    assert!(
-        near(c.pixel(50, 50), [129, 128, 255]),
-        "{:?}",
-        c.pixel(50, 50)
-    );
+    assert!(near(c.pixel(50, 50), [129, 128, 255]), "{:?}", c.pixel(50, 50));
     assert!(near(c.pixel(2, 2), [6, 5, 255]), "{:?}", c.pixel(2, 2));
     let c1 = load("jpg-cmyk-1.jpg").unwrap();
-    assert!(
-        near(c1.pixel(16, 16), [123, 123, 8]),
-        "{:?}",
-        c1.pixel(16, 16)
-    );
+    assert!(near(c1.pixel(16, 16), [123, 123, 8]), "{:?}", c1.pixel(16, 16));
     let c2 = load("jpg-cmyk-2.jpg").unwrap();
-    assert!(
-        near(c2.pixel(2, 2), [255, 255, 255]),
-        "{:?}",
-        c2.pixel(2, 2)
-    );
+    assert!(near(c2.pixel(2, 2), [255, 255, 255]), "{:?}", c2.pixel(2, 2));
 }
 
 #[test]
@@ -365,10 +339,7 @@ fn display_p3_jpeg_becomes_srgb() {
     let img = load("P3-sRGB-color-bars.jpg").unwrap();
     let near = |x: u32, y: u32, q: [u8; 3]| {
         let p = img.pixel(x, y);
-        assert!(
-            (0..3).all(|c| p[c].abs_diff(q[c]) <= 4),
-            "({x},{y}): {p:?} vs {q:?}"
-        );
+        assert!((0..3).all(|c| p[c].abs_diff(q[c]) <= 4), "({x},{y}): {p:?} vs {q:?}");
     };
     near(500, 300, [4, 254, 251]);
     near(700, 400, [0, 255, 0]);
@@ -380,10 +351,7 @@ fn display_p3_jpeg_becomes_srgb() {
 fn png_icc_profiles_are_converted() {
     // ProPhoto (131,141,192) → sRGB (117,160,210) per LittleCMS; P3 (241,0,0) → (255,0,0).
     let p = load("prophoto.png").unwrap().pixel(0, 0);
-    assert!(
-        p[0].abs_diff(117) <= 4 && p[1].abs_diff(160) <= 4 && p[2].abs_diff(210) <= 4,
-        "{p:?}"
-    );
+    assert!(p[0].abs_diff(117) <= 4 && p[1].abs_diff(160) <= 4 && p[2].abs_diff(210) <= 4, "{p:?}");
     let p3 = load("p3.png").unwrap();
     let p = p3.pixel(0, 0);
     assert!(p[0] >= 251 && p[1] <= 4 && p[2] <= 4, "{p:?}");
@@ -401,10 +369,7 @@ fn sixteen_bit_and_alpha_sources_narrow_correctly() {
     assert_eq!(flag.pixel(450, 300), [255, 255, 255, 255]);
     // 16-bit grey+alpha: grey stays neutral, alpha is kept.
     let ga = load("16-bit-grey-alpha.png").unwrap();
-    assert!(ga
-        .pixels
-        .chunks_exact(4)
-        .all(|p| p[0] == p[1] && p[1] == p[2]));
+    assert!(ga.pixels.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2]));
     assert!(ga.has_transparency());
     // Lossy WebP with alpha and a transparent GIF keep transparency.
     assert!(load("lossy_alpha.webp").unwrap().has_transparency());
@@ -429,19 +394,17 @@ fn unsupported_formats_answer_not_implemented() {
 /// The format a corrupt file claims: magic bytes first, then its extension.
 fn claimed_format(name: &str, bytes: &[u8]) -> Option<Format> {
     sniff(bytes).or_else(|| {
-        Some(
-            match name.rsplit('.').next()?.to_ascii_lowercase().as_str() {
-                "jpg" | "jpeg" => Format::Jpg,
-                "png" => Format::Png,
-                "gif" => Format::Gif,
-                "bmp" => Format::Bmp,
-                "tif" | "tiff" => Format::Tiff,
-                "webp" => Format::Webp,
-                "heic" => Format::Heic,
-                "avif" => Format::Avif,
-                _ => return None,
-            },
-        )
+        Some(match name.rsplit('.').next()?.to_ascii_lowercase().as_str() {
+            "jpg" | "jpeg" => Format::Jpg,
+            "png" => Format::Png,
+            "gif" => Format::Gif,
+            "bmp" => Format::Bmp,
+            "tif" | "tiff" => Format::Tiff,
+            "webp" => Format::Webp,
+            "heic" => Format::Heic,
+            "avif" => Format::Avif,
+            _ => return None,
+        })
     })
 }
 
@@ -471,9 +434,7 @@ fn corrupt_files_never_panic() {
     assert!(n >= 60, "only {n} corrupt files found");
     let kind = |f: &str| {
         let b = data(&format!("corrupt/{f}"));
-        decode(&b, claimed_format(f, &b).unwrap(), &FULL)
-            .unwrap_err()
-            .kind
+        decode(&b, claimed_format(f, &b).unwrap(), &FULL).unwrap_err().kind
     };
     assert_eq!(kind("empty.jpg"), ErrorKind::ImageDamage);
     assert_eq!(kind("image_invalid.jpg"), ErrorKind::ImageDamage);
@@ -503,12 +464,9 @@ fn truncated_jpeg_decodes_partially() {
 /// under `wt/` has it one level further up). Tests using it skip cleanly when it is absent.
 fn shared_testdata() -> Option<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("../shared/testdata"),
-        root.join("../../shared/testdata"),
-    ]
-    .into_iter()
-    .find(|p| p.join("MANIFEST.md").is_file())
+    [root.join("../shared/testdata"), root.join("../../shared/testdata")]
+        .into_iter()
+        .find(|p| p.join("MANIFEST.md").is_file())
 }
 
 #[test]
@@ -523,10 +481,7 @@ fn shared_corpus_decodes_to_manifest_sizes() {
         let cols: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
         let path = cols[0].trim_matches('`');
         // animated/: the first frame, at the logical screen size.
-        if !["formats/", "color/", "photos/", "animated/"]
-            .iter()
-            .any(|d| path.starts_with(d))
-        {
+        if !["formats/", "color/", "photos/", "animated/"].iter().any(|d| path.starts_with(d)) {
             continue;
         }
         let Some((w, h)) = cols[4]
@@ -540,11 +495,7 @@ fn shared_corpus_decodes_to_manifest_sizes() {
             continue;
         };
         // Photos are decoded at 1/8 to keep the test fast; sizes are then ceil(W/8).
-        let denom = if path.starts_with("photos/") && format == Format::Jpg {
-            8
-        } else {
-            1
-        };
+        let denom = if path.starts_with("photos/") && format == Format::Jpg { 8 } else { 1 };
         match decode(&b, format, &DecodeSpec { scale_denom: denom }) {
             Ok(img) => {
                 assert_eq!(

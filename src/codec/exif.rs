@@ -19,12 +19,8 @@ pub fn exif_block(bytes: &[u8], format: Format) -> Option<&[u8]> {
             .take_while(|s| s.marker != 0xDA)
             .find(|s| s.marker == 0xE1 && s.data.starts_with(EXIF_PREFIX))
             .map(|s| &s.data[EXIF_PREFIX.len()..])?,
-        Format::Png => png_chunks(bytes)
-            .find(|(t, _)| t == b"eXIf")
-            .map(|(_, d)| d)?,
-        Format::Webp => riff_chunks(bytes)
-            .find(|(t, _)| t == b"EXIF")
-            .map(|(_, d)| d)?,
+        Format::Png => png_chunks(bytes).find(|(t, _)| t == b"eXIf").map(|(_, d)| d)?,
+        Format::Webp => riff_chunks(bytes).find(|(t, _)| t == b"EXIF").map(|(_, d)| d)?,
         Format::Tiff => bytes,
         _ => return None,
     };
@@ -71,10 +67,7 @@ mod tests {
     fn orientation_per_container() {
         assert_eq!(orientation(&data("Landscape_6.jpg"), Format::Jpg), 6);
         assert_eq!(orientation(&data("orientation-6.png"), Format::Png), 6);
-        assert_eq!(
-            orientation(&data("webp-orientation-6.webp"), Format::Webp),
-            6
-        );
+        assert_eq!(orientation(&data("webp-orientation-6.webp"), Format::Webp), 6);
         assert_eq!(orientation(&data("g4_orientation_6.tif"), Format::Tiff), 6);
         // exif-72dpi-int.jpg stores Orientation 1 as an SLONG.
         assert_eq!(orientation(&data("exif-72dpi-int.jpg"), Format::Jpg), 1);

@@ -96,10 +96,7 @@ pub fn average_hue(img: &Image) -> [u8; 3] {
 
 /// The `average-hue` JSON: `{"RGB": "0xrrggbb"}` with lower-case hex digits, as documented.
 pub fn average_hue_json(rgb: [u8; 3]) -> String {
-    format!(
-        "{{\"RGB\": \"0x{:02x}{:02x}{:02x}\"}}",
-        rgb[0], rgb[1], rgb[2]
-    )
+    format!("{{\"RGB\": \"0x{:02x}{:02x}{:02x}\"}}", rgb[0], rgb[1], rgb[2])
 }
 
 #[cfg(test)]
@@ -112,11 +109,7 @@ mod tests {
         let bytes = std::fs::read(path).unwrap();
         let t = turbojpeg::decompress(&bytes, turbojpeg::PixelFormat::RGBA).unwrap();
         assert_eq!((t.width, t.height, t.pitch), (400, 267, 1600));
-        let img = Image {
-            width: t.width as u32,
-            height: t.height as u32,
-            pixels: t.pixels,
-        };
+        let img = Image { width: t.width as u32, height: t.height as u32, pixels: t.pixels };
         let rgb = average_hue(&img);
         let documented = [92.0, 120.0, 59.0];
         let dist = rgb
@@ -127,10 +120,7 @@ mod tests {
             .sqrt();
         // Reached: 92,121,59 (distance 1.0); 0.5 of margin for decoder differences. The plain
         // mean (119,139,92) is 46.8 away.
-        assert!(
-            dist <= 1.5,
-            "{rgb:?} is {dist:.2} from the documented 0x5c783b"
-        );
+        assert!(dist <= 1.5, "{rgb:?} is {dist:.2} from the documented 0x5c783b");
     }
 
     #[test]
@@ -164,10 +154,7 @@ mod tests {
 
     #[test]
     fn grey_and_empty_images() {
-        assert_eq!(
-            average_hue(&Image::filled(3, 3, [40, 40, 40, 255])),
-            [40, 40, 40]
-        );
+        assert_eq!(average_hue(&Image::filled(3, 3, [40, 40, 40, 255])), [40, 40, 40]);
         assert_eq!(average_hue(&Image::filled(2, 2, [9, 9, 9, 0])), [0, 0, 0]);
         assert_eq!(average_hue(&Image::filled(0, 0, [0, 0, 0, 0])), [0, 0, 0]);
     }

@@ -102,17 +102,11 @@ fn is_srgb(p: &ColorProfile) -> bool {
     let Ok(reference) = s.build_8bit_lin_table(&s.red_trc) else {
         return false;
     };
-    [&p.red_trc, &p.green_trc, &p.blue_trc]
-        .into_iter()
-        .all(|trc| {
-            p.build_8bit_lin_table(trc)
-                .map(|t| {
-                    t.iter()
-                        .zip(reference.iter())
-                        .all(|(a, b)| (a - b).abs() < 0.001)
-                })
-                .unwrap_or(false)
-        })
+    [&p.red_trc, &p.green_trc, &p.blue_trc].into_iter().all(|trc| {
+        p.build_8bit_lin_table(trc)
+            .map(|t| t.iter().zip(reference.iter()).all(|(a, b)| (a - b).abs() < 0.001))
+            .unwrap_or(false)
+    })
 }
 
 /// Converts CMYK pixels (4 bytes each, as libjpeg-turbo outputs them) to opaque RGBA in place.

@@ -123,10 +123,7 @@ fn exif_members(bytes: &[u8], format: Format) -> BTreeMap<String, String> {
     };
     let Some(exif) = parse(block) else { return out };
     let max_ifd = if format == Format::Tiff { 0 } else { 1 };
-    let mut fields: Vec<&Field> = exif
-        .fields()
-        .filter(|f| f.ifd_num.index() <= max_ifd)
-        .collect();
+    let mut fields: Vec<&Field> = exif.fields().filter(|f| f.ifd_num.index() <= max_ifd).collect();
     // Stable: keeps the file order within an IFD.
     fields.sort_by_key(|f| f.ifd_num.index());
     let le = exif.little_endian();
@@ -169,10 +166,8 @@ fn pointer_tags(tiff: &[u8]) -> Vec<(&'static str, u32)> {
             0x8769 => {
                 out.push(("ExifTag", v));
                 let sub = tiff_ifd(tiff, v as usize, le).unwrap_or_default();
-                if let Some(iop) = sub
-                    .iter()
-                    .find(|(t, _)| *t == 0xA005)
-                    .and_then(|&(_, e)| pointer(e))
+                if let Some(iop) =
+                    sub.iter().find(|(t, _)| *t == 0xA005).and_then(|&(_, e)| pointer(e))
                 {
                     out.push(("InteroperabilityTag", iop));
                 }
@@ -265,9 +260,7 @@ fn gps_special(f: &Field) -> Option<String> {
             if r.len() != 3 {
                 return None;
             }
-            Some(print_degrees(
-                &r.iter().map(|r| (r.num, r.denom)).collect::<Vec<_>>(),
-            ))
+            Some(print_degrees(&r.iter().map(|r| (r.num, r.denom)).collect::<Vec<_>>()))
         }
         _ => None,
     }
@@ -310,9 +303,7 @@ fn user_comment(bytes: &[u8], little_endian: bool) -> String {
                     u16::from_be_bytes([c[0], c[1]])
                 }
             });
-            let s: String = char::decode_utf16(units)
-                .map(|c| c.unwrap_or('\u{fffd}'))
-                .collect();
+            let s: String = char::decode_utf16(units).map(|c| c.unwrap_or('\u{fffd}')).collect();
             format!("charset=Unicode {}", s.trim_end_matches('\0'))
         }
         b"JIS\0\0\0\0\0" => format!("charset=Jis {}", String::from_utf8_lossy(text)),
@@ -484,10 +475,8 @@ mod tests {
     /// Builds the expected text from `(key, value)` pairs given in sorted order, in the layout
     /// of the spec §3.16 sample (written out here independently of `info_json`).
     fn sample_layout(pairs: &[(&str, &str)]) -> String {
-        let body: Vec<String> = pairs
-            .iter()
-            .map(|(k, v)| format!("  \"{k}\": {{\"value\": \"{v}\"}}"))
-            .collect();
+        let body: Vec<String> =
+            pairs.iter().map(|(k, v)| format!("  \"{k}\": {{\"value\": \"{v}\"}}")).collect();
         format!("{{\n{}}}", body.join(",\n"))
     }
 
@@ -591,10 +580,7 @@ mod tests {
         // exiv2 -pv: GPSLatitude 40/1 48/1 50712119/1000000, N; GPSLongitude 81/1 23/1
         // 59334359/1000000, W. Old Exiv2 printDegrees: integral parts without decimals,
         // seconds with 3, each part followed by a space; the quote is JSON-escaped.
-        assert!(
-            s.contains("\"GPSLatitude\": {\"value\": \"40deg 48' 50.712\\\" \"}"),
-            "{s}"
-        );
+        assert!(s.contains("\"GPSLatitude\": {\"value\": \"40deg 48' 50.712\\\" \"}"), "{s}");
         assert!(s.contains("\"GPSLongitude\": {\"value\": \"81deg 23' 59.334\\\" \"}"));
         assert!(s.contains("\"GPSLatitudeRef\": {\"value\": \"North\"}"));
         assert!(s.contains("\"GPSLongitudeRef\": {\"value\": \"West\"}"));
@@ -652,27 +638,12 @@ mod tests {
         assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001é\"");
         assert_eq!(print_degrees(&[(0, 1), (0, 1), (0, 1)]), "0deg ");
         assert_eq!(print_degrees(&[(12, 1), (30, 1), (0, 1)]), "12deg 30' ");
-        assert_eq!(
-            print_degrees(&[(1, 2), (0, 1), (1, 4)]),
-            "0.5000000deg 0' 0.250\" "
-        );
-        assert_eq!(
-            print_degrees(&[(10, 1), (5, 0), (1, 1)]),
-            "10deg (10/1 5/0 1/1)"
-        );
-        assert_eq!(
-            user_comment(b"ASCII\0\0\0PngSuite", false),
-            "charset=Ascii PngSuite"
-        );
+        assert_eq!(print_degrees(&[(1, 2), (0, 1), (1, 4)]), "0.5000000deg 0' 0.250\" ");
+        assert_eq!(print_degrees(&[(10, 1), (5, 0), (1, 1)]), "10deg (10/1 5/0 1/1)");
+        assert_eq!(user_comment(b"ASCII\0\0\0PngSuite", false), "charset=Ascii PngSuite");
         assert_eq!(user_comment(&[0; 13], false), "");
-        assert_eq!(
-            user_comment(b"UNICODE\0\0h\0i", false),
-            "charset=Unicode hi"
-        );
-        assert_eq!(
-            exiv2_name(Tag::PhotographicSensitivity),
-            Some("ISOSpeedRatings")
-        );
+        assert_eq!(user_comment(b"UNICODE\0\0h\0i", false), "charset=Unicode hi");
+        assert_eq!(exiv2_name(Tag::PhotographicSensitivity), Some("ISOSpeedRatings"));
         assert_eq!(exiv2_name(Tag::GPSVersionID), Some("GPSVersionID"));
         assert_eq!(exiv2_name(Tag(Context::Tiff, 0x4746)), Some("Rating"));
         assert_eq!(exiv2_name(Tag(Context::Exif, 0xea1c)), None);

@@ -140,21 +140,12 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
     let dct_denom = if hdr.lossless { 1 } else { denom };
     // SAFETY: the handle is live; 1/1, 1/2, 1/4, 1/8 are all supported factors.
     let rc = unsafe {
-        raw::tj3SetScalingFactor(
-            h.0,
-            raw::tjscalingfactor {
-                num: 1,
-                denom: dct_denom as CInt,
-            },
-        )
+        raw::tj3SetScalingFactor(h.0, raw::tjscalingfactor { num: 1, denom: dct_denom as CInt })
     };
     if rc != 0 {
         return Err(Error::internal());
     }
-    let (w, hgt) = (
-        hdr.width.div_ceil(dct_denom),
-        hdr.height.div_ceil(dct_denom),
-    );
+    let (w, hgt) = (hdr.width.div_ceil(dct_denom), hdr.height.div_ceil(dct_denom));
     let samples = (w as usize)
         .checked_mul(hgt as usize)
         .and_then(|n| n.checked_mul(channels))
@@ -180,10 +171,7 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
             )
         };
         let warned = finish(&h, rc)?;
-        (
-            narrow(buf.iter().map(|&v| v.max(0) as u32), hdr.precision),
-            warned,
-        )
+        (narrow(buf.iter().map(|&v| v.max(0) as u32), hdr.precision), warned)
     } else {
         let mut buf = vec![0u16; samples];
         // SAFETY: as above (13–16-bit data only exists in lossless JPEGs, never scaled).
@@ -198,27 +186,17 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
             )
         };
         let warned = finish(&h, rc)?;
-        (
-            narrow(buf.iter().map(|&v| u32::from(v)), hdr.precision),
-            warned,
-        )
+        (narrow(buf.iter().map(|&v| u32::from(v)), hdr.precision), warned)
     };
 
     let mut img = if cmyk {
         let mut pixels = samples;
         icc::cmyk_to_rgba(&mut pixels, icc_profile.as_deref(), has_adobe_marker(bytes));
-        Image {
-            width: w,
-            height: hgt,
-            pixels,
-        }
+        Image { width: w, height: hgt, pixels }
     } else {
         let pixels = match channels {
             1 => samples.iter().flat_map(|&g| [g, g, g, 255]).collect(),
-            3 => samples
-                .chunks_exact(3)
-                .flat_map(|p| [p[0], p[1], p[2], 255])
-                .collect(),
+            3 => samples.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
             _ => {
                 let mut px = samples;
                 if warned {
@@ -230,21 +208,9 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
                 px
             }
         };
-        let mut img = Image {
-            width: w,
-            height: hgt,
-            pixels,
-        };
+        let mut img = Image { width: w, height: hgt, pixels };
         if let Some(p) = icc_profile.as_deref() {
-            icc::to_srgb(
-                &mut img,
-                p,
-                if gray {
-                    icc::Model::Gray
-                } else {
-                    icc::Model::Rgb
-                },
-            );
+            icc::to_srgb(&mut img, p, if gray { icc::Model::Gray } else { icc::Model::Rgb });
         }
         img
     };
@@ -334,11 +300,7 @@ fn narrow(samples: impl Iterator<Item = u32>, precision: i32) -> Vec<u8> {
 }
 
 fn too_large() -> Error {
-    Error::with_ec(
-        ErrorKind::ImageTooLarge,
-        "0040-00000012",
-        "The image is too large to decode.",
-    )
+    Error::with_ec(ErrorKind::ImageTooLarge, "0040-00000012", "The image is too large to decode.")
 }
 
 /// True when the JPEG has an Adobe APP14 marker. Photoshop and other Adobe-marker writers store
@@ -367,10 +329,7 @@ mod tests {
 
     #[test]
     fn narrowing_maps_extremes() {
-        assert_eq!(
-            narrow([0u32, 4095, 2048].into_iter(), 12),
-            vec![0, 255, 128]
-        );
+        assert_eq!(narrow([0u32, 4095, 2048].into_iter(), 12), vec![0, 255, 128]);
         assert_eq!(narrow([65535u32, 0].into_iter(), 16), vec![255, 0]);
         let mut b = vec![0u8, 3, 1];
         rescale_samples(&mut b, 2);

@@ -53,11 +53,7 @@ pub fn probe(bytes: &[u8]) -> crate::Result<SourceInfo> {
         has_alpha: h.has_alpha,
         frames: h.frames,
         file_size: bytes.len() as u64,
-        jpeg_quality: if format == Format::Jpg {
-            estimate_jpeg_quality(bytes)
-        } else {
-            None
-        },
+        jpeg_quality: if format == Format::Jpg { estimate_jpeg_quality(bytes) } else { None },
     })
 }
 
@@ -97,12 +93,7 @@ struct Header {
 
 impl Header {
     fn still(width: u32, height: u32, has_alpha: bool) -> Self {
-        Header {
-            width,
-            height,
-            has_alpha,
-            frames: 1,
-        }
+        Header { width, height, has_alpha, frames: 1 }
     }
 }
 
@@ -111,33 +102,22 @@ impl Header {
 
 /// The big-endian u16 at `at`, `None` past the end.
 pub(crate) fn be16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(
-        b.get(at..at.checked_add(2)?)?.try_into().ok()?,
-    ))
+    Some(u16::from_be_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))
 }
 /// The big-endian u32 at `at`, `None` past the end.
 pub(crate) fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(
-        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
-    ))
+    Some(u32::from_be_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }
 /// The little-endian u16 at `at`, `None` past the end.
 pub(crate) fn le16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(
-        b.get(at..at.checked_add(2)?)?.try_into().ok()?,
-    ))
+    Some(u16::from_le_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))
 }
 /// The little-endian u32 at `at`, `None` past the end.
 pub(crate) fn le32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(
-        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
-    ))
+    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }
 /// A 16-bit and a 32-bit reader of one byte order.
-pub(crate) type Readers = (
-    fn(&[u8], usize) -> Option<u16>,
-    fn(&[u8], usize) -> Option<u32>,
-);
+pub(crate) type Readers = (fn(&[u8], usize) -> Option<u16>, fn(&[u8], usize) -> Option<u32>);
 
 /// The readers for little-endian (`true`) or big-endian data.
 pub(crate) fn readers(little_endian: bool) -> Readers {
@@ -168,11 +148,7 @@ pub(crate) struct JpegSegment<'a> {
 /// first SOS (the entropy-coded data is never walked). Stops at EOI or at the first truncated
 /// segment. Like libjpeg, bytes that are not a marker between segments are skipped.
 pub(crate) fn jpeg_segments(bytes: &[u8]) -> impl Iterator<Item = JpegSegment<'_>> {
-    let mut pos = if bytes.starts_with(&[0xFF, 0xD8]) {
-        2
-    } else {
-        bytes.len()
-    };
+    let mut pos = if bytes.starts_with(&[0xFF, 0xD8]) { 2 } else { bytes.len() };
     let mut done = false;
     std::iter::from_fn(move || {
         while !done {
@@ -236,11 +212,7 @@ fn probe_jpeg(bytes: &[u8]) -> crate::Result<Header> {
 /// Iterates over the chunks of a PNG file as `(type, data)`, stopping after IEND or at the
 /// first truncated chunk. CRCs are not checked here.
 pub(crate) fn png_chunks(bytes: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
-    let mut pos = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        8
-    } else {
-        bytes.len()
-    };
+    let mut pos = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") { 8 } else { bytes.len() };
     std::iter::from_fn(move || {
         let len = be32(bytes, pos)? as usize;
         let ty: [u8; 4] = bytes.get(pos + 4..pos + 8)?.try_into().ok()?;
@@ -260,11 +232,7 @@ fn crc32(parts: &[&[u8]]) -> u32 {
     for &b in parts.iter().flat_map(|p| p.iter()) {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
         }
     }
     !crc
@@ -297,9 +265,7 @@ fn probe_png(bytes: &[u8]) -> crate::Result<Header> {
         return Err(Error::damaged());
     }
     let has_alpha = matches!(color, 4 | 6)
-        || png_chunks(bytes)
-            .take_while(|(t, _)| t != b"IDAT")
-            .any(|(t, _)| &t == b"tRNS");
+        || png_chunks(bytes).take_while(|(t, _)| t != b"IDAT").any(|(t, _)| &t == b"tRNS");
     // APNG animation frames are not decoded (the default image is), so frames stay 1.
     Ok(Header::still(width, height, has_alpha))
 }
@@ -376,12 +342,7 @@ fn probe_gif(bytes: &[u8]) -> crate::Result<Header> {
     if frames == 0 {
         return Err(Error::damaged());
     }
-    Ok(Header {
-        width,
-        height,
-        has_alpha,
-        frames,
-    })
+    Ok(Header { width, height, has_alpha, frames })
 }
 
 /// Skips a chain of GIF data sub-blocks starting at `pos`; returns the position after the
@@ -414,11 +375,7 @@ fn probe_bmp(bytes: &[u8]) -> crate::Result<Header> {
             let w = i64::from(le32(bytes, 18).ok_or_else(Error::damaged)? as i32);
             let h = i64::from(le32(bytes, 22).ok_or_else(Error::damaged)? as i32);
             let bpp = le16(bytes, 28).ok_or_else(Error::damaged)?;
-            let comp = if dib >= 20 {
-                le32(bytes, 30).ok_or_else(Error::damaged)?
-            } else {
-                0
-            };
+            let comp = if dib >= 20 { le32(bytes, 30).ok_or_else(Error::damaged)? } else { 0 };
             (w, h, bpp, comp)
         }
         _ => return Err(Error::damaged()),
@@ -432,11 +389,8 @@ fn probe_bmp(bytes: &[u8]) -> crate::Result<Header> {
     check_limits(width, height, 1)?;
     // Alpha needs an alpha mask: in the V3+ header (offset 14 + 52) or after a 40-byte header
     // with BI_ALPHABITFIELDS (6).
-    let alpha_mask = if dib >= 56 || (dib == 40 && compression == 6) {
-        le32(bytes, 66)
-    } else {
-        None
-    };
+    let alpha_mask =
+        if dib >= 56 || (dib == 40 && compression == 6) { le32(bytes, 66) } else { None };
     let has_alpha = matches!(bpp, 16 | 32) && alpha_mask.is_some_and(|m| m != 0);
     Ok(Header::still(width as u32, height as u32, has_alpha))
 }
@@ -462,12 +416,7 @@ pub(crate) fn tiff_ifd(tiff: &[u8], offset: usize, le: bool) -> Option<Vec<(u16,
     let count = r16(tiff, offset)? as usize;
     // The whole IFD (count × 12 bytes) must be inside the file before anything is collected.
     tiff.get(offset + 2..offset + 2 + count * 12)?;
-    Some(
-        (0..count)
-            .map(|i| offset + 2 + i * 12)
-            .filter_map(|e| Some((r16(tiff, e)?, e)))
-            .collect(),
-    )
+    Some((0..count).map(|i| offset + 2 + i * 12).filter_map(|e| Some((r16(tiff, e)?, e))).collect())
 }
 
 fn probe_tiff(bytes: &[u8]) -> crate::Result<Header> {
@@ -475,10 +424,7 @@ fn probe_tiff(bytes: &[u8]) -> crate::Result<Header> {
     let ifd0 = if le { le32(bytes, 4) } else { be32(bytes, 4) }.ok_or_else(Error::damaged)?;
     let entries = tiff_ifd(bytes, ifd0 as usize, le).ok_or_else(Error::damaged)?;
     let get = |tag: u16| {
-        entries
-            .iter()
-            .find(|(t, _)| *t == tag)
-            .and_then(|&(_, e)| tiff_entry_uint(bytes, e, le))
+        entries.iter().find(|(t, _)| *t == tag).and_then(|&(_, e)| tiff_entry_uint(bytes, e, le))
     };
     let width = get(0x100).ok_or_else(Error::damaged)?;
     let height = get(0x101).ok_or_else(Error::damaged)?;
@@ -528,9 +474,7 @@ fn probe_webp(bytes: &[u8]) -> crate::Result<Header> {
         }
         b"VP8L" => {
             // Signature 0x2F, then 14 bits width-1, 14 bits height-1, 1 bit alpha, 3 bits version.
-            let bits = le32(data, 1)
-                .filter(|_| data[0] == 0x2F)
-                .ok_or_else(Error::damaged)?;
+            let bits = le32(data, 1).filter(|_| data[0] == 0x2F).ok_or_else(Error::damaged)?;
             if bits >> 29 != 0 {
                 return Err(Error::damaged());
             }
@@ -551,12 +495,7 @@ fn probe_webp(bytes: &[u8]) -> crate::Result<Header> {
             } else {
                 1
             };
-            Ok(Header {
-                width: w,
-                height: h,
-                has_alpha: flags & 0x10 != 0 || alph,
-                frames,
-            })
+            Ok(Header { width: w, height: h, has_alpha: flags & 0x10 != 0 || alph, frames })
         }
         _ => Err(Error::damaged()),
     }
@@ -624,11 +563,7 @@ fn probe_heif(bytes: &[u8]) -> crate::Result<Header> {
     let mut pos = 8usize;
     let mut primary_props = Vec::new();
     for _ in 0..count {
-        let id = if version < 1 {
-            be16(ipma, pos).map(u32::from)
-        } else {
-            be32(ipma, pos)
-        };
+        let id = if version < 1 { be16(ipma, pos).map(u32::from) } else { be32(ipma, pos) };
         let id = id.ok_or_else(Error::damaged)?;
         pos += if version < 1 { 2 } else { 4 };
         let n = *ipma.get(pos).ok_or_else(Error::damaged)?;
@@ -691,14 +626,7 @@ mod tests {
         let i = info("Landscape_6.jpg");
         // exiv2: Orientation "right, top" (6); MANIFEST: 1200x1800 stored, 352727 bytes.
         assert_eq!(
-            (
-                i.format,
-                i.width,
-                i.height,
-                i.orientation,
-                i.frames,
-                i.has_alpha
-            ),
+            (i.format, i.width, i.height, i.orientation, i.frames, i.has_alpha),
             (Format::Jpg, 1200, 1800, 6, 1, false)
         );
         assert_eq!(i.file_size, 352_727);
@@ -708,10 +636,7 @@ mod tests {
     #[test]
     fn example_jpg() {
         let i = info("example.jpg");
-        assert_eq!(
-            (i.width, i.height, i.orientation, i.file_size),
-            (400, 267, 1, 21839)
-        );
+        assert_eq!((i.width, i.height, i.orientation, i.file_size), (400, 267, 1, 21839));
         assert_eq!(i.jpeg_quality, Some(82));
     }
 
@@ -719,14 +644,7 @@ mod tests {
     fn png_with_exif_orientation() {
         let i = info("orientation-6.png");
         assert_eq!(
-            (
-                i.format,
-                i.width,
-                i.height,
-                i.orientation,
-                i.frames,
-                i.has_alpha
-            ),
+            (i.format, i.width, i.height, i.orientation, i.frames, i.has_alpha),
             (Format::Png, 200, 100, 6, 1, true)
         );
         assert_eq!(i.jpeg_quality, None);
@@ -741,14 +659,7 @@ mod tests {
         let i = info("webp-orientation-6.webp");
         // The real canvas is 521x391 even though the EXIF IFD0 claims 4032x3024.
         assert_eq!(
-            (
-                i.format,
-                i.width,
-                i.height,
-                i.orientation,
-                i.frames,
-                i.has_alpha
-            ),
+            (i.format, i.width, i.height, i.orientation, i.frames, i.has_alpha),
             (Format::Webp, 521, 391, 6, 1, false)
         );
         let a = info("lossy_alpha.webp");
@@ -758,10 +669,7 @@ mod tests {
     #[test]
     fn animated() {
         let g = info("animated.gif");
-        assert_eq!(
-            (g.format, g.width, g.height, g.frames),
-            (Format::Gif, 100, 100, 2)
-        );
+        assert_eq!((g.format, g.width, g.height, g.frames), (Format::Gif, 100, 100, 2));
         let w = info("animated-loop-3.webp");
         // webpmux/Pillow: 10 frames (same animation as animated-loop-3.gif).
         assert_eq!(w.frames, 10);
@@ -779,10 +687,7 @@ mod tests {
         // MANIFEST: stored 88x590; Pillow reports 590x88 only because libtiff applies the orientation.
         assert_eq!((g4.width, g4.height, g4.orientation), (88, 590, 6));
         let b = info("bmp-g-rgb24.bmp");
-        assert_eq!(
-            (b.format, b.width, b.height, b.has_alpha),
-            (Format::Bmp, 127, 64, false)
-        );
+        assert_eq!((b.format, b.width, b.height, b.has_alpha), (Format::Bmp, 127, 64, false));
         assert!(info("bmp-q-rgba32.bmp").has_alpha);
         let a = info("white_1x1.avif");
         assert_eq!((a.format, a.width, a.height), (Format::Avif, 1, 1));
@@ -855,13 +760,9 @@ mod tests {
     #[test]
     fn truncations_never_panic() {
         // Every prefix of a few real headers: probe must answer, never panic.
-        for name in [
-            "exif_gps.jpg",
-            "orientation-6.png",
-            "animated.gif",
-            "white_1x1.avif",
-            "image.heic",
-        ] {
+        for name in
+            ["exif_gps.jpg", "orientation-6.png", "animated.gif", "white_1x1.avif", "image.heic"]
+        {
             let bytes = data(name);
             for len in 0..bytes.len().min(2048) {
                 let _ = probe(&bytes[..len]);
@@ -872,23 +773,11 @@ mod tests {
     #[test]
     fn limits() {
         assert!(check_limits(30_000, 8_333, 1).is_ok());
-        assert_eq!(
-            check_limits(30_001, 1, 1).unwrap_err().kind,
-            ErrorKind::ImageTooLarge
-        );
-        assert_eq!(
-            check_limits(1, 30_001, 1).unwrap_err().kind,
-            ErrorKind::ImageTooLarge
-        );
+        assert_eq!(check_limits(30_001, 1, 1).unwrap_err().kind, ErrorKind::ImageTooLarge);
+        assert_eq!(check_limits(1, 30_001, 1).unwrap_err().kind, ErrorKind::ImageTooLarge);
         // 250 000 000 exactly is allowed, one more pixel is not.
         assert!(check_limits(25_000, 10_000, 1).is_ok());
-        assert_eq!(
-            check_limits(25_000, 10_000, 2).unwrap_err().kind,
-            ErrorKind::ImageTooLarge
-        );
-        assert_eq!(
-            check_limits(0, 10, 1).unwrap_err().kind,
-            ErrorKind::ImageDamage
-        );
+        assert_eq!(check_limits(25_000, 10_000, 2).unwrap_err().kind, ErrorKind::ImageTooLarge);
+        assert_eq!(check_limits(0, 10, 1).unwrap_err().kind, ErrorKind::ImageDamage);
     }
 }

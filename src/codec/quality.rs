@@ -126,12 +126,7 @@ fn read_tables(bytes: &[u8]) -> Option<[Option<[u32; 64]>; 4]> {
 /// its default, 92, which is the caller's choice to make here.
 pub fn estimate_jpeg_quality(bytes: &[u8]) -> Option<u32> {
     let tables = read_tables(bytes)?;
-    let sum: u64 = tables
-        .iter()
-        .flatten()
-        .flat_map(|t| t.iter())
-        .map(|&v| u64::from(v))
-        .sum();
+    let sum: u64 = tables.iter().flatten().flat_map(|t| t.iter()).map(|&v| u64::from(v)).sum();
     let (qvalue, (hash, sums)) = match (&tables[0], &tables[1]) {
         (Some(l), Some(c)) => {
             let h = l[HASH_LUMA[0]] + l[HASH_LUMA[1]] + c[HASH_CHROMA[0]] + c[HASH_CHROMA[1]];
@@ -166,10 +161,7 @@ mod tests {
         // `single_hash`/`single_sums` tables.
         assert_eq!(&PAIR.0[..4], &[1020, 1015, 932, 848]);
         assert_eq!(PAIR.1[0], 32640);
-        assert_eq!(
-            (PAIR.0[99], PAIR.1[99], PAIR.0[100], PAIR.1[100]),
-            (4, 128, 0, 0)
-        );
+        assert_eq!((PAIR.0[99], PAIR.1[99], PAIR.0[100], PAIR.1[100]), (4, 128, 0, 0));
         assert_eq!(&SINGLE.0[..4], &[510, 505, 422, 380]);
         assert_eq!((SINGLE.1[0], SINGLE.0[99], SINGLE.1[99]), (16320, 2, 64));
     }
@@ -214,16 +206,8 @@ mod tests {
     #[test]
     fn scaled_standard_tables_give_their_quality() {
         for q in 1..=100 {
-            assert_eq!(
-                estimate_jpeg_quality(&synthetic(q, true)),
-                Some(q),
-                "colour q{q}"
-            );
-            assert_eq!(
-                estimate_jpeg_quality(&synthetic(q, false)),
-                Some(q),
-                "grey q{q}"
-            );
+            assert_eq!(estimate_jpeg_quality(&synthetic(q, true)), Some(q), "colour q{q}");
+            assert_eq!(estimate_jpeg_quality(&synthetic(q, false)), Some(q), "grey q{q}");
         }
     }
 

@@ -35,9 +35,7 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
 /// Brands that make a file AVIF (still image or sequence).
 const AVIF_BRANDS: [&[u8; 4]; 2] = [b"avif", b"avis"];
 /// Brands that make a file HEIC/HEIF (HEVC-coded images and sequences).
-const HEIC_BRANDS: [&[u8; 4]; 7] = [
-    b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm",
-];
+const HEIC_BRANDS: [&[u8; 4]; 7] = [b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm"];
 /// Generic HEIF structural brands: the codec is told by the compatible brands (AVIF when one of
 /// them is an AVIF brand, HEIC otherwise).
 const GENERIC_HEIF_BRANDS: [&[u8; 4]; 2] = [b"mif1", b"msf1"];
@@ -107,28 +105,15 @@ mod tests {
 
     #[test]
     fn ftyp_brands() {
-        assert_eq!(
-            sniff(&ftyp(b"avif", &[b"mif1", b"miaf"])),
-            Some(Format::Avif)
-        );
+        assert_eq!(sniff(&ftyp(b"avif", &[b"mif1", b"miaf"])), Some(Format::Avif));
         assert_eq!(sniff(&ftyp(b"avis", &[])), Some(Format::Avif));
         assert_eq!(sniff(&ftyp(b"heic", &[b"mif1"])), Some(Format::Heic));
         assert_eq!(sniff(&ftyp(b"heix", &[])), Some(Format::Heic));
         assert_eq!(sniff(&ftyp(b"mif1", &[b"heic"])), Some(Format::Heic));
-        assert_eq!(
-            sniff(&ftyp(b"mif1", &[b"avif", b"miaf"])),
-            Some(Format::Avif)
-        );
+        assert_eq!(sniff(&ftyp(b"mif1", &[b"avif", b"miaf"])), Some(Format::Avif));
         assert_eq!(sniff(&ftyp(b"msf1", &[])), Some(Format::Heic));
-        assert_eq!(
-            sniff(&ftyp(b"isom", &[b"mp41"])),
-            None,
-            "plain MP4 is not an image"
-        );
-        assert_eq!(
-            sniff(&ftyp(b"mp42", &[b"mif1", b"avif"])),
-            Some(Format::Avif)
-        );
+        assert_eq!(sniff(&ftyp(b"isom", &[b"mp41"])), None, "plain MP4 is not an image");
+        assert_eq!(sniff(&ftyp(b"mp42", &[b"mif1", b"avif"])), Some(Format::Avif));
     }
 
     #[test]

@@ -43,7 +43,9 @@ impl Image {
         // early exit vectorises; whole words avoid a strided byte gather, ~4× faster) and stop at
         // the first block whose alpha byte fell below 255. Runs on every resize of an opaque photo.
         self.pixels.chunks(4 * 4096).any(|block| {
-            let all = block.chunks_exact(4).fold(u32::MAX, |acc, p| acc & u32::from_le_bytes([p[0], p[1], p[2], p[3]]));
+            let all = block
+                .chunks_exact(4)
+                .fold(u32::MAX, |acc, p| acc & u32::from_le_bytes([p[0], p[1], p[2], p[3]]));
             all >> 24 != 0xFF
         })
     }

@@ -62,12 +62,7 @@ fn check_resize_result(w: u32, h: u32) -> Result<()> {
 
 /// An RGB colour as an opaque RGBA colour in 0–1.
 fn opaque(rgb: [u8; 3]) -> [f32; 4] {
-    [
-        f32::from(rgb[0]) / 255.0,
-        f32::from(rgb[1]) / 255.0,
-        f32::from(rgb[2]) / 255.0,
-        1.0,
-    ]
+    [f32::from(rgb[0]) / 255.0, f32::from(rgb[1]) / 255.0, f32::from(rgb[2]) / 255.0, 1.0]
 }
 
 /// The result of fitting `W×H` proportionally to a target.
@@ -97,43 +92,27 @@ fn fit(src_w: u32, src_h: u32, w: Option<u32>, h: Option<u32>, cover: bool) -> F
         }
     };
     match (width_driven, w, h) {
-        (true, Some(w), _) => Fit {
-            width: w,
-            height: round_div(sh * u64::from(w), sw),
-            enlarges: w > src_w,
-        },
-        (_, _, Some(h)) => Fit {
-            width: round_div(sw * u64::from(h), sh),
-            height: h,
-            enlarges: h > src_h,
-        },
+        (true, Some(w), _) => {
+            Fit { width: w, height: round_div(sh * u64::from(w), sw), enlarges: w > src_w }
+        }
+        (_, _, Some(h)) => {
+            Fit { width: round_div(sw * u64::from(h), sh), height: h, enlarges: h > src_h }
+        }
         // Unreachable by construction (callers pass at least one side); keep the size.
-        _ => Fit {
-            width: src_w,
-            height: src_h,
-            enlarges: false,
-        },
+        _ => Fit { width: src_w, height: src_h, enlarges: false },
     }
 }
 
 impl Canvas {
     /// A canvas of `width`×`height` with no stages yet.
     pub fn new(width: u32, height: u32) -> Self {
-        Canvas {
-            width,
-            height,
-            stages: Vec::new(),
-        }
+        Canvas { width, height, stages: Vec::new() }
     }
 
     /// Resamples to `w×h`; no stage when the size does not change.
     fn push_resize(&mut self, w: u32, h: u32) {
         if (w, h) != (self.width, self.height) {
-            self.stages.push(Stage::Resize(ResizeParams {
-                width: w,
-                height: h,
-                _pad: [0; 2],
-            }));
+            self.stages.push(Stage::Resize(ResizeParams { width: w, height: h, _pad: [0; 2] }));
             self.width = w;
             self.height = h;
         }
@@ -146,12 +125,7 @@ impl Canvas {
         let w = w.min(self.width - x).max(1);
         let h = h.min(self.height - y).max(1);
         if (x, y, w, h) != (0, 0, self.width, self.height) {
-            self.stages.push(Stage::Crop(CropParams {
-                x,
-                y,
-                width: w,
-                height: h,
-            }));
+            self.stages.push(Stage::Crop(CropParams { x, y, width: w, height: h }));
             self.width = w;
             self.height = h;
         }
@@ -160,10 +134,7 @@ impl Canvas {
     /// Applies one EXIF orientation transform (2–8); 5–8 swap the sides.
     pub fn push_orient(&mut self, orientation: u32) {
         if (2..=8).contains(&orientation) {
-            self.stages.push(Stage::Orient(OrientParams {
-                orientation,
-                _pad: [0; 3],
-            }));
+            self.stages.push(Stage::Orient(OrientParams { orientation, _pad: [0; 3] }));
             if orientation >= 5 {
                 std::mem::swap(&mut self.width, &mut self.height);
             }
@@ -320,10 +291,7 @@ impl Canvas {
                 self.push_crop(left, 0, x.min(src_w - left), src_h);
             }
         } else {
-            return Err(Error::new(
-                ErrorKind::MissingArgument,
-                "indexcrop needs x or y.",
-            ));
+            return Err(Error::new(ErrorKind::MissingArgument, "indexcrop needs x or y."));
         }
         Ok(())
     }
@@ -340,19 +308,13 @@ impl Canvas {
         let x = self.width.saturating_sub(side) / 2;
         let y = self.height.saturating_sub(side) / 2;
         self.push_crop(x, y, side, side);
-        self.stages.push(Stage::MaskCircle(MaskParams {
-            radius: r,
-            _pad: [0; 3],
-        }));
+        self.stages.push(Stage::MaskCircle(MaskParams { radius: r, _pad: [0; 3] }));
     }
 
     /// `rounded-corners` (§3.11): size unchanged; `r` is reduced to half the shorter side \[C\].
     pub fn rounded_corners(&mut self, rc: &RoundedCorners) {
         let r = rc.r.min(self.width.min(self.height) / 2);
-        self.stages.push(Stage::MaskRounded(MaskParams {
-            radius: r,
-            _pad: [0; 3],
-        }));
+        self.stages.push(Stage::MaskRounded(MaskParams { radius: r, _pad: [0; 3] }));
     }
 
     /// `rotate` (§3.4). 0 and 360 do nothing; 90/180/270 are exact orientation transforms; other
@@ -401,11 +363,7 @@ impl Canvas {
 
     /// `blur,r_,s_` (§3.5): size unchanged.
     pub fn blur(&mut self, radius: u32, sigma: u32) {
-        self.stages.push(Stage::Blur(BlurParams {
-            radius,
-            sigma: sigma as f32,
-            _pad: [0; 2],
-        }));
+        self.stages.push(Stage::Blur(BlurParams { radius, sigma: sigma as f32, _pad: [0; 2] }));
     }
 
     /// `bright` / `contrast` (§3.6, §3.7): one `ColorAdjust` per action; 0 is a no-op and adds no
@@ -422,10 +380,7 @@ impl Canvas {
 
     /// `sharpen` (§3.8): size unchanged.
     pub fn sharpen(&mut self, amount: u32) {
-        self.stages.push(Stage::Sharpen(SharpenParams {
-            amount,
-            _pad: [0; 3],
-        }));
+        self.stages.push(Stage::Sharpen(SharpenParams { amount, _pad: [0; 3] }));
     }
 }
 

@@ -85,22 +85,12 @@ fn simulate(p: &ImagePlan, src: &SourceInfo) -> (u32, u32) {
             }
             Stage::Crop(c) => {
                 assert!(c.width > 0 && c.height > 0, "{s:?}");
-                assert!(
-                    c.x + c.width <= w && c.y + c.height <= h,
-                    "{s:?} outside {w}x{h}"
-                );
-                assert_ne!(
-                    (c.x, c.y, c.width, c.height),
-                    (0, 0, w, h),
-                    "no-op crop {s:?}"
-                );
+                assert!(c.x + c.width <= w && c.y + c.height <= h, "{s:?} outside {w}x{h}");
+                assert_ne!((c.x, c.y, c.width, c.height), (0, 0, w, h), "no-op crop {s:?}");
                 (w, h) = (c.width, c.height);
             }
             Stage::Fill(f) => {
-                assert!(
-                    f.x + w <= f.width && f.y + h <= f.height,
-                    "{s:?} cannot hold {w}x{h}"
-                );
+                assert!(f.x + w <= f.width && f.y + h <= f.height, "{s:?} cannot hold {w}x{h}");
                 (w, h) = (f.width, f.height);
             }
             Stage::Orient(o) => {
@@ -115,11 +105,7 @@ fn simulate(p: &ImagePlan, src: &SourceInfo) -> (u32, u32) {
             Stage::Blur(_) | Stage::ColorAdjust(_) | Stage::Sharpen(_) | Stage::Composite(..) => {}
         }
     }
-    assert_eq!(
-        (w, h),
-        (p.width, p.height),
-        "stages disagree with the plan's size"
-    );
+    assert_eq!((w, h), (p.width, p.height), "stages disagree with the plan's size");
     (w, h)
 }
 
@@ -130,27 +116,15 @@ fn final_size(actions: Vec<Action>, src: &SourceInfo) -> (u32, u32) {
 }
 
 fn resize_stage(width: u32, height: u32) -> Stage {
-    Stage::Resize(ResizeParams {
-        width,
-        height,
-        _pad: [0; 2],
-    })
+    Stage::Resize(ResizeParams { width, height, _pad: [0; 2] })
 }
 
 fn crop_stage(x: u32, y: u32, width: u32, height: u32) -> Stage {
-    Stage::Crop(CropParams {
-        x,
-        y,
-        width,
-        height,
-    })
+    Stage::Crop(CropParams { x, y, width, height })
 }
 
 fn orient_stage(orientation: u32) -> Stage {
-    Stage::Orient(OrientParams {
-        orientation,
-        _pad: [0; 3],
-    })
+    Stage::Orient(OrientParams { orientation, _pad: [0; 3] })
 }
 
 // ---------------------------------------------------------------- resize
@@ -166,12 +140,7 @@ fn documented_modes_on_200x100_w150_h80() {
         (ResizeMode::Fixed, (150, 80)),
     ];
     for (mode, want) in cases {
-        let r = Resize {
-            mode,
-            w: Some(150),
-            h: Some(80),
-            ..rz()
-        };
+        let r = Resize { mode, w: Some(150), h: Some(80), ..rz() };
         assert_eq!(final_size(vec![Action::Resize(r)], &src), want, "{mode:?}");
     }
 }
@@ -179,24 +148,14 @@ fn documented_modes_on_200x100_w150_h80() {
 #[test]
 fn fill_and_pad_stages_are_exact() {
     let src = png(200, 100);
-    let fill = Resize {
-        mode: ResizeMode::Fill,
-        w: Some(150),
-        h: Some(80),
-        ..rz()
-    };
+    let fill = Resize { mode: ResizeMode::Fill, w: Some(150), h: Some(80), ..rz() };
     // mfit 160×80, crop the 10 px excess evenly: offset 5.
     assert_eq!(
         image_plan(vec![Action::Resize(fill)], &src).stages,
         vec![resize_stage(160, 80), crop_stage(5, 0, 150, 80)]
     );
-    let pad = Resize {
-        mode: ResizeMode::Pad,
-        w: Some(150),
-        h: Some(80),
-        color: [255, 0, 0],
-        ..rz()
-    };
+    let pad =
+        Resize { mode: ResizeMode::Pad, w: Some(150), h: Some(80), color: [255, 0, 0], ..rz() };
     // lfit 150×75 on 150×80: 5 px free, floor(5/2) = 2 on top, the extra pixel at the bottom.
     assert_eq!(
         image_plan(vec![Action::Resize(pad)], &src).stages,
@@ -214,15 +173,8 @@ fn fill_and_pad_stages_are_exact() {
 }
 
 /// One `resize` case: mode, w, h, l, s, limit, expected size.
-type ResizeCase = (
-    ResizeMode,
-    Option<u32>,
-    Option<u32>,
-    Option<u32>,
-    Option<u32>,
-    bool,
-    (u32, u32),
-);
+type ResizeCase =
+    (ResizeMode, Option<u32>, Option<u32>, Option<u32>, Option<u32>, bool, (u32, u32));
 
 /// Every mode × {one side, both sides, l/s} × {shrink, enlarge} × limit_1/limit_0, on 200×100.
 #[test]
@@ -281,15 +233,7 @@ fn every_mode_every_input_shape() {
         (Fill,  Some(100), Some(30), None, None, false, (100, 30)),
     ];
     for &(mode, w, h, l, s, limit, want) in cases {
-        let r = Resize {
-            mode,
-            w,
-            h,
-            l,
-            s,
-            limit,
-            ..rz()
-        };
+        let r = Resize { mode, w, h, l, s, limit, ..rz() };
         let got = final_size(vec![Action::Resize(r.clone())], &src);
         assert_eq!(got, want, "{r:?}");
     }
@@ -299,24 +243,10 @@ fn every_mode_every_input_shape() {
 fn enlargement_with_limit_1_emits_no_pad_or_crop() {
     let src = png(200, 100);
     for mode in [ResizeMode::Fill, ResizeMode::Pad] {
-        let r = Resize {
-            mode,
-            w: Some(300),
-            h: Some(300),
-            ..rz()
-        };
-        assert!(
-            image_plan(vec![Action::Resize(r)], &src).stages.is_empty(),
-            "{mode:?}"
-        );
+        let r = Resize { mode, w: Some(300), h: Some(300), ..rz() };
+        assert!(image_plan(vec![Action::Resize(r)], &src).stages.is_empty(), "{mode:?}");
     }
-    let fill = Resize {
-        mode: ResizeMode::Fill,
-        w: Some(150),
-        h: Some(150),
-        limit: false,
-        ..rz()
-    };
+    let fill = Resize { mode: ResizeMode::Fill, w: Some(150), h: Some(150), limit: false, ..rz() };
     // mfit k = 1.5 → 300×150, centre crop offset floor(150/2) = 75.
     assert_eq!(
         image_plan(vec![Action::Resize(fill)], &src).stages,
@@ -327,135 +257,65 @@ fn enlargement_with_limit_1_emits_no_pad_or_crop() {
 #[test]
 fn percentage_always_applies_and_wins_only_without_sizes() {
     let src = png(200, 100);
-    let p = |p, limit| {
-        Action::Resize(Resize {
-            p: Some(p),
-            limit,
-            ..rz()
-        })
-    };
+    let p = |p, limit| Action::Resize(Resize { p: Some(p), limit, ..rz() });
     assert_eq!(final_size(vec![p(50, true)], &src), (100, 50));
     assert_eq!(final_size(vec![p(150, true)], &src), (300, 150));
     assert_eq!(final_size(vec![p(150, false)], &src), (300, 150));
     // 333·33/100 = 109.89 → 110; 424·33/100 = 139.92 → 140.
     assert_eq!(final_size(vec![p(33, true)], &png(424, 333)), (140, 110));
     // w/h present: p ignored.
-    let both = Resize {
-        w: Some(100),
-        p: Some(300),
-        ..rz()
-    };
+    let both = Resize { w: Some(100), p: Some(300), ..rz() };
     assert_eq!(final_size(vec![Action::Resize(both)], &src), (100, 50));
     // l present: p ignored too.
-    let l = Resize {
-        l: Some(50),
-        p: Some(300),
-        ..rz()
-    };
+    let l = Resize { l: Some(50), p: Some(300), ..rz() };
     assert_eq!(final_size(vec![Action::Resize(l)], &src), (50, 25));
 }
 
 #[test]
 fn gif_is_never_enlarged() {
     let gif = source(Format::Gif, 200, 100);
-    let w = Action::Resize(Resize {
-        w: Some(400),
-        limit: false,
-        ..rz()
-    });
+    let w = Action::Resize(Resize { w: Some(400), limit: false, ..rz() });
     assert_eq!(final_size(vec![w], &gif), (200, 100));
-    let p = Action::Resize(Resize {
-        p: Some(200),
-        ..rz()
-    });
+    let p = Action::Resize(Resize { p: Some(200), ..rz() });
     assert_eq!(final_size(vec![p], &gif), (200, 100));
     // Shrinking a GIF works as usual.
-    let shrink = Action::Resize(Resize {
-        w: Some(100),
-        ..rz()
-    });
+    let shrink = Action::Resize(Resize { w: Some(100), ..rz() });
     assert_eq!(final_size(vec![shrink], &gif), (100, 50));
 }
 
 #[test]
 fn documented_resize_examples() {
-    let w100 = || {
-        Action::Resize(Resize {
-            w: Some(100),
-            ..rz()
-        })
-    };
+    let w100 = || Action::Resize(Resize { w: Some(100), ..rz() });
     // 333·100/424 = 78.54 → 79 (round half up, not floor).
     assert_eq!(final_size(vec![w100()], &png(424, 333)), (100, 79));
     // h wins over l: 3924·600/2550 = 923.3 → 923.
-    let lh = Resize {
-        l: Some(923),
-        h: Some(600),
-        ..rz()
-    };
-    assert_eq!(
-        final_size(vec![Action::Resize(lh)], &jpg(3924, 2550)),
-        (923, 600)
-    );
+    let lh = Resize { l: Some(923), h: Some(600), ..rz() };
+    assert_eq!(final_size(vec![Action::Resize(lh)], &jpg(3924, 2550)), (923, 600));
     // 267·100/400 = 66.75 → 67.
-    let l = Resize {
-        l: Some(100),
-        ..rz()
-    };
-    assert_eq!(
-        final_size(vec![Action::Resize(l)], &png(400, 267)),
-        (100, 67)
-    );
-    let h = Resize {
-        h: Some(100),
-        ..rz()
-    };
-    assert_eq!(
-        final_size(vec![Action::Resize(h)], &png(100, 200)),
-        (50, 100)
-    );
-    let fixed = Resize {
-        mode: ResizeMode::Fixed,
-        h: Some(100),
-        ..rz()
-    };
-    assert_eq!(
-        final_size(vec![Action::Resize(fixed)], &png(400, 267)),
-        (100, 100)
-    );
+    let l = Resize { l: Some(100), ..rz() };
+    assert_eq!(final_size(vec![Action::Resize(l)], &png(400, 267)), (100, 67));
+    let h = Resize { h: Some(100), ..rz() };
+    assert_eq!(final_size(vec![Action::Resize(h)], &png(100, 200)), (50, 100));
+    let fixed = Resize { mode: ResizeMode::Fixed, h: Some(100), ..rz() };
+    assert_eq!(final_size(vec![Action::Resize(fixed)], &png(400, 267)), (100, 100));
     // Portrait l/s: l maps to the 200-px height.
-    let l = Resize {
-        l: Some(100),
-        ..rz()
-    };
-    assert_eq!(
-        final_size(vec![Action::Resize(l)], &png(100, 200)),
-        (50, 100)
-    );
+    let l = Resize { l: Some(100), ..rz() };
+    assert_eq!(final_size(vec![Action::Resize(l)], &png(100, 200)), (50, 100));
 }
 
 #[test]
 fn rounding_is_half_up_and_never_zero() {
     // 101·100/200 = 50.5 → 51.
-    let w = Action::Resize(Resize {
-        w: Some(100),
-        ..rz()
-    });
+    let w = Action::Resize(Resize { w: Some(100), ..rz() });
     assert_eq!(final_size(vec![w], &png(200, 101)), (100, 51));
     // 1·10/1000 = 0.01 → 0 → 1.
-    let w = Action::Resize(Resize {
-        w: Some(10),
-        ..rz()
-    });
+    let w = Action::Resize(Resize { w: Some(10), ..rz() });
     assert_eq!(final_size(vec![w], &png(1000, 1)), (10, 1));
 }
 
 #[test]
 fn resize_to_the_same_size_emits_no_stage() {
-    let w = Action::Resize(Resize {
-        w: Some(200),
-        ..rz()
-    });
+    let w = Action::Resize(Resize { w: Some(200), ..rz() });
     let p = image_plan(vec![w], &png(200, 100));
     assert!(p.stages.is_empty());
     assert_eq!((p.width, p.height), (200, 100));
@@ -464,38 +324,20 @@ fn resize_to_the_same_size_emits_no_stage() {
 #[test]
 fn resize_result_limits() {
     let src = png(100, 100);
-    let big = Resize {
-        mode: ResizeMode::Fixed,
-        w: Some(16_384),
-        h: Some(16_384),
-        limit: false,
-        ..rz()
-    };
+    let big =
+        Resize { mode: ResizeMode::Fixed, w: Some(16_384), h: Some(16_384), limit: false, ..rz() };
     let e = plan_err(vec![Action::Resize(big.clone())], &src);
-    assert_eq!(
-        (e.kind, e.ec),
-        (ErrorKind::InvalidArgument, Some("0040-00000007"))
-    );
+    assert_eq!((e.kind, e.ec), (ErrorKind::InvalidArgument, Some("0040-00000007")));
     // Refused enlargement (limit_1) never reaches the limit check.
     let limited = Resize { limit: true, ..big };
     assert_eq!(final_size(vec![Action::Resize(limited)], &src), (100, 100));
     // Exactly 16384×1024 = 16 777 216 pixels is allowed.
-    let edge = Resize {
-        mode: ResizeMode::Fixed,
-        w: Some(16_384),
-        h: Some(1024),
-        limit: false,
-        ..rz()
-    };
+    let edge =
+        Resize { mode: ResizeMode::Fixed, w: Some(16_384), h: Some(1024), limit: false, ..rz() };
     assert_eq!(final_size(vec![Action::Resize(edge)], &src), (16_384, 1024));
     // mfit to 16384 wide on a 1:2 image needs 32768 rows: a side over the limit.
-    let tall = Resize {
-        mode: ResizeMode::Mfit,
-        w: Some(16_384),
-        h: Some(10),
-        limit: false,
-        ..rz()
-    };
+    let tall =
+        Resize { mode: ResizeMode::Mfit, w: Some(16_384), h: Some(10), limit: false, ..rz() };
     let e = plan_err(vec![Action::Resize(tall)], &png(100, 200));
     assert_eq!(e.ec, Some("0040-00000007"));
 }
@@ -512,12 +354,7 @@ fn resize_without_any_size_is_missing_argument() {
 fn orientation_7_example() {
     let mut f = jpg(424, 333);
     f.orientation = 7;
-    let w100 = || {
-        Action::Resize(Resize {
-            w: Some(100),
-            ..rz()
-        })
-    };
+    let w100 = || Action::Resize(Resize { w: Some(100), ..rz() });
     // Oriented to 333×424 first, wherever auto-orient is written: 424·100/333 = 127.3 → 127.
     // The shrinking resize runs first, in stored orientation (127×100), then the transform.
     let p = image_plan(vec![w100(), Action::AutoOrient(true)], &f);
@@ -526,10 +363,7 @@ fn orientation_7_example() {
     // Default (no auto-orient action) applies it too.
     assert_eq!(final_size(vec![w100()], &f), (100, 127));
     // auto-orient,0 keeps the stored orientation.
-    assert_eq!(
-        final_size(vec![w100(), Action::AutoOrient(false)], &f),
-        (100, 79)
-    );
+    assert_eq!(final_size(vec![w100(), Action::AutoOrient(false)], &f), (100, 79));
     // Last auto-orient wins.
     let acts = vec![Action::AutoOrient(false), w100(), Action::AutoOrient(true)];
     assert_eq!(final_size(acts, &f), (100, 127));
@@ -594,10 +428,7 @@ fn crop_clips_to_the_edge() {
     assert_eq!(simulate(&p, &src), (190, 190));
     // The SDK example: crop,w_100,h_100,x_100,y_100 → 100×100.
     assert_eq!(
-        final_size(
-            vec![crop(Gravity::Nw, 100, 100, Some(100), Some(100))],
-            &src
-        ),
+        final_size(vec![crop(Gravity::Nw, 100, 100, Some(100), Some(100))], &src),
         (100, 100)
     );
 }
@@ -611,10 +442,7 @@ fn crop_to_the_edge_and_oversized() {
     let p = image_plan(vec![crop(Gravity::Se, 30, 40, Some(0), Some(0))], &src);
     assert_eq!(p.stages, vec![crop_stage(30, 40, 70, 60)]);
     // A crop larger than the image: the negative origin clamps to 0, the whole image is kept.
-    let p = image_plan(
-        vec![crop(Gravity::Center, 0, 0, Some(300), Some(300))],
-        &src,
-    );
+    let p = image_plan(vec![crop(Gravity::Center, 0, 0, Some(300), Some(300))], &src);
     assert!(p.stages.is_empty());
     assert_eq!((p.width, p.height), (100, 100));
 }
@@ -633,28 +461,17 @@ fn crop_start_outside_is_bad_request() {
         assert_eq!(e.message, "Advance cut's position is out of image.");
     }
     // x = 99 is still inside: a 1-px column.
-    assert_eq!(
-        final_size(vec![crop(Gravity::Nw, 99, 0, None, None)], &src),
-        (1, 100)
-    );
+    assert_eq!(final_size(vec![crop(Gravity::Nw, 99, 0, None, None)], &src), (1, 100));
 }
 
 #[test]
 fn crop_acts_on_the_running_size() {
     // resize 200×100 → 100×50, then crop from (60, 0) to the edge: 40×50.
-    let acts = vec![
-        Action::Resize(Resize {
-            w: Some(100),
-            ..rz()
-        }),
-        crop(Gravity::Nw, 60, 0, None, None),
-    ];
+    let acts =
+        vec![Action::Resize(Resize { w: Some(100), ..rz() }), crop(Gravity::Nw, 60, 0, None, None)];
     assert_eq!(final_size(acts, &png(200, 100)), (40, 50));
     let acts = vec![
-        Action::Resize(Resize {
-            w: Some(100),
-            ..rz()
-        }),
+        Action::Resize(Resize { w: Some(100), ..rz() }),
         crop(Gravity::Nw, 100, 0, None, None),
     ];
     assert_eq!(plan_err(acts, &png(200, 100)).kind, ErrorKind::BadRequest);
@@ -684,26 +501,14 @@ fn indexcrop_slices() {
         image_plan(vec![ic(Some(30), None, 3)], &src).stages,
         vec![crop_stage(90, 0, 10, 250)]
     );
-    assert!(image_plan(vec![ic(Some(30), None, 4)], &src)
-        .stages
-        .is_empty());
+    assert!(image_plan(vec![ic(Some(30), None, 4)], &src).stages.is_empty());
     // y wins over x.
-    assert_eq!(
-        final_size(vec![ic(Some(30), Some(100), 1)], &src),
-        (100, 100)
-    );
+    assert_eq!(final_size(vec![ic(Some(30), Some(100), 1)], &src), (100, 100));
     // A slice longer than the image is the whole axis; index 1 is then past the end.
-    assert!(image_plan(vec![ic(None, Some(300), 0)], &src)
-        .stages
-        .is_empty());
-    assert!(image_plan(vec![ic(None, Some(300), 1)], &src)
-        .stages
-        .is_empty());
+    assert!(image_plan(vec![ic(None, Some(300), 0)], &src).stages.is_empty());
+    assert!(image_plan(vec![ic(None, Some(300), 1)], &src).stages.is_empty());
     // Neither x nor y.
-    assert_eq!(
-        plan_err(vec![ic(None, None, 0)], &src).kind,
-        ErrorKind::MissingArgument
-    );
+    assert_eq!(plan_err(vec![ic(None, None, 0)], &src).kind, ErrorKind::MissingArgument);
 }
 
 // ---------------------------------------------------------------- circle, rounded corners
@@ -712,12 +517,7 @@ fn indexcrop_slices() {
 fn circle_crops_and_clamps() {
     let src = png(200, 100);
     let circle = |r| Action::Circle(Circle { r });
-    let mask = |radius| {
-        Stage::MaskCircle(MaskParams {
-            radius,
-            _pad: [0; 3],
-        })
-    };
+    let mask = |radius| Stage::MaskCircle(MaskParams { radius, _pad: [0; 3] });
     // 61×61 centred: ((200 − 61)/2, (100 − 61)/2) = (69, 19).
     assert_eq!(
         image_plan(vec![circle(30)], &src).stages,
@@ -739,12 +539,7 @@ fn circle_crops_and_clamps() {
 fn rounded_corners_clamp_to_half_the_shorter_side() {
     let src = png(200, 100);
     let rc = |r| Action::RoundedCorners(RoundedCorners { r });
-    let mask = |radius| {
-        Stage::MaskRounded(MaskParams {
-            radius,
-            _pad: [0; 3],
-        })
-    };
+    let mask = |radius| Stage::MaskRounded(MaskParams { radius, _pad: [0; 3] });
     assert_eq!(image_plan(vec![rc(20)], &src).stages, vec![mask(20)]);
     let p = image_plan(vec![rc(80)], &src);
     assert_eq!(p.stages, vec![mask(50)]);
@@ -759,20 +554,11 @@ fn rotate_by_right_angles_is_an_orientation() {
     let p = image_plan(vec![Action::Rotate(90)], &src);
     assert_eq!(p.stages, vec![orient_stage(6)]);
     assert_eq!((p.width, p.height), (100, 200));
-    assert_eq!(
-        image_plan(vec![Action::Rotate(180)], &src).stages,
-        vec![orient_stage(3)]
-    );
+    assert_eq!(image_plan(vec![Action::Rotate(180)], &src).stages, vec![orient_stage(3)]);
     assert_eq!(final_size(vec![Action::Rotate(270)], &src), (100, 200));
-    assert_eq!(
-        image_plan(vec![Action::Rotate(270)], &src).stages,
-        vec![orient_stage(8)]
-    );
+    assert_eq!(image_plan(vec![Action::Rotate(270)], &src).stages, vec![orient_stage(8)]);
     for d in [0, 360] {
-        assert!(
-            image_plan(vec![Action::Rotate(d)], &src).stages.is_empty(),
-            "{d}"
-        );
+        assert!(image_plan(vec![Action::Rotate(d)], &src).stages.is_empty(), "{d}");
     }
 }
 
@@ -791,13 +577,7 @@ fn rotate_canvas_grows() {
     // 200·cos33 + 100·sin33 = 222.20 → 223; 200·sin33 + 100·cos33 = 192.79 → 193.
     assert_eq!(final_size(vec![Action::Rotate(33)], &src), (223, 193));
     // Resize then rotate acts on the resized size: 100×50 at 45° → 150·cos45 = 106.07 → 107.
-    let acts = vec![
-        Action::Resize(Resize {
-            w: Some(100),
-            ..rz()
-        }),
-        Action::Rotate(45),
-    ];
+    let acts = vec![Action::Resize(Resize { w: Some(100), ..rz() }), Action::Rotate(45)];
     assert_eq!(final_size(acts, &src), (107, 107));
 }
 
@@ -805,30 +585,14 @@ fn rotate_canvas_grows() {
 fn rotate_source_over_4096_fails() {
     for d in [45, 90] {
         let e = plan_err(vec![Action::Rotate(d)], &png(5000, 100));
-        assert_eq!(
-            (e.kind, e.ec),
-            (ErrorKind::InvalidArgument, Some("0040-00000006")),
-            "{d}"
-        );
+        assert_eq!((e.kind, e.ec), (ErrorKind::InvalidArgument, Some("0040-00000006")), "{d}");
     }
     // 4096 itself is allowed, and a resize first brings a large image within range.
-    assert_eq!(
-        final_size(vec![Action::Rotate(90)], &png(4096, 100)),
-        (100, 4096)
-    );
-    let acts = vec![
-        Action::Resize(Resize {
-            w: Some(1000),
-            ..rz()
-        }),
-        Action::Rotate(90),
-    ];
+    assert_eq!(final_size(vec![Action::Rotate(90)], &png(4096, 100)), (100, 4096));
+    let acts = vec![Action::Resize(Resize { w: Some(1000), ..rz() }), Action::Rotate(90)];
     assert_eq!(final_size(acts, &png(5000, 100)), (20, 1000));
     // rotate,0 does nothing, so no size check.
-    assert_eq!(
-        final_size(vec![Action::Rotate(0)], &png(5000, 100)),
-        (5000, 100)
-    );
+    assert_eq!(final_size(vec![Action::Rotate(0)], &png(5000, 100)), (5000, 100));
 }
 
 #[test]
@@ -845,11 +609,7 @@ fn filters_keep_the_size_and_map_one_to_one() {
     assert_eq!(
         p.stages,
         vec![
-            Stage::Blur(crate::pipeline::BlurParams {
-                radius: 3,
-                sigma: 2.0,
-                _pad: [0; 2]
-            }),
+            Stage::Blur(crate::pipeline::BlurParams { radius: 3, sigma: 2.0, _pad: [0; 2] }),
             Stage::ColorAdjust(crate::pipeline::ColorAdjustParams {
                 bright: 20,
                 contrast: 0,
@@ -860,10 +620,7 @@ fn filters_keep_the_size_and_map_one_to_one() {
                 contrast: -30,
                 _pad: [0; 2]
             }),
-            Stage::Sharpen(crate::pipeline::SharpenParams {
-                amount: 100,
-                _pad: [0; 3]
-            }),
+            Stage::Sharpen(crate::pipeline::SharpenParams { amount: 100, _pad: [0; 3] }),
         ]
     );
     assert_eq!(simulate(&p, &src), (64, 32));
@@ -894,19 +651,9 @@ fn watermark_is_not_implemented() {
 fn json_actions_stand_alone() {
     let src = png(10, 10);
     assert_eq!(plan(&spec(vec![Action::Info]), &src), Ok(Plan::Info));
-    assert_eq!(
-        plan(&spec(vec![Action::AverageHue]), &src),
-        Ok(Plan::AverageHue)
-    );
+    assert_eq!(plan(&spec(vec![Action::AverageHue]), &src), Ok(Plan::AverageHue));
     let e = plan_err(
-        vec![
-            Action::Resize(Resize {
-                s: Some(700),
-                limit: false,
-                ..rz()
-            }),
-            Action::Info,
-        ],
+        vec![Action::Resize(Resize { s: Some(700), limit: false, ..rz() }), Action::Info],
         &src,
     );
     assert_eq!(e.kind, ErrorKind::InvalidArgument);
@@ -915,10 +662,7 @@ fn json_actions_stand_alone() {
     // info only reads the header: answered even over the pixel limits; average-hue is not.
     let huge = png(30_001, 10);
     assert_eq!(plan(&spec(vec![Action::Info]), &huge), Ok(Plan::Info));
-    assert_eq!(
-        plan_err(vec![Action::AverageHue], &huge).kind,
-        ErrorKind::ImageTooLarge
-    );
+    assert_eq!(plan_err(vec![Action::AverageHue], &huge).kind, ErrorKind::ImageTooLarge);
 }
 
 // ---------------------------------------------------------------- limits
@@ -929,34 +673,16 @@ fn source_limits() {
         png(30_001, 10),
         png(10, 30_001),
         png(20_000, 20_000),
-        SourceInfo {
-            frames: 3,
-            ..source(Format::Gif, 10_000, 10_000)
-        },
+        SourceInfo { frames: 3, ..source(Format::Gif, 10_000, 10_000) },
     ] {
-        let e = plan_err(
-            vec![Action::Resize(Resize {
-                w: Some(100),
-                ..rz()
-            })],
-            &src,
-        );
+        let e = plan_err(vec![Action::Resize(Resize { w: Some(100), ..rz() })], &src);
         assert_eq!(e.kind, ErrorKind::ImageTooLarge, "{src:?}");
         assert_eq!(e.ec, Some("0040-00000009"));
         assert_eq!(e.kind.http_status(), 400);
     }
     // 30000×8000 = 240 M pixels: inside both limits.
     let ok = jpg(30_000, 8_000);
-    assert_eq!(
-        final_size(
-            vec![Action::Resize(Resize {
-                w: Some(300),
-                ..rz()
-            })],
-            &ok
-        ),
-        (300, 80)
-    );
+    assert_eq!(final_size(vec![Action::Resize(Resize { w: Some(300), ..rz() })], &ok), (300, 80));
     // An empty image is damaged, not a panic.
     assert_eq!(plan_err(vec![], &png(0, 10)).kind, ErrorKind::ImageDamage);
 }
@@ -965,12 +691,7 @@ fn source_limits() {
 
 #[test]
 fn shrink_on_load_denominators() {
-    let w300 = || {
-        Action::Resize(Resize {
-            w: Some(300),
-            ..rz()
-        })
-    };
+    let w300 = || Action::Resize(Resize { w: Some(300), ..rz() });
     // 4000×3000 → 300×225: 1/8 gives 500×375 < 600×450, 1/4 gives 1000×750 ≥ 600×450.
     let src = jpg(4000, 3000);
     let p = image_plan(vec![w300()], &src);
@@ -979,73 +700,32 @@ fn shrink_on_load_denominators() {
     assert_eq!(p.stages, vec![resize_stage(300, 225)]);
     assert_eq!(simulate(&p, &src), (300, 225));
     // 1920×1080 → 300×169: 1/4 gives 480 < 600, 1/2 gives 960×540 ≥ 600×338.
-    assert_eq!(
-        image_plan(vec![w300()], &jpg(1920, 1080))
-            .decode
-            .scale_denom,
-        2
-    );
+    assert_eq!(image_plan(vec![w300()], &jpg(1920, 1080)).decode.scale_denom, 2);
     // 4000×3000 → 100×75: 1/8 gives 500×375 ≥ 200×150.
-    let w100 = Action::Resize(Resize {
-        w: Some(100),
-        ..rz()
-    });
-    assert_eq!(
-        image_plan(vec![w100], &jpg(4000, 3000)).decode.scale_denom,
-        8
-    );
+    let w100 = Action::Resize(Resize { w: Some(100), ..rz() });
+    assert_eq!(image_plan(vec![w100], &jpg(4000, 3000)).decode.scale_denom, 8);
     // A shrink of less than 4× cannot keep a 2× margin at 1/2.
-    let w400 = Action::Resize(Resize {
-        w: Some(400),
-        ..rz()
-    });
-    assert_eq!(
-        image_plan(vec![w400], &jpg(1000, 500)).decode.scale_denom,
-        1
-    );
+    let w400 = Action::Resize(Resize { w: Some(400), ..rz() });
+    assert_eq!(image_plan(vec![w400], &jpg(1000, 500)).decode.scale_denom, 1);
 }
 
 #[test]
 fn shrink_on_load_only_when_resize_comes_first_on_a_jpeg() {
-    let w300 = || {
-        Action::Resize(Resize {
-            w: Some(300),
-            ..rz()
-        })
-    };
-    assert_eq!(
-        image_plan(vec![w300()], &png(4000, 3000))
-            .decode
-            .scale_denom,
-        1
-    );
-    let p = image_plan(
-        vec![crop(Gravity::Nw, 0, 0, Some(3000), None), w300()],
-        &jpg(4000, 3000),
-    );
+    let w300 = || Action::Resize(Resize { w: Some(300), ..rz() });
+    assert_eq!(image_plan(vec![w300()], &png(4000, 3000)).decode.scale_denom, 1);
+    let p = image_plan(vec![crop(Gravity::Nw, 0, 0, Some(3000), None), w300()], &jpg(4000, 3000));
     assert_eq!(p.decode.scale_denom, 1);
     let p = image_plan(vec![Action::Bright(10), w300()], &jpg(4000, 3000));
     assert_eq!(p.decode.scale_denom, 1);
     // Encoder settings and no-op actions before the resize do not count.
-    let acts = vec![
-        Action::Format(Format::Webp),
-        Action::Rotate(0),
-        w300(),
-        Action::Sharpen(100),
-    ];
+    let acts = vec![Action::Format(Format::Webp), Action::Rotate(0), w300(), Action::Sharpen(100)];
     let src = jpg(4000, 3000);
     let p = image_plan(acts, &src);
     assert_eq!(p.decode.scale_denom, 4);
     assert_eq!(simulate(&p, &src), (300, 225));
     // An enlargement refused by limit_1 leaves no resize: full decode.
-    let big = Action::Resize(Resize {
-        w: Some(5000),
-        ..rz()
-    });
-    assert_eq!(
-        image_plan(vec![big], &jpg(4000, 3000)).decode.scale_denom,
-        1
-    );
+    let big = Action::Resize(Resize { w: Some(5000), ..rz() });
+    assert_eq!(image_plan(vec![big], &jpg(4000, 3000)).decode.scale_denom, 1);
 }
 
 #[test]
@@ -1054,24 +734,12 @@ fn shrink_on_load_with_orientation() {
     // 400×300 in stored orientation: 1/4 gives 1000×750 ≥ 800×600, 1/8 gives 500 < 800.
     let mut src = jpg(4000, 3000);
     src.orientation = 6;
-    let p = image_plan(
-        vec![Action::Resize(Resize {
-            w: Some(300),
-            ..rz()
-        })],
-        &src,
-    );
+    let p = image_plan(vec![Action::Resize(Resize { w: Some(300), ..rz() })], &src);
     assert_eq!(p.decode.scale_denom, 4);
     assert_eq!(p.stages, vec![resize_stage(400, 300), orient_stage(6)]);
     assert_eq!(simulate(&p, &src), (300, 400));
     // rotate,90 commutes with scaling as well.
-    let acts = vec![
-        Action::Rotate(90),
-        Action::Resize(Resize {
-            h: Some(300),
-            ..rz()
-        }),
-    ];
+    let acts = vec![Action::Rotate(90), Action::Resize(Resize { h: Some(300), ..rz() })];
     let p = image_plan(acts, &jpg(4000, 3000));
     assert_eq!(p.decode.scale_denom, 4);
     assert_eq!(simulate(&p, &jpg(4000, 3000)), (225, 300));
@@ -1080,18 +748,10 @@ fn shrink_on_load_with_orientation() {
 #[test]
 fn shrink_on_load_keeps_fill_and_pad_exact() {
     let src = jpg(4000, 3000);
-    let fill = Resize {
-        mode: ResizeMode::Fill,
-        w: Some(200),
-        h: Some(200),
-        ..rz()
-    };
+    let fill = Resize { mode: ResizeMode::Fill, w: Some(200), h: Some(200), ..rz() };
     let p = image_plan(vec![Action::Resize(fill)], &src);
     // mfit k = 200/3000: 4000·200/3000 = 266.7 → 267×200, then crop 200×200 at floor(67/2) = 33.
-    assert_eq!(
-        p.stages,
-        vec![resize_stage(267, 200), crop_stage(33, 0, 200, 200)]
-    );
+    assert_eq!(p.stages, vec![resize_stage(267, 200), crop_stage(33, 0, 200, 200)]);
     assert_eq!(p.decode.scale_denom, 4);
     assert_eq!(simulate(&p, &src), (200, 200));
 }
@@ -1103,80 +763,35 @@ fn output(actions: Vec<Action>, src: &SourceInfo) -> OutputSpec {
 }
 
 fn q_abs(v: u32) -> Action {
-    Action::Quality(Quality {
-        relative: None,
-        absolute: Some(v),
-        lossless: false,
-    })
+    Action::Quality(Quality { relative: None, absolute: Some(v), lossless: false })
 }
 
 fn q_rel(v: u32) -> Action {
-    Action::Quality(Quality {
-        relative: Some(v),
-        absolute: None,
-        lossless: false,
-    })
+    Action::Quality(Quality { relative: Some(v), absolute: None, lossless: false })
 }
 
 #[test]
 fn output_format_rules() {
     let f = |acts, src: &SourceInfo| output(acts, src).format;
     assert_eq!(f(vec![], &png(10, 10)), Format::Png);
-    assert_eq!(
-        f(vec![Action::Format(Format::Webp)], &png(10, 10)),
-        Format::Webp
-    );
+    assert_eq!(f(vec![Action::Format(Format::Webp)], &png(10, 10)), Format::Webp);
     // Last format wins, wherever it is.
-    let acts = vec![
-        Action::Format(Format::Webp),
-        Action::Rotate(90),
-        Action::Format(Format::Bmp),
-    ];
+    let acts = vec![Action::Format(Format::Webp), Action::Rotate(90), Action::Format(Format::Bmp)];
     assert_eq!(f(acts, &jpg(10, 10)), Format::Bmp);
     // gif only from a GIF source.
-    assert_eq!(
-        f(vec![Action::Format(Format::Gif)], &jpg(10, 10)),
-        Format::Jpg
-    );
-    assert_eq!(
-        f(
-            vec![Action::Format(Format::Gif)],
-            &source(Format::Gif, 10, 10)
-        ),
-        Format::Gif
-    );
-    assert_eq!(
-        f(
-            vec![Action::Format(Format::Png)],
-            &source(Format::Gif, 10, 10)
-        ),
-        Format::Png
-    );
+    assert_eq!(f(vec![Action::Format(Format::Gif)], &jpg(10, 10)), Format::Jpg);
+    assert_eq!(f(vec![Action::Format(Format::Gif)], &source(Format::Gif, 10, 10)), Format::Gif);
+    assert_eq!(f(vec![Action::Format(Format::Png)], &source(Format::Gif, 10, 10)), Format::Png);
     // No HEIC/AVIF encoder: JPEG.
-    assert_eq!(
-        f(vec![Action::Format(Format::Avif)], &png(10, 10)),
-        Format::Jpg
-    );
-    assert_eq!(
-        f(vec![Action::Format(Format::Heic)], &png(10, 10)),
-        Format::Jpg
-    );
+    assert_eq!(f(vec![Action::Format(Format::Avif)], &png(10, 10)), Format::Jpg);
+    assert_eq!(f(vec![Action::Format(Format::Heic)], &png(10, 10)), Format::Jpg);
     assert_eq!(f(vec![], &source(Format::Heic, 10, 10)), Format::Jpg);
-    assert_eq!(
-        f(
-            vec![Action::Format(Format::Tiff)],
-            &source(Format::Avif, 10, 10)
-        ),
-        Format::Tiff
-    );
+    assert_eq!(f(vec![Action::Format(Format::Tiff)], &source(Format::Avif, 10, 10)), Format::Tiff);
 }
 
 #[test]
 fn quality_rules() {
-    let with_q = |q: Option<u32>| SourceInfo {
-        jpeg_quality: q,
-        ..jpg(10, 10)
-    };
+    let with_q = |q: Option<u32>| SourceInfo { jpeg_quality: q, ..jpg(10, 10) };
     let quality = |acts, src: &SourceInfo| output(acts, src).quality;
     // Relative: source 100 → q_90 gives 90; source 80 → 72.
     assert_eq!(quality(vec![q_rel(90)], &with_q(Some(100))), 90);
@@ -1190,11 +805,7 @@ fn quality_rules() {
     assert_eq!(quality(vec![q_abs(90)], &with_q(Some(80))), 80);
     assert_eq!(quality(vec![q_abs(90)], &with_q(None)), 90);
     // Both: Q wins.
-    let both = Action::Quality(Quality {
-        relative: Some(50),
-        absolute: Some(90),
-        lossless: false,
-    });
+    let both = Action::Quality(Quality { relative: Some(50), absolute: Some(90), lossless: false });
     assert_eq!(quality(vec![both], &with_q(Some(100))), 90);
     // Non-JPEG source: q acts like Q.
     let webp_src = source(Format::Webp, 10, 10);
@@ -1203,28 +814,15 @@ fn quality_rules() {
     assert_eq!(quality(vec![], &with_q(Some(80))), 80);
     assert_eq!(quality(vec![], &with_q(Some(98))), 90);
     assert_eq!(quality(vec![], &with_q(None)), 90);
-    assert_eq!(
-        quality(vec![Action::Format(Format::Webp)], &with_q(Some(80))),
-        75
-    );
+    assert_eq!(quality(vec![Action::Format(Format::Webp)], &with_q(Some(80))), 75);
     assert_eq!(quality(vec![], &webp_src), 75);
     // JPEG source to WebP with Q: capped by the source quality.
-    assert_eq!(
-        quality(
-            vec![q_abs(90), Action::Format(Format::Webp)],
-            &with_q(Some(80))
-        ),
-        80
-    );
+    assert_eq!(quality(vec![q_abs(90), Action::Format(Format::Webp)], &with_q(Some(80))), 80);
 }
 
 #[test]
 fn lossless_and_interlace() {
-    let lossless = Action::Quality(Quality {
-        relative: None,
-        absolute: None,
-        lossless: true,
-    });
+    let lossless = Action::Quality(Quality { relative: None, absolute: None, lossless: true });
     let out = output(vec![Action::Format(Format::Webp), lossless], &png(10, 10));
     assert!(out.lossless);
     assert!(!output(vec![Action::Format(Format::Webp)], &png(10, 10)).lossless);
@@ -1241,18 +839,9 @@ fn lossless_and_interlace() {
 fn webp_side_limit() {
     let e = plan_err(vec![Action::Format(Format::Webp)], &png(16_384, 10));
     assert_eq!(e.kind, ErrorKind::InvalidArgument);
-    assert_eq!(
-        output(vec![Action::Format(Format::Webp)], &png(16_383, 10)).format,
-        Format::Webp
-    );
+    assert_eq!(output(vec![Action::Format(Format::Webp)], &png(16_383, 10)).format, Format::Webp);
     // Resizing first brings it within range.
-    let acts = vec![
-        Action::Resize(Resize {
-            w: Some(8000),
-            ..rz()
-        }),
-        Action::Format(Format::Webp),
-    ];
+    let acts = vec![Action::Resize(Resize { w: Some(8000), ..rz() }), Action::Format(Format::Webp)];
     assert_eq!(final_size(acts, &png(16_384, 10)), (8000, 5));
 }
 
@@ -1260,10 +849,7 @@ fn webp_side_limit() {
 
 /// An animated source of `format`, `w×h` with `frames` frames.
 fn anim(format: Format, w: u32, h: u32, frames: u32) -> SourceInfo {
-    SourceInfo {
-        frames,
-        ..source(format, w, h)
-    }
+    SourceInfo { frames, ..source(format, w, h) }
 }
 
 fn animated(actions: Vec<Action>, src: &SourceInfo) -> bool {
@@ -1271,10 +857,7 @@ fn animated(actions: Vec<Action>, src: &SourceInfo) -> bool {
 }
 
 fn w(v: u32) -> Action {
-    Action::Resize(Resize {
-        w: Some(v),
-        ..rz()
-    })
+    Action::Resize(Resize { w: Some(v), ..rz() })
 }
 
 #[test]
@@ -1398,15 +981,7 @@ fn side() -> impl Strategy<Value = Option<u32>> {
 
 fn any_action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        (
-            any_mode(),
-            side(),
-            side(),
-            side(),
-            side(),
-            any::<bool>(),
-            prop::option::of(1u32..=1000)
-        )
+        (any_mode(), side(), side(), side(), side(), any::<bool>(), prop::option::of(1u32..=1000))
             .prop_map(|(mode, w, h, l, s, limit, p)| Action::Resize(Resize {
                 mode,
                 w,
@@ -1425,11 +1000,7 @@ fn any_action() -> impl Strategy<Value = Action> {
             prop::option::of(0u32..5000)
         )
             .prop_map(|(g, x, y, w, h)| crop(g, x, y, w, h)),
-        (
-            prop::option::of(0u32..3000),
-            prop::option::of(0u32..3000),
-            0u32..20
-        )
+        (prop::option::of(0u32..3000), prop::option::of(0u32..3000), 0u32..20)
             .prop_map(|(x, y, i)| Action::IndexCrop(IndexCrop { x, y, i })),
         (1u32..=4096).prop_map(|r| Action::Circle(Circle { r })),
         (1u32..=4096).prop_map(|r| Action::RoundedCorners(RoundedCorners { r })),

@@ -63,7 +63,8 @@ use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{
-    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion, WriteMultipart,
+    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload,
+    UpdateVersion, WriteMultipart,
 };
 use std::fmt;
 use std::ops::Range;
@@ -142,7 +143,15 @@ impl fmt::Debug for StorageConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StorageConfig::Local { root } => f.debug_struct("Local").field("root", root).finish(),
-            StorageConfig::S3 { endpoint, region, bucket, prefix, access_key_id, path_style, .. } => f
+            StorageConfig::S3 {
+                endpoint,
+                region,
+                bucket,
+                prefix,
+                access_key_id,
+                path_style,
+                ..
+            } => f
                 .debug_struct("S3")
                 .field("endpoint", endpoint)
                 .field("region", region)
@@ -227,9 +236,12 @@ impl ObjectBody {
                 payload: object_store::GetResultPayload::File(file, path),
                 range,
                 ..
-            }) => tokio::task::spawn_blocking(move || read_file_range(&file, range).map_err(|e| internal(format!("{}: {e}", path.display()))))
-                .await
-                .map_err(internal)?,
+            }) => tokio::task::spawn_blocking(move || {
+                read_file_range(&file, range)
+                    .map_err(|e| internal(format!("{}: {e}", path.display())))
+            })
+            .await
+            .map_err(internal)?,
             BodyInner::Backend(r) => r.bytes().await.map_err(backend),
         }
     }
@@ -254,7 +266,10 @@ fn read_file_range(file: &std::fs::File, range: Range<u64>) -> std::io::Result<B
     let mut buf = Vec::with_capacity(len);
     file.take(len as u64).read_to_end(&mut buf)?;
     if buf.len() != len {
-        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "object file shorter than its range"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "object file shorter than its range",
+        ));
     }
     Ok(buf.into())
 }
@@ -273,7 +288,10 @@ fn no_such_bucket() -> Error {
 }
 
 fn file_exists() -> Error {
-    Error::new(ErrorKind::FileAlreadyExists, "The object you specified already exists and can not be overwritten.")
+    Error::new(
+        ErrorKind::FileAlreadyExists,
+        "The object you specified already exists and can not be overwritten.",
+    )
 }
 
 fn parse_path(s: &str) -> Result<Path> {
@@ -295,8 +313,9 @@ impl Storage {
         let (store, backend): (Arc<dyn ObjectStore>, &'static str) = match config {
             StorageConfig::Memory => (Arc::new(object_store::memory::InMemory::new()), "memory"),
             StorageConfig::Local { root } => {
-                std::fs::create_dir_all(&root)
-                    .map_err(|e| internal(format!("cannot create data directory {}: {e}", root.display())))?;
+                std::fs::create_dir_all(&root).map_err(|e| {
+                    internal(format!("cannot create data directory {}: {e}", root.display()))
+                })?;
                 let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)
                     .map_err(backend)?
                     // Remove directories emptied by deletes, so they do not pile up.
@@ -306,7 +325,15 @@ impl Storage {
                     .with_fsync(true);
                 (Arc::new(fs), "local")
             }
-            StorageConfig::S3 { endpoint, region, bucket, prefix, access_key_id, secret_access_key, path_style } => {
+            StorageConfig::S3 {
+                endpoint,
+                region,
+                bucket,
+                prefix,
+                access_key_id,
+                secret_access_key,
+                path_style,
+            } => {
                 // reqwest is built with rustls but no bundled crypto provider (see Cargo.toml);
                 // install ring's once for HTTPS endpoints. An error means one is installed already.
                 let _ = rustls::crypto::ring::default_provider().install_default();
@@ -330,7 +357,12 @@ impl Storage {
             }
         };
         Ok(Storage {
-            inner: Arc::new(Inner { store, clock: Arc::new(SystemTime::now), backend, config_lock: Default::default() }),
+            inner: Arc::new(Inner {
+                store,
+                clock: Arc::new(SystemTime::now),
+                backend,
+                config_lock: Default::default(),
+            }),
         })
     }
 
@@ -385,7 +417,9 @@ impl Storage {
             Err(object_store::Error::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(backend(e)),
         };
-        serde_json::from_slice(&bytes).map(Some).map_err(|e| internal(format!("bucket config {name}: {e}")))
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| internal(format!("bucket config {name}: {e}")))
     }
 
     /// Fails with `NoSuchBucket` unless the bucket exists.
@@ -408,9 +442,11 @@ impl Storage {
         let opts = PutOptions { mode: PutMode::Create, ..Default::default() };
         match self.store().put_opts(path, payload.clone(), opts).await {
             Ok(_) => Ok(true),
-            Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) => Ok(false),
+            Err(object_store::Error::AlreadyExists { .. })
+            | Err(object_store::Error::Precondition { .. }) => Ok(false),
             // A backend without create-if-absent: the check above is all we have.
-            Err(object_store::Error::NotImplemented { .. }) | Err(object_store::Error::NotSupported { .. }) => {
+            Err(object_store::Error::NotImplemented { .. })
+            | Err(object_store::Error::NotSupported { .. }) => {
                 self.store().put(path, payload).await.map_err(backend)?;
                 Ok(true)
             }
@@ -423,7 +459,8 @@ impl Storage {
     pub async fn create_bucket(&self, name: &str, acl: Acl) -> Result<()> {
         validate_bucket_name(name)?;
         let cfg = BucketConfig::new(acl, self.now());
-        let json = serde_json::to_vec(&cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?;
+        let json =
+            serde_json::to_vec(&cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?;
         if self.put_if_absent(&Self::config_path(name)?, PutPayload::from(json)).await? {
             Ok(())
         } else {
@@ -442,7 +479,10 @@ impl Storage {
         let prefix = parse_path(name)?;
         if let Some(first) = self.store().list(Some(&prefix)).next().await {
             first.map_err(backend)?;
-            return Err(Error::new(ErrorKind::BucketNotEmpty, "The bucket you tried to delete is not empty."));
+            return Err(Error::new(
+                ErrorKind::BucketNotEmpty,
+                "The bucket you tried to delete is not empty.",
+            ));
         }
         match self.store().delete(&Self::config_path(name)?).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
@@ -456,7 +496,9 @@ impl Storage {
         let metas: Vec<_> = self.store().list(Some(&dir)).try_collect().await.map_err(backend)?;
         let mut names: Vec<String> = metas
             .iter()
-            .filter_map(|m| m.location.filename().and_then(|f| f.strip_suffix(".json")).map(str::to_string))
+            .filter_map(|m| {
+                m.location.filename().and_then(|f| f.strip_suffix(".json")).map(str::to_string)
+            })
             .filter(|n| validate_bucket_name(n).is_ok())
             .collect();
         names.sort();
@@ -464,7 +506,9 @@ impl Storage {
         // the future fail axum's `Send` check (the closure is not general over lifetimes).
         let mut configs: Vec<Result<Option<BucketConfig>>> = Vec::with_capacity(names.len());
         for chunk in names.chunks(LIST_CONCURRENCY) {
-            configs.extend(futures_util::future::join_all(chunk.iter().map(|n| self.read_config(n))).await);
+            configs.extend(
+                futures_util::future::join_all(chunk.iter().map(|n| self.read_config(n))).await,
+            );
         }
         let mut out = Vec::with_capacity(names.len());
         for (name, cfg) in names.into_iter().zip(configs) {
@@ -504,22 +548,25 @@ impl Storage {
                 Err(object_store::Error::NotFound { .. }) => return Err(no_such_bucket()),
                 Err(e) => return Err(backend(e)),
             };
-            let read = UpdateVersion { e_tag: r.meta.e_tag.clone(), version: r.meta.version.clone() };
+            let read =
+                UpdateVersion { e_tag: r.meta.e_tag.clone(), version: r.meta.version.clone() };
             let bytes = r.bytes().await.map_err(backend)?;
-            let mut cfg: BucketConfig =
-                serde_json::from_slice(&bytes).map_err(|e| internal(format!("bucket config {name}: {e}")))?;
+            let mut cfg: BucketConfig = serde_json::from_slice(&bytes)
+                .map_err(|e| internal(format!("bucket config {name}: {e}")))?;
             if !edit(&mut cfg)? {
                 return Ok(cfg);
             }
             let json = PutPayload::from(
-                serde_json::to_vec(&cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?,
+                serde_json::to_vec(&cfg)
+                    .map_err(|e| internal(format!("bucket config encode: {e}")))?,
             );
             let opts = PutOptions { mode: PutMode::Update(read), ..Default::default() };
             match self.store().put_opts(&path, json.clone(), opts).await {
                 Ok(_) => return Ok(cfg),
                 // Another instance wrote (or deleted) it since the read: start over from its version.
                 Err(object_store::Error::Precondition { .. }) => continue,
-                Err(object_store::Error::NotImplemented { .. }) | Err(object_store::Error::NotSupported { .. }) => {
+                Err(object_store::Error::NotImplemented { .. })
+                | Err(object_store::Error::NotSupported { .. }) => {
                     self.store().put(&path, json).await.map_err(backend)?;
                     return Ok(cfg);
                 }
@@ -535,17 +582,23 @@ impl Storage {
     /// S3-compatible servers (Garage 2.x) accept the header and ignore it. The local filesystem
     /// has none; one instance serves a data directory.
     pub async fn conditional_writes(&self) -> Result<bool> {
-        let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        let path = parse_path(&format!(".ossimg/probe/conditional-{}-{nanos}", std::process::id()))?;
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let path =
+            parse_path(&format!(".ossimg/probe/conditional-{}-{nanos}", std::process::id()))?;
         self.store().put(&path, PutPayload::from_static(b"0")).await.map_err(backend)?;
-        let stale = UpdateVersion { e_tag: Some("\"ossimg-stale-version\"".to_string()), version: None };
+        let stale =
+            UpdateVersion { e_tag: Some("\"ossimg-stale-version\"".to_string()), version: None };
         let opts = PutOptions { mode: PutMode::Update(stale), ..Default::default() };
         let r = self.store().put_opts(&path, PutPayload::from_static(b"1"), opts).await;
         let _ = self.store().delete(&path).await;
         match r {
             Ok(_) => Ok(false),
             Err(object_store::Error::Precondition { .. }) => Ok(true),
-            Err(object_store::Error::NotImplemented { .. }) | Err(object_store::Error::NotSupported { .. }) => Ok(false),
+            Err(object_store::Error::NotImplemented { .. })
+            | Err(object_store::Error::NotSupported { .. }) => Ok(false),
             Err(e) => Err(backend(e)),
         }
     }
@@ -584,7 +637,10 @@ impl Storage {
         if size == 0 {
             return Err(internal(format!("stored object {path} is empty")));
         }
-        let opts = GetOptions { range: Some(GetRange::Bounded(size.saturating_sub(PROBE)..size)), ..Default::default() };
+        let opts = GetOptions {
+            range: Some(GetRange::Bounded(size.saturating_sub(PROBE)..size)),
+            ..Default::default()
+        };
         match self.store().get_opts(path, opts).await {
             Ok(r) => Ok(Some(r)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
@@ -626,7 +682,8 @@ impl Storage {
                 };
                 match self.store().get_opts(path, opts).await {
                     Ok(r) => r.bytes().await.map_err(backend)?,
-                    Err(object_store::Error::Precondition { .. }) | Err(object_store::Error::NotFound { .. }) => continue,
+                    Err(object_store::Error::Precondition { .. })
+                    | Err(object_store::Error::NotFound { .. }) => continue,
                     Err(e) => return Err(backend(e)),
                 }
             };
@@ -658,7 +715,8 @@ impl Storage {
         };
         match self.store().get_opts(&o.path, opts).await {
             Ok(r) => Ok(Some(ObjectBody { range, inner: BodyInner::Backend(r) })),
-            Err(object_store::Error::Precondition { .. }) | Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(object_store::Error::Precondition { .. })
+            | Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(backend(e)),
         }
     }
@@ -668,7 +726,12 @@ impl Storage {
     /// (e.g. `304`/`412` from conditional headers, or a range policy). A range outside the body
     /// is `416 InvalidRange`. If the object is replaced during the read, `pick` runs again on the
     /// new version: the info and the body returned always belong together.
-    pub async fn get_object_with<F>(&self, bucket: &str, key: &str, pick: F) -> Result<(ObjectInfo, ObjectBody)>
+    pub async fn get_object_with<F>(
+        &self,
+        bucket: &str,
+        key: &str,
+        pick: F,
+    ) -> Result<(ObjectInfo, ObjectBody)>
     where
         F: Fn(&ObjectInfo) -> Result<Option<Range<u64>>>,
     {
@@ -681,7 +744,10 @@ impl Storage {
             };
             let range = pick(&o.info)?.unwrap_or(0..o.info.size);
             if range.start > range.end || range.end > o.info.size {
-                return Err(Error::new(ErrorKind::InvalidRange, "The requested range cannot be satisfied."));
+                return Err(Error::new(
+                    ErrorKind::InvalidRange,
+                    "The requested range cannot be satisfied.",
+                ));
             }
             if let Some(body) = self.read_body(&o, range).await? {
                 return Ok((o.info, body));
@@ -705,7 +771,9 @@ impl Storage {
             Some((first, last)) if first <= last && first < info.size => {
                 Ok(Some(first..last.saturating_add(1).min(info.size)))
             }
-            Some(_) => Err(Error::new(ErrorKind::InvalidRange, "The requested range cannot be satisfied.")),
+            Some(_) => {
+                Err(Error::new(ErrorKind::InvalidRange, "The requested range cannot be satisfied."))
+            }
         })
         .await
     }
@@ -792,9 +860,10 @@ impl Storage {
         let size = digests.len;
         let (md5, crc64) = digests.finish();
         let checked = fed.and_then(|()| match meta.content_md5_expected {
-            Some(want) if want != md5 => {
-                Err(Error::new(ErrorKind::InvalidDigest, "The Content-MD5 you specified is not valid."))
-            }
+            Some(want) if want != md5 => Err(Error::new(
+                ErrorKind::InvalidDigest,
+                "The Content-MD5 you specified is not valid.",
+            )),
             _ => Ok(()),
         });
         if let Err(e) = checked {
@@ -804,14 +873,17 @@ impl Storage {
             return Err(e);
         }
 
-        let last_modified = mtime.map(|t| record::from_ms(record::to_ms(t))).unwrap_or_else(|| self.now());
+        let last_modified =
+            mtime.map(|t| record::from_ms(record::to_ms(t))).unwrap_or_else(|| self.now());
         let rec = Record {
             key: key.to_string(),
             size,
             md5: record::hex16(&md5),
             crc64,
             mtime_ms: record::to_ms(last_modified),
-            content_type: meta.content_type.unwrap_or_else(|| "application/octet-stream".to_string()),
+            content_type: meta
+                .content_type
+                .unwrap_or_else(|| "application/octet-stream".to_string()),
             meta: user_meta,
             acl: meta.acl,
             cache_control: meta.cache_control,
@@ -831,15 +903,18 @@ impl Storage {
                 w.finish().await.map_err(backend)?;
             }
             None => {
-                let payload: PutPayload = buffered.into_iter().chain(std::iter::once(trailer)).collect();
+                let payload: PutPayload =
+                    buffered.into_iter().chain(std::iter::once(trailer)).collect();
                 if forbid_overwrite {
                     let opts = PutOptions { mode: PutMode::Create, ..Default::default() };
                     match self.store().put_opts(&path, payload.clone(), opts).await {
                         Ok(_) => {}
-                        Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) => {
+                        Err(object_store::Error::AlreadyExists { .. })
+                        | Err(object_store::Error::Precondition { .. }) => {
                             return Err(file_exists())
                         }
-                        Err(object_store::Error::NotImplemented { .. }) | Err(object_store::Error::NotSupported { .. }) => {
+                        Err(object_store::Error::NotImplemented { .. })
+                        | Err(object_store::Error::NotSupported { .. }) => {
                             self.store().put(&path, payload).await.map_err(backend)?;
                         }
                         Err(e) => return Err(backend(e)),
@@ -870,7 +945,10 @@ impl Storage {
         let mut buffered_len = 0usize;
         while let Some(chunk) = body.next().await {
             let chunk = chunk.map_err(|e| {
-                Error::new(ErrorKind::BadRequest, format!("The request body could not be read: {e}"))
+                Error::new(
+                    ErrorKind::BadRequest,
+                    format!("The request body could not be read: {e}"),
+                )
             })?;
             digests.update(&chunk);
             if digests.len > MAX_OBJECT_SIZE {
@@ -933,7 +1011,16 @@ impl Storage {
             let Some(body) = self.read_body(&o, 0..o.info.size).await? else { continue };
             let mtime = keep_mtime.then_some(o.info.last_modified);
             let meta = make_meta(&o.info);
-            return self.write_object(dst_bucket, dst_key, body.into_stream(), meta, forbid_overwrite, mtime).await;
+            return self
+                .write_object(
+                    dst_bucket,
+                    dst_key,
+                    body.into_stream(),
+                    meta,
+                    forbid_overwrite,
+                    mtime,
+                )
+                .await;
         }
         Err(internal(format!("object {src_bucket}/{src_key} kept changing while being copied")))
     }
@@ -958,7 +1045,8 @@ impl Storage {
             MetadataDirective::Copy { acl } => info.to_meta(*acl),
             MetadataDirective::Replace(m) => ObjectMeta { content_md5_expected: None, ..m.clone() },
         };
-        self.rewrite(src_bucket, src_key, dst_bucket, dst_key, make_meta, forbid_overwrite, false).await
+        self.rewrite(src_bucket, src_key, dst_bucket, dst_key, make_meta, forbid_overwrite, false)
+            .await
     }
 
     /// PutObjectACL: sets the object's own ACL, keeping body, metadata and `Last-Modified`.
@@ -1048,7 +1136,9 @@ impl Storage {
         }
         let mut opened: Vec<Result<Option<Opened>>> = Vec::with_capacity(to_open.len());
         for chunk in to_open.chunks(LIST_CONCURRENCY) {
-            let reads = chunk.iter().map(|k| async move { self.open(&Self::object_path(bucket, k)?, k).await });
+            let reads = chunk
+                .iter()
+                .map(|k| async move { self.open(&Self::object_path(bucket, k)?, k).await });
             opened.extend(futures_util::future::join_all(reads).await);
         }
         for o in opened {

@@ -68,7 +68,8 @@ pub fn from_ms(ms: u64) -> SystemTime {
 impl Record {
     /// The trailer bytes: JSON, its length, the magic.
     pub fn to_trailer(&self) -> Result<Vec<u8>> {
-        let mut out = serde_json::to_vec(self).map_err(|e| internal(format!("record encode: {e}")))?;
+        let mut out =
+            serde_json::to_vec(self).map_err(|e| internal(format!("record encode: {e}")))?;
         let n = u32::try_from(out.len()).map_err(|_| internal("record too large"))?;
         out.extend_from_slice(&n.to_le_bytes());
         out.extend_from_slice(MAGIC);
@@ -87,7 +88,8 @@ impl Record {
 
     /// Parses the JSON record and checks it against the blob's size.
     pub fn parse(json: &[u8], blob_size: u64) -> Result<Self> {
-        let rec: Record = serde_json::from_slice(json).map_err(|e| internal(format!("record decode: {e}")))?;
+        let rec: Record =
+            serde_json::from_slice(json).map_err(|e| internal(format!("record decode: {e}")))?;
         if rec.size + json.len() as u64 + FOOTER_LEN != blob_size {
             return Err(internal("stored object size disagrees with its trailer"));
         }
@@ -153,7 +155,11 @@ pub struct Digests {
 impl Default for Digests {
     fn default() -> Self {
         use md5::Digest as _;
-        Digests { md5: md5::Md5::new(), crc: crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc64Xz), len: 0 }
+        Digests {
+            md5: md5::Md5::new(),
+            crc: crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc64Xz),
+            len: 0,
+        }
     }
 }
 

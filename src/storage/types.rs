@@ -37,7 +37,10 @@ impl Acl {
             "private" => Ok(Acl::Private),
             "public-read" => Ok(Acl::PublicRead),
             "public-read-write" => Ok(Acl::PublicReadWrite),
-            _ => Err(Error::new(ErrorKind::InvalidArgument, format!("no such bucket access control exists: {s}"))),
+            _ => Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("no such bucket access control exists: {s}"),
+            )),
         }
     }
 }
@@ -76,7 +79,10 @@ impl ObjectAcl {
         match s {
             "default" => Ok(ObjectAcl::Default),
             other => Acl::parse(other).map(Self::from).map_err(|_| {
-                Error::new(ErrorKind::InvalidArgument, format!("no such object access control exists: {s}"))
+                Error::new(
+                    ErrorKind::InvalidArgument,
+                    format!("no such object access control exists: {s}"),
+                )
             }),
         }
     }
@@ -178,7 +184,13 @@ impl BucketConfig {
     /// Creates or replaces a style. A replaced style keeps its place and `create_time` and gets
     /// `now` as `last_modify_time` (\[U\] of spec §6.3, as recommended). A 51st style is refused with
     /// `403 AccessDenied` as the legacy manual says.
-    pub fn put_style(&mut self, name: &str, content: &str, category: &str, now: SystemTime) -> Result<()> {
+    pub fn put_style(
+        &mut self,
+        name: &str,
+        content: &str,
+        category: &str,
+        now: SystemTime,
+    ) -> Result<()> {
         if let Some(s) = self.styles.iter_mut().find(|s| s.name == name) {
             s.content = content.to_string();
             s.category = category.to_string();
@@ -335,7 +347,12 @@ pub struct ListQuery {
 impl Default for ListQuery {
     fn default() -> Self {
         // 100 is the OSS default of `max-keys` (spec §10.6).
-        ListQuery { prefix: String::new(), delimiter: String::new(), marker: String::new(), max_keys: 100 }
+        ListQuery {
+            prefix: String::new(),
+            delimiter: String::new(),
+            marker: String::new(),
+            max_keys: 100,
+        }
     }
 }
 

@@ -451,7 +451,9 @@ impl Resp {
         assert!(parse_http_date(date).is_some(), "Date {date:?}");
         assert_eq!(self.header("server"), Some("AliyunOSS"));
         // A Content-Length, when sent with a body, is the body's length (HEAD and 304 have none).
-        if let Some(len) = self.header("content-length").filter(|_| !self.head && self.status != 304) {
+        if let Some(len) =
+            self.header("content-length").filter(|_| !self.head && self.status != 304)
+        {
             assert_eq!(len.parse::<usize>().ok(), Some(self.body.len()), "Content-Length");
         }
         if self.status < 400 {

@@ -216,7 +216,10 @@ async fn concurrent_puts_keep_every_style() {
     // them may overwrite another's style.
     let s = server().await;
     let names: Vec<String> = (0..20).map(|i| format!("s{i}")).collect();
-    futures_util::future::join_all(names.iter().map(|n| put_style(&s, "sty", n, "image/resize,w_10"))).await;
+    futures_util::future::join_all(
+        names.iter().map(|n| put_style(&s, "sty", n, "image/resize,w_10")),
+    )
+    .await;
     let list = s.get("sty").q("style", "").send().await.status(200).text();
     assert_eq!(list.matches("<Style>").count(), names.len(), "{list}");
     assert!(names.iter().all(|n| list.contains(&format!("<Name>{n}</Name>"))), "{list}");

@@ -160,5 +160,10 @@ async fn unsupported_sub_resources_are_not_implemented_not_misrouted() {
     s.head("bkt/k").q("objectMeta", "").send().await.status(200).has("content-length", "3");
     // Parameters that are not sub-resources still reach their handlers.
     s.get("bkt").q("prefix", "k").send().await.status(200);
-    s.get("bkt/k").q("response-content-type", "text/plain").send().await.status(200).has("content-type", "text/plain");
+    s.get("bkt/k")
+        .q("response-content-type", "text/plain")
+        .send()
+        .await
+        .status(200)
+        .has("content-type", "text/plain");
 }

@@ -66,16 +66,27 @@ impl Server {
     /// accepts connections. Panics with the server's output when it does not start.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ossimg"));
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--backend", "cpu", "--region", REGION, "--data-dir"])
-            .arg(data_dir)
-            .args(extra)
-            .env("OSSIMG_ACCESS_KEY_ID", AK)
-            .env("OSSIMG_ACCESS_KEY_SECRET", SK)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        cmd.args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--backend",
+            "cpu",
+            "--region",
+            REGION,
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .args(extra)
+        .env("OSSIMG_ACCESS_KEY_ID", AK)
+        .env("OSSIMG_ACCESS_KEY_SECRET", SK)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
         // Settings from the caller's environment must not leak into the test server.
-        for var in ["OSSIMG_LISTEN", "OSSIMG_DATA_DIR", "OSSIMG_BACKEND", "OSSIMG_DOMAIN", "OSSIMG_REGION"] {
+        for var in
+            ["OSSIMG_LISTEN", "OSSIMG_DATA_DIR", "OSSIMG_BACKEND", "OSSIMG_DOMAIN", "OSSIMG_REGION"]
+        {
             cmd.env_remove(var);
         }
         let mut child = cmd.spawn().expect("spawn ossimg serve");
@@ -86,7 +97,8 @@ impl Server {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(rest) = line.split("serving on http://").nth(1) {
-                    if let Some(addr) = rest.split_whitespace().next().and_then(|a| a.parse().ok()) {
+                    if let Some(addr) = rest.split_whitespace().next().and_then(|a| a.parse().ok())
+                    {
                         let _ = tx.send(addr);
                     }
                 }
@@ -100,7 +112,10 @@ impl Server {
             Err(_) => {
                 let _ = child.kill();
                 let status = child.wait();
-                panic!("ossimg serve did not start ({status:?}):\n{}", log.lock().unwrap_or_else(|e| e.into_inner()));
+                panic!(
+                    "ossimg serve did not start ({status:?}):\n{}",
+                    log.lock().unwrap_or_else(|e| e.into_inner())
+                );
             }
         };
         let server = Server { child, addr, log };
@@ -117,7 +132,12 @@ impl Server {
                     return;
                 }
             }
-            assert!(Instant::now() < deadline, "ossimg serve on {} never answered:\n{}", self.addr, self.log());
+            assert!(
+                Instant::now() < deadline,
+                "ossimg serve on {} never answered:\n{}",
+                self.addr,
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -180,7 +200,8 @@ pub fn http_paced(
     let mut s = TcpStream::connect(addr)?;
     // Generous: a processed GET of a large photo on a loaded CI machine takes seconds, not 60.
     s.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let mut head = format!("{method} {path_and_query} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut head =
+        format!("{method} {path_and_query} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (n, v) in headers {
         head.push_str(&format!("{n}: {v}\r\n"));
     }
@@ -200,7 +221,9 @@ pub fn http_paced(
     }
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
-    parse_response(&raw).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed HTTP response"))
+    parse_response(&raw).ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed HTTP response")
+    })
 }
 
 /// Splits a complete HTTP/1.1 response read to EOF.
@@ -216,7 +239,11 @@ fn parse_response(raw: &[u8]) -> Option<Reply> {
     let mut body = raw[end + 4..].to_vec();
     if headers.iter().any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked")) {
         body = dechunk(&body)?;
-    } else if let Some(len) = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse::<usize>().ok()) {
+    } else if let Some(len) = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+    {
         if body.len() < len {
             return None; // truncated answer
         }
