@@ -1,6 +1,6 @@
 //! Service- and bucket-level operations (spec §5.3, §10): ListBuckets, PutBucket, DeleteBucket,
-//! Get/PutBucketAcl, ListObjects (V1 and V2), DeleteMultipleObjects and
-//! Get/PutBucketProcessConfiguration.
+//! Get/PutBucketAcl, GetBucketInfo, GetBucketLocation, ListObjects (V1 and V2),
+//! DeleteMultipleObjects and Get/PutBucketProcessConfiguration.
 
 use axum::body::Body;
 use axum::http::{Method, Response, StatusCode};
@@ -62,6 +62,61 @@ pub async fn list_buckets(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
             .close("Bucket");
     }
     w.close("Buckets").close("ListAllMyBucketsResult");
+    Ok(xml(w.finish()))
+}
+
+/// The endpoint a bucket is reached at, as GetBucketInfo names it: the request's host without
+/// the bucket's own label when the request was virtual-hosted.
+fn endpoint<'a>(ctx: &'a Ctx, bucket: &str) -> &'a str {
+    ctx.host.strip_prefix(bucket).and_then(|h| h.strip_prefix('.')).unwrap_or(&ctx.host)
+}
+
+/// `GET /?bucketInfo` — GetBucketInfo (owners only): name, creation date, endpoints, location,
+/// storage class, owner and ACL. ossimg has no access tracking, acceleration, replication,
+/// redundancy zones or server-side encryption, and the answer says so in OSS's own terms.
+pub async fn info(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    if !ctx.is_owner() {
+        return Err(denied("bucket"));
+    }
+    if ctx.method != Method::GET {
+        return Err(super::server::not_allowed());
+    }
+    let name = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(name).await?;
+    let host = endpoint(ctx, name);
+    let mut w = XmlWriter::new();
+    w.open("BucketInfo")
+        .open("Bucket")
+        .elem("AccessMonitor", "Disabled")
+        .elem("CreationDate", &iso(cfg.created))
+        .elem("ExtranetEndpoint", host)
+        .elem("IntranetEndpoint", host)
+        .elem("Location", &format!("oss-{}", state.0.region))
+        .elem("StorageClass", "Standard")
+        .elem("TransferAcceleration", "Disabled")
+        .elem("CrossRegionReplication", "Disabled")
+        .elem("DataRedundancyType", "LRS")
+        .elem("Name", name);
+    w.open("Owner").elem("DisplayName", "ossimg").elem("ID", "ossimg").close("Owner");
+    w.open("AccessControlList").elem("Grant", cfg.acl.as_str()).close("AccessControlList");
+    w.open("ServerSideEncryptionRule")
+        .elem("SSEAlgorithm", "None")
+        .close("ServerSideEncryptionRule");
+    w.close("Bucket").close("BucketInfo");
+    Ok(xml(w.finish()))
+}
+
+/// `GET /?location` — GetBucketLocation (owners only): `oss-<region>`.
+pub async fn location(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    if !ctx.is_owner() {
+        return Err(denied("bucket"));
+    }
+    if ctx.method != Method::GET {
+        return Err(super::server::not_allowed());
+    }
+    state.0.storage.bucket(ctx.bucket()?).await?;
+    let mut w = XmlWriter::new();
+    w.elem("LocationConstraint", &format!("oss-{}", state.0.region));
     Ok(xml(w.finish()))
 }
 

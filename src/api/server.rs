@@ -205,7 +205,7 @@ pub fn not_found_details(mut e: ApiError, bucket: Option<&str>, key: Option<&str
     e
 }
 
-/// Sub-resources this service implements; any other OSS sub-resource (`?uploads`, `?bucketInfo`,
+/// Sub-resources this service implements; any other OSS sub-resource (`?uploads`, `?stat`,
 /// `?lifecycle`, …) is answered 501 `NotImplemented` instead of being mistaken for a plain
 /// object or bucket request.
 const SUPPORTED_SUBRESOURCES: &[&str] = &[
@@ -214,6 +214,8 @@ const SUPPORTED_SUBRESOURCES: &[&str] = &[
     "style",
     "styleName",
     "processConfiguration",
+    "bucketInfo",
+    "location",
     "security-token",
     "continuation-token",
     // GetObjectMeta (`HEAD /key?objectMeta`, oss2's object_exists) is a HeadObject.
@@ -263,6 +265,12 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
             if ctx.has("acl") {
                 return bucket::acl(state, &ctx).await;
             }
+            if ctx.has("bucketInfo") {
+                return bucket::info(state, &ctx).await;
+            }
+            if ctx.has("location") {
+                return bucket::location(state, &ctx).await;
+            }
             match m {
                 Method::PUT => bucket::create(state, &ctx, body).await,
                 Method::DELETE => bucket::delete(state, &ctx).await,
@@ -277,6 +285,10 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
         (Some(_), Some(_)) => {
             if ctx.has("acl") {
                 return object::acl(state, &ctx).await;
+            }
+            // Bucket-level sub-resources say nothing about an object.
+            if ctx.has("bucketInfo") || ctx.has("location") {
+                return Err(not_allowed());
             }
             match m {
                 Method::PUT if ctx.headers.contains_key("x-oss-copy-source") => {
@@ -294,7 +306,8 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
     }
 }
 
-fn not_allowed() -> ApiError {
+/// `405 MethodNotAllowed`.
+pub(super) fn not_allowed() -> ApiError {
     ApiError::new(
         ErrorKind::MethodNotAllowed,
         "The specified method is not allowed against this resource.",

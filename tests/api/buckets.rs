@@ -159,6 +159,59 @@ async fn bucket_acl_get_put() {
     s.get("bkt").q("acl", "").send().await.body_is(&acl_xml("public-read"));
 }
 
+/// GetBucketInfo's body for a bucket created at [`NOW`] and reached over `host`.
+fn bucket_info_xml(name: &str, host: &str, grant: &str) -> String {
+    format!(
+        "{PROLOG}<BucketInfo><Bucket><AccessMonitor>Disabled</AccessMonitor>\
+         <CreationDate>2023-11-14T22:13:20.000Z</CreationDate><ExtranetEndpoint>{host}</ExtranetEndpoint>\
+         <IntranetEndpoint>{host}</IntranetEndpoint><Location>oss-{REGION}</Location>\
+         <StorageClass>Standard</StorageClass><TransferAcceleration>Disabled</TransferAcceleration>\
+         <CrossRegionReplication>Disabled</CrossRegionReplication><DataRedundancyType>LRS</DataRedundancyType>\
+         <Name>{name}</Name><Owner><DisplayName>ossimg</DisplayName><ID>ossimg</ID></Owner>\
+         <AccessControlList><Grant>{grant}</Grant></AccessControlList>\
+         <ServerSideEncryptionRule><SSEAlgorithm>None</SSEAlgorithm></ServerSideEncryptionRule></Bucket></BucketInfo>"
+    )
+}
+
+#[tokio::test]
+async fn bucket_info_and_location() {
+    let s = Server::new();
+    s.bucket_acl("pics", "public-read").await;
+    s.get("pics")
+        .q("bucketInfo", "")
+        .send()
+        .await
+        .status(200)
+        .has("content-type", "application/xml")
+        .body_is(&bucket_info_xml("pics", PATH_HOST, "public-read"));
+    // Virtual-hosted: the endpoint is the domain, without the bucket's label.
+    s.get("pics").q("bucketInfo", "").vhost().send().await.status(200).body_is(&bucket_info_xml(
+        "pics",
+        DOMAIN,
+        "public-read",
+    ));
+    s.put("pics").q("acl", "").h("x-oss-acl", "private").send().await.status(200);
+    s.get("pics")
+        .q("bucketInfo", "")
+        .send()
+        .await
+        .body_is(&bucket_info_xml("pics", PATH_HOST, "private"));
+    s.get("pics")
+        .q("location", "")
+        .send()
+        .await
+        .status(200)
+        .body_is(&format!("{PROLOG}<LocationConstraint>oss-{REGION}</LocationConstraint>"));
+    s.bucket_acl("open", "public-read-write").await;
+    for sub in ["bucketInfo", "location"] {
+        // Owners only, even on a public bucket; a missing bucket is NoSuchBucket; GET only.
+        s.get("open").q(sub, "").anon().send().await.err(403, "AccessDenied");
+        s.get("nobucket").q(sub, "").send().await.err(404, "NoSuchBucket");
+        s.put("pics").q(sub, "").send().await.err(405, "MethodNotAllowed");
+        s.get("pics/key.jpg").q(sub, "").send().await.err(405, "MethodNotAllowed");
+    }
+}
+
 #[tokio::test]
 async fn head_bucket() {
     let s = Server::new();

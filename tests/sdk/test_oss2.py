@@ -38,6 +38,11 @@ def create_buckets():
     bucket(V4, PUBLIC).create_bucket(oss2.BUCKET_ACL_PUBLIC_READ)
     assert bucket().get_bucket_acl().acl == oss2.BUCKET_ACL_PRIVATE, "new bucket must be private"
     assert bucket(V4, PUBLIC).get_bucket_acl().acl == oss2.BUCKET_ACL_PUBLIC_READ, "public-read ACL lost"
+    info = bucket(V4, PUBLIC).get_bucket_info()
+    assert (info.name, info.acl.grant, info.storage_class) == (PUBLIC, oss2.BUCKET_ACL_PUBLIC_READ, "Standard"), \
+        "GetBucketInfo %r" % vars(info)
+    assert info.location.startswith("oss-") and info.owner.id, "GetBucketInfo %r" % vars(info)
+    assert bucket().get_bucket_location().location == info.location, "GetBucketLocation"
     names = [b.name for b in oss2.Service(V1, ENDPOINT).list_buckets().buckets]
     assert NAME in names and PUBLIC in names, "ListBuckets misses the new buckets: %r" % names
     expect_error(lambda: bucket().create_bucket(), 409, "BucketAlreadyExists")

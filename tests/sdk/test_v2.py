@@ -60,6 +60,11 @@ def create_buckets():
     C.put_bucket(models.PutBucketRequest(bucket=PUBLIC, acl="public-read"))
     acl = C.get_bucket_acl(models.GetBucketAclRequest(bucket=PUBLIC)).acl
     assert acl == "public-read", "bucket ACL %r" % acl
+    info = C.get_bucket_info(models.GetBucketInfoRequest(bucket=PUBLIC)).bucket_info
+    assert (info.name, info.acl, info.storage_class) == (PUBLIC, "public-read", "Standard"), "GetBucketInfo %r" % info
+    assert info.creation_date is not None and info.location.startswith("oss-"), "GetBucketInfo %r" % info
+    loc = C.get_bucket_location(models.GetBucketLocationRequest(bucket=NAME)).location
+    assert loc == info.location, "GetBucketLocation %r" % loc
     assert C.is_bucket_exist(NAME), "is_bucket_exist"
     names = [b.name for p in C.list_buckets_paginator().iter_page(models.ListBucketsRequest()) for b in p.buckets]
     assert NAME in names and PUBLIC in names, "ListBuckets %r" % names
