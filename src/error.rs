@@ -60,6 +60,15 @@ pub enum ErrorKind {
     MissingContentLength,
     /// A conditional header did not hold (412 `PreconditionFailed`).
     PreconditionFailed,
+    /// The multipart upload ID is unknown, completed or aborted (404 `NoSuchUpload`).
+    NoSuchUpload,
+    /// CompleteMultipartUpload names a part that was not uploaded, or with another ETag (400
+    /// `InvalidPart`).
+    InvalidPart,
+    /// CompleteMultipartUpload lists parts out of ascending order (400 `InvalidPartOrder`).
+    InvalidPartOrder,
+    /// A part other than the last is below the 100 KB minimum (400 `EntityTooSmall`).
+    EntityTooSmall,
 }
 
 impl ErrorKind {
@@ -93,6 +102,10 @@ impl ErrorKind {
             ErrorKind::MalformedXml => ("MalformedXML", 400, 2),
             ErrorKind::MissingContentLength => ("MissingContentLength", 411, 2),
             ErrorKind::PreconditionFailed => ("PreconditionFailed", 412, 2),
+            ErrorKind::NoSuchUpload => ("NoSuchUpload", 404, 3),
+            ErrorKind::InvalidPart => ("InvalidPart", 400, 2),
+            ErrorKind::InvalidPartOrder => ("InvalidPartOrder", 400, 2),
+            ErrorKind::EntityTooSmall => ("EntityTooSmall", 400, 2),
         }
     }
 

@@ -535,6 +535,7 @@ async fn exercise(s: Storage) {
     assert_eq!(s.bucket("alpha").await.unwrap(), cfg);
     // Concurrent edits of one configuration never lose one another.
     concurrent_style_edits(&s, &s, "alpha").await;
+    multipart_upload(&s, "alpha").await;
 
     // ---- deletes
     s.delete_object("alpha", "once").await.unwrap();
@@ -552,6 +553,126 @@ async fn exercise(s: Storage) {
         s.list_buckets().await.unwrap().iter().map(|b| b.name.as_str()).collect::<Vec<_>>(),
         ["alpha"]
     );
+}
+
+/// A multipart upload through every step: parts out of order and replaced, the part rules,
+/// completion into an object with the OSS multipart ETag, abort, and the bucket kept from
+/// deletion while an upload is open.
+async fn multipart_upload(s: &Storage, bucket: &str) {
+    let p1 = pattern(MIN_PART_SIZE as usize + 11, 1);
+    let p2 = pattern(MIN_PART_SIZE as usize, 2);
+    let p3 = pattern(1000, 3);
+    let id =
+        s.initiate_multipart_upload(bucket, "mp/big.bin", meta("application/x-mp")).await.unwrap();
+    assert_eq!(id.len(), 32);
+    let up = |n: u32, data: Vec<u8>| {
+        let id = id.clone();
+        async move {
+            s.upload_part(bucket, "mp/big.bin", &id, n, chunked(data, 7777, false), None).await
+        }
+    };
+    let r3 = up(3, p3.clone()).await.unwrap();
+    up(1, pattern(500, 9)).await.unwrap(); // replaced below
+    let r1 = up(1, p1.clone()).await.unwrap();
+    let r2 = up(2, p2.clone()).await.unwrap();
+    assert_eq!((r1.md5, r3.size), (md5_of(&p1), 1000));
+    // Nothing is visible before completion.
+    assert_eq!(kind(s.head_object(bucket, "mp/big.bin").await), ErrorKind::NoSuchKey);
+    let parts = s.list_parts(bucket, "mp/big.bin", &id).await.unwrap();
+    assert_eq!(
+        parts.iter().map(|p| (p.number, p.size)).collect::<Vec<_>>(),
+        [(1, p1.len() as u64), (2, p2.len() as u64), (3, 1000)]
+    );
+    let uploads = s.list_multipart_uploads(bucket).await.unwrap();
+    assert_eq!(
+        uploads.iter().map(|u| (u.key.as_str(), u.upload_id.as_str())).collect::<Vec<_>>(),
+        [("mp/big.bin", id.as_str())]
+    );
+    assert_eq!(kind(s.delete_bucket(bucket).await), ErrorKind::BucketNotEmpty);
+    // The rules: unknown upload or key, part numbers, order, ETags, the 100 KB minimum.
+    let bad = "0123456789ABCDEF0123456789ABCDEF";
+    assert_eq!(kind(s.list_parts(bucket, "mp/big.bin", bad).await), ErrorKind::NoSuchUpload);
+    assert_eq!(kind(s.list_parts(bucket, "mp/other", &id).await), ErrorKind::NoSuchUpload);
+    assert_eq!(kind(s.list_parts(bucket, "mp/big.bin", "../x").await), ErrorKind::NoSuchUpload);
+    assert_eq!(kind(up(0, vec![1]).await), ErrorKind::InvalidArgument);
+    assert_eq!(kind(up(10_001, vec![1]).await), ErrorKind::InvalidArgument);
+    let e = s
+        .upload_part(bucket, "mp/big.bin", &id, 4, chunked(vec![1, 2], 2, false), Some([0; 16]))
+        .await;
+    assert_eq!(kind(e), ErrorKind::InvalidDigest);
+    let complete = |list: Vec<(u32, String)>| {
+        let id = id.clone();
+        async move { s.complete_multipart_upload(bucket, "mp/big.bin", &id, Some(&list), false).await }
+    };
+    let (e1, e2, e3) = (r1.etag.clone(), r2.etag.clone(), r3.etag.clone());
+    assert_eq!(
+        kind(complete(vec![(2, e2.clone()), (1, e1.clone())]).await),
+        ErrorKind::InvalidPartOrder
+    );
+    assert_eq!(kind(complete(vec![(1, e2.clone())]).await), ErrorKind::InvalidPart);
+    assert_eq!(
+        kind(complete(vec![(1, e1.clone()), (5, e3.clone())]).await),
+        ErrorKind::InvalidPart
+    );
+    assert_eq!(
+        kind(complete(vec![(3, e3.clone()), (4, e3.clone())]).await),
+        ErrorKind::InvalidPart
+    );
+    let small =
+        s.initiate_multipart_upload(bucket, "mp/small", ObjectMeta::default()).await.unwrap();
+    let a = s
+        .upload_part(bucket, "mp/small", &small, 1, chunked(vec![7; 10], 10, false), None)
+        .await
+        .unwrap();
+    let b = s
+        .upload_part(bucket, "mp/small", &small, 2, chunked(vec![8; 10], 10, false), None)
+        .await
+        .unwrap();
+    let e = s
+        .complete_multipart_upload(
+            bucket,
+            "mp/small",
+            &small,
+            Some(&[(1, a.etag), (2, b.etag)]),
+            false,
+        )
+        .await;
+    assert_eq!(kind(e), ErrorKind::EntityTooSmall);
+    s.abort_multipart_upload(bucket, "mp/small", &small).await.unwrap();
+    assert_eq!(
+        kind(s.abort_multipart_upload(bucket, "mp/small", &small).await),
+        ErrorKind::NoSuchUpload
+    );
+    // Completion (quotes and case of the listed ETags do not matter).
+    let r = complete(vec![
+        (1, e1.to_lowercase()),
+        (2, e2.trim_matches('"').to_string()),
+        (3, e3.clone()),
+    ])
+    .await
+    .unwrap();
+    let whole: Vec<u8> = [p1.as_slice(), &p2, &p3].concat();
+    let of_parts: Vec<u8> = [r1.md5, r2.md5, r3.md5].concat();
+    let want = format!(
+        "\"{}-3\"",
+        md5_of(&of_parts).iter().map(|b| format!("{b:02X}")).collect::<String>()
+    );
+    assert_eq!(
+        (r.etag.as_str(), r.size, r.md5, r.crc64),
+        (want.as_str(), whole.len() as u64, md5_of(&whole), crc64(&whole))
+    );
+    let (info, body) = get(s, bucket, "mp/big.bin").await;
+    assert!(body == whole, "assembled body differs");
+    assert_eq!(
+        (info.etag.as_str(), info.object_type(), info.content_type.as_str()),
+        (want.as_str(), "Multipart", "application/x-mp")
+    );
+    assert_eq!(kind(s.list_parts(bucket, "mp/big.bin", &id).await), ErrorKind::NoSuchUpload);
+    assert!(s.list_multipart_uploads(bucket).await.unwrap().is_empty());
+    // An ACL change keeps the multipart ETag; a copy is a new, normal object.
+    s.put_object_acl(bucket, "mp/big.bin", ObjectAcl::PublicRead).await.unwrap();
+    assert_eq!(s.head_object(bucket, "mp/big.bin").await.unwrap().etag, want);
+    s.delete_object(bucket, "mp/big.bin").await.unwrap();
 }
 
 /// Adds styles `c0`…`c23` with 24 concurrent configuration updates, alternating between `a`

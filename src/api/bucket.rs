@@ -304,7 +304,7 @@ pub async fn list_objects(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
             .elem("Key", &enc(&o.key))
             .elem("LastModified", &iso(o.last_modified))
             .elem("ETag", &o.etag)
-            .elem("Type", "Normal")
+            .elem("Type", o.object_type())
             .elem("Size", &o.size.to_string())
             .elem("StorageClass", "Standard");
         if fetch_owner {

@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod bucket;
+mod multipart;
 mod object;
 mod processing;
 pub mod response;

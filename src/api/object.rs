@@ -28,7 +28,7 @@ fn http_date(t: SystemTime) -> String {
 }
 
 /// The metadata of a PutObject (or CopyObject with REPLACE) request.
-fn object_meta(ctx: &Ctx) -> Result<ObjectMeta, ApiError> {
+pub(super) fn object_meta(ctx: &Ctx) -> Result<ObjectMeta, ApiError> {
     let content_md5_expected = match ctx.header("content-md5") {
         None => None,
         Some(v) => {
@@ -79,13 +79,9 @@ fn object_meta(ctx: &Ctx) -> Result<ObjectMeta, ApiError> {
     })
 }
 
-/// `PUT /<key>` — PutObject, streamed to the store.
-pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
-    let bucket = ctx.bucket()?;
-    let cfg = state.0.storage.bucket(bucket).await?;
-    if !ctx.can_write(cfg.acl) {
-        return Err(denied("object"));
-    }
+/// The body-length rules of PutObject and UploadPart: a `Content-Length` up to 5 GB, or a
+/// chunked body.
+pub(super) fn check_upload_length(ctx: &Ctx) -> Result<(), ApiError> {
     let chunked =
         ctx.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
     match ctx.header("content-length").map(str::parse::<u64>) {
@@ -107,6 +103,17 @@ pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Bod
         }
         None => {}
     }
+    Ok(())
+}
+
+/// `PUT /<key>` — PutObject, streamed to the store.
+pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    let bucket = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(bucket).await?;
+    if !ctx.can_write(cfg.acl) {
+        return Err(denied("object"));
+    }
+    check_upload_length(ctx)?;
     let meta = object_meta(ctx)?;
     let forbid =
         ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
@@ -120,7 +127,8 @@ pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Bod
     Ok(resp)
 }
 
-fn set(h: &mut axum::http::HeaderMap, name: &'static str, value: &str) {
+/// Sets a header when `value` is a valid header value.
+pub(super) fn set(h: &mut axum::http::HeaderMap, name: &'static str, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         h.insert(name, v);
     }
@@ -319,7 +327,7 @@ fn object_headers(h: &mut axum::http::HeaderMap, info: &ObjectInfo) {
     set(h, "etag", &info.etag);
     set(h, "last-modified", &http_date(info.last_modified));
     set(h, "accept-ranges", "bytes");
-    set(h, "x-oss-object-type", "Normal");
+    set(h, "x-oss-object-type", info.object_type());
     set(h, "x-oss-storage-class", "Standard");
     set(h, "x-oss-hash-crc64ecma", &info.crc64.to_string());
     set(h, "content-md5", &info.content_md5());

@@ -216,6 +216,9 @@ const SUPPORTED_SUBRESOURCES: &[&str] = &[
     "processConfiguration",
     "bucketInfo",
     "location",
+    "uploads",
+    "uploadId",
+    "partNumber",
     "security-token",
     "continuation-token",
     // GetObjectMeta (`HEAD /key?objectMeta`, oss2's object_exists) is a HeadObject.
@@ -271,6 +274,12 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
             if ctx.has("location") {
                 return bucket::location(state, &ctx).await;
             }
+            if ctx.has("uploads") {
+                return match m {
+                    Method::GET => super::multipart::list_uploads(state, &ctx).await,
+                    _ => Err(not_allowed()),
+                };
+            }
             match m {
                 Method::PUT => bucket::create(state, &ctx, body).await,
                 Method::DELETE => bucket::delete(state, &ctx).await,
@@ -289,6 +298,21 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
             // Bucket-level sub-resources say nothing about an object.
             if ctx.has("bucketInfo") || ctx.has("location") {
                 return Err(not_allowed());
+            }
+            if ctx.has("uploads") {
+                return match m {
+                    Method::POST => super::multipart::initiate(state, &ctx).await,
+                    _ => Err(not_allowed()),
+                };
+            }
+            if ctx.has("uploadId") {
+                return match m {
+                    Method::PUT => super::multipart::upload_part(state, &ctx, body).await,
+                    Method::POST => super::multipart::complete(state, &ctx, body).await,
+                    Method::DELETE => super::multipart::abort(state, &ctx).await,
+                    Method::GET => super::multipart::list_parts(state, &ctx).await,
+                    _ => Err(not_allowed()),
+                };
             }
             match m {
                 Method::PUT if ctx.headers.contains_key("x-oss-copy-source") => {

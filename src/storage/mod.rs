@@ -12,6 +12,8 @@
 //! - `.ossimg/buckets/<bucket>.json`: a bucket exists iff this file does; it holds the
 //!   [`BucketConfig`] as JSON. Bucket names cannot start with `.`, so this never collides;
 //! - `.ossimg/probe/…`: a scratch object written and removed by [`Storage::conditional_writes`];
+//! - `.ossimg/uploads/<bucket>/<upload id>/`: a multipart upload in progress (`upload.json` and
+//!   one stored blob per part, see `multipart`), removed on completion or abort;
 //! - `<bucket>/<encoded key>`: one backend object per OSS object. The key is mapped to segments
 //!   by `keys` (reversible; `a` and `a/b`, `dir/`, `a//b`, `..` and 1023-byte names all fit on a
 //!   filesystem);
@@ -51,10 +53,12 @@
 //! parallel): fine for the buckets of a self-hosted service, linear in the bucket size.
 
 mod keys;
+mod multipart;
 mod record;
 mod types;
 
 pub use keys::{validate_bucket_name, validate_key, MAX_KEY_LEN};
+pub use multipart::{check_part_number, PartInfo, UploadInfo, MAX_PART_NUMBER, MIN_PART_SIZE};
 pub use record::crc64;
 pub use types::*;
 
@@ -477,8 +481,12 @@ impl Storage {
         let _one_at_a_time = self.inner.config_lock.lock().await;
         self.require_bucket(name).await?;
         let prefix = parse_path(name)?;
-        if let Some(first) = self.store().list(Some(&prefix)).next().await {
-            first.map_err(backend)?;
+        let has_object = match self.store().list(Some(&prefix)).next().await {
+            Some(first) => first.map(|_| true).map_err(backend)?,
+            None => false,
+        };
+        // Uploads in progress count too: they would otherwise outlive the bucket.
+        if has_object || self.has_uploads(name).await? {
             return Err(Error::new(
                 ErrorKind::BucketNotEmpty,
                 "The bucket you tried to delete is not empty.",
@@ -830,10 +838,12 @@ impl Storage {
     {
         validate_key(key)?;
         self.require_bucket(bucket).await?;
-        self.write_object(bucket, key, body, meta, forbid_overwrite, None).await
+        self.write_object(bucket, key, body, meta, forbid_overwrite, None, None).await
     }
 
-    /// The write path shared by put, copy and ACL changes. `mtime` overrides `Last-Modified`.
+    /// The write path shared by put, copy, ACL changes and multipart completion. `mtime`
+    /// overrides `Last-Modified`, `etag` the MD5 ETag.
+    #[allow(clippy::too_many_arguments)]
     async fn write_object<S, E>(
         &self,
         bucket: &str,
@@ -842,13 +852,35 @@ impl Storage {
         meta: ObjectMeta,
         forbid_overwrite: bool,
         mtime: Option<SystemTime>,
+        etag: Option<String>,
+    ) -> Result<PutResult>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
+        E: fmt::Display,
+    {
+        let path = Self::object_path(bucket, key)?;
+        self.write_blob(&path, key, body, meta, forbid_overwrite, mtime, etag).await
+    }
+
+    /// Writes one stored blob (body and trailer) at `path`, its record naming `key`: an object,
+    /// or a part of a multipart upload.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_blob<S, E>(
+        &self,
+        path: &Path,
+        key: &str,
+        body: S,
+        meta: ObjectMeta,
+        forbid_overwrite: bool,
+        mtime: Option<SystemTime>,
+        etag: Option<String>,
     ) -> Result<PutResult>
     where
         S: Stream<Item = std::result::Result<Bytes, E>> + Send,
         E: fmt::Display,
     {
         let user_meta = normalize_user_meta(meta.user_meta)?;
-        let path = Self::object_path(bucket, key)?;
+        let path = path.clone();
         if forbid_overwrite && self.exists(&path).await? {
             return Err(file_exists());
         }
@@ -890,6 +922,7 @@ impl Storage {
             content_disposition: meta.content_disposition,
             content_encoding: meta.content_encoding,
             expires: meta.expires,
+            etag: etag.clone(),
         };
         let trailer = Bytes::from(rec.to_trailer()?);
 
@@ -924,7 +957,13 @@ impl Storage {
                 }
             }
         }
-        Ok(PutResult { etag: record::etag(&md5), md5, crc64, size, last_modified })
+        Ok(PutResult {
+            etag: etag.unwrap_or_else(|| record::etag(&md5)),
+            md5,
+            crc64,
+            size,
+            last_modified,
+        })
     }
 
     /// Reads the body into `buffered` until it passes [`SINGLE_PUT_MAX`], then continues into a
@@ -1010,6 +1049,10 @@ impl Storage {
             };
             let Some(body) = self.read_body(&o, 0..o.info.size).await? else { continue };
             let mtime = keep_mtime.then_some(o.info.last_modified);
+            // An ACL change keeps the object as it is, multipart ETag included; a copy is a
+            // new object whose ETag is its MD5.
+            let etag =
+                (keep_mtime && o.info.object_type() == "Multipart").then(|| o.info.etag.clone());
             let meta = make_meta(&o.info);
             return self
                 .write_object(
@@ -1019,6 +1062,7 @@ impl Storage {
                     meta,
                     forbid_overwrite,
                     mtime,
+                    etag,
                 )
                 .await;
         }

@@ -53,6 +53,9 @@ pub struct Record {
     /// Expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+    /// The ETag when it is not the body's MD5: a multipart upload's `"<MD5 of part MD5s>-<n>"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
 }
 
 /// Milliseconds since the epoch (times before it count as 0).
@@ -102,7 +105,7 @@ impl Record {
         Ok(ObjectInfo {
             key: self.key.clone(),
             size: self.size,
-            etag: etag(&md5),
+            etag: self.etag.clone().unwrap_or_else(|| etag(&md5)),
             md5,
             crc64: self.crc64,
             last_modified: from_ms(self.mtime_ms),
@@ -243,7 +246,15 @@ mod tests {
             content_disposition: None,
             content_encoding: None,
             expires: Some("Thu, 01 Jan 2037 00:00:00 GMT".into()),
+            etag: None,
         };
+        // A record written before multipart uploads existed has no "etag": the MD5 is the ETag.
+        let old: Record = serde_json::from_slice(&serde_json::to_vec(&rec).unwrap()).unwrap();
+        assert_eq!(old.info().unwrap().etag, "\"5EB63BBBE01EEED093CB22BB8F5ACDC3\"");
+        assert!(!String::from_utf8(serde_json::to_vec(&rec).unwrap()).unwrap().contains("etag"));
+        let multipart = Record { etag: Some("\"0F343B0931126A20F133D67C2B018A3B-3\"".into()), ..rec.clone() };
+        assert_eq!(multipart.info().unwrap().etag, "\"0F343B0931126A20F133D67C2B018A3B-3\"");
+        assert_eq!(multipart.info().unwrap().object_type(), "Multipart");
         let t = rec.to_trailer().unwrap();
         let n = Record::record_len(&t[t.len() - 12..]).unwrap();
         assert_eq!(n as usize, t.len() - 12);

@@ -297,6 +297,16 @@ pub struct ObjectInfo {
 }
 
 impl ObjectInfo {
+    /// `x-oss-object-type` / `<Type>`: `Multipart` for an object assembled by
+    /// CompleteMultipartUpload (its ETag ends in `-<parts>`), else `Normal`.
+    pub fn object_type(&self) -> &'static str {
+        if self.etag.trim_matches('"').contains('-') {
+            "Multipart"
+        } else {
+            "Normal"
+        }
+    }
+
     /// The `Content-MD5` header value: base64 of the MD5.
     pub fn content_md5(&self) -> String {
         use base64::Engine as _;

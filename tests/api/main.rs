@@ -8,6 +8,7 @@ mod harness;
 mod auth;
 mod buckets;
 mod listing;
+mod multipart;
 mod objects;
 mod processing;
 mod styles;

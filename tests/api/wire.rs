@@ -151,9 +151,9 @@ async fn unsupported_sub_resources_are_not_implemented_not_misrouted() {
     let s = Server::new();
     s.put("bkt").send().await.status(200);
     s.put("bkt/k").body("abc").send().await.status(200);
-    // Multipart upload and lifecycle are OSS sub-resources this server does not implement: a
-    // clear 501 instead of a PutObject or a ListObjects answer the SDK cannot parse.
-    s.post("bkt/k").q("uploads", "").send().await.err(501, "NotImplemented");
+    // Append, stat and lifecycle are OSS sub-resources this server does not implement: a clear
+    // 501 instead of a PutObject or a ListObjects answer the SDK cannot parse.
+    s.post("bkt/k").q("append", "").q("position", "0").send().await.err(501, "NotImplemented");
     s.get("bkt").q("stat", "").send().await.err(501, "NotImplemented");
     s.get("bkt").q("lifecycle", "").send().await.err(501, "NotImplemented");
     // GetObjectMeta is a HeadObject.

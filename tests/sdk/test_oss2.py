@@ -4,6 +4,8 @@ addressing. Run by tests/sdk.rs; see common.py for the environment."""
 import base64
 import hashlib
 import json
+import os
+import tempfile
 import time
 
 import oss2
@@ -250,6 +252,44 @@ def access_control():
     expect_error(lambda: bucket(oss2.Auth("LTAInobody", SK)).get_object("photo.jpg"), 403, "InvalidAccessKeyId")
 
 
+def multipart_uploads():
+    data = os.urandom(350 * 1024) + b"tail"
+    path = os.path.join(tempfile.mkdtemp(), "big.bin")
+    with open(path, "wb") as f:
+        f.write(data)
+    for auth in (V1, V4):
+        b = bucket(auth)
+        # oss2's resumable uploader: parts in parallel threads, CRC-64 of the whole checked.
+        r = oss2.resumable_upload(b, "mp/resumable.bin", path, multipart_threshold=100 * 1024,
+                                  part_size=100 * 1024, num_threads=2,
+                                  store=oss2.ResumableStore(root=tempfile.mkdtemp()))
+        got = b.get_object("mp/resumable.bin")
+        assert got.read() == data, "resumable upload body differs"
+        assert got.headers["x-oss-object-type"] == "Multipart", "object type %r" % got.headers
+        assert r.etag.endswith("-4"), "multipart ETag %s" % r.etag
+    # The calls one by one.
+    b = bucket()
+    key = "mp/manual.txt"
+    up = b.init_multipart_upload(key, headers={"Content-Type": "text/plain", "x-oss-meta-k": "v"})
+    p1 = b.upload_part(key, up.upload_id, 1, data[:102400])
+    p2 = b.upload_part(key, up.upload_id, 2, b"end")
+    listed = b.list_parts(key, up.upload_id).parts
+    assert [(p.part_number, p.size, p.etag) for p in listed] == [(1, 102400, p1.etag), (2, 3, p2.etag)], \
+        "ListParts %r" % [vars(p) for p in listed]
+    assert up.upload_id in [u.upload_id for u in b.list_multipart_uploads().upload_list], "ListMultipartUploads"
+    expect_error(lambda: b.complete_multipart_upload(key, up.upload_id, [oss2.models.PartInfo(1, p2.etag)]),
+                 400, "InvalidPart")
+    r = b.complete_multipart_upload(key, up.upload_id, [oss2.models.PartInfo(1, p1.etag),
+                                                        oss2.models.PartInfo(2, p2.etag)])
+    head = b.head_object(key)
+    assert (head.content_type, head.headers.get("x-oss-meta-k"), head.etag) == ("text/plain", "v", r.etag), \
+        "completed object %r" % dict(head.headers)
+    assert b.get_object(key).read() == data[:102400] + b"end", "completed body"
+    up2 = b.init_multipart_upload("mp/aborted")
+    b.abort_multipart_upload("mp/aborted", up2.upload_id)
+    expect_error(lambda: b.list_parts("mp/aborted", up2.upload_id), 404, "NoSuchUpload")
+
+
 def cleanup():
     for name in (NAME, PUBLIC):
         b = bucket(V1, name)
@@ -262,6 +302,7 @@ def cleanup():
 if __name__ == "__main__":
     s = Suite("oss2 " + oss2.__version__)
     for check in (create_buckets, put_get_head_delete, listing, special_keys, processing, styles,
-                  process_configuration_and_delimiter, presigned_urls, saveas, access_control, cleanup):
+                  process_configuration_and_delimiter, presigned_urls, saveas, access_control,
+                  multipart_uploads, cleanup):
         s.run(check)
     s.done()

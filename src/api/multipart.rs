@@ -1,0 +1,279 @@
+//! Multipart upload over HTTP: InitiateMultipartUpload (`POST ?uploads`), UploadPart
+//! (`PUT ?partNumber&uploadId`), CompleteMultipartUpload (`POST ?uploadId`),
+//! AbortMultipartUpload (`DELETE ?uploadId`), ListParts (`GET ?uploadId`) and
+//! ListMultipartUploads (`GET /<bucket>?uploads`) — what the SDKs' resumable uploaders send.
+//! Every one needs write permission on the bucket, as PutObject does.
+
+use axum::body::Body;
+use axum::http::{Response, StatusCode};
+use base64::Engine as _;
+use futures_util::TryStreamExt as _;
+
+use super::bucket::{iso, malformed_xml, read_small_body, url_encode};
+use super::object::{check_upload_length, object_meta, set};
+use super::response::{empty, xml, ApiError};
+use super::server::{denied, AppState, Ctx};
+use super::xml::{element, elements, XmlWriter};
+use crate::error::ErrorKind;
+use crate::storage::{check_part_number, MAX_PART_NUMBER};
+
+/// The `encoding-type` parameter: `url` percent-encodes keys in the answer.
+fn url_encoding(ctx: &Ctx) -> Result<bool, ApiError> {
+    match ctx.param("encoding-type") {
+        None | Some("") => Ok(false),
+        Some("url") => Ok(true),
+        Some(other) => Err(ApiError::new(
+            ErrorKind::InvalidArgument,
+            format!("Invalid encoding-type: {other}"),
+        )),
+    }
+}
+
+fn maybe_encoded(s: &str, url: bool) -> String {
+    if url {
+        url_encode(s)
+    } else {
+        s.to_string()
+    }
+}
+
+/// The bucket's configuration after checking the caller may write into it.
+async fn writable(state: &AppState, ctx: &Ctx) -> Result<(), ApiError> {
+    let cfg = state.0.storage.bucket(ctx.bucket()?).await?;
+    if !ctx.can_write(cfg.acl) {
+        return Err(denied("object"));
+    }
+    Ok(())
+}
+
+fn upload_id(ctx: &Ctx) -> &str {
+    ctx.param("uploadId").unwrap_or_default()
+}
+
+/// An integer parameter in `1..=max`, `default` when absent.
+fn bounded(ctx: &Ctx, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
+    match ctx.param(name) {
+        None | Some("") => Ok(default),
+        Some(v) => v.parse::<u32>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+            ApiError::new(ErrorKind::InvalidArgument, format!("Invalid {name}: {v}"))
+        }),
+    }
+}
+
+/// `POST /<key>?uploads` — InitiateMultipartUpload. The object's metadata (Content-Type,
+/// `x-oss-meta-*`, `x-oss-object-acl`, Cache-Control, …) is given here, as with PutObject.
+pub async fn initiate(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    writable(state, ctx).await?;
+    let url = url_encoding(ctx)?;
+    let meta = object_meta(ctx)?;
+    let bucket = ctx.bucket()?;
+    let id = state.0.storage.initiate_multipart_upload(bucket, ctx.key(), meta).await?;
+    let mut w = XmlWriter::new();
+    w.open("InitiateMultipartUploadResult");
+    if url {
+        w.elem("EncodingType", "url");
+    }
+    w.elem("Bucket", bucket)
+        .elem("Key", &maybe_encoded(ctx.key(), url))
+        .elem("UploadId", &id)
+        .close("InitiateMultipartUploadResult");
+    Ok(xml(w.finish()))
+}
+
+/// `PUT /<key>?partNumber=N&uploadId=ID` — UploadPart, streamed to the store. UploadPartCopy
+/// (`x-oss-copy-source`) is not offered.
+pub async fn upload_part(
+    state: &AppState,
+    ctx: &Ctx,
+    body: Body,
+) -> Result<Response<Body>, ApiError> {
+    writable(state, ctx).await?;
+    if ctx.headers.contains_key("x-oss-copy-source") {
+        return Err(ApiError::new(
+            ErrorKind::NotImplemented,
+            "UploadPartCopy is not implemented by this server.",
+        ));
+    }
+    let n = match ctx.param("partNumber") {
+        Some(v) => v.parse::<u32>().unwrap_or(0),
+        None => {
+            return Err(ApiError::new(
+                ErrorKind::MissingArgument,
+                "The partNumber parameter is required.",
+            ))
+        }
+    };
+    check_part_number(n)?;
+    check_upload_length(ctx)?;
+    let md5 = object_meta(ctx)?.content_md5_expected;
+    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let r = state
+        .0
+        .storage
+        .upload_part(ctx.bucket()?, ctx.key(), upload_id(ctx), n, stream, md5)
+        .await?;
+    let mut resp = empty(StatusCode::OK);
+    let h = resp.headers_mut();
+    set(h, "etag", &r.etag);
+    set(h, "content-md5", &base64::engine::general_purpose::STANDARD.encode(r.md5));
+    set(h, "x-oss-hash-crc64ecma", &r.crc64.to_string());
+    Ok(resp)
+}
+
+/// `POST /<key>?uploadId=ID` — CompleteMultipartUpload with the `<CompleteMultipartUpload>`
+/// part list, or none with `x-oss-complete-all: yes`.
+pub async fn complete(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
+    writable(state, ctx).await?;
+    let url = url_encoding(ctx)?;
+    let all = ctx.header("x-oss-complete-all").is_some_and(|v| v.eq_ignore_ascii_case("yes"));
+    let body = read_small_body(body).await?;
+    let parts = if all {
+        if !body.trim().is_empty() {
+            return Err(ApiError::new(
+                ErrorKind::InvalidArgument,
+                "The request body must be empty when x-oss-complete-all is yes.",
+            ));
+        }
+        None
+    } else {
+        let root = element(&body, "CompleteMultipartUpload").ok_or_else(malformed_xml)?;
+        let mut parts = Vec::new();
+        for p in elements(&root, "Part").ok_or_else(malformed_xml)? {
+            let n = element(&p, "PartNumber")
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .ok_or_else(malformed_xml)?;
+            let etag = element(&p, "ETag").ok_or_else(malformed_xml)?;
+            parts.push((n, etag));
+        }
+        if parts.is_empty() {
+            return Err(malformed_xml());
+        }
+        Some(parts)
+    };
+    let forbid =
+        ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let bucket = ctx.bucket()?;
+    let r = state
+        .0
+        .storage
+        .complete_multipart_upload(bucket, ctx.key(), upload_id(ctx), parts.as_deref(), forbid)
+        .await?;
+    let mut w = XmlWriter::new();
+    w.open("CompleteMultipartUploadResult");
+    if url {
+        w.elem("EncodingType", "url");
+    }
+    w.elem("Location", &format!("http://{}/{bucket}/{}", ctx.host, url_encode(ctx.key())))
+        .elem("Bucket", bucket)
+        .elem("Key", &maybe_encoded(ctx.key(), url))
+        .elem("ETag", &r.etag)
+        .close("CompleteMultipartUploadResult");
+    let mut resp = xml(w.finish());
+    let h = resp.headers_mut();
+    set(h, "etag", &r.etag);
+    set(h, "x-oss-hash-crc64ecma", &r.crc64.to_string());
+    Ok(resp)
+}
+
+/// `DELETE /<key>?uploadId=ID` — AbortMultipartUpload.
+pub async fn abort(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    writable(state, ctx).await?;
+    state.0.storage.abort_multipart_upload(ctx.bucket()?, ctx.key(), upload_id(ctx)).await?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// `GET /<key>?uploadId=ID` — ListParts (`max-parts` up to 1000, `part-number-marker`).
+pub async fn list_parts(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    writable(state, ctx).await?;
+    let url = url_encoding(ctx)?;
+    let max = bounded(ctx, "max-parts", 1000, 1000)?;
+    let marker = match ctx.param("part-number-marker") {
+        None | Some("") => 0,
+        Some(v) => v.parse::<u32>().ok().filter(|n| *n <= MAX_PART_NUMBER).ok_or_else(|| {
+            ApiError::new(ErrorKind::InvalidArgument, format!("Invalid part-number-marker: {v}"))
+        })?,
+    };
+    let bucket = ctx.bucket()?;
+    let id = upload_id(ctx);
+    let parts = state.0.storage.list_parts(bucket, ctx.key(), id).await?;
+    let rest: Vec<_> = parts.into_iter().filter(|p| p.number > marker).collect();
+    let truncated = rest.len() > max as usize;
+    let page = &rest[..rest.len().min(max as usize)];
+    let next = page.last().map_or(marker, |p| p.number);
+    let mut w = XmlWriter::new();
+    w.open("ListPartsResult");
+    if url {
+        w.elem("EncodingType", "url");
+    }
+    w.elem("Bucket", bucket)
+        .elem("Key", &maybe_encoded(ctx.key(), url))
+        .elem("UploadId", id)
+        .elem("PartNumberMarker", &marker.to_string())
+        .elem("NextPartNumberMarker", &next.to_string())
+        .elem("MaxParts", &max.to_string())
+        .elem("IsTruncated", if truncated { "true" } else { "false" });
+    for p in page {
+        w.open("Part")
+            .elem("PartNumber", &p.number.to_string())
+            .elem("LastModified", &iso(p.last_modified))
+            .elem("ETag", &p.etag)
+            .elem("HashCrc64ecma", &p.crc64.to_string())
+            .elem("Size", &p.size.to_string())
+            .close("Part");
+    }
+    w.close("ListPartsResult");
+    Ok(xml(w.finish()))
+}
+
+/// `GET /<bucket>?uploads` — ListMultipartUploads (`prefix`, `key-marker`, `upload-id-marker`,
+/// `max-uploads` up to 1000; no `delimiter` grouping).
+pub async fn list_uploads(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    writable(state, ctx).await?;
+    let url = url_encoding(ctx)?;
+    let max = bounded(ctx, "max-uploads", 1000, 1000)? as usize;
+    let prefix = ctx.param("prefix").unwrap_or("");
+    let key_marker = ctx.param("key-marker").unwrap_or("");
+    let id_marker = ctx.param("upload-id-marker").unwrap_or("");
+    let bucket = ctx.bucket()?;
+    let all = state.0.storage.list_multipart_uploads(bucket).await?;
+    let rest: Vec<_> = all
+        .into_iter()
+        .filter(|u| u.key.starts_with(prefix))
+        .filter(|u| {
+            key_marker.is_empty()
+                || u.key.as_str() > key_marker
+                || (u.key == key_marker
+                    && !id_marker.is_empty()
+                    && u.upload_id.as_str() > id_marker)
+        })
+        .collect();
+    let truncated = rest.len() > max;
+    let page = &rest[..rest.len().min(max)];
+    let (next_key, next_id) = match (truncated, page.last()) {
+        (true, Some(u)) => (u.key.as_str(), u.upload_id.as_str()),
+        _ => ("", ""),
+    };
+    let mut w = XmlWriter::new();
+    w.open("ListMultipartUploadsResult");
+    if url {
+        w.elem("EncodingType", "url");
+    }
+    w.elem("Bucket", bucket)
+        .elem("KeyMarker", &maybe_encoded(key_marker, url))
+        .elem("UploadIdMarker", id_marker)
+        .elem("NextKeyMarker", &maybe_encoded(next_key, url))
+        .elem("NextUploadIdMarker", next_id)
+        .elem("Delimiter", "")
+        .elem("Prefix", &maybe_encoded(prefix, url))
+        .elem("MaxUploads", &max.to_string())
+        .elem("IsTruncated", if truncated { "true" } else { "false" });
+    for u in page {
+        w.open("Upload")
+            .elem("Key", &maybe_encoded(&u.key, url))
+            .elem("UploadId", &u.upload_id)
+            .elem("Initiated", &iso(u.initiated))
+            .close("Upload");
+    }
+    w.close("ListMultipartUploadsResult");
+    Ok(xml(w.finish()))
+}
