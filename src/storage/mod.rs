@@ -492,6 +492,7 @@ impl Storage {
                 "The bucket you tried to delete is not empty.",
             ));
         }
+        self.remove_upload_leftovers(name).await;
         match self.store().delete(&Self::config_path(name)?).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(backend(e)),

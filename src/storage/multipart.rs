@@ -385,10 +385,20 @@ impl Storage {
 
     /// True when `bucket` has uploads in progress (DeleteBucket refuses then, as OSS does).
     pub(super) async fn has_uploads(&self, bucket: &str) -> Result<bool> {
-        let dir = parse_path(&format!("{UPLOADS_DIR}/{bucket}"))?;
-        match self.store().list(Some(&dir)).next().await {
-            Some(r) => r.map(|_| true).map_err(super::backend),
-            None => Ok(false),
+        Ok(!self.list_multipart_uploads(bucket).await?.is_empty())
+    }
+
+    /// Removes whatever is left under the bucket's uploads (a part written by an UploadPart that
+    /// raced an abort): called by DeleteBucket once no upload is in progress.
+    pub(super) async fn remove_upload_leftovers(&self, bucket: &str) {
+        let Ok(dir) = parse_path(&format!("{UPLOADS_DIR}/{bucket}")) else { return };
+        let Ok(paths) =
+            self.store().list(Some(&dir)).map_ok(|m| m.location).try_collect::<Vec<_>>().await
+        else {
+            return;
+        };
+        for p in paths {
+            let _ = self.store().delete(&p).await;
         }
     }
 }

@@ -252,7 +252,8 @@ mod tests {
         let old: Record = serde_json::from_slice(&serde_json::to_vec(&rec).unwrap()).unwrap();
         assert_eq!(old.info().unwrap().etag, "\"5EB63BBBE01EEED093CB22BB8F5ACDC3\"");
         assert!(!String::from_utf8(serde_json::to_vec(&rec).unwrap()).unwrap().contains("etag"));
-        let multipart = Record { etag: Some("\"0F343B0931126A20F133D67C2B018A3B-3\"".into()), ..rec.clone() };
+        let multipart =
+            Record { etag: Some("\"0F343B0931126A20F133D67C2B018A3B-3\"".into()), ..rec.clone() };
         assert_eq!(multipart.info().unwrap().etag, "\"0F343B0931126A20F133D67C2B018A3B-3\"");
         assert_eq!(multipart.info().unwrap().object_type(), "Multipart");
         let t = rec.to_trailer().unwrap();

@@ -207,6 +207,14 @@ async fn errors_and_permissions() {
         .send()
         .await
         .status(200);
+    // An open upload keeps its bucket from being deleted; once aborted, the bucket can go.
+    s.bucket("solo").await;
+    let id = initiate(&s, "solo/k").await;
+    s.put("solo/k").q("partNumber", "1").q("uploadId", &id).body("x").send().await.status(200);
+    s.delete("solo").send().await.err(409, "BucketNotEmpty");
+    s.delete("solo/k").q("uploadId", &id).send().await.status(204);
+    s.delete("solo").send().await.status(204);
+    s.get("solo").q("uploads", "").send().await.err(404, "NoSuchBucket");
     // Wrong methods.
     s.put("mpu/k").q("uploads", "").send().await.err(405, "MethodNotAllowed");
     s.post("mpu").q("uploads", "").send().await.err(405, "MethodNotAllowed");
