@@ -889,7 +889,10 @@ impl Storage {
         let mut digests = Digests::default();
         let mut buffered: Vec<Bytes> = Vec::new();
         let mut upload: Option<WriteMultipart> = None;
-        let fed = self.feed(&path, body, &mut digests, &mut buffered, &mut upload).await;
+        // PutObject's 5 GB cap; an object assembled from parts (or rewritten keeping its
+        // multipart ETag) is bounded by its parts instead (10 000 × 5 GB, as on OSS).
+        let max_size = if etag.is_some() { u64::MAX } else { MAX_OBJECT_SIZE };
+        let fed = self.feed(&path, body, max_size, &mut digests, &mut buffered, &mut upload).await;
         let size = digests.len;
         let (md5, crc64) = digests.finish();
         let checked = fed.and_then(|()| match meta.content_md5_expected {
@@ -968,11 +971,13 @@ impl Storage {
     }
 
     /// Reads the body into `buffered` until it passes [`SINGLE_PUT_MAX`], then continues into a
-    /// multipart upload left in `upload` (which the caller aborts on error).
+    /// multipart upload left in `upload` (which the caller aborts on error). A body longer than
+    /// `max_size` is refused.
     async fn feed<S, E>(
         &self,
         path: &Path,
         body: S,
+        max_size: u64,
         digests: &mut Digests,
         buffered: &mut Vec<Bytes>,
         upload: &mut Option<WriteMultipart>,
@@ -991,7 +996,7 @@ impl Storage {
                 )
             })?;
             digests.update(&chunk);
-            if digests.len > MAX_OBJECT_SIZE {
+            if digests.len > max_size {
                 return Err(Error::new(
                     ErrorKind::InvalidArgument,
                     "Your proposed upload exceeds the maximum allowed object size.",
