@@ -254,9 +254,11 @@ impl Storage {
                         "The list of parts was not in ascending order. Parts list must be specified in order by part number.",
                     ));
                 }
+                let by_number: std::collections::HashMap<u32, &PartInfo> =
+                    uploaded.iter().map(|p| (p.number, p)).collect();
                 let mut chosen = Vec::with_capacity(list.len());
                 for (n, etag) in list {
-                    let p = uploaded.iter().find(|p| p.number == *n).ok_or_else(invalid_part)?;
+                    let p = *by_number.get(n).ok_or_else(invalid_part)?;
                     if !same_etag(&p.etag, etag) {
                         return Err(invalid_part());
                     }
