@@ -1,5 +1,5 @@
-//! Multipart upload over HTTP: InitiateMultipartUpload (`POST ?uploads`), UploadPart
-//! (`PUT ?partNumber&uploadId`), CompleteMultipartUpload (`POST ?uploadId`),
+//! Multipart upload over HTTP: InitiateMultipartUpload (`POST ?uploads`), UploadPart and
+//! UploadPartCopy (`PUT ?partNumber&uploadId`), CompleteMultipartUpload (`POST ?uploadId`),
 //! AbortMultipartUpload (`DELETE ?uploadId`), ListParts (`GET ?uploadId`) and
 //! ListMultipartUploads (`GET /<bucket>?uploads`) — what the SDKs' resumable uploaders send.
 //! Every one needs write permission on the bucket, as PutObject does.
@@ -10,7 +10,7 @@ use base64::Engine as _;
 use futures_util::TryStreamExt as _;
 
 use super::bucket::{iso, malformed_xml, read_small_body, url_encode};
-use super::object::{check_upload_length, object_meta, set};
+use super::object::{check_upload_length, copy_source, object_meta, set};
 use super::response::{empty, xml, ApiError};
 use super::server::{denied, AppState, Ctx};
 use super::xml::{element, elements, XmlWriter};
@@ -80,20 +80,15 @@ pub async fn initiate(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, Api
     Ok(xml(w.finish()))
 }
 
-/// `PUT /<key>?partNumber=N&uploadId=ID` — UploadPart, streamed to the store. UploadPartCopy
-/// (`x-oss-copy-source`) is not offered.
+/// `PUT /<key>?partNumber=N&uploadId=ID` — UploadPart, streamed to the store; with
+/// `x-oss-copy-source` (and optionally `x-oss-copy-source-range: bytes=first-last`) it is
+/// UploadPartCopy, the part being (that range of) an object the caller may read.
 pub async fn upload_part(
     state: &AppState,
     ctx: &Ctx,
     body: Body,
 ) -> Result<Response<Body>, ApiError> {
     writable(state, ctx).await?;
-    if ctx.headers.contains_key("x-oss-copy-source") {
-        return Err(ApiError::new(
-            ErrorKind::NotImplemented,
-            "UploadPartCopy is not implemented by this server.",
-        ));
-    }
     let n = match ctx.param("partNumber") {
         Some(v) => v.parse::<u32>().unwrap_or(0),
         None => {
@@ -104,6 +99,9 @@ pub async fn upload_part(
         }
     };
     check_part_number(n)?;
+    if ctx.headers.contains_key("x-oss-copy-source") {
+        return upload_part_copy(state, ctx, n).await;
+    }
     check_upload_length(ctx)?;
     let md5 = object_meta(ctx)?.content_md5_expected;
     let stream = body.into_data_stream().map_err(std::io::Error::other);
@@ -117,6 +115,31 @@ pub async fn upload_part(
     set(h, "etag", &r.etag);
     set(h, "content-md5", &base64::engine::general_purpose::STANDARD.encode(r.md5));
     set(h, "x-oss-hash-crc64ecma", &r.crc64.to_string());
+    Ok(resp)
+}
+
+/// UploadPartCopy: part `n` from the copy source. A range past the end of the source is
+/// `InvalidRange`; a malformed range header copies the whole source (as OSS does).
+async fn upload_part_copy(state: &AppState, ctx: &Ctx, n: u32) -> Result<Response<Body>, ApiError> {
+    let (src_bucket, src_key) = copy_source(state, ctx).await?;
+    let range = ctx.header("x-oss-copy-source-range").and_then(|v| {
+        let (a, b) = v.trim().strip_prefix("bytes=")?.split_once('-')?;
+        Some((a.trim().parse::<u64>().ok()?, b.trim().parse::<u64>().ok()?))
+    });
+    let (_, source) = state.0.storage.get_object(&src_bucket, &src_key, range).await?;
+    let r = state
+        .0
+        .storage
+        .upload_part(ctx.bucket()?, ctx.key(), upload_id(ctx), n, source.into_stream(), None)
+        .await?;
+    let mut w = XmlWriter::new();
+    w.open("CopyPartResult")
+        .elem("LastModified", &iso(r.last_modified))
+        .elem("ETag", &r.etag)
+        .close("CopyPartResult");
+    let mut resp = xml(w.finish());
+    set(resp.headers_mut(), "etag", &r.etag);
+    set(resp.headers_mut(), "x-oss-hash-crc64ecma", &r.crc64.to_string());
     Ok(resp)
 }
 

@@ -490,13 +490,11 @@ pub async fn delete(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiEr
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
-/// `PUT /<key>` with `x-oss-copy-source` — CopyObject.
-pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
-    let bucket = ctx.bucket()?;
-    let cfg = state.0.storage.bucket(bucket).await?;
-    if !ctx.can_write(cfg.acl) {
-        return Err(denied("object"));
-    }
+/// The `x-oss-copy-source` of CopyObject and UploadPartCopy (`/bucket/key`, percent-encoded)
+/// after checking the caller may read it: the source's own ACL decides, else its bucket's (a
+/// private object in a public bucket is not copyable anonymously); callers who cannot read the
+/// bucket learn nothing of its keys.
+pub(super) async fn copy_source(state: &AppState, ctx: &Ctx) -> Result<(String, String), ApiError> {
     let source = ctx.header("x-oss-copy-source").unwrap_or_default();
     let source = wire::percent_decode(source)
         .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-copy-source."))?;
@@ -512,8 +510,6 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         })?;
     let src_err = |e: crate::Error| not_found_details(e.into(), Some(src_bucket), Some(src_key));
     let src_cfg = state.0.storage.bucket(src_bucket).await.map_err(src_err)?;
-    // The source's own ACL decides, else its bucket's (a private object in a public bucket is
-    // not copyable anonymously); callers who cannot read the bucket learn nothing of its keys.
     let src_info = match state.0.storage.head_object(src_bucket, src_key).await {
         Err(e) if e.kind == ErrorKind::NoSuchKey && !ctx.can_read(src_cfg.acl) => {
             return Err(denied("object"))
@@ -523,6 +519,18 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
     if !ctx.can_read(src_info.acl.effective(src_cfg.acl)) {
         return Err(denied("object"));
     }
+    Ok((src_bucket.to_string(), src_key.to_string()))
+}
+
+/// `PUT /<key>` with `x-oss-copy-source` — CopyObject.
+pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+    let bucket = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(bucket).await?;
+    if !ctx.can_write(cfg.acl) {
+        return Err(denied("object"));
+    }
+    let (src_bucket, src_key) = copy_source(state, ctx).await?;
+    let (src_bucket, src_key) = (src_bucket.as_str(), src_key.as_str());
     let acl = match ctx.header("x-oss-object-acl") {
         Some(v) => ObjectAcl::parse(v)?,
         None => ObjectAcl::Default,

@@ -156,13 +156,6 @@ async fn errors_and_permissions() {
         .send()
         .await
         .err(400, "InvalidDigest");
-    s.put("mpu/k")
-        .q("partNumber", "1")
-        .q("uploadId", &id)
-        .h("x-oss-copy-source", "/mpu/x")
-        .send()
-        .await
-        .err(501, "NotImplemented");
     let e1 = part("1").await.header("etag").unwrap().to_string();
     let e2 = part("2").await.header("etag").unwrap().to_string();
     let complete = |body: String| s.post("mpu/k").q("uploadId", &id).body(body).send();
@@ -215,6 +208,56 @@ async fn errors_and_permissions() {
     s.delete("solo/k").q("uploadId", &id).send().await.status(204);
     s.delete("solo").send().await.status(204);
     s.get("solo").q("uploads", "").send().await.err(404, "NoSuchBucket");
+    // UploadPartCopy: a range of an object, or all of it; the caller must be able to read it.
+    s.bucket("cps").await;
+    let src: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    s.object("cps/src.bin", &src).await;
+    let id = initiate(&s, "cps/dst.bin").await;
+    let copy = |n: &str, range: Option<&str>| {
+        let mut r = s
+            .put("cps/dst.bin")
+            .q("partNumber", n)
+            .q("uploadId", &id)
+            .h("x-oss-copy-source", "/cps/src.bin");
+        if let Some(v) = range {
+            r = r.h("x-oss-copy-source-range", v);
+        }
+        r.send()
+    };
+    let r = copy("1", Some("bytes=0-102399")).await;
+    let e1 = etag_of(&src[..102_400]);
+    r.status(200).has("etag", &e1).body_is(&format!(
+        "{PROLOG}<CopyPartResult><LastModified>2023-11-14T22:13:20.000Z</LastModified><ETag>{e1}</ETag></CopyPartResult>"
+    ));
+    let e2 = copy("2", None).await.header("etag").unwrap().to_string();
+    assert_eq!(e2, etag_of(&src));
+    copy("3", Some("bytes=400000-400001")).await.err(416, "InvalidRange");
+    s.put("cps/dst.bin")
+        .q("partNumber", "3")
+        .q("uploadId", &id)
+        .h("x-oss-copy-source", "/cps/none")
+        .send()
+        .await
+        .err(404, "NoSuchKey");
+    s.object("mpu/private.bin", b"secret").await;
+    s.bucket_acl("cpw", "public-read-write").await;
+    let id2 = s.post("cpw/k").q("uploads", "").anon().send().await.el("UploadId").unwrap();
+    s.put("cpw/k")
+        .q("partNumber", "1")
+        .q("uploadId", &id2)
+        .h("x-oss-copy-source", "/mpu/private.bin")
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
+    s.post("cps/dst.bin")
+        .q("uploadId", &id)
+        .body(complete_body(&[(1, &e1), (2, &e2)]))
+        .send()
+        .await
+        .status(200);
+    let got = s.get("cps/dst.bin").send().await;
+    assert!(got.body == [&src[..102_400], &src[..]].concat(), "copied parts differ");
     // Wrong methods.
     s.put("mpu/k").q("uploads", "").send().await.err(405, "MethodNotAllowed");
     s.post("mpu").q("uploads", "").send().await.err(405, "MethodNotAllowed");

@@ -285,6 +285,13 @@ def multipart_uploads():
     assert (head.content_type, head.headers.get("x-oss-meta-k"), head.etag) == ("text/plain", "v", r.etag), \
         "completed object %r" % dict(head.headers)
     assert b.get_object(key).read() == data[:102400] + b"end", "completed body"
+    # UploadPartCopy: the first 100 KB of the resumable upload, then all of the manual one.
+    up3 = b.init_multipart_upload("mp/copied.bin")
+    c1 = b.upload_part_copy(NAME, "mp/resumable.bin", (0, 102399), "mp/copied.bin", up3.upload_id, 1)
+    c2 = b.upload_part_copy(NAME, key, None, "mp/copied.bin", up3.upload_id, 2)
+    b.complete_multipart_upload("mp/copied.bin", up3.upload_id, [oss2.models.PartInfo(1, c1.etag),
+                                                                 oss2.models.PartInfo(2, c2.etag)])
+    assert b.get_object("mp/copied.bin").read() == data[:102400] + data[:102400] + b"end", "UploadPartCopy"
     up2 = b.init_multipart_upload("mp/aborted")
     b.abort_multipart_upload("mp/aborted", up2.upload_id)
     expect_error(lambda: b.list_parts("mp/aborted", up2.upload_id), 404, "NoSuchUpload")
