@@ -248,33 +248,55 @@ pub async fn list_parts(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, A
     Ok(xml(w.finish()))
 }
 
-/// `GET /<bucket>?uploads` — ListMultipartUploads (`prefix`, `key-marker`, `upload-id-marker`,
-/// `max-uploads` up to 1000; no `delimiter` grouping).
+/// One entry of a ListMultipartUploads page: an upload, or a common prefix standing for every
+/// upload whose key continues past `prefix` to the delimiter.
+enum Listed<'a> {
+    Upload(&'a crate::storage::UploadInfo),
+    Prefix(String),
+}
+
+/// `GET /<bucket>?uploads` — ListMultipartUploads (`prefix`, `delimiter`, `key-marker`,
+/// `upload-id-marker`, `max-uploads` up to 1000), by key then upload ID.
 pub async fn list_uploads(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     writable(state, ctx).await?;
     let url = url_encoding(ctx)?;
     let max = bounded(ctx, "max-uploads", 1000, 1000)? as usize;
     let prefix = ctx.param("prefix").unwrap_or("");
+    let delimiter = ctx.param("delimiter").unwrap_or("");
     let key_marker = ctx.param("key-marker").unwrap_or("");
     let id_marker = ctx.param("upload-id-marker").unwrap_or("");
     let bucket = ctx.bucket()?;
     let all = state.0.storage.list_multipart_uploads(bucket).await?;
-    let rest: Vec<_> = all
-        .into_iter()
-        .filter(|u| u.key.starts_with(prefix))
-        .filter(|u| {
-            key_marker.is_empty()
-                || u.key.as_str() > key_marker
-                || (u.key == key_marker
-                    && !id_marker.is_empty()
-                    && u.upload_id.as_str() > id_marker)
-        })
-        .collect();
-    let truncated = rest.len() > max;
-    let page = &rest[..rest.len().min(max)];
-    let (next_key, next_id) = match (truncated, page.last()) {
-        (true, Some(u)) => (u.key.as_str(), u.upload_id.as_str()),
-        _ => ("", ""),
+    // A key marker that is a common prefix (the last entry of the previous page) skips the
+    // whole group.
+    let marker_is_group = !delimiter.is_empty() && key_marker.ends_with(delimiter);
+    let mut entries: Vec<Listed> = Vec::new();
+    for u in all.iter().filter(|u| u.key.starts_with(prefix)) {
+        let after_marker = key_marker.is_empty()
+            || (u.key.as_str() > key_marker && !(marker_is_group && u.key.starts_with(key_marker)))
+            || (u.key == key_marker && !id_marker.is_empty() && u.upload_id.as_str() > id_marker);
+        if !after_marker {
+            continue;
+        }
+        let group = (!delimiter.is_empty())
+            .then(|| u.key[prefix.len()..].find(delimiter))
+            .flatten()
+            .map(|i| u.key[..prefix.len() + i + delimiter.len()].to_string());
+        match group {
+            Some(g) => {
+                if !matches!(entries.last(), Some(Listed::Prefix(last)) if *last == g) {
+                    entries.push(Listed::Prefix(g));
+                }
+            }
+            None => entries.push(Listed::Upload(u)),
+        }
+    }
+    let truncated = entries.len() > max;
+    entries.truncate(max);
+    let (next_key, next_id) = match (truncated, entries.last()) {
+        (true, Some(Listed::Upload(u))) => (u.key.clone(), u.upload_id.as_str()),
+        (true, Some(Listed::Prefix(p))) => (p.clone(), ""),
+        _ => (String::new(), ""),
     };
     let mut w = XmlWriter::new();
     w.open("ListMultipartUploadsResult");
@@ -284,18 +306,25 @@ pub async fn list_uploads(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
     w.elem("Bucket", bucket)
         .elem("KeyMarker", &maybe_encoded(key_marker, url))
         .elem("UploadIdMarker", id_marker)
-        .elem("NextKeyMarker", &maybe_encoded(next_key, url))
+        .elem("NextKeyMarker", &maybe_encoded(&next_key, url))
         .elem("NextUploadIdMarker", next_id)
-        .elem("Delimiter", "")
+        .elem("Delimiter", &maybe_encoded(delimiter, url))
         .elem("Prefix", &maybe_encoded(prefix, url))
         .elem("MaxUploads", &max.to_string())
         .elem("IsTruncated", if truncated { "true" } else { "false" });
-    for u in page {
-        w.open("Upload")
-            .elem("Key", &maybe_encoded(&u.key, url))
-            .elem("UploadId", &u.upload_id)
-            .elem("Initiated", &iso(u.initiated))
-            .close("Upload");
+    for e in &entries {
+        if let Listed::Upload(u) = e {
+            w.open("Upload")
+                .elem("Key", &maybe_encoded(&u.key, url))
+                .elem("UploadId", &u.upload_id)
+                .elem("Initiated", &iso(u.initiated))
+                .close("Upload");
+        }
+    }
+    for e in &entries {
+        if let Listed::Prefix(p) = e {
+            w.open("CommonPrefixes").elem("Prefix", &maybe_encoded(p, url)).close("CommonPrefixes");
+        }
     }
     w.close("ListMultipartUploadsResult");
     Ok(xml(w.finish()))

@@ -262,3 +262,56 @@ async fn errors_and_permissions() {
     s.put("mpu/k").q("uploads", "").send().await.err(405, "MethodNotAllowed");
     s.post("mpu").q("uploads", "").send().await.err(405, "MethodNotAllowed");
 }
+
+#[tokio::test]
+async fn list_uploads_with_delimiter_and_pages() {
+    let s = Server::new();
+    s.bucket("grp").await;
+    let mut ids = std::collections::HashMap::new();
+    for key in ["a/1", "a/2", "b", "c/x/y"] {
+        ids.insert(key, initiate(&s, &format!("grp/{key}")).await);
+    }
+    let r = s.get("grp").q("uploads", "").q("delimiter", "/").send().await;
+    r.status(200);
+    let t = r.text();
+    assert_eq!(r.el("Delimiter").as_deref(), Some("/"));
+    assert_eq!(t.matches("<Upload>").count(), 1, "{t}");
+    assert!(t.contains(&format!("<Key>b</Key><UploadId>{}</UploadId>", ids["b"])), "{t}");
+    assert!(
+        t.ends_with("<CommonPrefixes><Prefix>a/</Prefix></CommonPrefixes><CommonPrefixes><Prefix>c/</Prefix></CommonPrefixes></ListMultipartUploadsResult>"),
+        "{t}"
+    );
+    // One entry per page: a/, then b, then c/.
+    let mut marker = (String::new(), String::new());
+    let mut seen = Vec::new();
+    loop {
+        let r = s
+            .get("grp")
+            .q("uploads", "")
+            .q("delimiter", "/")
+            .q("max-uploads", "1")
+            .q("key-marker", &marker.0)
+            .q("upload-id-marker", &marker.1)
+            .send()
+            .await;
+        let t = r.text();
+        let group = t
+            .split_once("<CommonPrefixes><Prefix>")
+            .and_then(|(_, rest)| rest.split_once('<'))
+            .map(|(p, _)| p.to_string());
+        seen.push(group.or_else(|| r.el("Key")).unwrap_or_default());
+        if r.el("IsTruncated").as_deref() != Some("true") {
+            break;
+        }
+        marker = (r.el("NextKeyMarker").unwrap(), r.el("NextUploadIdMarker").unwrap_or_default());
+        assert!(seen.len() < 5, "{t}");
+    }
+    assert_eq!(seen, ["a/", "b", "c/"]);
+    // With a prefix, the grouping starts after it.
+    let r = s.get("grp").q("uploads", "").q("prefix", "c/").q("delimiter", "/").send().await;
+    assert!(
+        r.text().contains("<CommonPrefixes><Prefix>c/x/</Prefix></CommonPrefixes>"),
+        "{}",
+        r.text()
+    );
+}
