@@ -6,11 +6,10 @@
 
 use axum::body::Body;
 use axum::http::{Response, StatusCode};
-use base64::Engine as _;
 use futures_util::TryStreamExt as _;
 
 use super::bucket::{iso, malformed_xml, read_small_body, url_encode};
-use super::object::{check_upload_length, copy_source, object_meta, set};
+use super::object::{check_upload_length, copy_source, object_meta, set, stored};
 use super::response::{empty, xml, ApiError};
 use super::server::{denied, AppState, Ctx};
 use super::xml::{element, elements, XmlWriter};
@@ -110,12 +109,7 @@ pub async fn upload_part(
         .storage
         .upload_part(ctx.bucket()?, ctx.key(), upload_id(ctx), n, stream, md5)
         .await?;
-    let mut resp = empty(StatusCode::OK);
-    let h = resp.headers_mut();
-    set(h, "etag", &r.etag);
-    set(h, "content-md5", &base64::engine::general_purpose::STANDARD.encode(r.md5));
-    set(h, "x-oss-hash-crc64ecma", &r.crc64.to_string());
-    Ok(resp)
+    Ok(stored(&r))
 }
 
 /// UploadPartCopy: part `n` from the copy source. A range past the end of the source is

@@ -119,12 +119,18 @@ pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Bod
         ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let r = state.0.storage.put_object(bucket, ctx.key(), stream, meta, forbid).await?;
+    Ok(stored(&r))
+}
+
+/// The empty `200` of PutObject and UploadPart: `ETag`, `Content-MD5` and the CRC-64 of what was
+/// stored.
+pub(super) fn stored(r: &crate::storage::PutResult) -> Response<Body> {
     let mut resp = empty(StatusCode::OK);
     let h = resp.headers_mut();
     set(h, "etag", &r.etag);
     set(h, "content-md5", &base64::engine::general_purpose::STANDARD.encode(r.md5));
     set(h, "x-oss-hash-crc64ecma", &r.crc64.to_string());
-    Ok(resp)
+    resp
 }
 
 /// Sets a header when `value` is a valid header value.

@@ -839,32 +839,22 @@ impl Storage {
     {
         validate_key(key)?;
         self.require_bucket(bucket).await?;
-        self.write_object(bucket, key, body, meta, forbid_overwrite, None, None).await
+        self.write_blob(
+            &Self::object_path(bucket, key)?,
+            key,
+            body,
+            meta,
+            forbid_overwrite,
+            None,
+            None,
+        )
+        .await
     }
 
-    /// The write path shared by put, copy, ACL changes and multipart completion. `mtime`
-    /// overrides `Last-Modified`, `etag` the MD5 ETag.
-    #[allow(clippy::too_many_arguments)]
-    async fn write_object<S, E>(
-        &self,
-        bucket: &str,
-        key: &str,
-        body: S,
-        meta: ObjectMeta,
-        forbid_overwrite: bool,
-        mtime: Option<SystemTime>,
-        etag: Option<String>,
-    ) -> Result<PutResult>
-    where
-        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
-        E: fmt::Display,
-    {
-        let path = Self::object_path(bucket, key)?;
-        self.write_blob(&path, key, body, meta, forbid_overwrite, mtime, etag).await
-    }
-
-    /// Writes one stored blob (body and trailer) at `path`, its record naming `key`: an object,
-    /// or a part of a multipart upload.
+    /// Writes one stored blob (body and trailer) at `path`, its record naming `key`: the write
+    /// path of put, copy, ACL changes and multipart completion (an object at
+    /// [`Self::object_path`]), and of upload parts. `mtime` overrides `Last-Modified`, `etag`
+    /// the MD5 ETag.
     #[allow(clippy::too_many_arguments)]
     async fn write_blob<S, E>(
         &self,
@@ -1061,8 +1051,8 @@ impl Storage {
                 (keep_mtime && o.info.object_type() == "Multipart").then(|| o.info.etag.clone());
             let meta = make_meta(&o.info);
             return self
-                .write_object(
-                    dst_bucket,
+                .write_blob(
+                    &Self::object_path(dst_bucket, dst_key)?,
                     dst_key,
                     body.into_stream(),
                     meta,

@@ -327,8 +327,17 @@ impl Storage {
             content_encoding: rec.content_encoding,
             expires: rec.expires,
         };
-        let r =
-            self.write_object(bucket, key, body, meta, forbid_overwrite, None, Some(etag)).await?;
+        let r = self
+            .write_blob(
+                &Storage::object_path(bucket, key)?,
+                key,
+                body,
+                meta,
+                forbid_overwrite,
+                None,
+                Some(etag),
+            )
+            .await?;
         self.remove_upload(bucket, id).await;
         Ok(r)
     }
