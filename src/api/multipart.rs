@@ -9,7 +9,7 @@ use axum::http::{Response, StatusCode};
 use futures_util::TryStreamExt as _;
 
 use super::bucket::{iso, malformed_xml, read_small_body, url_encode};
-use super::object::{check_upload_length, copy_source, object_meta, set, stored};
+use super::object::{check_upload_length, copy_source, object_meta, set, stored, CopySource};
 use super::response::{empty, xml, ApiError};
 use super::server::{denied, AppState, Ctx};
 use super::xml::{element, elements, XmlWriter};
@@ -115,7 +115,10 @@ pub async fn upload_part(
 /// UploadPartCopy: part `n` from the copy source. A range past the end of the source is
 /// `InvalidRange`; a malformed range header copies the whole source (as OSS does).
 async fn upload_part_copy(state: &AppState, ctx: &Ctx, n: u32) -> Result<Response<Body>, ApiError> {
-    let (src_bucket, src_key) = copy_source(state, ctx).await?;
+    let (src_bucket, src_key) = match copy_source(state, ctx).await? {
+        CopySource::Object(b, k) => (b, k),
+        CopySource::NotModified(r) => return Ok(r),
+    };
     let range = ctx.header("x-oss-copy-source-range").and_then(|v| {
         let (a, b) = v.trim().strip_prefix("bytes=")?.split_once('-')?;
         Some((a.trim().parse::<u64>().ok()?, b.trim().parse::<u64>().ok()?))

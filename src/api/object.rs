@@ -198,7 +198,7 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     if protected(&cfg, ctx, key) {
         return Err(protection_denied());
     }
-    if let Some(resp) = conditional(ctx, &info)? {
+    if let Some(resp) = conditional(ctx, &info, "")? {
         return Ok(resp);
     }
     let head = ctx.method == Method::HEAD;
@@ -388,7 +388,15 @@ fn etag_eq(a: &str, b: &str) -> bool {
 
 /// If-Match / If-None-Match / If-Modified-Since / If-Unmodified-Since (spec §10.3): `Some(304)`,
 /// an error 412, or `None` to proceed.
-fn conditional(ctx: &Ctx, info: &ObjectInfo) -> Result<Option<Response<Body>>, ApiError> {
+/// The conditional headers of GetObject (`prefix` "") or of a copy's source (`prefix`
+/// `x-oss-copy-source-`): a failed If-Match / If-Unmodified-Since is `412`; a matching
+/// If-None-Match or an unmodified If-Modified-Since answers `304` (the response returned).
+fn conditional(
+    ctx: &Ctx,
+    info: &ObjectInfo,
+    prefix: &str,
+) -> Result<Option<Response<Body>>, ApiError> {
+    let h = |name: &str| ctx.header(&format!("{prefix}{name}"));
     let modified = unix_seconds(info.last_modified);
     let failed = || {
         ApiError::new(
@@ -396,12 +404,12 @@ fn conditional(ctx: &Ctx, info: &ObjectInfo) -> Result<Option<Response<Body>>, A
             "At least one of the pre-conditions you specified did not hold.",
         )
     };
-    if let Some(m) = ctx.header("if-match") {
+    if let Some(m) = h("if-match") {
         if !m.split(',').any(|t| t.trim() == "*" || etag_eq(t, &info.etag)) {
             return Err(failed());
         }
     }
-    if let Some(d) = ctx.header("if-unmodified-since").and_then(super::auth::parse_http_date) {
+    if let Some(d) = h("if-unmodified-since").and_then(super::auth::parse_http_date) {
         if modified > d {
             return Err(failed());
         }
@@ -413,11 +421,11 @@ fn conditional(ctx: &Ctx, info: &ObjectInfo) -> Result<Option<Response<Body>>, A
         set(r.headers_mut(), "last-modified", &http_date(info.last_modified));
         r
     };
-    if let Some(m) = ctx.header("if-none-match") {
+    if let Some(m) = h("if-none-match") {
         if m.split(',').any(|t| t.trim() == "*" || etag_eq(t, &info.etag)) {
             return Ok(Some(not_modified()));
         }
-    } else if let Some(d) = ctx.header("if-modified-since").and_then(super::auth::parse_http_date) {
+    } else if let Some(d) = h("if-modified-since").and_then(super::auth::parse_http_date) {
         if modified <= d {
             return Ok(Some(not_modified()));
         }
@@ -497,10 +505,10 @@ pub async fn delete(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiEr
 }
 
 /// The `x-oss-copy-source` of CopyObject and UploadPartCopy (`/bucket/key`, percent-encoded)
-/// after checking the caller may read it: the source's own ACL decides, else its bucket's (a
+/// after checking its `x-oss-copy-source-if-*` conditions and that the caller may read it: the source's own ACL decides, else its bucket's (a
 /// private object in a public bucket is not copyable anonymously); callers who cannot read the
 /// bucket learn nothing of its keys.
-pub(super) async fn copy_source(state: &AppState, ctx: &Ctx) -> Result<(String, String), ApiError> {
+pub(super) async fn copy_source(state: &AppState, ctx: &Ctx) -> Result<CopySource, ApiError> {
     let source = ctx.header("x-oss-copy-source").unwrap_or_default();
     let source = wire::percent_decode(source)
         .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-copy-source."))?;
@@ -525,7 +533,18 @@ pub(super) async fn copy_source(state: &AppState, ctx: &Ctx) -> Result<(String, 
     if !ctx.can_read(src_info.acl.effective(src_cfg.acl)) {
         return Err(denied("object"));
     }
-    Ok((src_bucket.to_string(), src_key.to_string()))
+    if let Some(not_modified) = conditional(ctx, &src_info, "x-oss-copy-source-")? {
+        return Ok(CopySource::NotModified(not_modified));
+    }
+    Ok(CopySource::Object(src_bucket.to_string(), src_key.to_string()))
+}
+
+/// What [`copy_source`] found.
+pub(super) enum CopySource {
+    /// Copy this bucket and key.
+    Object(String, String),
+    /// `x-oss-copy-source-if-none-match` / `-if-modified-since` held: answer this `304`.
+    NotModified(Response<Body>),
 }
 
 /// `PUT /<key>` with `x-oss-copy-source` — CopyObject.
@@ -535,7 +554,10 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
     if !ctx.can_write(cfg.acl) {
         return Err(denied("object"));
     }
-    let (src_bucket, src_key) = copy_source(state, ctx).await?;
+    let (src_bucket, src_key) = match copy_source(state, ctx).await? {
+        CopySource::Object(b, k) => (b, k),
+        CopySource::NotModified(r) => return Ok(r),
+    };
     let (src_bucket, src_key) = (src_bucket.as_str(), src_key.as_str());
     let acl = match ctx.header("x-oss-object-acl") {
         Some(v) => ObjectAcl::parse(v)?,

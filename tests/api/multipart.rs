@@ -235,6 +235,14 @@ async fn errors_and_permissions() {
     s.put("cps/dst.bin")
         .q("partNumber", "3")
         .q("uploadId", &id)
+        .h("x-oss-copy-source", "/cps/src.bin")
+        .h("x-oss-copy-source-if-match", "\"0123\"")
+        .send()
+        .await
+        .err(412, "PreconditionFailed");
+    s.put("cps/dst.bin")
+        .q("partNumber", "3")
+        .q("uploadId", &id)
         .h("x-oss-copy-source", "/cps/none")
         .send()
         .await

@@ -471,6 +471,26 @@ async fn copy_object_errors() {
     s.head("bkt/dst").send().await.err(404, "NoSuchKey");
 }
 
+#[tokio::test]
+async fn copy_object_source_conditions() {
+    let s = server().await;
+    let etag = s.object("bkt/src", b"x").await.header("etag").unwrap().to_string();
+    let copy = |name: &str, value: &str| {
+        s.put("bkt/dst").h("x-oss-copy-source", "/bkt/src").h(name, value).send()
+    };
+    // Written at NOW (2023-11-14T22:13:20Z).
+    let (before, after) = ("Mon, 13 Nov 2023 00:00:00 GMT", "Wed, 15 Nov 2023 00:00:00 GMT");
+    copy("x-oss-copy-source-if-match", "\"0123\"").await.err(412, "PreconditionFailed");
+    copy("x-oss-copy-source-if-unmodified-since", before).await.err(412, "PreconditionFailed");
+    copy("x-oss-copy-source-if-none-match", &etag).await.status(304);
+    copy("x-oss-copy-source-if-modified-since", after).await.status(304);
+    s.head("bkt/dst").send().await.err(404, "NoSuchKey");
+    copy("x-oss-copy-source-if-match", &etag).await.status(200);
+    copy("x-oss-copy-source-if-modified-since", before).await.status(200);
+    copy("x-oss-copy-source-if-none-match", "\"0123\"").await.status(200);
+    s.get("bkt/dst").send().await.status(200).body_is("x");
+}
+
 // ------------------------------------------------------------------ odd keys and bodies
 
 #[tokio::test]
