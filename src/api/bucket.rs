@@ -195,6 +195,19 @@ pub fn acl_policy(grant: &str) -> String {
     w.finish()
 }
 
+/// The `encoding-type` parameter of listings and multipart answers: `url` percent-encodes keys
+/// in the answer ([`url_encode`]); anything else but nothing is `InvalidArgument`.
+pub fn url_encoding(ctx: &Ctx) -> Result<bool, ApiError> {
+    match ctx.param("encoding-type") {
+        None | Some("") => Ok(false),
+        Some("url") => Ok(true),
+        Some(other) => Err(ApiError::new(
+            ErrorKind::InvalidArgument,
+            format!("Invalid encoding-type: {other}"),
+        )),
+    }
+}
+
 /// Percent-encodes for `encoding-type=url`: everything but RFC 3986 unreserved characters and
 /// `/`, so `+` is `%2B` and space `%20` (the V2 SDKs decode with a form unescape, spec §10.7).
 pub fn url_encode(s: &str) -> String {
@@ -218,16 +231,7 @@ pub async fn list_objects(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
         return Err(denied("bucket"));
     }
     let v2 = ctx.param("list-type") == Some("2");
-    let url = match ctx.param("encoding-type") {
-        None | Some("") => false,
-        Some("url") => true,
-        Some(other) => {
-            return Err(ApiError::new(
-                ErrorKind::InvalidArgument,
-                format!("Invalid encoding-type: {other}"),
-            ))
-        }
-    };
+    let url = url_encoding(ctx)?;
     let max_keys = match ctx.param("max-keys") {
         None | Some("") => 100,
         Some(v) => match v.parse::<usize>() {

@@ -8,25 +8,13 @@ use axum::body::Body;
 use axum::http::{Response, StatusCode};
 use futures_util::TryStreamExt as _;
 
-use super::bucket::{iso, malformed_xml, read_small_body, url_encode};
+use super::bucket::{iso, malformed_xml, read_small_body, url_encode, url_encoding};
 use super::object::{check_upload_length, copy_source, object_meta, set, stored, CopySource};
 use super::response::{empty, xml, ApiError};
 use super::server::{denied, AppState, Ctx};
 use super::xml::{element, elements, XmlWriter};
 use crate::error::ErrorKind;
 use crate::storage::{check_part_number, MAX_PART_NUMBER};
-
-/// The `encoding-type` parameter: `url` percent-encodes keys in the answer.
-fn url_encoding(ctx: &Ctx) -> Result<bool, ApiError> {
-    match ctx.param("encoding-type") {
-        None | Some("") => Ok(false),
-        Some("url") => Ok(true),
-        Some(other) => Err(ApiError::new(
-            ErrorKind::InvalidArgument,
-            format!("Invalid encoding-type: {other}"),
-        )),
-    }
-}
 
 fn maybe_encoded(s: &str, url: bool) -> String {
     if url {
