@@ -44,14 +44,21 @@ impl Output {
     }
 }
 
-/// Runs `spec` on the encoded `source` with `engine`.
-pub fn run(source: &[u8], spec: &ProcessSpec, engine: Engine) -> Result<Output> {
-    if source.len() > MAX_SOURCE_BYTES {
+/// Refuses a source object over [`MAX_SOURCE_BYTES`] (spec §2) with `ImageTooLarge`; the service
+/// checks the stored size before reading the object.
+pub fn check_source_size(bytes: u64) -> Result<()> {
+    if bytes > MAX_SOURCE_BYTES as u64 {
         return Err(Error::new(
             ErrorKind::ImageTooLarge,
             "The source image is larger than 20 MB and cannot be processed.",
         ));
     }
+    Ok(())
+}
+
+/// Runs `spec` on the encoded `source` with `engine`.
+pub fn run(source: &[u8], spec: &ProcessSpec, engine: Engine) -> Result<Output> {
+    check_source_size(source.len() as u64)?;
     let info = codec::probe(source)?;
     match plan::plan(spec, &info)? {
         Plan::Info => Ok(Output::Json(codec::info_json(source, &info)?)),

@@ -119,7 +119,7 @@ const SHRINK_MARGIN: u64 = 2;
 ///    `average-hue` rule is the spec's \[U\] recommendation). `info` reads the header only, so it is
 ///    answered whatever the source size; everything else checks the limits first.
 /// 2. Source limits: a side over 30000 px or W·H·frames over 250 M → `ImageTooLarge`,
-///    EC 0040-00000009.
+///    EC 0040-00000009 when the cascade resizes, else 0040-00000012 (decode refused).
 /// 3. EXIF orientation is a global switch (§3.3): the last `auto-orient` wins, default on \[U\]; it
 ///    becomes the first stage, and is skipped silently when a stored side is ≥ 4096 \[U\].
 /// 4. The pixel actions in order (see the geometry rules on each action).
@@ -144,7 +144,7 @@ pub fn plan(spec: &ProcessSpec, src: &SourceInfo) -> Result<Plan> {
             return Ok(Plan::Info);
         }
     }
-    check_source_limits(src)?;
+    check_source_limits(src, spec)?;
     if let Some((answer, _)) = json {
         return Ok(answer);
     }
@@ -239,17 +239,21 @@ fn keeps_animation(
         && per_frame.saturating_mul(u64::from(src.frames)).saturating_mul(4) <= MAX_ANIMATION_BYTES
 }
 
-/// Fails with `ImageTooLarge` (EC 0040-00000009) when the source exceeds spec §2, and with
+/// Fails with `ImageTooLarge` when the source exceeds spec §2 (EC 0040-00000009 for a cascade
+/// with a resize, 0040-00000012 "decode refused" otherwise), and with
 /// `ImageDamage` for a header claiming an empty image.
-fn check_source_limits(src: &SourceInfo) -> Result<()> {
+fn check_source_limits(src: &SourceInfo, spec: &ProcessSpec) -> Result<()> {
     if src.width == 0 || src.height == 0 {
         return Err(Error::damaged());
     }
     let pixels = u64::from(src.width) * u64::from(src.height) * u64::from(src.frames.max(1));
     if src.width > MAX_SOURCE_SIDE || src.height > MAX_SOURCE_SIDE || pixels > MAX_SOURCE_PIXELS {
+        // §4.3: "resize: source side > 30 000 or > 250 M pixels" has its own EC; any other
+        // cascade is a refused decode.
+        let resizes = spec.actions.iter().any(|a| matches!(a, Action::Resize(_)));
         return Err(Error::with_ec(
             ErrorKind::ImageTooLarge,
-            EC_SOURCE_TOO_LARGE,
+            if resizes { EC_SOURCE_TOO_LARGE } else { crate::codec::EC_DECODE_REFUSED },
             format!(
                 "The source image {}x{} ({} frame(s)) exceeds the limits of {MAX_SOURCE_SIDE} px per \
                  side and {MAX_SOURCE_PIXELS} pixels.",

@@ -60,9 +60,27 @@ fn decompression_bombs_are_refused_from_the_header() {
         "bmp-b-reallybig.bmp",
     ] {
         let bytes = std::fs::read(dir.join(name)).unwrap();
-        match ossimg::codec::probe(&bytes) {
-            Ok(info) => panic!("{name}: probe accepted {}x{}", info.width, info.height),
-            Err(e) => assert_eq!(e.kind, ossimg::ErrorKind::ImageTooLarge, "{name}: {e}"),
+        // The GIF frame is refused by the probe itself ("decode refused"); the others probe and
+        // the planner refuses them before any decode, with the EC of §4.3: 0040-00000009 for a
+        // resize, 0040-00000012 for any other cascade.
+        let frame_bomb = name.ends_with(".gif");
+        for (process, ec) in [
+            ("image/resize,w_100", if frame_bomb { "0040-00000012" } else { "0040-00000009" }),
+            ("image/rotate,90", "0040-00000012"),
+            ("image/average-hue", "0040-00000012"),
+        ] {
+            let spec = ossimg::process::resolve(process, &|_| None).unwrap();
+            match ossimg::job::run(&bytes, &spec, ossimg::backend::Engine::Cpu) {
+                Ok(_) => panic!("{name} {process}: accepted"),
+                Err(e) => {
+                    assert_eq!(e.kind, ossimg::ErrorKind::ImageTooLarge, "{name} {process}: {e}");
+                    assert_eq!(e.ec, Some(ec), "{name} {process}: {e}");
+                }
+            }
         }
+        // `info` reads the header only: answered whatever the size (the frame bomb excepted).
+        let info = ossimg::process::resolve("image/info", &|_| None).unwrap();
+        let answer = ossimg::job::run(&bytes, &info, ossimg::backend::Engine::Cpu);
+        assert_eq!(answer.is_ok(), !frame_bomb, "{name}: info {:?}", answer.err());
     }
 }

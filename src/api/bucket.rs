@@ -15,11 +15,19 @@ use crate::storage::{Acl, CompliedHost, ListQuery, ProcessConfig};
 /// Largest request body of the small XML APIs (styles, configurations, multi-delete of 1000 keys).
 pub const MAX_XML_BODY: usize = 2 * 1024 * 1024;
 
-/// Reads a small request body as UTF-8.
-pub async fn read_small_body(body: Body) -> Result<String, ApiError> {
+/// Reads a small request body as UTF-8, checking its `Content-MD5` when one is given (the SDKs
+/// send it with PutStyle, ACL and configuration bodies).
+pub async fn read_small_body(ctx: &Ctx, body: Body) -> Result<String, ApiError> {
+    let want = super::object::content_md5(ctx)?;
     let bytes = axum::body::to_bytes(body, MAX_XML_BODY)
         .await
         .map_err(|_| ApiError::new(ErrorKind::InvalidArgument, "The request body is too large."))?;
+    if want.is_some_and(|want| {
+        use md5::Digest as _;
+        <[u8; 16]>::from(md5::Md5::digest(&bytes)) != want
+    }) {
+        return Err(super::object::invalid_digest());
+    }
     String::from_utf8(bytes.to_vec()).map_err(|_| malformed_xml())
 }
 
@@ -129,7 +137,7 @@ pub async fn create(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
         Some(v) => Acl::parse(v)?,
         None => Acl::Private,
     };
-    let body = read_small_body(body).await?;
+    let body = read_small_body(ctx, body).await?;
     if !body.trim().is_empty()
         && element(&body, "CreateBucketConfiguration").is_none()
         && element(&body, "StorageClass").is_none()
@@ -334,7 +342,7 @@ pub async fn delete_multiple(
     if !ctx.can_write(cfg.acl) {
         return Err(denied("bucket"));
     }
-    let body = read_small_body(body).await?;
+    let body = read_small_body(ctx, body).await?;
     if element(&body, "Delete").is_none() {
         return Err(malformed_xml());
     }
@@ -342,6 +350,11 @@ pub async fn delete_multiple(
     let keys = elements(&body, "Key").ok_or_else(malformed_xml)?;
     if keys.is_empty() || keys.len() > 1000 {
         return Err(malformed_xml());
+    }
+    // A non-owner deletes nothing unless every key may be deleted: an object's own ACL decides
+    // (a private object of a public-read-write bucket stays), as for DeleteObject.
+    for k in keys.iter().filter(|_| !ctx.is_owner()) {
+        super::object::check_write(state, ctx, (name, &cfg), k).await?;
     }
     let url = ctx.param("encoding-type") == Some("url");
     let mut w = XmlWriter::new();
@@ -376,7 +389,7 @@ pub async fn process_configuration(
     let name = ctx.bucket()?;
     let cfg = state.0.storage.bucket(name).await?;
     if ctx.method == Method::PUT {
-        let body = read_small_body(body).await?;
+        let body = read_small_body(ctx, body).await?;
         let process = parse_process_config(&body, state.now())?;
         state
             .0

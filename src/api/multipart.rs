@@ -24,13 +24,15 @@ fn maybe_encoded(s: &str, url: bool) -> String {
     }
 }
 
-/// The bucket's configuration after checking the caller may write into it.
+/// Checks that the caller may write the upload's key (its own ACL if it exists, else the
+/// bucket's), or into the bucket for the bucket-wide ListMultipartUploads.
 async fn writable(state: &AppState, ctx: &Ctx) -> Result<(), ApiError> {
-    let cfg = state.0.storage.bucket(ctx.bucket()?).await?;
-    if !ctx.can_write(cfg.acl) {
-        return Err(denied("object"));
+    let bucket = ctx.bucket()?;
+    let cfg = state.0.storage.bucket(bucket).await?;
+    if ctx.key().is_empty() {
+        return if ctx.can_write(cfg.acl) { Ok(()) } else { Err(denied("object")) };
     }
-    Ok(())
+    super::object::check_write(state, ctx, (bucket, &cfg), ctx.key()).await
 }
 
 fn upload_id(ctx: &Ctx) -> &str {
@@ -134,7 +136,7 @@ pub async fn complete(state: &AppState, ctx: &Ctx, body: Body) -> Result<Respons
     writable(state, ctx).await?;
     let url = url_encoding(ctx)?;
     let all = ctx.header("x-oss-complete-all").is_some_and(|v| v.eq_ignore_ascii_case("yes"));
-    let body = read_small_body(body).await?;
+    let body = read_small_body(ctx, body).await?;
     let parts = if all {
         if !body.trim().is_empty() {
             return Err(ApiError::new(

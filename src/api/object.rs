@@ -27,24 +27,26 @@ fn http_date(t: SystemTime) -> String {
     format_http_date(unix_seconds(t))
 }
 
+/// The request's `Content-MD5` (base64 of 16 bytes); one that does not decode, or a body that
+/// does not match it, is `400 InvalidDigest`.
+pub(super) fn content_md5(ctx: &Ctx) -> Result<Option<[u8; 16]>, ApiError> {
+    let Some(v) = ctx.header("content-md5") else { return Ok(None) };
+    base64::engine::general_purpose::STANDARD
+        .decode(v.trim())
+        .ok()
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .map(Some)
+        .ok_or_else(invalid_digest)
+}
+
+/// `400 InvalidDigest`.
+pub(super) fn invalid_digest() -> ApiError {
+    ApiError::new(ErrorKind::InvalidDigest, "The Content-MD5 you specified is not valid.")
+}
+
 /// The metadata of a PutObject (or CopyObject with REPLACE) request.
 pub(super) fn object_meta(ctx: &Ctx) -> Result<ObjectMeta, ApiError> {
-    let content_md5_expected = match ctx.header("content-md5") {
-        None => None,
-        Some(v) => {
-            let raw = base64::engine::general_purpose::STANDARD
-                .decode(v.trim())
-                .ok()
-                .and_then(|b| <[u8; 16]>::try_from(b).ok())
-                .ok_or_else(|| {
-                    ApiError::new(
-                        ErrorKind::InvalidDigest,
-                        "The Content-MD5 you specified is not valid.",
-                    )
-                })?;
-            Some(raw)
-        }
-    };
+    let content_md5_expected = content_md5(ctx)?;
     let mut user_meta = Vec::new();
     let mut meta_bytes = 0;
     for (name, value) in ctx.headers.iter() {
@@ -110,9 +112,7 @@ pub(super) fn check_upload_length(ctx: &Ctx) -> Result<(), ApiError> {
 pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
     let bucket = ctx.bucket()?;
     let cfg = state.0.storage.bucket(bucket).await?;
-    if !ctx.can_write(cfg.acl) {
-        return Err(denied("object"));
-    }
+    check_write(state, ctx, (bucket, &cfg), ctx.key()).await?;
     check_upload_length(ctx)?;
     let meta = object_meta(ctx)?;
     let forbid =
@@ -276,8 +276,8 @@ pub(super) async fn read_allowed(
     Ok(info)
 }
 
-/// [`read_allowed`] and the body in one read (the processing path needs both; one read instead
-/// of a head and a get).
+/// [`read_allowed`] and the body in one read, for processing: a missing source carries the IMG
+/// EC, and a source over 20 MB is refused from its stored size, before anything is read.
 pub(super) async fn read_allowed_body(
     state: &AppState,
     ctx: &Ctx,
@@ -289,9 +289,19 @@ pub(super) async fn read_allowed_body(
         .storage
         .get_object(ctx.bucket()?, key, None)
         .await
-        .map_err(|e| missing_or_denied(e, ctx, cfg, key))?;
+        .map_err(|e| processing_source(missing_or_denied(e, ctx, cfg, key)))?;
     check_read(ctx, cfg, &info)?;
+    crate::job::check_source_size(info.size)?;
     Ok((info, body.bytes().await?))
+}
+
+/// A missing object as the source of image processing: `NoSuchKey` with the IMG EC
+/// 0040-00000024 (spec §4.2/§4.3) instead of GetObject's; other errors pass.
+pub(super) fn processing_source(mut e: ApiError) -> ApiError {
+    if e.error.kind == ErrorKind::NoSuchKey {
+        e.error.ec = Some("0040-00000024");
+    }
+    e
 }
 
 /// A missing key is `NoSuchKey` with its EC and `<Key>`, except for callers who may not read the
@@ -311,6 +321,31 @@ fn missing_or_denied(
         ))
         .with("Key", key),
         _ => e.into(),
+    }
+}
+
+/// Whether the caller may overwrite or delete `key` of the bucket configured by `cfg`: an
+/// existing object's own ACL decides, else the bucket's (§8.1) — anonymous callers may write a
+/// `public-read-write` object of a private bucket, and may not touch a `private` object of a
+/// `public-read-write` bucket. Owners always may (no look-up).
+pub(super) async fn check_write(
+    state: &AppState,
+    ctx: &Ctx,
+    (bucket, cfg): (&str, &crate::storage::BucketConfig),
+    key: &str,
+) -> Result<(), ApiError> {
+    if ctx.is_owner() {
+        return Ok(());
+    }
+    let acl = match state.0.storage.head_object(bucket, key).await {
+        Ok(info) => info.acl.effective(cfg.acl),
+        Err(e) if e.kind == ErrorKind::NoSuchKey => cfg.acl,
+        Err(e) => return Err(e.into()),
+    };
+    if ctx.can_write(acl) {
+        Ok(())
+    } else {
+        Err(denied("object"))
     }
 }
 
@@ -497,9 +532,7 @@ pub fn parse_range(
 pub async fn delete(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     let bucket = ctx.bucket()?;
     let cfg = state.0.storage.bucket(bucket).await?;
-    if !ctx.can_write(cfg.acl) {
-        return Err(denied("object"));
-    }
+    check_write(state, ctx, (bucket, &cfg), ctx.key()).await?;
     state.0.storage.delete_object(bucket, ctx.key()).await?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
@@ -551,9 +584,7 @@ pub(super) enum CopySource {
 pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     let bucket = ctx.bucket()?;
     let cfg = state.0.storage.bucket(bucket).await?;
-    if !ctx.can_write(cfg.acl) {
-        return Err(denied("object"));
-    }
+    check_write(state, ctx, (bucket, &cfg), ctx.key()).await?;
     let (src_bucket, src_key) = match copy_source(state, ctx).await? {
         CopySource::Object(b, k) => (b, k),
         CopySource::NotModified(r) => return Ok(r),

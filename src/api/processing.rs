@@ -8,11 +8,11 @@ use axum::http::{HeaderValue, Response, StatusCode};
 
 use super::auth::{format_http_date, unix_seconds};
 use super::bucket::read_small_body;
-use super::object::{protected, protection_denied, read_allowed};
+use super::object::{processing_source, protected, protection_denied, read_allowed};
 use super::response::ApiError;
-use super::server::{denied, not_found_details, AppState, Ctx};
+use super::server::{not_found_details, AppState, Ctx};
 use crate::error::{Error, ErrorKind};
-use crate::job::{self, Output, MAX_SOURCE_BYTES};
+use crate::job::{self, Output};
 use crate::process::{self, ProcessSpec};
 use crate::storage::{BucketConfig, ObjectInfo, ObjectMeta};
 
@@ -27,12 +27,7 @@ pub async fn run_job(
     source: bytes::Bytes,
     spec: ProcessSpec,
 ) -> Result<Output, ApiError> {
-    if source.len() > MAX_SOURCE_BYTES {
-        return Err(ApiError::new(
-            ErrorKind::ImageTooLarge,
-            "The source image is larger than 20 MB and cannot be processed.",
-        ));
-    }
+    job::check_source_size(source.len() as u64)?;
     let mib = estimate_mib(&source, &spec)?.min(u64::from(state.0.processing_budget_mib)) as u32;
     let memory = state
         .0
@@ -102,13 +97,14 @@ pub async fn process(
 /// answers with the exact JSON of spec §7.
 pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
     let bucket = ctx.bucket()?;
-    let body = read_small_body(body).await?;
+    let body = read_small_body(ctx, body).await?;
     let (request, save) = process::parse_post_body(body.trim_end_matches(['\r', '\n']))?;
     let save = save.ok_or_else(|| {
         ApiError::new(ErrorKind::InvalidArgument, "A POST process request needs sys/saveas.")
     })?;
     let cfg = state.0.storage.bucket(bucket).await?;
-    let info = read_allowed(state, ctx, &cfg, ctx.key()).await?;
+    let info = read_allowed(state, ctx, &cfg, ctx.key()).await.map_err(processing_source)?;
+    job::check_source_size(info.size)?;
     let process = request.to_string();
     // Source-file protection (spec §5.1) covers inline processing whatever its method: else an
     // anonymous caller could save the unprotected result where it may read it.
@@ -123,9 +119,7 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
         .bucket(&target_bucket)
         .await
         .map_err(|e| not_found_details(e.into(), Some(&target_bucket), None))?;
-    if !ctx.can_write(target_cfg.acl) {
-        return Err(denied("object"));
-    }
+    super::object::check_write(state, ctx, (&target_bucket, &target_cfg), &save.object).await?;
     let (_, body) = state.0.storage.get_object(bucket, &info.key, None).await?;
     let out = run_job(state, body.bytes().await?, spec).await?;
     let data = bytes::Bytes::from(out.as_bytes().to_vec());

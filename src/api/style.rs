@@ -51,7 +51,7 @@ pub async fn handle(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
                 )
                 .into());
             }
-            let body = read_small_body(body).await?;
+            let body = read_small_body(ctx, body).await?;
             let content = element(&body, "Content").ok_or_else(malformed_xml)?;
             let content = content.trim();
             if content.is_empty() || content.contains(FORBIDDEN_IN_CONTENT) {

@@ -680,6 +680,11 @@ fn source_limits() {
         assert_eq!(e.ec, Some("0040-00000009"));
         assert_eq!(e.kind.http_status(), 400);
     }
+    // Without a resize the same sources are a refused decode (§4.3: EC 0040-00000012).
+    for actions in [vec![], vec![Action::Rotate(90)], vec![Action::AverageHue]] {
+        let e = plan_err(actions, &png(30_001, 10));
+        assert_eq!((e.kind, e.ec), (ErrorKind::ImageTooLarge, Some("0040-00000012")));
+    }
     // 30000×8000 = 240 M pixels: inside both limits.
     let ok = jpg(30_000, 8_000);
     assert_eq!(final_size(vec![Action::Resize(Resize { w: Some(300), ..rz() })], &ok), (300, 80));

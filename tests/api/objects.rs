@@ -625,3 +625,55 @@ async fn copy_object_forbid_overwrite() {
     s.put("bkt/dst").h("x-oss-copy-source", "/bkt/src").send().await.status(200);
     s.get("bkt/dst").send().await.body_is("new");
 }
+
+/// §8.1: an existing object's own ACL decides writes too, not only reads — anonymous callers may
+/// overwrite and delete a `public-read-write` object of a private bucket, and may not touch a
+/// `private` or `public-read` object of a `public-read-write` bucket (nor through CopyObject,
+/// multipart or saveas onto it); a new key follows the bucket.
+#[tokio::test]
+async fn anonymous_writes_follow_the_object_acl() {
+    let s = Server::new();
+    s.bucket("closed").await;
+    s.bucket_acl("open", "public-read-write").await;
+    for key in ["closed/shared", "closed/shared2"] {
+        s.put(key).h("x-oss-object-acl", "public-read-write").body("v1").send().await.status(200);
+    }
+    for acl in ["private", "public-read"] {
+        s.put(&format!("open/{acl}"))
+            .h("x-oss-object-acl", acl)
+            .body("mine")
+            .send()
+            .await
+            .status(200);
+    }
+    s.object("open/inherits", b"bucket acl").await;
+    s.object("open/src", b"source").await;
+
+    s.put("closed/shared").anon().body("v2").send().await.status(200);
+    s.get("closed/shared").send().await.body_is("v2");
+    // An overwrite is a new object: without x-oss-object-acl its ACL is `default` again.
+    s.get("closed/shared").q("acl", "").send().await.body_is(&acl_xml("default"));
+    s.delete("closed/shared").anon().send().await.err(403, "AccessDenied");
+    s.put("closed/new").anon().body("x").send().await.err(403, "AccessDenied");
+    s.delete("closed/shared2").anon().send().await.status(204);
+    s.head("closed/shared2").send().await.err(404, "NoSuchKey");
+
+    for key in ["open/private", "open/public-read"] {
+        s.put(key).anon().body("overwritten").send().await.err(403, "AccessDenied");
+        s.put(key).anon().h("x-oss-copy-source", "/open/src").send().await.err(403, "AccessDenied");
+        s.post(key).q("uploads", "").anon().send().await.err(403, "AccessDenied");
+        s.delete(key).anon().send().await.err(403, "AccessDenied");
+        s.get(key).send().await.status(200).body_is("mine");
+    }
+    // DeleteMultipleObjects deletes nothing when one key is not the caller's to delete.
+    let both =
+        "<Delete><Object><Key>inherits</Key></Object><Object><Key>private</Key></Object></Delete>";
+    s.post("open").q("delete", "").anon().body(both).send().await.err(403, "AccessDenied");
+    s.head("open/inherits").send().await.status(200);
+    s.put("open/inherits").anon().body("changed").send().await.status(200);
+    s.delete("open/inherits").anon().send().await.status(204);
+    s.put("open/fresh").anon().body("x").send().await.status(200);
+    // The owner is never limited by an object ACL.
+    s.put("open/private").body("owner").send().await.status(200);
+    s.delete("open/private").send().await.status(204);
+}

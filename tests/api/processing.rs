@@ -141,12 +141,23 @@ async fn process_errors() {
     let r = p("image/resize,w_10|sys/saveas,o_ZGVzdC5qcGc").await;
     r.err(400, "InvalidArgument").msg("sys/saveas is only allowed in the body of a POST request.");
     s.head("img/dest.jpg").send().await.err(404, "NoSuchKey");
-    // The source must exist and be an image.
+    // The source must exist (IMG's EC for a missing source, §4.3, not GetObject's) and be an
+    // image of at most 20 MB — refused from its stored size, before it is read (§2).
     s.get("img/none.jpg")
         .q("x-oss-process", "image/resize,w_10")
         .send()
         .await
-        .err(404, "NoSuchKey");
+        .err(404, "NoSuchKey")
+        .ec("0040-00000024");
+    s.get("img/none.jpg").send().await.err(404, "NoSuchKey").ec("0026-00000001");
+    let mut big = data(PHOTO);
+    big.resize(20 * 1024 * 1024 + 1, 0);
+    s.object("img/big.jpg", &big).await;
+    let r = s.get("img/big.jpg").q("x-oss-process", "image/resize,w_10").send().await;
+    r.err(400, "ImageTooLarge")
+        .msg("The source image is larger than 20 MB and cannot be processed.");
+    let save = format!("x-oss-process=image/resize,w_10|sys/saveas,o_{}", b64("d.jpg"));
+    s.post("img/big.jpg").q("x-oss-process", "").body(save).send().await.err(400, "ImageTooLarge");
     s.object("img/text.jpg", b"this is not an image").await;
     s.get("img/text.jpg")
         .q("x-oss-process", "image/resize,w_10")
@@ -229,6 +240,21 @@ async fn saveas_needs_write_permission_on_the_target() {
         .await
         .status(200);
     s.head("open/t.jpg").send().await.status(200);
+    // A private object in the writable bucket is not overwritten by an anonymous saveas (§8.1).
+    s.put("open/kept.jpg").h("x-oss-object-acl", "private").body("mine").send().await.status(200);
+    let onto_kept = format!(
+        "x-oss-process=image/resize,w_20|sys/saveas,o_{},b_{}",
+        b64("kept.jpg"),
+        b64("open")
+    );
+    s.post("open/photo.jpg")
+        .q("x-oss-process", "")
+        .body(onto_kept)
+        .anon()
+        .send()
+        .await
+        .err(403, "AccessDenied");
+    s.get("open/kept.jpg").send().await.body_is("mine");
     // A target bucket that does not exist.
     let r = s.post("open/photo.jpg").q("x-oss-process", "").body(to("nowhere")).send().await;
     r.err(404, "NoSuchBucket");
@@ -252,6 +278,14 @@ async fn saveas_errors() {
         .await
         .err(400, "InvalidArgument")
         .ec("0040-00000213");
+    let save = format!("x-oss-process=image/resize,w_10|sys/saveas,o_{}", b64("d.jpg"));
+    s.post("img/none.jpg")
+        .q("x-oss-process", "")
+        .body(save)
+        .send()
+        .await
+        .err(404, "NoSuchKey")
+        .ec("0040-00000024");
     s.head("img/d.jpg").send().await.err(404, "NoSuchKey");
 }
 

@@ -224,3 +224,31 @@ async fn concurrent_puts_keep_every_style() {
     assert_eq!(list.matches("<Style>").count(), names.len(), "{list}");
     assert!(names.iter().all(|n| list.contains(&format!("<Name>{n}</Name>"))), "{list}");
 }
+
+/// The V2 SDKs send `Content-MD5` with PutStyle (and the other XML bodies): a digest that
+/// matches is accepted, one that does not or does not decode is `400 InvalidDigest` and nothing
+/// is stored.
+#[tokio::test]
+async fn style_body_content_md5_is_checked() {
+    use base64::Engine as _;
+    use md5::Digest as _;
+    let s = server().await;
+    let body = style_body("image/resize,p_50");
+    let md5 = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body.as_bytes()));
+    let put = |name: &'static str, digest: String| {
+        s.put("sty")
+            .q("style", "")
+            .q("styleName", name)
+            .h("content-md5", &digest)
+            .body(&body)
+            .send()
+    };
+    put("good", md5.clone()).await.status(200);
+    put("bad", "AAAAAAAAAAAAAAAAAAAAAA==".into())
+        .await
+        .err(400, "InvalidDigest")
+        .msg("The Content-MD5 you specified is not valid.");
+    put("garbage", "not base64".into()).await.err(400, "InvalidDigest");
+    s.get("sty").q("style", "").q("styleName", "good").send().await.status(200);
+    s.get("sty").q("style", "").q("styleName", "bad").send().await.err(404, "NoSuchStyle");
+}

@@ -93,8 +93,9 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 /// Parses an ISO 8601 basic UTC timestamp (`20231216T162057Z`) to Unix seconds.
 pub fn parse_iso8601_basic(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    // Exactly `YYYYMMDD` `T` `HHMMSS` `Z`: 16 bytes.
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+    // Exactly `YYYYMMDD` `T` `HHMMSS` `Z`: 16 ASCII bytes (the slices below need char
+    // boundaries; a percent-decoded query value may hold any UTF-8).
+    if b.len() != 16 || !s.is_ascii() || b[8] != b'T' || b[15] != b'Z' {
         return None;
     }
     let (y, mo, d) = (digits(&s[0..4])?, digits(&s[4..6])?, digits(&s[6..8])?);
@@ -173,6 +174,8 @@ mod tests {
             "2023121GT162057Z",
             "20231216 162057Z",
             "20231216T162057Zx",
+            // 16 bytes, but `é` straddles the year/month boundary: refused, not a panic.
+            "202\u{e9}121T162057Z",
         ] {
             assert_eq!(parse_iso8601_basic(bad), None, "{bad:?}");
         }
