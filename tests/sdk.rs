@@ -203,14 +203,18 @@ fn alibabacloud_oss_v2_suite() {
     server.kill();
 }
 
-/// Virtual-hosted addressing: `--domain localhost`, buckets at `<bucket>.localhost:<port>`. Where
+/// Virtual-hosted addressing: `--domain localhost`, buckets at `<bucket>.localhost:<port>`, and
+/// the custom domain `cdn.example.localhost` bound to `cdn-bound`. Where
 /// the resolver does not map `*.localhost` to loopback, the suite does so in-process (the
 /// `Host` header, which is what is under test, is unchanged).
 #[test]
 fn virtual_hosted_suite() {
     let Some(python) = python_or_skip() else { return };
     let data = TempDir::new("sdk-vhost");
-    let server = Server::start(data.path(), &["--domain", "localhost"]);
+    let server = Server::start(
+        data.path(),
+        &["--domain", "localhost", "--custom-domain", "cdn.example.localhost=cdn-bound"],
+    );
     run_suite(python, &server, "test_vhost.py");
     server.kill();
 }

@@ -29,8 +29,8 @@ pub struct Shared {
     pub keys: Box<dyn KeyStore + Send + Sync>,
     /// The engine that runs pixel stages.
     pub engine: Engine,
-    /// The domain of virtual-hosted addressing (`<bucket>.<domain>`), if any.
-    pub domain: Option<String>,
+    /// How hosts name buckets: virtual-hosted domain and custom domains (spec §1.1).
+    pub addressing: wire::Addressing,
     /// The region signature V4 scopes must name.
     pub region: String,
     /// The clock (fixed in tests).
@@ -145,10 +145,9 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
         .to_string();
     let head = parts.method == Method::HEAD;
     let result = async {
-        let target = wire::target(Some(&host), parts.uri.path(), state.0.domain.as_deref())
-            .ok_or_else(|| {
-                ApiError::new(ErrorKind::InvalidArgument, "The request path is not valid UTF-8.")
-            })?;
+        let target = state.0.addressing.target(Some(&host), parts.uri.path()).ok_or_else(|| {
+            ApiError::new(ErrorKind::InvalidArgument, "The request path is not valid UTF-8.")
+        })?;
         let query = wire::parse_query(parts.uri.query().unwrap_or("")).ok_or_else(|| {
             ApiError::new(ErrorKind::InvalidArgument, "The query string is not valid UTF-8.")
         })?;

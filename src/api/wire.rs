@@ -1,6 +1,7 @@
 //! Small wire-format helpers shared by every handler: request ids, bucket/key addressing
-//! (virtual-hosted and path style) and percent-decoding. Dates live in `auth::time`.
+//! (custom domains, virtual-hosted and path style) and percent-decoding. Dates live in `auth::time`.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -66,34 +67,46 @@ pub struct Target {
     pub key: Option<String>,
 }
 
-/// Resolves the bucket and key from `Host` and the raw (still percent-encoded) path: virtual-hosted
-/// style when `Host` is `<bucket>.<domain>` for the configured `domain`, path style
-/// (`/<bucket>/<key>`) otherwise (spec §1.1). `None` when the path is not valid percent-encoded
-/// UTF-8.
-pub fn target(host: Option<&str>, raw_path: &str, domain: Option<&str>) -> Option<Target> {
-    let path = percent_decode(raw_path)?;
-    let path = path.strip_prefix('/').unwrap_or(&path);
-    let host = host.map(|h| {
-        h.rsplit_once(':')
-            .filter(|(_, p)| p.bytes().all(|c| c.is_ascii_digit()))
-            .map_or(h, |(h, _)| h)
-    });
-    let vhost_bucket = match (host, domain) {
-        (Some(h), Some(d)) => h
-            .to_ascii_lowercase()
-            .strip_suffix(&format!(".{}", d.trim_start_matches('.').to_ascii_lowercase()))
-            .filter(|b| !b.is_empty() && !b.contains('.'))
-            .map(str::to_string),
-        _ => None,
-    };
-    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    Some(match vhost_bucket {
-        Some(bucket) => Target { bucket: Some(bucket), key: non_empty(path) },
-        None => {
-            let (bucket, key) = path.split_once('/').unwrap_or((path, ""));
-            Target { bucket: non_empty(bucket), key: non_empty(key) }
-        }
-    })
+/// How the `Host` of a request names its bucket (spec §1.1).
+#[derive(Debug, Clone, Default)]
+pub struct Addressing {
+    /// Virtual-hosted style: `Host: <bucket>.<domain>`, when set.
+    pub domain: Option<String>,
+    /// Custom domains bound to a bucket (OSS's CNAME): lower-case host name → bucket. A request
+    /// to such a host addresses that bucket with the whole path as the key.
+    pub custom_domains: HashMap<String, String>,
+}
+
+impl Addressing {
+    /// Resolves the bucket and key from `Host` and the raw (still percent-encoded) path: a custom
+    /// domain first, then virtual-hosted style when `Host` is `<bucket>.<domain>`, path style
+    /// (`/<bucket>/<key>`) otherwise. `None` when the path is not valid percent-encoded UTF-8.
+    pub fn target(&self, host: Option<&str>, raw_path: &str) -> Option<Target> {
+        let path = percent_decode(raw_path)?;
+        let path = path.strip_prefix('/').unwrap_or(&path);
+        let host = host.map(|h| {
+            h.rsplit_once(':')
+                .filter(|(_, p)| p.bytes().all(|c| c.is_ascii_digit()))
+                .map_or(h, |(h, _)| h)
+                .to_ascii_lowercase()
+        });
+        let bound = host.as_ref().and_then(|h| self.custom_domains.get(h)).cloned();
+        let vhost_bucket = bound.or_else(|| match (&host, &self.domain) {
+            (Some(h), Some(d)) => h
+                .strip_suffix(&format!(".{}", d.trim_start_matches('.').to_ascii_lowercase()))
+                .filter(|b| !b.is_empty() && !b.contains('.'))
+                .map(str::to_string),
+            _ => None,
+        });
+        let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        Some(match vhost_bucket {
+            Some(bucket) => Target { bucket: Some(bucket), key: non_empty(path) },
+            None => {
+                let (bucket, key) = path.split_once('/').unwrap_or((path, ""));
+                Target { bucket: non_empty(bucket), key: non_empty(key) }
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -111,6 +124,9 @@ mod tests {
 
     #[test]
     fn addressing() {
+        let target = |h: Option<&str>, p: &str, d: Option<&str>| {
+            Addressing { domain: d.map(Into::into), ..Addressing::default() }.target(h, p)
+        };
         let t = |h: Option<&str>, p: &str, d: Option<&str>| target(h, p, d).unwrap();
         let bk =
             |b: &str, k: Option<&str>| Target { bucket: Some(b.into()), key: k.map(Into::into) };
@@ -127,6 +143,25 @@ mod tests {
         assert_eq!(t(Some("127.0.0.1:8080"), "/bkt/", None), bk("bkt", None));
         assert_eq!(t(None, "/", None), Target::default());
         assert_eq!(target(None, "/bkt/%FF", None), None);
+    }
+
+    #[test]
+    fn custom_domains() {
+        let a = Addressing {
+            domain: Some("oss.local".into()),
+            custom_domains: HashMap::from([("img.example.com".into(), "photos".into())]),
+        };
+        let bk =
+            |b: &str, k: Option<&str>| Target { bucket: Some(b.into()), key: k.map(Into::into) };
+        // The whole path is the key, whatever the case of the host and its port.
+        assert_eq!(
+            a.target(Some("IMG.example.com:8080"), "/2024/a%20b.jpg").unwrap(),
+            bk("photos", Some("2024/a b.jpg"))
+        );
+        assert_eq!(a.target(Some("img.example.com"), "/").unwrap(), bk("photos", None));
+        // Other hosts keep virtual-hosted and path style.
+        assert_eq!(a.target(Some("bkt.oss.local"), "/k").unwrap(), bk("bkt", Some("k")));
+        assert_eq!(a.target(Some("other.example.com"), "/b/k").unwrap(), bk("b", Some("k")));
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct ServeArgs {
     /// Domain for virtual-hosted buckets: `<bucket>.<domain>`.
     #[arg(long)]
     pub domain: Option<String>,
+    /// A custom domain bound to a bucket, `HOST=BUCKET` (OSS's CNAME): requests to that host
+    /// address the bucket, the whole path being the key. Repeatable; adds to the config file's.
+    #[arg(long = "custom-domain", value_name = "HOST=BUCKET")]
+    pub custom_domains: Vec<String>,
     /// The region signature V4 requests must name (default cn-hangzhou).
     #[arg(long)]
     pub region: Option<String>,
@@ -51,6 +55,9 @@ pub struct FileConfig {
     pub backend: Option<String>,
     /// Virtual-host domain.
     pub domain: Option<String>,
+    /// `[custom_domains]`: host = "bucket" (custom domains bound to buckets).
+    #[serde(default)]
+    pub custom_domains: HashMap<String, String>,
     /// V4 region.
     pub region: Option<String>,
     /// Memory budget of image processing in flight, MiB (default 1024).
@@ -149,6 +156,23 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
     };
     let domain = args.domain.or(env("OSSIMG_DOMAIN")).or(file.domain);
+    let mut custom_domains = HashMap::new();
+    let from_args = args.custom_domains.iter().map(|pair| {
+        pair.split_once('=')
+            .map(|(h, b)| (h.to_string(), b.to_string()))
+            .with_context(|| format!("--custom-domain {pair:?}: expected HOST=BUCKET"))
+    });
+    for pair in file.custom_domains.into_iter().map(Ok).chain(from_args) {
+        let (host, bucket) = pair?;
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        crate::storage::validate_bucket_name(&bucket).map_err(|e| {
+            anyhow::anyhow!("custom domain {host}: bucket {bucket:?}: {}", e.message)
+        })?;
+        if host.is_empty() || host.contains(['/', ':', ' ']) {
+            bail!("custom domain {host:?}: expected a host name");
+        }
+        custom_domains.insert(host, bucket);
+    }
     let region = args
         .region
         .or(env("OSSIMG_REGION"))
@@ -199,7 +223,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         storage,
         keys: Box::new(key_map),
         engine,
-        domain,
+        addressing: crate::api::wire::Addressing { domain, custom_domains },
         region: region.clone(),
         clock: Box::new(std::time::SystemTime::now),
         processing: Arc::new(tokio::sync::Semaphore::new(budget as usize)),

@@ -16,6 +16,7 @@ use ossimg::api::auth::{
     presign_v4_query, sign_v1_header, sign_v4_header, v4_encode_path, SignedRequest,
     UNSIGNED_PAYLOAD,
 };
+use ossimg::api::wire::Addressing;
 use ossimg::api::{router, xml, AppState, Shared};
 use ossimg::backend::Engine;
 use ossimg::storage::Storage;
@@ -29,6 +30,8 @@ pub const SK: &str = "sk";
 pub const REGION: &str = "cn-hangzhou";
 /// The virtual-hosted domain: `Host: <bucket>.oss.local`.
 pub const DOMAIN: &str = "oss.local";
+/// A custom domain bound to the bucket `bound` (`Host: img.example.com`, path `/<key>`).
+pub const CUSTOM_DOMAIN: &str = "img.example.com";
 /// The `Host` of path-style requests (not under [`DOMAIN`]).
 pub const PATH_HOST: &str = "127.0.0.1:8080";
 /// The fixed clock of the server and the store: 2023-11-14T22:13:20Z.
@@ -71,7 +74,10 @@ impl Server {
             storage,
             keys: Box::new(keys),
             engine: Engine::Cpu,
-            domain: Some(DOMAIN.to_string()),
+            addressing: Addressing {
+                domain: Some(DOMAIN.to_string()),
+                custom_domains: [(CUSTOM_DOMAIN.to_string(), "bound".to_string())].into(),
+            },
             region: REGION.to_string(),
             clock: Box::new(move || at(c2.load(Ordering::SeqCst))),
             processing: Arc::new(tokio::sync::Semaphore::new(BUDGET_MIB as usize)),

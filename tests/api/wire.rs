@@ -146,6 +146,48 @@ async fn service_host_and_bucket_hosts() {
     s.get("bkt/k").host("files.example.com").send().await.status(200).body_is("v");
 }
 
+/// §1.1: a custom domain bound to a bucket behaves as its virtual host — objects, processing,
+/// listing and signatures (which name the bucket, not the host), anonymous access by the ACL.
+#[tokio::test]
+async fn custom_domains_address_their_bucket() {
+    let s = Server::new();
+    s.bucket_acl("bound", "public-read").await;
+    let bound = |key: &str| format!("bound/{key}");
+    s.put(&bound("2024/photo.jpg"))
+        .vhost()
+        .host(CUSTOM_DOMAIN)
+        .body(data("example.jpg"))
+        .send()
+        .await
+        .status(200);
+    s.get(&bound("2024/photo.jpg")).send().await.status(200);
+    let r = s
+        .get(&bound("2024/photo.jpg"))
+        .vhost()
+        .host("IMG.EXAMPLE.COM:443")
+        .q("x-oss-process", "image/resize,w_100")
+        .anon()
+        .send()
+        .await;
+    r.status(200).has("content-type", "image/jpeg");
+    for auth in [Auth::V1, Auth::V4, Auth::V1Url(NOW + 60), Auth::V4Url(60)] {
+        s.head(&bound("2024/photo.jpg"))
+            .vhost()
+            .host(CUSTOM_DOMAIN)
+            .auth(auth)
+            .send()
+            .await
+            .status(200);
+    }
+    let r = s.get("bound").vhost().host(CUSTOM_DOMAIN).send().await;
+    r.status(200);
+    assert!(r.text().contains("<Key>2024/photo.jpg</Key>"), "{}", r.text());
+    // The whole path is the key: a first segment naming another bucket does not switch bucket.
+    s.bucket("other").await;
+    s.object("other/x", b"other").await;
+    s.get("bound/other/x").vhost().host(CUSTOM_DOMAIN).send().await.err(404, "NoSuchKey");
+}
+
 #[tokio::test]
 async fn unsupported_sub_resources_are_not_implemented_not_misrouted() {
     let s = Server::new();

@@ -1,5 +1,5 @@
 """Virtual-hosted addressing (`<bucket>.localhost:<port>`) against `ossimg serve --domain localhost`,
-with both SDKs: alibabacloud-oss-v2 with path style off (endpoint http://localhost:<port>), and oss2
+and a custom domain bound to a bucket, with both SDKs: alibabacloud-oss-v2 with path style off (endpoint http://localhost:<port>), and oss2
 with a per-bucket CNAME endpoint (oss2 always uses path style for a `localhost` endpoint). Run by
 tests/sdk.rs; see common.py."""
 
@@ -82,6 +82,43 @@ def oss2_cname():
     assert (status, error_code(text)) == (403, "SignatureDoesNotMatch"), "tampered vhost URL: %d %s" % (status, text)
 
 
+# A custom domain bound to a bucket (`serve --custom-domain cdn.example.localhost=cdn-bound`, set
+# by tests/sdk.rs): both SDKs in CNAME mode, a presigned URL and a plain anonymous URL.
+CDN_HOST = "cdn.example.localhost:%s" % PORT
+CDN_BUCKET = "cdn-bound"
+
+
+def custom_domain():
+    C.put_bucket(models.PutBucketRequest(bucket=CDN_BUCKET, acl="public-read"))
+    cfg = oss.config.load_default()
+    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(AK, SK)
+    cfg.region = REGION
+    cfg.endpoint = "http://" + CDN_HOST
+    cfg.use_cname = True
+    cfg.retry_max_attempts = 1
+    v2 = oss.Client(cfg)
+    v2.put_object(models.PutObjectRequest(bucket=CDN_BUCKET, key="dir/photo.jpg", body=photo()))
+    out = v2.get_object(models.GetObjectRequest(bucket=CDN_BUCKET, key="dir/photo.jpg",
+                                                process="image/resize,w_100")).body.read()
+    assert image_size(out) == (100, 67), "v2 custom domain processing %r" % (image_size(out),)
+    b = oss2.Bucket(oss2.Auth(AK, SK), "http://" + CDN_HOST, CDN_BUCKET, is_cname=True)
+    assert b.get_object("dir/photo.jpg").read() == photo(), "oss2 custom domain GET"
+    url = b.sign_url("GET", "dir/photo.jpg", 60, params={"x-oss-process": "image/resize,w_50"})
+    assert url.startswith("http://%s/dir%%2Fphoto.jpg?" % CDN_HOST), url
+    status, _, out = http("GET", url)
+    assert status == 200 and image_size(out) == (50, 33), "custom domain V1 presigned: %d" % status
+    status, _, out = http("GET", "http://%s/dir/photo.jpg?x-oss-process=image/resize,w_60" % CDN_HOST)
+    assert status == 200 and image_size(out) == (60, 40), "custom domain anonymous: %d" % status
+    # The key is the bucket's: another bucket's host does not see it, the domain does.
+    v2.put_object(models.PutObjectRequest(bucket=CDN_BUCKET, key="cdn-only.txt", body=b"cdn"))
+    status, _, text = http("GET", "http://%s.localhost:%s/cdn-only.txt" % (NAME, PORT))
+    assert (status, error_code(text)) == (404, "NoSuchKey"), "other bucket: %d %s" % (status, text[:200])
+    assert http("GET", "http://%s/cdn-only.txt" % CDN_HOST)[2] == b"cdn", "custom domain plain GET"
+    for key in ("dir/photo.jpg", "cdn-only.txt"):
+        v2.delete_object(models.DeleteObjectRequest(bucket=CDN_BUCKET, key=key))
+    C.delete_bucket(models.DeleteBucketRequest(bucket=CDN_BUCKET))
+
+
 def cleanup():
     for o in C.list_objects_v2(models.ListObjectsV2Request(bucket=NAME)).contents:
         C.delete_object(models.DeleteObjectRequest(bucket=NAME, key=o.key))
@@ -92,6 +129,6 @@ if __name__ == "__main__":
     if resolve_localhost_subdomains():
         print("note: *.localhost does not resolve on this machine; mapped to 127.0.0.1 in-process")
     s = Suite("virtual-hosted")
-    for check in (v2_virtual_hosted, oss2_cname, cleanup):
+    for check in (v2_virtual_hosted, oss2_cname, custom_domain, cleanup):
         s.run(check)
     s.done()
