@@ -130,6 +130,33 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// The custom domains of the config file plus `--custom-domain HOST=BUCKET` pairs (which win),
+/// as lower-case host → bucket; a bucket name OSS would refuse or a host that is not a bare host
+/// name is an error at start.
+fn bind_custom_domains(
+    file: HashMap<String, String>,
+    args: &[String],
+) -> anyhow::Result<HashMap<String, String>> {
+    let from_args = args.iter().map(|pair| {
+        pair.split_once('=')
+            .map(|(h, b)| (h.to_string(), b.to_string()))
+            .with_context(|| format!("--custom-domain {pair:?}: expected HOST=BUCKET"))
+    });
+    let mut bound = HashMap::new();
+    for pair in file.into_iter().map(Ok).chain(from_args) {
+        let (host, bucket) = pair?;
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        if host.is_empty() || host.contains(['/', ':', ' ']) {
+            bail!("custom domain {host:?}: expected a host name");
+        }
+        crate::storage::validate_bucket_name(&bucket).map_err(|e| {
+            anyhow::anyhow!("custom domain {host}: bucket {bucket:?}: {}", e.message)
+        })?;
+        bound.insert(host, bucket);
+    }
+    Ok(bound)
+}
+
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let file: FileConfig = match &args.config {
         Some(p) => toml::from_str(
@@ -156,23 +183,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
     };
     let domain = args.domain.or(env("OSSIMG_DOMAIN")).or(file.domain);
-    let mut custom_domains = HashMap::new();
-    let from_args = args.custom_domains.iter().map(|pair| {
-        pair.split_once('=')
-            .map(|(h, b)| (h.to_string(), b.to_string()))
-            .with_context(|| format!("--custom-domain {pair:?}: expected HOST=BUCKET"))
-    });
-    for pair in file.custom_domains.into_iter().map(Ok).chain(from_args) {
-        let (host, bucket) = pair?;
-        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-        crate::storage::validate_bucket_name(&bucket).map_err(|e| {
-            anyhow::anyhow!("custom domain {host}: bucket {bucket:?}: {}", e.message)
-        })?;
-        if host.is_empty() || host.contains(['/', ':', ' ']) {
-            bail!("custom domain {host:?}: expected a host name");
-        }
-        custom_domains.insert(host, bucket);
-    }
+    let custom_domains = bind_custom_domains(file.custom_domains, &args.custom_domains)?;
     let region = args
         .region
         .or(env("OSSIMG_REGION"))
@@ -338,6 +349,24 @@ mod tests {
         let b = load_or_generate_keys(&dir).unwrap();
         assert_eq!((a.id, a.secret), (b.id, b.secret));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn custom_domains_from_file_and_flags() {
+        let file: FileConfig =
+            toml::from_str("[custom_domains]\n\"Img.Example.com\" = \"photos\"\n").unwrap();
+        let args = ["cdn.example.com=thumbs".to_string(), "img.example.com=other".to_string()];
+        let bound = bind_custom_domains(file.custom_domains, &args).unwrap();
+        assert_eq!(
+            bound,
+            HashMap::from([
+                ("img.example.com".to_string(), "other".to_string()),
+                ("cdn.example.com".to_string(), "thumbs".to_string()),
+            ])
+        );
+        for bad in ["no-equals", "img.example.com=Bad_Bucket", "=photos", "a:80=photos"] {
+            assert!(bind_custom_domains(HashMap::new(), &[bad.to_string()]).is_err(), "{bad}");
+        }
     }
 
     #[test]
