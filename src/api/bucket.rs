@@ -128,7 +128,7 @@ pub async fn location(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, Api
     Ok(xml(w.finish()))
 }
 
-/// `PUT /` on a bucket — PutBucket with `x-oss-acl`.
+/// `PUT /` on a bucket — PutBucket with `x-oss-acl`; answers `Location: /<bucket>`.
 pub async fn create(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
     if !ctx.is_owner() {
         return Err(denied("bucket"));
@@ -144,8 +144,13 @@ pub async fn create(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
     {
         return Err(malformed_xml());
     }
-    state.0.storage.create_bucket(ctx.bucket()?, acl).await?;
-    Ok(empty(StatusCode::OK))
+    let name = ctx.bucket()?;
+    state.0.storage.create_bucket(name, acl).await?;
+    let mut resp = empty(StatusCode::OK);
+    if let Ok(location) = axum::http::HeaderValue::from_str(&format!("/{name}")) {
+        resp.headers_mut().insert(axum::http::header::LOCATION, location);
+    }
+    Ok(resp)
 }
 
 /// `DELETE /` on a bucket — DeleteBucket (must be empty).

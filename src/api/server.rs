@@ -246,10 +246,35 @@ async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>,
             format!("The sub-resource '{name}' is not implemented by this server."),
         ));
     }
-    let (bucket, key) = (ctx.bucket.clone(), ctx.key.clone());
-    route_inner(state, ctx, body)
-        .await
-        .map_err(|e| not_found_details(e, bucket.as_deref(), key.as_deref()))
+    let (method, bucket, key) = (ctx.method.clone(), ctx.bucket.clone(), ctx.key.clone());
+    route_inner(state, ctx, body).await.map_err(|e| {
+        let e = not_found_details(e, bucket.as_deref(), key.as_deref());
+        request_details(e, &method, bucket.as_deref(), key.is_some())
+    })
+}
+
+/// The elements OSS adds to request errors: `<BucketName>` to `InvalidBucketName`, `<Method>`
+/// and `<ResourceType>` (Service, Bucket or Object) to `MethodNotAllowed`.
+fn request_details(mut e: ApiError, method: &Method, bucket: Option<&str>, key: bool) -> ApiError {
+    let has = |e: &ApiError, element: &str| e.extra.iter().any(|(n, _)| *n == element);
+    match e.error.kind {
+        ErrorKind::InvalidBucketName if !has(&e, "BucketName") => {
+            if let Some(b) = bucket {
+                e.extra.push(("BucketName", b.to_string()));
+            }
+        }
+        ErrorKind::MethodNotAllowed if !has(&e, "Method") => {
+            let resource = match (bucket, key) {
+                (None, _) => "Service",
+                (Some(_), false) => "Bucket",
+                (Some(_), true) => "Object",
+            };
+            e.extra.push(("Method", method.as_str().to_string()));
+            e.extra.push(("ResourceType", resource.to_string()));
+        }
+        _ => {}
+    }
+    e
 }
 
 async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {

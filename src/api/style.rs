@@ -52,6 +52,9 @@ pub async fn handle(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
                 .into());
             }
             let body = read_small_body(ctx, body).await?;
+            if element(&body, "Style").is_none() {
+                return Err(malformed_xml());
+            }
             let content = element(&body, "Content").ok_or_else(malformed_xml)?;
             let content = content.trim();
             if content.is_empty() || content.contains(FORBIDDEN_IN_CONTENT) {

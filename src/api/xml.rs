@@ -110,9 +110,25 @@ pub fn elements<'a>(xml: &'a str, name: &str) -> Option<Vec<String>> {
         }
         let body = &after[gt + 1..];
         let end = body.find(&close)?;
-        out.push(unescape(&body[..end])?);
+        out.push(text(&body[..end])?);
         rest = &body[end + close.len()..];
     }
+    Some(out)
+}
+
+/// Character data: entities resolved, `<![CDATA[…]]>` sections taken literally; `None` on an
+/// unknown entity or an unclosed section.
+fn text(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find("<![CDATA[") {
+        out.push_str(&unescape(&rest[..i])?);
+        let section = &rest[i + "<![CDATA[".len()..];
+        let end = section.find("]]>")?;
+        out.push_str(&section[..end]);
+        rest = &section[end + "]]>".len()..];
+    }
+    out.push_str(&unescape(rest)?);
     Some(out)
 }
 
@@ -182,5 +198,11 @@ mod tests {
         assert_eq!(elements("<A><Key>x", "Key"), None);
         assert_eq!(element("<A/>", "Key"), None);
         assert_eq!(unescape("&bogus;"), None);
+        // CDATA sections are literal text, mixed with escaped text; an unclosed one is malformed.
+        let cdata = "<Style><Content><![CDATA[image/resize,p_50]]></Content></Style>";
+        assert_eq!(element(cdata, "Content").as_deref(), Some("image/resize,p_50"));
+        let mixed = "<Key>a&amp;<![CDATA[<b>&amp;]]>c</Key>";
+        assert_eq!(element(mixed, "Key").as_deref(), Some("a&<b>&amp;c"));
+        assert_eq!(element("<Key><![CDATA[x</Key>", "Key"), None);
     }
 }

@@ -55,7 +55,7 @@ async fn list_buckets_anonymous_is_denied() {
 async fn put_bucket_answers_empty_200_and_defaults_to_private() {
     let s = Server::new();
     let r = s.put("photos").send().await;
-    r.status(200).has("content-length", "0").body_is("");
+    r.status(200).has("content-length", "0").has("location", "/photos").body_is("");
     s.get("photos").q("acl", "").send().await.status(200).body_is(&acl_xml("private"));
 }
 
@@ -97,7 +97,9 @@ async fn invalid_bucket_names() {
     let long = "a".repeat(64);
     // Too short, upper case, underscore, leading/trailing dash, too long (spec §1.1).
     for name in ["ab", "Photos", "a_b", "-abc", "abc-", long.as_str()] {
-        s.put(name).send().await.err(400, "InvalidBucketName");
+        let r = s.put(name).send().await;
+        r.err(400, "InvalidBucketName");
+        assert_eq!(r.el("BucketName").as_deref(), Some(name));
     }
     // 3 and 63 bytes are the inclusive limits.
     s.put("abc").send().await.status(200);
@@ -207,8 +209,18 @@ async fn bucket_info_and_location() {
         // Owners only, even on a public bucket; a missing bucket is NoSuchBucket; GET only.
         s.get("open").q(sub, "").anon().send().await.err(403, "AccessDenied");
         s.get("nobucket").q(sub, "").send().await.err(404, "NoSuchBucket");
-        s.put("pics").q(sub, "").send().await.err(405, "MethodNotAllowed");
-        s.get("pics/key.jpg").q(sub, "").send().await.err(405, "MethodNotAllowed");
+        let r = s.put("pics").q(sub, "").send().await;
+        r.err(405, "MethodNotAllowed");
+        assert_eq!(
+            (r.el("Method"), r.el("ResourceType")),
+            (Some("PUT".into()), Some("Bucket".into()))
+        );
+        let r = s.get("pics/key.jpg").q(sub, "").send().await;
+        r.err(405, "MethodNotAllowed");
+        assert_eq!(
+            (r.el("Method"), r.el("ResourceType")),
+            (Some("GET".into()), Some("Object".into()))
+        );
     }
 }
 

@@ -146,14 +146,15 @@ async fn style_content_rules() {
     put_style(&s, "sty", "st", "csdar5324").await;
     let r = s.get("sty").q("style", "").q("styleName", "st").send().await;
     assert_eq!(r.el("Content").as_deref(), Some("csdar5324"));
-    // A body without <Content>.
-    s.put("sty")
-        .q("style", "")
-        .q("styleName", "st")
-        .body("<Style></Style>")
-        .send()
-        .await
-        .err(400, "MalformedXML");
+    // A body without <Content>, or not a <Style>.
+    for body in ["<Style></Style>", "<Foo><Content>image/resize,p_50</Content></Foo>"] {
+        let r = s.put("sty").q("style", "").q("styleName", "st").body(body).send().await;
+        r.err(400, "MalformedXML");
+    }
+    // Content in a CDATA section is the content.
+    put_style(&s, "sty", "cd", "<![CDATA[image/resize,p_50]]>").await;
+    let r = s.get("sty").q("style", "").q("styleName", "cd").send().await;
+    assert_eq!(r.el("Content").as_deref(), Some("image/resize,p_50"));
 }
 
 #[tokio::test]
