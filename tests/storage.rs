@@ -113,15 +113,29 @@ async fn exercise(s: Storage) {
 
     // ---- buckets
     assert!(s.list_buckets().await.unwrap().is_empty());
-    s.create_bucket("alpha", Acl::PublicRead).await.unwrap(); // tick 0
-    s.create_bucket("beta", Acl::Private).await.unwrap(); // tick 1
-    assert_eq!(kind(s.create_bucket("alpha", Acl::Private).await), ErrorKind::BucketAlreadyExists);
-    assert_eq!(kind(s.create_bucket("Bad_Name", Acl::Private).await), ErrorKind::InvalidBucketName);
+    s.create_bucket("alpha", Acl::PublicRead, StorageClass::Standard).await.unwrap(); // tick 0
+    s.create_bucket("beta", Acl::Private, StorageClass::InfrequentAccess).await.unwrap(); // tick 1
+    assert_eq!(
+        kind(s.create_bucket("alpha", Acl::Private, StorageClass::Standard).await),
+        ErrorKind::BucketAlreadyExists
+    );
+    assert_eq!(
+        kind(s.create_bucket("Bad_Name", Acl::Private, StorageClass::Standard).await),
+        ErrorKind::InvalidBucketName
+    );
     assert_eq!(
         s.list_buckets().await.unwrap(),
         vec![
-            BucketInfo { name: "alpha".into(), creation_date: t(0) },
-            BucketInfo { name: "beta".into(), creation_date: t(1) },
+            BucketInfo {
+                name: "alpha".into(),
+                creation_date: t(0),
+                storage_class: StorageClass::Standard
+            },
+            BucketInfo {
+                name: "beta".into(),
+                creation_date: t(1),
+                storage_class: StorageClass::InfrequentAccess
+            },
         ]
     );
     assert_eq!(s.bucket("alpha").await.unwrap().acl, Acl::PublicRead);
@@ -138,6 +152,7 @@ async fn exercise(s: Storage) {
         content_disposition: Some("attachment; filename=\"h.txt\"".into()),
         content_encoding: Some("identity".into()),
         expires: Some("Thu, 01 Jan 2037 00:00:00 GMT".into()),
+        storage_class: StorageClass::Archive,
     };
     let r = s
         .put_object_bytes("alpha", "hello.txt", Bytes::from_static(b"hello world"), full, false)
@@ -169,6 +184,7 @@ async fn exercise(s: Storage) {
             content_disposition: Some("attachment; filename=\"h.txt\"".into()),
             content_encoding: Some("identity".into()),
             expires: Some("Thu, 01 Jan 2037 00:00:00 GMT".into()),
+            storage_class: StorageClass::Archive,
         }
     );
     assert_eq!(info.content_md5(), "XrY7u+Ae7tCTyyK7j1rNww==");
@@ -423,7 +439,7 @@ async fn exercise(s: Storage) {
             "hello.txt",
             "beta",
             "copy.txt",
-            MetadataDirective::Copy { acl: ObjectAcl::Private },
+            MetadataDirective::Copy { acl: ObjectAcl::Private, storage_class: None },
             false,
         )
         .await
@@ -435,8 +451,11 @@ async fn exercise(s: Storage) {
         ("text/plain", &info.user_meta, ObjectAcl::Private)
     );
     assert_eq!((c.crc64, c.cache_control.as_deref()), (info.crc64, Some("no-cache")));
+    assert_eq!(c.storage_class, StorageClass::Archive, "COPY keeps the storage class");
     assert!(c.last_modified > info.last_modified, "a copy is a new write");
     assert_eq!(get(&s, "beta", "copy.txt").await.1, b"hello world");
+    let listed = s.list_objects("beta", &q("copy", "", "", 10)).await.unwrap().objects;
+    assert_eq!(listed.iter().map(|o| o.storage_class).collect::<Vec<_>>(), [StorageClass::Archive]);
     let replaced = ObjectMeta { user_meta: vec![("k".into(), "v".into())], ..meta("image/png") };
     s.copy_object(
         "alpha",
@@ -454,7 +473,8 @@ async fn exercise(s: Storage) {
         ("image/png", vec![("k".into(), "v".into())], ObjectAcl::Default)
     );
     assert_eq!((h.etag.as_str(), h.cache_control.clone()), (info.etag.as_str(), None));
-    let copy = MetadataDirective::Copy { acl: ObjectAcl::Default };
+    assert_eq!(h.storage_class, StorageClass::Standard, "REPLACE takes the new class");
+    let copy = MetadataDirective::Copy { acl: ObjectAcl::Default, storage_class: None };
     assert_eq!(
         kind(s.copy_object("alpha", "nope", "beta", "x", copy.clone(), false).await),
         ErrorKind::NoSuchKey
@@ -756,7 +776,7 @@ async fn s3_backend() {
     // server that honours them (Garage 2.x accepts If-Match and ignores it).
     if s.conditional_writes().await.unwrap() {
         let other = Storage::new(config).unwrap();
-        s.create_bucket("shared", Acl::Private).await.unwrap();
+        s.create_bucket("shared", Acl::Private, StorageClass::Standard).await.unwrap();
         concurrent_style_edits(&s, &other, "shared").await;
         s.delete_bucket("shared").await.unwrap();
     } else {
@@ -788,7 +808,7 @@ fn files_under(dir: &std::path::Path) -> Vec<String> {
 async fn local_layout_is_documented_one() {
     let dir = TempDir::new("layout");
     let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
-    s.create_bucket("pics", Acl::Private).await.unwrap();
+    s.create_bucket("pics", Acl::Private, StorageClass::Standard).await.unwrap();
     put(&s, "pics", "a b/c.jpg", b"x").await;
     put(&s, "pics", "a b", b"y").await;
     assert_eq!(
@@ -810,7 +830,7 @@ async fn local_layout_is_documented_one() {
 async fn local_failed_bodies_keep_the_previous_version() {
     let dir = TempDir::new("fail");
     let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
-    s.create_bucket("bkt", Acl::Private).await.unwrap();
+    s.create_bucket("bkt", Acl::Private, StorageClass::Standard).await.unwrap();
     let v1 = put(&s, "bkt", "k", b"version one").await;
     // Fails after 1 KiB (buffered path) and after 10 MiB (multipart path, parts already written).
     for sent in [1024, SINGLE_PUT_MAX + 2 * 1024 * 1024] {
@@ -835,7 +855,7 @@ async fn local_failed_bodies_keep_the_previous_version() {
 async fn local_concurrent_puts_never_expose_a_mix() {
     let dir = TempDir::new("race");
     let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
-    s.create_bucket("race", Acl::Private).await.unwrap();
+    s.create_bucket("race", Acl::Private, StorageClass::Standard).await.unwrap();
     put(&s, "race", "k", &[0u8; 100]).await;
     // Writers: uniform bodies of different sizes, across both write paths (one put / multipart).
     let sizes = [100usize, 70_000, 3 << 20, SINGLE_PUT_MAX + (1 << 20)];

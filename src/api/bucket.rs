@@ -10,7 +10,7 @@ use super::response::{empty, xml, ApiError};
 use super::server::{denied, AppState, Ctx};
 use super::xml::{element, elements, XmlWriter};
 use crate::error::ErrorKind;
-use crate::storage::{Acl, CompliedHost, ListQuery, ProcessConfig};
+use crate::storage::{Acl, CompliedHost, ListQuery, ProcessConfig, StorageClass};
 
 /// Largest request body of the small XML APIs (styles, configurations, multi-delete of 1000 keys).
 pub const MAX_XML_BODY: usize = 2 * 1024 * 1024;
@@ -66,7 +66,7 @@ pub async fn list_buckets(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
             .elem("Location", &format!("oss-{}", state.0.region))
             .elem("Name", &b.name)
             .elem("Region", &state.0.region)
-            .elem("StorageClass", "Standard")
+            .elem("StorageClass", b.storage_class.as_str())
             .close("Bucket");
     }
     w.close("Buckets").close("ListAllMyBucketsResult");
@@ -100,7 +100,7 @@ pub async fn info(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         .elem("ExtranetEndpoint", host)
         .elem("IntranetEndpoint", host)
         .elem("Location", &format!("oss-{}", state.0.region))
-        .elem("StorageClass", "Standard")
+        .elem("StorageClass", cfg.storage_class.as_str())
         .elem("TransferAcceleration", "Disabled")
         .elem("CrossRegionReplication", "Disabled")
         .elem("DataRedundancyType", "LRS")
@@ -144,8 +144,12 @@ pub async fn create(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<
     {
         return Err(malformed_xml());
     }
+    let class = match element(&body, "StorageClass") {
+        Some(c) => StorageClass::parse(c.trim())?,
+        None => StorageClass::Standard,
+    };
     let name = ctx.bucket()?;
-    state.0.storage.create_bucket(name, acl).await?;
+    state.0.storage.create_bucket(name, acl, class).await?;
     let mut resp = empty(StatusCode::OK);
     if let Ok(location) = axum::http::HeaderValue::from_str(&format!("/{name}")) {
         resp.headers_mut().insert(axum::http::header::LOCATION, location);
@@ -323,7 +327,7 @@ pub async fn list_objects(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
             .elem("ETag", &o.etag)
             .elem("Type", o.object_type())
             .elem("Size", &o.size.to_string())
-            .elem("StorageClass", "Standard");
+            .elem("StorageClass", o.storage_class.as_str());
         if fetch_owner {
             owner(&mut w);
         }

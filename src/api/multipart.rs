@@ -14,7 +14,7 @@ use super::response::{empty, xml, ApiError};
 use super::server::{denied, AppState, Ctx};
 use super::xml::{element, elements, XmlWriter};
 use crate::error::ErrorKind;
-use crate::storage::{check_part_number, MAX_PART_NUMBER};
+use crate::storage::{check_part_number, BucketConfig, MAX_PART_NUMBER};
 
 fn maybe_encoded(s: &str, url: bool) -> String {
     if url {
@@ -26,13 +26,14 @@ fn maybe_encoded(s: &str, url: bool) -> String {
 
 /// Checks that the caller may write the upload's key (its own ACL if it exists, else the
 /// bucket's), or into the bucket for the bucket-wide ListMultipartUploads.
-async fn writable(state: &AppState, ctx: &Ctx) -> Result<(), ApiError> {
+async fn writable(state: &AppState, ctx: &Ctx) -> Result<BucketConfig, ApiError> {
     let bucket = ctx.bucket()?;
     let cfg = state.0.storage.bucket(bucket).await?;
     if ctx.key().is_empty() {
-        return if ctx.can_write(cfg.acl) { Ok(()) } else { Err(denied("object")) };
+        return if ctx.can_write(cfg.acl) { Ok(cfg) } else { Err(denied("object")) };
     }
-    super::object::check_write(state, ctx, (bucket, &cfg), ctx.key()).await
+    super::object::check_write(state, ctx, (bucket, &cfg), ctx.key()).await?;
+    Ok(cfg)
 }
 
 fn upload_id(ctx: &Ctx) -> &str {
@@ -52,9 +53,9 @@ fn bounded(ctx: &Ctx, name: &str, default: u32, max: u32) -> Result<u32, ApiErro
 /// `POST /<key>?uploads` — InitiateMultipartUpload. The object's metadata (Content-Type,
 /// `x-oss-meta-*`, `x-oss-object-acl`, Cache-Control, …) is given here, as with PutObject.
 pub async fn initiate(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
-    writable(state, ctx).await?;
+    let cfg = writable(state, ctx).await?;
     let url = url_encoding(ctx)?;
-    let meta = object_meta(ctx)?;
+    let meta = object_meta(ctx, cfg.storage_class)?;
     let bucket = ctx.bucket()?;
     let id = state.0.storage.initiate_multipart_upload(bucket, ctx.key(), meta).await?;
     let mut w = XmlWriter::new();
@@ -92,7 +93,7 @@ pub async fn upload_part(
         return upload_part_copy(state, ctx, n).await;
     }
     check_upload_length(ctx)?;
-    let md5 = object_meta(ctx)?.content_md5_expected;
+    let md5 = super::object::content_md5(ctx)?;
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let r = state
         .0

@@ -16,7 +16,7 @@ use super::server::{denied, not_found_details, AppState, Ctx};
 use super::xml::XmlWriter;
 use super::{processing, wire};
 use crate::error::ErrorKind;
-use crate::storage::{MetadataDirective, ObjectAcl, ObjectInfo, ObjectMeta};
+use crate::storage::{MetadataDirective, ObjectAcl, ObjectInfo, ObjectMeta, StorageClass};
 
 /// Largest object PutObject accepts: 5 GB (spec §10.2).
 const MAX_OBJECT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
@@ -44,8 +44,15 @@ pub(super) fn invalid_digest() -> ApiError {
     ApiError::new(ErrorKind::InvalidDigest, "The Content-MD5 you specified is not valid.")
 }
 
-/// The metadata of a PutObject (or CopyObject with REPLACE) request.
-pub(super) fn object_meta(ctx: &Ctx) -> Result<ObjectMeta, ApiError> {
+/// The request's `x-oss-storage-class`, validated.
+pub(super) fn storage_class(ctx: &Ctx) -> Result<Option<StorageClass>, ApiError> {
+    Ok(ctx.header("x-oss-storage-class").map(StorageClass::parse).transpose()?)
+}
+
+/// The metadata of a PutObject (or CopyObject with REPLACE, or InitiateMultipartUpload) request
+/// into a bucket of class `bucket_class` (the object's class unless `x-oss-storage-class` names
+/// one).
+pub(super) fn object_meta(ctx: &Ctx, bucket_class: StorageClass) -> Result<ObjectMeta, ApiError> {
     let content_md5_expected = content_md5(ctx)?;
     let mut user_meta = Vec::new();
     let mut meta_bytes = 0;
@@ -78,6 +85,7 @@ pub(super) fn object_meta(ctx: &Ctx) -> Result<ObjectMeta, ApiError> {
         content_disposition: own("content-disposition"),
         content_encoding: own("content-encoding"),
         expires: own("expires"),
+        storage_class: storage_class(ctx)?.unwrap_or(bucket_class),
     })
 }
 
@@ -114,7 +122,7 @@ pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Bod
     let cfg = state.0.storage.bucket(bucket).await?;
     check_write(state, ctx, (bucket, &cfg), ctx.key()).await?;
     check_upload_length(ctx)?;
-    let meta = object_meta(ctx)?;
+    let meta = object_meta(ctx, cfg.storage_class)?;
     let forbid =
         ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let stream = body.into_data_stream().map_err(std::io::Error::other);
@@ -369,7 +377,7 @@ fn object_headers(h: &mut axum::http::HeaderMap, info: &ObjectInfo) {
     set(h, "last-modified", &http_date(info.last_modified));
     set(h, "accept-ranges", "bytes");
     set(h, "x-oss-object-type", info.object_type());
-    set(h, "x-oss-storage-class", "Standard");
+    set(h, "x-oss-storage-class", info.storage_class.as_str());
     set(h, "x-oss-hash-crc64ecma", &info.crc64.to_string());
     set(h, "content-md5", &info.content_md5());
     for (name, value) in [
@@ -595,8 +603,12 @@ pub async fn copy(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         None => ObjectAcl::Default,
     };
     let directive = match ctx.header("x-oss-metadata-directive").unwrap_or("COPY") {
-        d if d.eq_ignore_ascii_case("COPY") => MetadataDirective::Copy { acl },
-        d if d.eq_ignore_ascii_case("REPLACE") => MetadataDirective::Replace(object_meta(ctx)?),
+        d if d.eq_ignore_ascii_case("COPY") => {
+            MetadataDirective::Copy { acl, storage_class: storage_class(ctx)? }
+        }
+        d if d.eq_ignore_ascii_case("REPLACE") => {
+            MetadataDirective::Replace(object_meta(ctx, cfg.storage_class)?)
+        }
         _ => {
             return Err(ApiError::new(
                 ErrorKind::InvalidArgument,

@@ -124,8 +124,11 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
     let out = run_job(state, body.bytes().await?, spec).await?;
     let data = bytes::Bytes::from(out.as_bytes().to_vec());
     let size = data.len();
-    let meta =
-        ObjectMeta { content_type: Some(out.content_type().to_string()), ..ObjectMeta::default() };
+    let meta = ObjectMeta {
+        content_type: Some(out.content_type().to_string()),
+        storage_class: target_cfg.storage_class,
+        ..ObjectMeta::default()
+    };
     let stream = futures_util::stream::iter([Ok::<_, std::io::Error>(data)]);
     state.0.storage.put_object(&target_bucket, &save.object, stream, meta, false).await?;
     let json = saveas_json(save.bucket.as_deref().unwrap_or(""), size, &save.object);

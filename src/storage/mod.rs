@@ -458,11 +458,11 @@ impl Storage {
         }
     }
 
-    /// PutBucket: creates an empty bucket. An existing name → `409 BucketAlreadyExists` (also for
-    /// the caller's own bucket, \[U\] of spec §10.1 as recommended).
-    pub async fn create_bucket(&self, name: &str, acl: Acl) -> Result<()> {
+    /// PutBucket: creates an empty bucket of storage class `class`. An existing name → `409
+    /// BucketAlreadyExists` (also for the caller's own bucket, \[U\] of spec §10.1 as recommended).
+    pub async fn create_bucket(&self, name: &str, acl: Acl, class: StorageClass) -> Result<()> {
         validate_bucket_name(name)?;
-        let cfg = BucketConfig::new(acl, self.now());
+        let cfg = BucketConfig { storage_class: class, ..BucketConfig::new(acl, self.now()) };
         let json =
             serde_json::to_vec(&cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?;
         if self.put_if_absent(&Self::config_path(name)?, PutPayload::from(json)).await? {
@@ -523,7 +523,11 @@ impl Storage {
         for (name, cfg) in names.into_iter().zip(configs) {
             // A bucket deleted while listing is simply not listed.
             if let Some(cfg) = cfg? {
-                out.push(BucketInfo { name, creation_date: cfg.created });
+                out.push(BucketInfo {
+                    name,
+                    creation_date: cfg.created,
+                    storage_class: cfg.storage_class,
+                });
             }
         }
         Ok(out)
@@ -917,6 +921,7 @@ impl Storage {
             content_encoding: meta.content_encoding,
             expires: meta.expires,
             etag: etag.clone(),
+            class: meta.storage_class,
         };
         let trailer = Bytes::from(rec.to_trailer()?);
 
@@ -1082,7 +1087,10 @@ impl Storage {
         validate_key(dst_key)?;
         self.require_bucket(dst_bucket).await?;
         let make_meta = |info: &ObjectInfo| match &directive {
-            MetadataDirective::Copy { acl } => info.to_meta(*acl),
+            MetadataDirective::Copy { acl, storage_class } => ObjectMeta {
+                storage_class: storage_class.unwrap_or(info.storage_class),
+                ..info.to_meta(*acl)
+            },
             MetadataDirective::Replace(m) => ObjectMeta { content_md5_expected: None, ..m.clone() },
         };
         self.rewrite(src_bucket, src_key, dst_bucket, dst_key, make_meta, forbid_overwrite, false)

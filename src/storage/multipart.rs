@@ -21,7 +21,7 @@ use std::time::SystemTime;
 
 use super::keys::{validate_bucket_name, validate_key};
 use super::record::{self, internal};
-use super::types::{ObjectAcl, ObjectMeta, PutResult};
+use super::types::{ObjectAcl, ObjectMeta, PutResult, StorageClass};
 use super::{parse_path, Storage};
 use crate::{Error, ErrorKind, Result};
 
@@ -48,6 +48,8 @@ struct UploadRecord {
     content_disposition: Option<String>,
     content_encoding: Option<String>,
     expires: Option<String>,
+    #[serde(default)]
+    storage_class: StorageClass,
 }
 
 /// One uploaded part, as ListParts shows it.
@@ -163,6 +165,7 @@ impl Storage {
             content_disposition: meta.content_disposition,
             content_encoding: meta.content_encoding,
             expires: meta.expires,
+            storage_class: meta.storage_class,
         };
         let json = serde_json::to_vec(&rec).map_err(|e| internal(format!("upload encode: {e}")))?;
         let path = parse_path(&format!("{}/upload.json", upload_dir(bucket, &id)))?;
@@ -326,6 +329,7 @@ impl Storage {
             content_disposition: rec.content_disposition,
             content_encoding: rec.content_encoding,
             expires: rec.expires,
+            storage_class: rec.storage_class,
         };
         let r = self
             .write_blob(

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::types::{ObjectAcl, ObjectInfo};
+use super::types::{ObjectAcl, ObjectInfo, StorageClass};
 use crate::{Error, ErrorKind, Result};
 
 /// Marks the end of every stored object ("ossimg trailer, format 1").
@@ -56,6 +56,9 @@ pub struct Record {
     /// The ETag when it is not the body's MD5: a multipart upload's `"<MD5 of part MD5s>-<n>"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
+    /// The storage class (absent: `Standard`).
+    #[serde(default, skip_serializing_if = "StorageClass::is_standard")]
+    pub class: StorageClass,
 }
 
 /// Milliseconds since the epoch (times before it count as 0).
@@ -116,6 +119,7 @@ impl Record {
             content_disposition: self.content_disposition.clone(),
             content_encoding: self.content_encoding.clone(),
             expires: self.expires.clone(),
+            storage_class: self.class,
         })
     }
 }
@@ -247,6 +251,7 @@ mod tests {
             content_encoding: None,
             expires: Some("Thu, 01 Jan 2037 00:00:00 GMT".into()),
             etag: None,
+            class: StorageClass::Standard,
         };
         // A record written before multipart uploads existed has no "etag": the MD5 is the ETag.
         let old: Record = serde_json::from_slice(&serde_json::to_vec(&rec).unwrap()).unwrap();
@@ -256,6 +261,14 @@ mod tests {
             Record { etag: Some("\"0F343B0931126A20F133D67C2B018A3B-3\"".into()), ..rec.clone() };
         assert_eq!(multipart.info().unwrap().etag, "\"0F343B0931126A20F133D67C2B018A3B-3\"");
         assert_eq!(multipart.info().unwrap().object_type(), "Multipart");
+        // Records before storage classes (and Standard ones) have no "class": Standard.
+        assert!(!String::from_utf8(serde_json::to_vec(&rec).unwrap()).unwrap().contains("class"));
+        assert_eq!(old.info().unwrap().storage_class, StorageClass::Standard);
+        let ia = Record { class: StorageClass::InfrequentAccess, ..rec.clone() };
+        let json = serde_json::to_vec(&ia).unwrap();
+        assert!(String::from_utf8(json.clone()).unwrap().contains("\"class\":\"IA\""));
+        let back: Record = serde_json::from_slice(&json).unwrap();
+        assert_eq!(back.info().unwrap().storage_class, StorageClass::InfrequentAccess);
         let t = rec.to_trailer().unwrap();
         let n = Record::record_len(&t[t.len() - 12..]).unwrap();
         assert_eq!(n as usize, t.len() - 12);

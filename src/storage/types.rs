@@ -45,6 +45,60 @@ impl Acl {
     }
 }
 
+/// An OSS storage class (spec §10.1), spelled as in `x-oss-storage-class` and `<StorageClass>`.
+/// A bucket has one (its objects' default) and every object has one. ossimg keeps every object
+/// on its one store: the class is validated, recorded and reported as OSS does, and changes
+/// nothing else (an `Archive` object is readable without a restore).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum StorageClass {
+    /// `Standard` (the default).
+    #[default]
+    Standard,
+    /// `IA`: infrequent access.
+    #[serde(rename = "IA")]
+    InfrequentAccess,
+    /// `Archive`.
+    Archive,
+    /// `ColdArchive`.
+    ColdArchive,
+    /// `DeepColdArchive`.
+    DeepColdArchive,
+}
+
+impl StorageClass {
+    /// The wire spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StorageClass::Standard => "Standard",
+            StorageClass::InfrequentAccess => "IA",
+            StorageClass::Archive => "Archive",
+            StorageClass::ColdArchive => "ColdArchive",
+            StorageClass::DeepColdArchive => "DeepColdArchive",
+        }
+    }
+
+    /// Parses the wire spelling (exact case); anything else is `400 InvalidArgument`.
+    pub fn parse(s: &str) -> Result<Self> {
+        [
+            StorageClass::Standard,
+            StorageClass::InfrequentAccess,
+            StorageClass::Archive,
+            StorageClass::ColdArchive,
+            StorageClass::DeepColdArchive,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+        .ok_or_else(|| {
+            Error::new(ErrorKind::InvalidArgument, format!("Invalid storage class: {s}"))
+        })
+    }
+
+    /// True for the default class (records leave it out).
+    pub fn is_standard(&self) -> bool {
+        *self == StorageClass::Standard
+    }
+}
+
 /// An object ACL (spec §8.1): `default` inherits the bucket's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum ObjectAcl {
@@ -168,12 +222,21 @@ pub struct BucketConfig {
     /// The IMG process configuration.
     #[serde(default)]
     pub process: ProcessConfig,
+    /// The bucket's storage class: what its objects get unless a writer names one.
+    #[serde(default)]
+    pub storage_class: StorageClass,
 }
 
 impl BucketConfig {
     /// A fresh bucket's configuration.
     pub fn new(acl: Acl, created: SystemTime) -> Self {
-        BucketConfig { acl, created, styles: Vec::new(), process: ProcessConfig::default() }
+        BucketConfig {
+            acl,
+            created,
+            styles: Vec::new(),
+            process: ProcessConfig::default(),
+            storage_class: StorageClass::Standard,
+        }
     }
 
     /// The style called `name`.
@@ -225,6 +288,8 @@ pub struct BucketInfo {
     pub name: String,
     /// When it was created.
     pub creation_date: SystemTime,
+    /// Its storage class.
+    pub storage_class: StorageClass,
 }
 
 /// What a writer says about a new object (PutObject headers, spec §10.2).
@@ -248,6 +313,9 @@ pub struct ObjectMeta {
     pub content_encoding: Option<String>,
     /// `Expires`, stored and returned verbatim.
     pub expires: Option<String>,
+    /// The object's storage class (the API layer fills in the bucket's when the writer names
+    /// none).
+    pub storage_class: StorageClass,
 }
 
 /// What a completed put reports.
@@ -294,6 +362,8 @@ pub struct ObjectInfo {
     pub content_encoding: Option<String>,
     /// Stored `Expires`.
     pub expires: Option<String>,
+    /// The storage class.
+    pub storage_class: StorageClass,
 }
 
 impl ObjectInfo {
@@ -314,7 +384,7 @@ impl ObjectInfo {
     }
 
     /// The metadata a copy with `x-oss-metadata-directive: COPY` keeps (everything but the ACL,
-    /// which the copy request sets).
+    /// which the copy request sets; the storage class too, unless the request names one).
     pub fn to_meta(&self, acl: ObjectAcl) -> ObjectMeta {
         ObjectMeta {
             content_type: Some(self.content_type.clone()),
@@ -325,6 +395,7 @@ impl ObjectInfo {
             content_disposition: self.content_disposition.clone(),
             content_encoding: self.content_encoding.clone(),
             expires: self.expires.clone(),
+            storage_class: self.storage_class,
         }
     }
 }
@@ -336,6 +407,8 @@ pub enum MetadataDirective {
     Copy {
         /// The destination object's ACL (`x-oss-object-acl` of the copy request).
         acl: ObjectAcl,
+        /// `x-oss-storage-class` of the copy request; `None` keeps the source's.
+        storage_class: Option<StorageClass>,
     },
     /// `REPLACE`: use this metadata instead.
     Replace(ObjectMeta),

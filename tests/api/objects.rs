@@ -677,3 +677,65 @@ async fn anonymous_writes_follow_the_object_acl() {
     s.put("open/private").body("owner").send().await.status(200);
     s.delete("open/private").send().await.status(204);
 }
+
+/// Storage classes (§10.1/§10.2): a bucket's class (PutBucket's `<StorageClass>`) is what its
+/// objects get unless `x-oss-storage-class` names one; the class is reported by HEAD/GET,
+/// listings, ListBuckets and GetBucketInfo, kept by CopyObject (COPY) unless the copy names one,
+/// carried by multipart uploads; an unknown class is `400 InvalidArgument` and stores nothing.
+#[tokio::test]
+async fn storage_classes_are_validated_stored_and_reported() {
+    let s = Server::new();
+    let config =
+        "<CreateBucketConfiguration><StorageClass>IA</StorageClass></CreateBucketConfiguration>";
+    s.put("cold").body(config).send().await.status(200);
+    let bad = "<CreateBucketConfiguration><StorageClass>Glacier</StorageClass></CreateBucketConfiguration>";
+    s.put("bad-class").body(bad).send().await.err(400, "InvalidArgument");
+    s.head("bad-class").send().await.err(404, "NoSuchBucket");
+    let r = s.get("cold").q("bucketInfo", "").send().await;
+    assert_eq!(r.el("StorageClass").as_deref(), Some("IA"));
+    let r = s.get("").send().await;
+    assert!(
+        r.text().contains(
+            "<Name>cold</Name><Region>cn-hangzhou</Region><StorageClass>IA</StorageClass>"
+        ),
+        "{}",
+        r.text()
+    );
+
+    let class = |r: &Resp| r.header("x-oss-storage-class").map(str::to_string);
+    s.put("cold/inherits").body("a").send().await.status(200);
+    assert_eq!(class(&s.head("cold/inherits").send().await).as_deref(), Some("IA"));
+    s.put("cold/archived").h("x-oss-storage-class", "Archive").body("b").send().await.status(200);
+    assert_eq!(class(s.get("cold/archived").send().await.body_is("b")).as_deref(), Some("Archive"));
+    for wrong in ["Glacier", "standard", ""] {
+        let r = s.put("cold/wrong").h("x-oss-storage-class", wrong).body("c").send().await;
+        r.err(400, "InvalidArgument");
+    }
+    s.head("cold/wrong").send().await.err(404, "NoSuchKey");
+    let r = s.get("cold").q("list-type", "2").send().await;
+    assert_eq!(r.text().matches("<StorageClass>").map(|_| ()).count(), 2, "{}", r.text());
+    assert!(r.text().contains("<Key>archived</Key><LastModified>"), "{}", r.text());
+    assert!(r.text().contains("<StorageClass>Archive</StorageClass>"), "{}", r.text());
+
+    // CopyObject keeps the source's class, or takes the one it names.
+    s.put("cold/kept").h("x-oss-copy-source", "/cold/archived").send().await.status(200);
+    assert_eq!(class(&s.head("cold/kept").send().await).as_deref(), Some("Archive"));
+    s.put("cold/moved")
+        .h("x-oss-copy-source", "/cold/archived")
+        .h("x-oss-storage-class", "ColdArchive")
+        .send()
+        .await
+        .status(200);
+    assert_eq!(class(&s.head("cold/moved").send().await).as_deref(), Some("ColdArchive"));
+
+    // A multipart upload carries the class named at initiation.
+    let r = s.post("cold/big").q("uploads", "").h("x-oss-storage-class", "Standard").send().await;
+    let id = r.status(200).el("UploadId").unwrap();
+    let part = s.put("cold/big").q("uploadId", &id).q("partNumber", "1").body("tail").send().await;
+    let etag = part.status(200).header("etag").unwrap().to_string();
+    let done = format!(
+        "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{etag}</ETag></Part></CompleteMultipartUpload>"
+    );
+    s.post("cold/big").q("uploadId", &id).body(done).send().await.status(200);
+    assert_eq!(class(&s.head("cold/big").send().await).as_deref(), Some("Standard"));
+}
