@@ -153,7 +153,8 @@ impl Canvas {
     /// enlarged. \[U\] Odd free space of `fill`/`pad` puts the extra pixel right/bottom. \[U\] The
     /// padding of `pad` is opaque. Results over 16384 px/side or 4096² pixels fail (EC
     /// 0040-00000007) rather than being clamped \[U\]; the check applies to every resize that is not
-    /// skipped, including the intermediate `mfit`/`lfit` size of `fill`/`pad`.
+    /// skipped, to the result of `fill`/`pad` (not to `fill`'s covering size: when that is over the
+    /// limits, the centred region is cropped first and then resized).
     pub fn resize(&mut self, r: &Resize, is_gif: bool) -> Result<()> {
         let nonzero = |v: Option<u32>| v.filter(|&v| v > 0);
         let (src_w, src_h) = (self.width, self.height);
@@ -199,13 +200,25 @@ impl Canvas {
                 if refuse(f.enlarges) {
                     return Ok(());
                 }
-                check_resize_result(f.width, f.height)?;
                 check_resize_result(tw, th)?;
-                self.push_resize(f.width, f.height);
-                // mfit covers tw×th, so both excesses are ≥ 0; offset = floor(excess/2).
-                let x = f.width.saturating_sub(tw) / 2;
-                let y = f.height.saturating_sub(th) / 2;
-                self.push_crop(x, y, tw, th);
+                if check_resize_result(f.width, f.height).is_ok() {
+                    self.push_resize(f.width, f.height);
+                    // mfit covers tw×th, so both excesses are ≥ 0; offset = floor(excess/2).
+                    let x = f.width.saturating_sub(tw) / 2;
+                    let y = f.height.saturating_sub(th) / 2;
+                    self.push_crop(x, y, tw, th);
+                } else {
+                    // The covering size itself is over the limits (an extreme aspect ratio, e.g.
+                    // 1000×10 filled to 200×200 covers at 20000×200): take the centred source
+                    // region of the target's aspect and resize it straight to tw×th — the same
+                    // picture, without the oversized intermediate.
+                    let k =
+                        (f64::from(tw) / f64::from(src_w)).max(f64::from(th) / f64::from(src_h));
+                    let cw = ((f64::from(tw) / k).round() as u32).clamp(1, src_w);
+                    let ch = ((f64::from(th) / k).round() as u32).clamp(1, src_h);
+                    self.push_crop((src_w - cw) / 2, (src_h - ch) / 2, cw, ch);
+                    self.push_resize(tw, th);
+                }
             }
             ResizeMode::Pad => {
                 let (tw, th) = square();

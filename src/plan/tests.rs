@@ -340,6 +340,17 @@ fn resize_result_limits() {
         Resize { mode: ResizeMode::Mfit, w: Some(16_384), h: Some(10), limit: false, ..rz() };
     let e = plan_err(vec![Action::Resize(tall)], &png(100, 200));
     assert_eq!(e.ec, Some("0040-00000007"));
+    // fill is limited by its result, not by the size that covers it: 1000×10 filled to 200×200
+    // covers at 20000×200, so the centred 10×10 is cropped first, then resized.
+    let fill =
+        |w, h| Resize { mode: ResizeMode::Fill, w: Some(w), h: Some(h), limit: false, ..rz() };
+    assert_eq!(
+        image_plan(vec![Action::Resize(fill(200, 200))], &png(1000, 10)).stages,
+        vec![crop_stage(495, 0, 10, 10), resize_stage(200, 200)]
+    );
+    assert_eq!(final_size(vec![Action::Resize(fill(16_384, 1024))], &png(1, 1)), (16_384, 1024));
+    let e = plan_err(vec![Action::Resize(fill(16_384, 1025))], &png(1, 1));
+    assert_eq!(e.ec, Some("0040-00000007"));
 }
 
 #[test]
