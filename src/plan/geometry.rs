@@ -295,16 +295,20 @@ impl Canvas {
     /// last slice leaves the image unchanged \[C\]; a slice longer than the side is the whole axis.
     pub fn index_crop(&mut self, ic: &IndexCrop) -> Result<()> {
         let (src_w, src_h) = (self.width, self.height);
-        if let Some(y) = ic.y.filter(|&v| v > 0) {
+        if ic.x.is_none() && ic.y.is_none() {
+            return Err(Error::new(ErrorKind::MissingArgument, "indexcrop needs x or y."));
+        }
+        // A slice size is valid within 1–side [C]; `y` wins only when valid, and with neither
+        // valid the slice would be the whole image: the source is unchanged.
+        let valid = |v: Option<u32>, side: u32| v.filter(|&v| (1..=side).contains(&v));
+        if let Some(y) = valid(ic.y, src_h) {
             if let Some(top) = slice_start(src_h, y, ic.i) {
                 self.push_crop(0, top, src_w, y.min(src_h - top));
             }
-        } else if let Some(x) = ic.x.filter(|&v| v > 0) {
+        } else if let Some(x) = valid(ic.x, src_w) {
             if let Some(left) = slice_start(src_w, x, ic.i) {
                 self.push_crop(left, 0, x.min(src_w - left), src_h);
             }
-        } else {
-            return Err(Error::new(ErrorKind::MissingArgument, "indexcrop needs x or y."));
         }
         Ok(())
     }

@@ -518,6 +518,11 @@ fn indexcrop_slices() {
     // A slice longer than the image is the whole axis; index 1 is then past the end.
     assert!(image_plan(vec![ic(None, Some(300), 0)], &src).stages.is_empty());
     assert!(image_plan(vec![ic(None, Some(300), 1)], &src).stages.is_empty());
+    // y is only "valid" within 1–height [C]: an out-of-range y leaves the decision to x.
+    assert_eq!(
+        image_plan(vec![ic(Some(30), Some(300), 1)], &src).stages,
+        vec![crop_stage(30, 0, 30, 250)]
+    );
     // Neither x nor y.
     assert_eq!(plan_err(vec![ic(None, None, 0)], &src).kind, ErrorKind::MissingArgument);
 }

@@ -59,6 +59,10 @@ pub(super) fn parse_indexcrop(args: &[&str]) -> Result<IndexCrop> {
         match key {
             "x" => c.x = Some(uint(value, 1, u32::MAX, p("x"))?),
             "y" => c.y = Some(uint(value, 1, u32::MAX, p("y"))?),
+            // Any index past the last slice returns the source (§3.9), however large.
+            "i" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                c.i = value.parse().unwrap_or(u32::MAX)
+            }
             "i" => c.i = uint(value, 0, u32::MAX, p("i"))?,
             _ => {}
         }
