@@ -93,7 +93,7 @@ fn run_animated(
         .into_iter()
         .map(|f| Ok(codec::Frame { image: engine.run(&p.stages, f.image)?, delay_ms: f.delay_ms }))
         .collect::<Result<Vec<_>>>()?;
-    codec::encode_gif_frames(&frames, &p.output)
+    codec::encode_gif_frames(&frames, &p.output, info.loop_count)
 }
 
 /// `average-hue` is a mean over salient pixels, so a DCT-scaled JPEG decode (a box-filtered

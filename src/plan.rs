@@ -32,6 +32,9 @@ pub struct SourceInfo {
     pub file_size: u64,
     /// Quality estimated from a JPEG source's quantisation tables (1–100); `None` otherwise.
     pub jpeg_quality: Option<u32>,
+    /// A GIF's loop count (NETSCAPE2.0 extension): `Some(0)` forever, `Some(n)` n times, `None`
+    /// when the file has none (it plays once); `None` for other formats.
+    pub loop_count: Option<u16>,
 }
 
 /// The result of planning: an image to produce, or a JSON answer.

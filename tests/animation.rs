@@ -109,12 +109,31 @@ fn resize_by_width_keeps_every_frame_and_delay() {
     assert_eq!(delays, [0, 50, 50, 50, 50]);
 }
 
+/// The output loops as the source does: forever (`animated.gif`: count 0), 32 760 times
+/// (`cogs.gif`), and once when the source has no NETSCAPE2.0 extension.
 #[test]
-fn output_loops_forever() {
+fn output_loops_as_the_source() {
+    let netscape = |bytes: &[u8]| {
+        let pos = bytes.windows(11).position(|w| w == b"NETSCAPE2.0")?;
+        Some(bytes[pos + 11..pos + 15].to_vec())
+    };
+    // Sub-block of 3 bytes: id 1, loop count (u16 LE).
     let (bytes, _) = run("animated.gif", "image/resize,w_50");
-    let pos = bytes.windows(11).position(|w| w == b"NETSCAPE2.0").expect("looping extension");
-    // Sub-block of 3 bytes: id 1, loop count 0 (u16 LE) = forever.
-    assert_eq!(&bytes[pos + 11..pos + 15], &[3, 1, 0, 0]);
+    assert_eq!(netscape(&bytes), Some(vec![3, 1, 0, 0]));
+    let (bytes, _) = run("cogs.gif", "image/resize,w_50");
+    assert_eq!(netscape(&bytes), Some(vec![3, 1, 0xf8, 0x7f]));
+    assert_eq!(gif_frames(&bytes).len(), gif_frames(&read("cogs.gif")).len());
+    // The same animation without the extension plays once: none is written.
+    let src = read("animated.gif");
+    let pos = src.windows(11).position(|w| w == b"NETSCAPE2.0").unwrap();
+    // 21 FF 0B "NETSCAPE2.0" 03 01 lo hi 00: 19 bytes from the introducer.
+    let once = [&src[..pos - 3], &src[pos + 16..]].concat();
+    let spec = process::resolve("image/resize,w_50", &|_| None).unwrap();
+    let Output::Image { bytes, .. } = job::run(&once, &spec, Engine::Cpu).unwrap() else {
+        panic!("an image")
+    };
+    assert_eq!(netscape(&bytes), None);
+    assert!(gif_frames(&bytes).len() > 1, "still animated");
 }
 
 #[test]

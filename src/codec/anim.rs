@@ -141,8 +141,9 @@ fn collect(
     Ok(out)
 }
 
-/// Encodes `frames` as an animated GIF that loops forever, each frame shown for its `delay_ms`
-/// (rounded to GIF's centiseconds, at most 655.35 s).
+/// Encodes `frames` as an animated GIF that loops as the source did — `loop_count` `Some(0)`
+/// forever, `Some(n)` n times, `None` once (no NETSCAPE2.0 extension) — each frame shown for its
+/// `delay_ms` (rounded to GIF's centiseconds, at most 655.35 s).
 ///
 /// Every frame is written as a full canvas with its own palette (NeuQuant, as still GIF output),
 /// alpha made binary at half coverage (as still GIF output), and disposal "restore to background", so a pixel that turns transparent in a later frame is
@@ -150,7 +151,11 @@ fn collect(
 ///
 /// Errors: no frames, frames of different sizes or a malformed buffer → `InternalError` (the
 /// pipeline produces equal sizes for equal inputs); a side over 65 535 → `ImageTooLarge`.
-pub fn encode_gif_frames(frames: &[Frame], out: &OutputSpec) -> Result<Vec<u8>> {
+pub fn encode_gif_frames(
+    frames: &[Frame],
+    out: &OutputSpec,
+    loop_count: Option<u16>,
+) -> Result<Vec<u8>> {
     let first =
         frames.first().ok_or_else(|| Error::new(ErrorKind::InternalError, "encode: no frames"))?;
     if out.format != Format::Gif {
@@ -178,7 +183,11 @@ pub fn encode_gif_frames(frames: &[Frame], out: &OutputSpec) -> Result<Vec<u8>> 
     let encoder_failed = |_e: gif::EncodingError| Error::internal();
     guarded(|| {
         let mut enc = gif::Encoder::new(Vec::new(), w16, h16, &[]).map_err(encoder_failed)?;
-        enc.set_repeat(gif::Repeat::Infinite).map_err(encoder_failed)?;
+        match loop_count {
+            Some(0) => enc.set_repeat(gif::Repeat::Infinite).map_err(encoder_failed)?,
+            Some(n) => enc.set_repeat(gif::Repeat::Finite(n)).map_err(encoder_failed)?,
+            None => {}
+        }
         for f in frames {
             // Binary alpha at half coverage, as still GIFs; on a copy, as it is rewritten.
             let mut pixels = f.image.pixels.clone();
@@ -277,7 +286,7 @@ mod tests {
         b.pixels[3] = 0;
         let frames =
             vec![Frame { image: a.clone(), delay_ms: 70 }, Frame { image: b, delay_ms: 1230 }];
-        let bytes = encode_gif_frames(&frames, &gif_out()).unwrap();
+        let bytes = encode_gif_frames(&frames, &gif_out(), Some(0)).unwrap();
         let back = decode_frames(&bytes, Format::Gif, BUDGET).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(back[0].image, a);
@@ -293,18 +302,21 @@ mod tests {
 
     #[test]
     fn encode_refuses_bad_frame_sets() {
-        assert_eq!(encode_gif_frames(&[], &gif_out()).unwrap_err().kind, ErrorKind::InternalError);
+        assert_eq!(
+            encode_gif_frames(&[], &gif_out(), Some(0)).unwrap_err().kind,
+            ErrorKind::InternalError
+        );
         let mixed = [
             Frame { image: Image::filled(2, 2, [0; 4]), delay_ms: 0 },
             Frame { image: Image::filled(3, 2, [0; 4]), delay_ms: 0 },
         ];
         assert_eq!(
-            encode_gif_frames(&mixed, &gif_out()).unwrap_err().kind,
+            encode_gif_frames(&mixed, &gif_out(), None).unwrap_err().kind,
             ErrorKind::InternalError
         );
         let png = OutputSpec { format: Format::Png, ..gif_out() };
         assert_eq!(
-            encode_gif_frames(&mixed[..1], &png).unwrap_err().kind,
+            encode_gif_frames(&mixed[..1], &png, None).unwrap_err().kind,
             ErrorKind::InternalError
         );
     }

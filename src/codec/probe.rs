@@ -58,6 +58,7 @@ pub fn probe(bytes: &[u8]) -> crate::Result<SourceInfo> {
         frames: h.frames,
         file_size: bytes.len() as u64,
         jpeg_quality: if format == Format::Jpg { estimate_jpeg_quality(bytes) } else { None },
+        loop_count: h.loop_count,
     })
 }
 
@@ -93,11 +94,12 @@ struct Header {
     height: u32,
     has_alpha: bool,
     frames: u32,
+    loop_count: Option<u16>,
 }
 
 impl Header {
     fn still(width: u32, height: u32, has_alpha: bool) -> Self {
-        Header { width, height, has_alpha, frames: 1 }
+        Header { width, height, has_alpha, frames: 1, loop_count: None }
     }
 }
 
@@ -292,6 +294,7 @@ fn probe_gif(bytes: &[u8]) -> crate::Result<Header> {
     }
     let mut frames = 0u32;
     let mut has_alpha = false;
+    let mut loop_count = None;
     // Walk the block structure; a truncated file ends the walk with what was counted.
     while let Some(&intro) = bytes.get(pos) {
         match intro {
@@ -333,6 +336,15 @@ fn probe_gif(bytes: &[u8]) -> crate::Result<Header> {
                 if label == 0xF9 && bytes.get(pos + 3).is_some_and(|p| p & 1 != 0) {
                     has_alpha = true;
                 }
+                // Application extension "NETSCAPE2.0" (or "ANIMEXTS1.0"): block size 11, then
+                // the looping sub-block `03 01 <count u16 LE>` (0 = forever).
+                let app = bytes.get(pos + 2..pos + 14);
+                if label == 0xFF
+                    && matches!(app, Some(b"\x0bNETSCAPE2.0" | b"\x0bANIMEXTS1.0"))
+                    && bytes.get(pos + 14..pos + 16) == Some(&[3, 1])
+                {
+                    loop_count = le16(bytes, pos + 16);
+                }
                 match skip_sub_blocks(bytes, pos + 2) {
                     Some(p) => pos = p,
                     None => break,
@@ -346,7 +358,7 @@ fn probe_gif(bytes: &[u8]) -> crate::Result<Header> {
     if frames == 0 {
         return Err(Error::damaged());
     }
-    Ok(Header { width, height, has_alpha, frames })
+    Ok(Header { width, height, has_alpha, frames, loop_count })
 }
 
 /// Skips a chain of GIF data sub-blocks starting at `pos`; returns the position after the
@@ -500,7 +512,13 @@ fn probe_webp(bytes: &[u8]) -> crate::Result<Header> {
             } else {
                 1
             };
-            Ok(Header { width: w, height: h, has_alpha: flags & 0x10 != 0 || alph, frames })
+            Ok(Header {
+                width: w,
+                height: h,
+                has_alpha: flags & 0x10 != 0 || alph,
+                frames,
+                loop_count: None,
+            })
         }
         _ => Err(Error::damaged()),
     }
@@ -675,6 +693,10 @@ mod tests {
     fn animated() {
         let g = info("animated.gif");
         assert_eq!((g.format, g.width, g.height, g.frames), (Format::Gif, 100, 100, 2));
+        // NETSCAPE2.0 loop counts: 0 (forever), 32 760; none in a still GIF.
+        assert_eq!(g.loop_count, Some(0));
+        assert_eq!(info("cogs.gif").loop_count, Some(32_760));
+        assert_eq!(info("hopper.gif").loop_count, None);
         let w = info("animated-loop-3.webp");
         // webpmux/Pillow: 10 frames (same animation as animated-loop-3.gif).
         assert_eq!(w.frames, 10);

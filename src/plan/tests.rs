@@ -21,6 +21,7 @@ fn source(format: Format, w: u32, h: u32) -> SourceInfo {
         frames: 1,
         file_size: 10_000,
         jpeg_quality: None,
+        loop_count: None,
     }
 }
 
