@@ -15,8 +15,8 @@ use crate::storage::{Acl, CompliedHost, ListQuery, ProcessConfig, StorageClass};
 /// Largest request body of the small XML APIs (styles, configurations, multi-delete of 1000 keys).
 pub const MAX_XML_BODY: usize = 2 * 1024 * 1024;
 
-/// Reads a small request body as UTF-8, checking its `Content-MD5` when one is given (the SDKs
-/// send it with PutStyle, ACL and configuration bodies).
+/// Reads a small request body as UTF-8, checking its `Content-MD5` when one is given (the V2
+/// SDKs send it with PutStyle and the other XML bodies).
 pub async fn read_small_body(ctx: &Ctx, body: Body) -> Result<String, ApiError> {
     let want = super::object::content_md5(ctx)?;
     let bytes = axum::body::to_bytes(body, MAX_XML_BODY)
