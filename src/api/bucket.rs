@@ -264,7 +264,9 @@ pub async fn list_objects(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
     let prefix = ctx.param("prefix").unwrap_or("").to_string();
     let delimiter = ctx.param("delimiter").unwrap_or("").to_string();
     let start_after = ctx.param("start-after").unwrap_or("").to_string();
-    let token = ctx.param("continuation-token").map(str::to_string);
+    // oss2 sends an empty `continuation-token` on every first page: that is no token, and
+    // `start-after` applies.
+    let token = ctx.param("continuation-token").filter(|t| !t.is_empty()).map(str::to_string);
     let marker = if v2 {
         match &token {
             Some(t) => t.clone(),

@@ -71,8 +71,9 @@ pub async fn initiate(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, Api
 }
 
 /// `PUT /<key>?partNumber=N&uploadId=ID` — UploadPart, streamed to the store; with
-/// `x-oss-copy-source` (and optionally `x-oss-copy-source-range: bytes=first-last`) it is
-/// UploadPartCopy, the part being (that range of) an object the caller may read.
+/// `x-oss-copy-source` (and optionally `x-oss-copy-source-range`, `bytes=first-last`,
+/// `bytes=first-` or `bytes=-suffix`) it is UploadPartCopy, the part being (that range of) an
+/// object the caller may read.
 pub async fn upload_part(
     state: &AppState,
     ctx: &Ctx,
@@ -110,10 +111,18 @@ async fn upload_part_copy(state: &AppState, ctx: &Ctx, n: u32) -> Result<Respons
         CopySource::Object(b, k) => (b, k),
         CopySource::NotModified(r) => return Ok(r),
     };
-    let range = ctx.header("x-oss-copy-source-range").and_then(|v| {
-        let (a, b) = v.trim().strip_prefix("bytes=")?.split_once('-')?;
-        Some((a.trim().parse::<u64>().ok()?, b.trim().parse::<u64>().ok()?))
-    });
+    // GetObject's range grammar, strictly: an end past the source is clamped, a start past it is
+    // `416 InvalidRange`, and a malformed range is an error rather than the whole source.
+    let range = match ctx.header("x-oss-copy-source-range") {
+        None => None,
+        Some(v) => {
+            let size = state.0.storage.head_object(&src_bucket, &src_key).await?.size;
+            let range = super::object::parse_range(v, size, true)?;
+            Some(range.ok_or_else(|| {
+                ApiError::new(ErrorKind::InvalidArgument, "Invalid x-oss-copy-source-range.")
+            })?)
+        }
+    };
     let (_, source) = state.0.storage.get_object(&src_bucket, &src_key, range).await?;
     let r = state
         .0

@@ -178,6 +178,16 @@ async fn list_v2_start_after_and_key_count() {
     assert_eq!(r.el("KeyCount").as_deref(), Some("2"));
     assert_eq!(r.el("ContinuationToken"), None);
     assert!(!r.text().contains("<Owner>"));
+    // oss2 always sends `continuation-token=` (empty) on the first page: start-after still holds.
+    let r = s
+        .get("lst")
+        .q("list-type", "2")
+        .q("continuation-token", "")
+        .q("start-after", "fun/movie/001.avi")
+        .q("prefix", "fun/")
+        .send()
+        .await;
+    assert_eq!(keys_of(&r), ["fun/movie/007.avi", "fun/test.jpg"]);
     // KeyCount counts common prefixes.
     let r = s.get("lst").q("list-type", "2").q("prefix", "fun/").q("delimiter", "/").send().await;
     assert_eq!(r.el("KeyCount").as_deref(), Some("2"));

@@ -232,6 +232,18 @@ async fn errors_and_permissions() {
     let e2 = copy("2", None).await.header("etag").unwrap().to_string();
     assert_eq!(e2, etag_of(&src));
     copy("3", Some("bytes=400000-400001")).await.err(416, "InvalidRange");
+    // Open-ended and suffix ranges as GetObject reads them; an end past the source is clamped;
+    // a malformed range is refused, never silently the whole source.
+    for (range, part) in [
+        ("bytes=200000-", &src[200_000..]),
+        ("bytes=-1000", &src[299_000..]),
+        ("bytes=299990-400000", &src[299_990..]),
+    ] {
+        let r = copy("4", Some(range)).await;
+        assert_eq!(r.status(200).header("etag"), Some(etag_of(part).as_str()), "{range}");
+    }
+    copy("5", Some("bytes=abc")).await.err(400, "InvalidArgument");
+    copy("5", Some("0-10")).await.err(400, "InvalidArgument");
     s.put("cps/dst.bin")
         .q("partNumber", "3")
         .q("uploadId", &id)

@@ -94,6 +94,12 @@ def listing():
     r2 = b.list_objects_v2(prefix="list/", continuation_token=r1.next_continuation_token, max_keys=2)
     got = [o.key for o in r1.object_list + r2.object_list]
     assert got == sorted(keys[:4]) and not r2.is_truncated, "paged V2 listing %r" % got
+    # start_after (oss2 sends it with an empty continuation-token), and the iterator over it.
+    r = b.list_objects_v2(prefix="list/", start_after="list/a.txt")
+    assert [o.key for o in r.object_list] == sorted(keys[:4])[1:], "V2 start_after %r" % [
+        o.key for o in r.object_list]
+    got = [o.key for o in oss2.ObjectIteratorV2(b, prefix="list/", start_after="list/b/", max_keys=1)]
+    assert got == [k for k in sorted(keys[:4]) if k > "list/b/"], "ObjectIteratorV2 start_after %r" % got
     r1 = b.list_objects(prefix="list/", max_keys=3)
     r2 = b.list_objects(prefix="list/", marker=r1.next_marker, max_keys=3)
     got = [o.key for o in r1.object_list + r2.object_list]
@@ -289,9 +295,13 @@ def multipart_uploads():
     up3 = b.init_multipart_upload("mp/copied.bin")
     c1 = b.upload_part_copy(NAME, "mp/resumable.bin", (0, 102399), "mp/copied.bin", up3.upload_id, 1)
     c2 = b.upload_part_copy(NAME, key, None, "mp/copied.bin", up3.upload_id, 2)
+    # An open-ended range (oss2's (start, None)): from byte 102400 of the manual upload to its end.
+    c3 = b.upload_part_copy(NAME, key, (102400, None), "mp/copied.bin", up3.upload_id, 3)
     b.complete_multipart_upload("mp/copied.bin", up3.upload_id, [oss2.models.PartInfo(1, c1.etag),
-                                                                 oss2.models.PartInfo(2, c2.etag)])
-    assert b.get_object("mp/copied.bin").read() == data[:102400] + data[:102400] + b"end", "UploadPartCopy"
+                                                                 oss2.models.PartInfo(2, c2.etag),
+                                                                 oss2.models.PartInfo(3, c3.etag)])
+    assert b.get_object("mp/copied.bin").read() == data[:102400] + data[:102400] + b"end" + b"end", \
+        "UploadPartCopy"
     up2 = b.init_multipart_upload("mp/aborted")
     b.abort_multipart_upload("mp/aborted", up2.upload_id)
     expect_error(lambda: b.list_parts("mp/aborted", up2.upload_id), 404, "NoSuchUpload")
