@@ -379,7 +379,11 @@ fn object_headers(h: &mut axum::http::HeaderMap, info: &ObjectInfo) {
     set(h, "x-oss-object-type", info.object_type());
     set(h, "x-oss-storage-class", info.storage_class.as_str());
     set(h, "x-oss-hash-crc64ecma", &info.crc64.to_string());
-    set(h, "content-md5", &info.content_md5());
+    // OSS sends Content-MD5 for Normal objects only (§10.3): a multipart object's ETag is not
+    // its MD5 either.
+    if info.object_type() == "Normal" {
+        set(h, "content-md5", &info.content_md5());
+    }
     for (name, value) in [
         ("cache-control", &info.cache_control),
         ("content-disposition", &info.content_disposition),
