@@ -826,6 +826,28 @@ async fn local_layout_is_documented_one() {
     assert_eq!(get(&s, "pics", "a b").await.1, b"y");
 }
 
+/// A valid key whose escaped path is longer than the file system allows (1023 bytes of `/`
+/// escape to ~4 KB) is refused as `InvalidObjectName`, never a 500, and listing that deep finds
+/// nothing; long keys that fit still work, with deep directories.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_keys_past_the_path_limit_are_refused_cleanly() {
+    let dir = TempDir::new("deep");
+    let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
+    s.create_bucket("bkt", Acl::Private, StorageClass::Standard).await.unwrap();
+    let deep = format!("a{}", "/".repeat(1022));
+    let e = s.put_object_bytes("bkt", &deep, Bytes::from_static(b"x"), meta("x/y"), false).await;
+    assert_eq!(kind(e), ErrorKind::InvalidObjectName);
+    assert_eq!(kind(s.head_object("bkt", &deep).await), ErrorKind::InvalidObjectName);
+    assert_eq!(kind(s.delete_object("bkt", &deep).await), ErrorKind::InvalidObjectName);
+    let q = ListQuery { prefix: deep.clone(), ..ListQuery::default() };
+    assert!(s.list_objects("bkt", &q).await.unwrap().objects.is_empty());
+    for key in ["k".repeat(1023), format!("{}x", "d/".repeat(511))] {
+        put(&s, "bkt", &key, b"fits").await;
+        assert_eq!(get(&s, "bkt", &key).await.1, b"fits", "{key}");
+    }
+    assert_eq!(files_under(&dir.0).iter().filter(|f| f.starts_with("bkt/")).count(), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_failed_bodies_keep_the_previous_version() {
     let dir = TempDir::new("fail");

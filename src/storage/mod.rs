@@ -16,7 +16,8 @@
 //!   one stored blob per part, see `multipart`), removed on completion or abort;
 //! - `<bucket>/<encoded key>`: one backend object per OSS object. The key is mapped to segments
 //!   by `keys` (reversible; `a` and `a/b`, `dir/`, `a//b`, `..` and 1023-byte names all fit on a
-//!   filesystem);
+//!   filesystem, except keys so full of `/` and escaped bytes that their path passes the file
+//!   system's 4 KB limit: those are refused with `InvalidObjectName` on the local store);
 //! - each backend object is the body followed by a metadata trailer (see `record`), so body and
 //!   metadata are published by one atomic write and always agree. The stored form is ossimg's
 //!   own: read it through ossimg, not directly from the backing store.
@@ -185,7 +186,16 @@ struct Inner {
     backend: &'static str,
     /// Serialises bucket-configuration updates (and bucket deletion) in this process.
     config_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Longest store path (`bucket/segments…`) the backend can hold: on the local store, what
+    /// the file system's path limit leaves after the root directory (a 1023-byte key of `/`s
+    /// escapes to ~4 KB); unbounded elsewhere.
+    max_path: usize,
 }
+
+/// Linux's `PATH_MAX` (bytes, with the terminating NUL).
+const PATH_MAX: usize = 4096;
+/// Room kept for `LocalFileSystem`'s staging suffix (`#<u64>`) and the path separator.
+const STAGING_ROOM: usize = 24;
 
 impl fmt::Debug for Storage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -314,12 +324,16 @@ struct Opened {
 impl Storage {
     /// Opens the backing store described by `config`.
     pub fn new(config: StorageConfig) -> Result<Self> {
+        let mut max_path = usize::MAX;
         let (store, backend): (Arc<dyn ObjectStore>, &'static str) = match config {
             StorageConfig::Memory => (Arc::new(object_store::memory::InMemory::new()), "memory"),
             StorageConfig::Local { root } => {
                 std::fs::create_dir_all(&root).map_err(|e| {
                     internal(format!("cannot create data directory {}: {e}", root.display()))
                 })?;
+                let absolute = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+                max_path =
+                    PATH_MAX.saturating_sub(1 + absolute.as_os_str().len() + 1 + STAGING_ROOM);
                 let fs = object_store::local::LocalFileSystem::new_with_prefix(&root)
                     .map_err(backend)?
                     // Remove directories emptied by deletes, so they do not pile up.
@@ -366,6 +380,7 @@ impl Storage {
                 clock: Arc::new(SystemTime::now),
                 backend,
                 config_lock: Default::default(),
+                max_path,
             }),
         })
     }
@@ -378,6 +393,7 @@ impl Storage {
                 clock: Arc::new(SystemTime::now),
                 backend: "memory",
                 config_lock: Default::default(),
+                max_path: usize::MAX,
             }),
         }
     }
@@ -390,6 +406,7 @@ impl Storage {
                 clock: Arc::new(clock),
                 backend: self.inner.backend,
                 config_lock: Arc::clone(&self.inner.config_lock),
+                max_path: self.inner.max_path,
             }),
         }
     }
@@ -618,9 +635,20 @@ impl Storage {
 
     // ---- objects -------------------------------------------------------------------------
 
-    fn object_path(bucket: &str, key: &str) -> Result<Path> {
-        let segs = keys::encode_key(key);
-        parse_path(&format!("{bucket}/{}", segs.join("/")))
+    /// The store path of `key`; a key whose escaped path the backend cannot hold (see
+    /// `Inner::max_path`) is `400 InvalidObjectName` rather than a file-system error.
+    fn object_path(&self, bucket: &str, key: &str) -> Result<Path> {
+        let path = format!("{bucket}/{}", keys::encode_key(key).join("/"));
+        if path.len() > self.inner.max_path {
+            return Err(Error::new(
+                ErrorKind::InvalidObjectName,
+                format!(
+                    "The object name is too long for this store once escaped ({} bytes of path).",
+                    path.len()
+                ),
+            ));
+        }
+        parse_path(&path)
     }
 
     /// The error for a missing object: `NoSuchBucket` if the bucket is gone too.
@@ -750,7 +778,7 @@ impl Storage {
     {
         validate_bucket_name(bucket)?;
         validate_key(key)?;
-        let path = Self::object_path(bucket, key)?;
+        let path = self.object_path(bucket, key)?;
         for _ in 0..READ_ATTEMPTS {
             let Some(o) = self.open(&path, key).await? else {
                 return Err(self.missing(bucket).await);
@@ -795,7 +823,7 @@ impl Storage {
     pub async fn head_object(&self, bucket: &str, key: &str) -> Result<ObjectInfo> {
         validate_bucket_name(bucket)?;
         validate_key(key)?;
-        match self.open(&Self::object_path(bucket, key)?, key).await? {
+        match self.open(&self.object_path(bucket, key)?, key).await? {
             Some(o) => Ok(o.info),
             None => Err(self.missing(bucket).await),
         }
@@ -805,7 +833,7 @@ impl Storage {
     pub async fn delete_object(&self, bucket: &str, key: &str) -> Result<()> {
         validate_key(key)?;
         self.require_bucket(bucket).await?;
-        match self.store().delete(&Self::object_path(bucket, key)?).await {
+        match self.store().delete(&self.object_path(bucket, key)?).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(backend(e)),
         }
@@ -844,7 +872,7 @@ impl Storage {
         validate_key(key)?;
         self.require_bucket(bucket).await?;
         self.write_blob(
-            &Self::object_path(bucket, key)?,
+            &self.object_path(bucket, key)?,
             key,
             body,
             meta,
@@ -1043,7 +1071,7 @@ impl Storage {
     where
         M: Fn(&ObjectInfo) -> ObjectMeta,
     {
-        let src = Self::object_path(src_bucket, src_key)?;
+        let src = self.object_path(src_bucket, src_key)?;
         for _ in 0..READ_ATTEMPTS {
             let Some(o) = self.open(&src, src_key).await? else {
                 return Err(self.missing(src_bucket).await);
@@ -1057,7 +1085,7 @@ impl Storage {
             let meta = make_meta(&o.info);
             return self
                 .write_blob(
-                    &Self::object_path(dst_bucket, dst_key)?,
+                    &self.object_path(dst_bucket, dst_key)?,
                     dst_key,
                     body.into_stream(),
                     meta,
@@ -1118,10 +1146,15 @@ impl Storage {
         self.require_bucket(bucket).await?;
         let dir_segs = keys::encode_dir_prefix(&q.prefix);
         let dir = if dir_segs.is_empty() {
-            parse_path(bucket)?
+            bucket.to_string()
         } else {
-            parse_path(&format!("{bucket}/{}", dir_segs.join("/")))?
+            format!("{bucket}/{}", dir_segs.join("/"))
         };
+        if dir.len() > self.inner.max_path {
+            // No object can be stored that deep: nothing to list.
+            return Ok(ListPage::default());
+        }
+        let dir = parse_path(&dir)?;
         let metas: Vec<object_store::ObjectMeta> =
             self.store().list(Some(&dir)).try_collect().await.map_err(backend)?;
         let mut found: Vec<String> = metas
@@ -1186,7 +1219,7 @@ impl Storage {
         for chunk in to_open.chunks(LIST_CONCURRENCY) {
             let reads = chunk
                 .iter()
-                .map(|k| async move { self.open(&Self::object_path(bucket, k)?, k).await });
+                .map(|k| async move { self.open(&self.object_path(bucket, k)?, k).await });
             opened.extend(futures_util::future::join_all(reads).await);
         }
         for o in opened {

@@ -333,7 +333,7 @@ impl Storage {
         };
         let r = self
             .write_blob(
-                &Storage::object_path(bucket, key)?,
+                &self.object_path(bucket, key)?,
                 key,
                 body,
                 meta,
