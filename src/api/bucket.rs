@@ -16,19 +16,32 @@ use crate::storage::{Acl, CompliedHost, ListQuery, ProcessConfig, StorageClass};
 pub const MAX_XML_BODY: usize = 2 * 1024 * 1024;
 
 /// Reads a small request body as UTF-8, checking its `Content-MD5` when one is given (the V2
-/// SDKs send it with PutStyle and the other XML bodies).
+/// SDKs send it with PutStyle and the other XML bodies); a client pausing longer than the
+/// body-idle timeout gets `400 BadRequest`.
 pub async fn read_small_body(ctx: &Ctx, body: Body) -> Result<String, ApiError> {
+    use futures_util::StreamExt as _;
     let want = super::object::content_md5(ctx)?;
-    let bytes = axum::body::to_bytes(body, MAX_XML_BODY)
-        .await
-        .map_err(|_| ApiError::new(ErrorKind::InvalidArgument, "The request body is too large."))?;
+    let mut bytes = Vec::new();
+    let mut pieces = std::pin::pin!(super::object::body_stream(ctx, body));
+    while let Some(piece) = pieces.next().await {
+        let piece = piece.map_err(|e| {
+            ApiError::new(ErrorKind::BadRequest, format!("The request body could not be read: {e}"))
+        })?;
+        if bytes.len() + piece.len() > MAX_XML_BODY {
+            return Err(ApiError::new(
+                ErrorKind::InvalidArgument,
+                "The request body is too large.",
+            ));
+        }
+        bytes.extend_from_slice(&piece);
+    }
     if want.is_some_and(|want| {
         use md5::Digest as _;
         <[u8; 16]>::from(md5::Md5::digest(&bytes)) != want
     }) {
         return Err(super::object::invalid_digest());
     }
-    String::from_utf8(bytes.to_vec()).map_err(|_| malformed_xml())
+    String::from_utf8(bytes).map_err(|_| malformed_xml())
 }
 
 /// `400 MalformedXML`.

@@ -13,4 +13,4 @@ mod style;
 pub mod wire;
 pub mod xml;
 
-pub use server::{router, serve, AppState, Shared};
+pub use server::{router, serve, serve_until, AppState, Shared, Timeouts};

@@ -6,7 +6,6 @@
 
 use axum::body::Body;
 use axum::http::{Response, StatusCode};
-use futures_util::TryStreamExt as _;
 
 use super::bucket::{iso, malformed_xml, read_small_body, url_encode, url_encoding};
 use super::object::{check_upload_length, copy_source, object_meta, set, stored, CopySource};
@@ -95,7 +94,7 @@ pub async fn upload_part(
     }
     check_upload_length(ctx)?;
     let md5 = super::object::content_md5(ctx)?;
-    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let stream = super::object::body_stream(ctx, body);
     let r = state
         .0
         .storage

@@ -89,6 +89,28 @@ pub(super) fn object_meta(ctx: &Ctx, bucket_class: StorageClass) -> Result<Objec
     })
 }
 
+/// The request body as a stream of pieces, each of which must arrive within the service's
+/// body-idle timeout: a client that stalls mid-upload fails it (`400`, nothing stored) instead
+/// of holding the connection and a half-written staging file.
+pub(super) fn body_stream(
+    ctx: &Ctx,
+    body: Body,
+) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static {
+    use futures_util::StreamExt as _;
+    let idle = ctx.body_idle;
+    futures_util::stream::unfold(Some(body.into_data_stream()), move |stream| async move {
+        let mut stream = stream?;
+        match tokio::time::timeout(idle, stream.next()).await {
+            Ok(Some(piece)) => Some((piece.map_err(std::io::Error::other), Some(stream))),
+            Ok(None) => None,
+            Err(_) => {
+                let e = std::io::Error::new(std::io::ErrorKind::TimedOut, "no body data in time");
+                Some((Err(e), None))
+            }
+        }
+    })
+}
+
 /// The body-length rules of PutObject and UploadPart: a `Content-Length` up to 5 GB, or a
 /// chunked body.
 pub(super) fn check_upload_length(ctx: &Ctx) -> Result<(), ApiError> {
@@ -125,7 +147,7 @@ pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Bod
     let meta = object_meta(ctx, cfg.storage_class)?;
     let forbid =
         ctx.header("x-oss-forbid-overwrite").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let stream = body.into_data_stream().map_err(std::io::Error::other);
+    let stream = body_stream(ctx, body);
     let r = state.0.storage.put_object(bucket, ctx.key(), stream, meta, forbid).await?;
     Ok(stored(&r))
 }

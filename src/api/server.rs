@@ -3,7 +3,7 @@
 //! object, style and processing handlers. Built by [`router`] and testable without a socket.
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
 use axum::extract::State;
@@ -39,6 +39,8 @@ pub struct Shared {
     pub processing: Arc<tokio::sync::Semaphore>,
     /// Total permits of `processing` (the memory budget in MiB).
     pub processing_budget_mib: u32,
+    /// Limits on slow clients.
+    pub timeouts: Timeouts,
 }
 
 impl AppState {
@@ -53,13 +55,69 @@ pub fn router(state: AppState) -> Router {
     Router::new().fallback(dispatch).with_state(state)
 }
 
+/// How long a client may take to send a request's headers, and to send the next piece of a
+/// body, before its connection is closed: a stalled client (slowloris) holds no connection,
+/// task or half-written upload for longer.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// From the first byte of a request (or the end of the previous one) to its blank line.
+    pub header: Duration,
+    /// Between two pieces of a request body.
+    pub body_idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { header: Duration::from_secs(30), body_idle: Duration::from_secs(60) }
+    }
+}
+
 /// Serves `state` on `listener` until Ctrl-C (SIGINT), then finishes the requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_until(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves `state` on `listener` (HTTP/1.1, keep-alive, the state's [`Timeouts`]) until `stop`
+/// completes, then finishes the requests in flight.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let header_timeout = state.0.timeouts.header;
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: wait a little rather than spin.
+                Err(e) => {
+                    eprintln!("ossimg: accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // A client that goes away or times out ends its connection; nothing to report.
+            let _ = conn.await;
+        });
+    }
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// What one request is, once decoded.
@@ -78,6 +136,8 @@ pub struct Ctx {
     pub headers: HeaderMap,
     /// Who is asking.
     pub principal: Principal,
+    /// How long the client may pause while sending the body.
+    pub body_idle: Duration,
 }
 
 impl Ctx {
@@ -174,6 +234,7 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
             query,
             headers: parts.headers.clone(),
             principal,
+            body_idle: state.0.timeouts.body_idle,
         };
         route(&state, ctx, body).await
     }

@@ -239,6 +239,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         clock: Box::new(std::time::SystemTime::now),
         processing: Arc::new(tokio::sync::Semaphore::new(budget as usize)),
         processing_budget_mib: budget,
+        timeouts: crate::api::Timeouts::default(),
     }));
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {

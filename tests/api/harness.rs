@@ -17,7 +17,7 @@ use ossimg::api::auth::{
     UNSIGNED_PAYLOAD,
 };
 use ossimg::api::wire::Addressing;
-use ossimg::api::{router, xml, AppState, Shared};
+use ossimg::api::{router, xml, AppState, Shared, Timeouts};
 use ossimg::backend::Engine;
 use ossimg::storage::Storage;
 use tower::ServiceExt as _;
@@ -66,6 +66,15 @@ impl Server {
 
     /// A server whose clock (and its store's) reads `t`.
     pub fn at(t: i64) -> Self {
+        Self::build(t, Timeouts::default())
+    }
+
+    /// A server with these slow-client limits (for tests over a real socket).
+    pub fn with_timeouts(timeouts: Timeouts) -> Self {
+        Self::build(NOW, timeouts)
+    }
+
+    fn build(t: i64, timeouts: Timeouts) -> Self {
         let clock = Arc::new(AtomicI64::new(t));
         let (c1, c2) = (Arc::clone(&clock), Arc::clone(&clock));
         let storage = Storage::memory().with_clock(move || at(c1.load(Ordering::SeqCst)));
@@ -82,6 +91,7 @@ impl Server {
             clock: Box::new(move || at(c2.load(Ordering::SeqCst))),
             processing: Arc::new(tokio::sync::Semaphore::new(BUDGET_MIB as usize)),
             processing_budget_mib: BUDGET_MIB,
+            timeouts,
         }));
         Server { state, clock }
     }

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use crate::harness::*;
+use ossimg::api::Timeouts;
 
 #[tokio::test]
 async fn every_kind_of_answer_has_the_common_headers_and_unique_ids() {
@@ -208,4 +209,51 @@ async fn unsupported_sub_resources_are_not_implemented_not_misrouted() {
         .await
         .status(200)
         .has("content-type", "text/plain");
+}
+
+/// Over a real socket (`api::serve_until`): a client that stalls in its headers or in its body
+/// is disconnected after the configured limits, an upload that stalls stores nothing, and a
+/// normal keep-alive client is served meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_clients_are_disconnected() {
+    use std::io::{Read as _, Write as _};
+    use std::time::{Duration, Instant};
+    let timeouts =
+        Timeouts { header: Duration::from_millis(300), body_idle: Duration::from_millis(300) };
+    let s = Server::with_timeouts(timeouts);
+    s.bucket_acl("open", "public-read-write").await;
+    s.object("open/kept", b"v1").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ossimg::api::serve_until(listener, s.state.clone(), async {
+        let _ = stop_rx.await;
+    }));
+    // Blocking clients on their own threads; each returns what it read and how long it waited.
+    let talk = move |request: &'static [u8]| {
+        std::thread::spawn(move || {
+            let mut c = std::net::TcpStream::connect(addr).unwrap();
+            c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            c.write_all(request).unwrap();
+            let start = Instant::now();
+            let mut got = Vec::new();
+            let _ = c.read_to_end(&mut got);
+            (String::from_utf8_lossy(&got).into_owned(), start.elapsed())
+        })
+    };
+    let headers = talk(b"GET /open/kept HTTP/1.1\r\nHost: x\r\n");
+    let body = talk(b"PUT /open/kept HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab");
+    let fine = talk(b"GET /open/kept HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let (answer, waited) = headers.join().unwrap();
+    assert!(waited < Duration::from_secs(5), "header stall held {waited:?}: {answer}");
+    assert!(!answer.contains("200 OK"), "{answer}");
+    let (answer, waited) = body.join().unwrap();
+    assert!(waited < Duration::from_secs(5), "body stall held {waited:?}");
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 400"), "{answer}");
+    let (answer, _) = fine.join().unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("v1"), "{answer}");
+    // The stalled upload stored nothing: the previous version is intact.
+    s.get("open/kept").send().await.status(200).body_is("v1");
+    stop_tx.send(()).unwrap();
+    server.await.unwrap().unwrap();
 }
