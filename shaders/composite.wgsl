@@ -1,6 +1,8 @@
 // composite: draw the overlay (straight-alpha RGBA8, packed one pixel per u32 at binding 3)
-// "source over" the image at (x, y), its alpha scaled by opacity/100; pixels the overlay does not
-// cover, or covers with zero alpha, are copied. Twin of `backend::cpu::composite`: the same f32
+// "source over" the image at (x, y) — or, when step_x and step_y are non-zero, at every lattice
+// point (x + r*row_shift + c*step_x, y + r*step_y) — its alpha scaled by opacity/100; pixels the
+// overlay does not cover, or covers with zero alpha, are copied. Tiles never overlap (periods are
+// at least the overlay's size), so each pixel finds its one tile by a floor division. Twin of `backend::cpu::composite`: the same f32
 // operations in the same order, rounded to 8 bits once (±1 where a GPU fuses a multiply-add or
 // rounds the division differently).
 
@@ -11,9 +13,15 @@ struct Params {
     width: u32,
     height: u32,
     opacity: u32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
+    step_x: u32,
+    step_y: u32,
+    row_shift: u32,
+}
+
+// floor(a / b) for b > 0 (WGSL's `/` truncates toward zero).
+fn floor_div(a: i32, b: i32) -> i32 {
+    let q = a / b;
+    return select(q, q - 1, (a % b) != 0 && a < 0);
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -31,8 +39,17 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     // rgba8unorm reads back as level/255: ×255 and round gives the exact 8-bit level.
     let d = round(textureLoad(src, id.xy, 0) * 255.0);
     // Overlay coordinates. Offsets past ±2^31 wrap to a negative value, which is outside too.
-    let ox = i32(id.x) - params.x;
-    let oy = i32(id.y) - params.y;
+    var ox = i32(id.x) - params.x;
+    var oy = i32(id.y) - params.y;
+    if (params.step_x != 0u && params.step_y != 0u) {
+        // The tile row, then the column within the row's shifted lattice.
+        let sy = i32(params.step_y);
+        let sx = i32(params.step_x);
+        let r = floor_div(oy, sy);
+        oy = oy - r * sy;
+        let dx = ox - r * i32(params.row_shift);
+        ox = dx - floor_div(dx, sx) * sx;
+    }
     if (ox < 0 || oy < 0 || u32(ox) >= params.width || u32(oy) >= params.height) {
         textureStore(dst, id.xy, d / 255.0);
         return;

@@ -1,13 +1,35 @@
 //! One processing job end to end, shared by `ossimg process`, the HTTP service and batch jobs:
 //! probe the header → plan → decode (shrink-on-load) → run the stages on an engine → encode, or
 //! answer `info` / `average-hue` with JSON. Animated plans run the stages on every frame and
-//! write an animated GIF.
+//! write an animated GIF. Watermark overlays are prepared here for the planner ([`Resources`]):
+//! text blocks from the [`TextRenderer`], watermark images decoded and run through their nested
+//! process on the job's engine — each (object, nested process, main size) once per job.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::backend::Engine;
 use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
-use crate::plan::{self, DecodeSpec, Plan};
-use crate::process::{Format, ProcessSpec};
+use crate::pipeline::Image;
+use crate::plan::{self, DecodeSpec, Overlays, Plan};
+use crate::process::{Action, Format, ProcessSpec, TextMark, WatermarkImage};
+use crate::watermark::TextRenderer;
+
+/// The watermark objects a caller fetched for a job, by key (see
+/// [`ProcessSpec::watermark_keys`]): the object's bytes, read with the requester's permissions.
+pub type WatermarkObjects = HashMap<String, bytes::Bytes>;
+
+/// What a job needs besides its source: fonts for text watermarks and the watermark objects.
+#[derive(Clone, Copy, Default)]
+pub struct Resources<'a> {
+    /// The text renderer; `None` uses [`TextRenderer::global`] (system fonts), loaded only when a
+    /// text watermark is drawn.
+    pub fonts: Option<&'a TextRenderer>,
+    /// The fetched watermark objects; a key the cascade names but this map lacks is `400
+    /// WatermarkError`.
+    pub objects: Option<&'a WatermarkObjects>,
+}
 
 /// Largest source object OSS processes: 20 MB (spec §2, \[C\]).
 pub const MAX_SOURCE_BYTES: usize = 20 * 1024 * 1024;
@@ -56,11 +78,23 @@ pub fn check_source_size(bytes: u64) -> Result<()> {
     Ok(())
 }
 
-/// Runs `spec` on the encoded `source` with `engine`.
+/// Runs `spec` on the encoded `source` with `engine`, without watermark objects (text
+/// watermarks use the system fonts).
 pub fn run(source: &[u8], spec: &ProcessSpec, engine: Engine) -> Result<Output> {
+    run_with(source, spec, engine, Resources::default())
+}
+
+/// Runs `spec` on the encoded `source` with `engine` and the watermark `resources`.
+pub fn run_with(
+    source: &[u8],
+    spec: &ProcessSpec,
+    engine: Engine,
+    resources: Resources<'_>,
+) -> Result<Output> {
     check_source_size(source.len() as u64)?;
     let info = codec::probe(source)?;
-    match plan::plan(spec, &info)? {
+    let mut overlays = JobOverlays { resources, engine, prepared: HashMap::new() };
+    match plan::plan_with(spec, &info, &mut overlays)? {
         Plan::Info => Ok(Output::Json(codec::info_json(source, &info)?)),
         Plan::AverageHue => {
             let image = codec::decode(source, info.format, &hue_decode_spec(&info))?;
@@ -77,6 +111,116 @@ pub fn run(source: &[u8], spec: &ProcessSpec, engine: Engine) -> Result<Output> 
             Ok(Output::Image { bytes, format: p.output.format })
         }
     }
+}
+
+/// The bytes a job will hold at once, estimated from the headers and the plan: the decoded image
+/// (after shrink-on-load) twice (a stage's input and output) plus the result, for every frame
+/// kept, plus each watermark object decoded at full size twice. Overlays are not prepared (the
+/// main image's sizes do not depend on them), so this is cheap enough to run before admission.
+pub fn estimate_bytes(
+    source: &[u8],
+    spec: &ProcessSpec,
+    objects: &WatermarkObjects,
+) -> Result<u64> {
+    let info = codec::probe(source)?;
+    let frames = u64::from(info.frames.max(1));
+    let main = match plan::plan_with(spec, &info, &mut SizeOnly)? {
+        Plan::Image(p) => {
+            let d = p.decode.scale_denom;
+            let decoded = u64::from(plan::scaled_dim(info.width, d))
+                * u64::from(plan::scaled_dim(info.height, d));
+            let result = u64::from(p.width) * u64::from(p.height);
+            let kept = if p.animated { frames } else { 1 };
+            (decoded * 2 + result) * 4 * kept
+        }
+        Plan::Info => 0,
+        Plan::AverageHue => u64::from(info.width) * u64::from(info.height) * 4,
+    };
+    let marks: u64 = objects
+        .values()
+        .filter_map(|bytes| codec::probe(bytes).ok())
+        .map(|i| u64::from(i.width) * u64::from(i.height) * 4 * 2)
+        .sum();
+    Ok(main.saturating_add(marks))
+}
+
+/// Overlays for [`estimate_bytes`]: 1×1 transparent stand-ins (only the main image's sizes matter).
+struct SizeOnly;
+
+impl Overlays for SizeOnly {
+    fn text(&mut self, _: &TextMark) -> Result<Arc<Image>> {
+        Ok(Arc::new(Image::filled(1, 1, [0; 4])))
+    }
+    fn image(&mut self, _: &WatermarkImage, _: (u32, u32)) -> Result<Arc<Image>> {
+        Ok(Arc::new(Image::filled(1, 1, [0; 4])))
+    }
+}
+
+/// A job's overlay provider: text from the renderer (cached across requests by the renderer),
+/// watermark images prepared once per (image, main size) within the job.
+struct JobOverlays<'a> {
+    resources: Resources<'a>,
+    engine: Engine,
+    prepared: HashMap<(WatermarkImage, (u32, u32)), Arc<Image>>,
+}
+
+impl Overlays for JobOverlays<'_> {
+    fn text(&mut self, mark: &TextMark) -> Result<Arc<Image>> {
+        self.resources.fonts.unwrap_or_else(|| TextRenderer::global()).render(mark)
+    }
+
+    fn image(&mut self, image: &WatermarkImage, main: (u32, u32)) -> Result<Arc<Image>> {
+        // The main size matters only to `P`; without it one preparation serves every size.
+        let uses_p = image
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Resize(r) if r.main_percent.is_some()));
+        let key = (image.clone(), if uses_p { main } else { (0, 0) });
+        if let Some(done) = self.prepared.get(&key) {
+            return Ok(done.clone());
+        }
+        let bytes = self.resources.objects.and_then(|o| o.get(&image.key)).ok_or_else(|| {
+            Error::new(
+                ErrorKind::WatermarkError,
+                format!("The watermark object \"{}\" was not provided.", image.key),
+            )
+        })?;
+        let prepared = Arc::new(prepare_image(bytes, image, main, self.engine)?);
+        self.prepared.insert(key, prepared.clone());
+        Ok(prepared)
+    }
+}
+
+/// Decodes a watermark object (its first frame) and runs its nested process for a main image of
+/// `main` size (spec §3.15). The object obeys the source limits (20 MB, spec §2 sizes); one that is
+/// not a decodable image is `400 WatermarkError`.
+fn prepare_image(
+    bytes: &[u8],
+    image: &WatermarkImage,
+    main: (u32, u32),
+    engine: Engine,
+) -> Result<Image> {
+    check_source_size(bytes.len() as u64)?;
+    let not_an_image = |e: Error| {
+        if matches!(e.kind, ErrorKind::ImageDamage | ErrorKind::NotImplemented) {
+            Error::new(
+                ErrorKind::WatermarkError,
+                format!(
+                    "The watermark object \"{}\" is not an image this server can decode.",
+                    image.key
+                ),
+            )
+        } else {
+            e
+        }
+    };
+    let info = codec::probe(bytes).map_err(not_an_image)?;
+    let spec = plan::watermark::nested_spec(&image.actions, main);
+    let Plan::Image(p) = plan::plan(&spec, &info)? else {
+        return Err(Error::internal());
+    };
+    let decoded = codec::decode(bytes, info.format, &p.decode).map_err(not_an_image)?;
+    engine.run(&p.stages, decoded)
 }
 
 /// An animated plan: decodes every frame (composited canvases), runs the same stages on each one

@@ -6,6 +6,7 @@
 //! - [`plan`]: geometry and limits, resolved from the header before any pixel exists;
 //! - [`codec`]: probe, decode (shrink-on-load, ICC → sRGB), encode, `info`, `average-hue`;
 //! - [`pipeline`]: the image type and the stage list; [`backend`]: the engines that run it;
+//! - [`watermark`]: text watermarks — fonts, shaping and rasterisation of the text block;
 //! - [`job`]: one request end to end; [`cli`]: the command line.
 
 pub mod api;
@@ -18,6 +19,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod process;
 pub mod storage;
+pub mod watermark;
 pub mod workers;
 
 pub use error::{Error, ErrorKind, Result};

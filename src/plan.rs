@@ -7,11 +7,41 @@ mod geometry;
 mod output;
 #[cfg(test)]
 mod tests;
+pub mod watermark;
+
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::pipeline::{ResizeParams, Stage};
-use crate::process::{Action, Format, ProcessSpec};
+use crate::pipeline::{Image, ResizeParams, Stage};
+use crate::process::{Action, Format, ProcessSpec, TextMark, WatermarkImage};
 use geometry::Canvas;
+
+/// Where a plan's watermark overlays come from (the job prepares them; the planner only places
+/// them). Called in cascade order, once per part of each `watermark` action.
+pub trait Overlays {
+    /// The rendered block of a text watermark (rotation and shadow included), straight-alpha RGBA.
+    fn text(&mut self, mark: &TextMark) -> Result<Arc<Image>>;
+    /// The watermark image `image` after its nested process, for a main image of `main` size
+    /// (what `P` is relative to).
+    fn image(&mut self, image: &WatermarkImage, main: (u32, u32)) -> Result<Arc<Image>>;
+}
+
+/// The provider of a plan that has no watermark resources: any watermark is `400
+/// WatermarkError`. [`plan`] uses it; callers that run watermarks use [`plan_with`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoOverlays;
+
+impl Overlays for NoOverlays {
+    fn text(&mut self, _: &TextMark) -> Result<Arc<Image>> {
+        Err(Error::new(ErrorKind::WatermarkError, "No fonts are available for text watermarks."))
+    }
+    fn image(&mut self, image: &WatermarkImage, _: (u32, u32)) -> Result<Arc<Image>> {
+        Err(Error::new(
+            ErrorKind::WatermarkError,
+            format!("The watermark object \"{}\" is not available.", image.key),
+        ))
+    }
+}
 
 /// What the planner knows about a source, read from its header only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,8 +144,14 @@ const SHRINK_DENOMS: [u32; 3] = [8, 4, 2];
 /// final Lanczos pass still has enough source pixels per output pixel for full quality.
 const SHRINK_MARGIN: u64 = 2;
 
+/// [`plan_with`] without watermark resources ([`NoOverlays`]).
+pub fn plan(spec: &ProcessSpec, src: &SourceInfo) -> Result<Plan> {
+    plan_with(spec, src, &mut NoOverlays)
+}
+
 /// Resolves `spec` against the source header into a [`Plan`]: every size, rectangle and angle is
-/// decided here, before a pixel is decoded.
+/// decided here, before a pixel is decoded; watermark overlays come from `overlays` and are placed
+/// by [`watermark`]'s geometry.
 ///
 /// Order of decisions:
 /// 1. `info` / `average-hue` must stand alone (400 `InvalidArgument` otherwise; spec §1.4, the
@@ -125,12 +161,17 @@ const SHRINK_MARGIN: u64 = 2;
 ///    EC 0040-00000009 when the cascade resizes, else 0040-00000012 (decode refused).
 /// 3. EXIF orientation is a global switch (§3.3): the last `auto-orient` wins, default on \[U\]; it
 ///    becomes the first stage, and is skipped silently when a stored side is ≥ 4096 \[U\].
-/// 4. The pixel actions in order (see the geometry rules on each action).
+/// 4. The pixel actions in order (see the geometry rules on each action); a `watermark` composites
+///    its parts where [`watermark::place`] puts them and keeps the size.
 /// 5. Shrink-on-load for JPEG sources (see [`DecodeSpec`]).
 /// 6. Encoder settings (format, quality, interlace) whatever their position.
 /// 7. Whether an animated source keeps its animation (`ImagePlan::animated`, see
 ///    `keeps_animation`): GIF output, no `rotate`, no `p` resize, within [`MAX_ANIMATION_BYTES`].
-pub fn plan(spec: &ProcessSpec, src: &SourceInfo) -> Result<Plan> {
+pub fn plan_with(
+    spec: &ProcessSpec,
+    src: &SourceInfo,
+    overlays: &mut dyn Overlays,
+) -> Result<Plan> {
     let json = spec.actions.iter().find_map(|a| match a {
         Action::Info => Some((Plan::Info, "info")),
         Action::AverageHue => Some((Plan::AverageHue, "average-hue")),
@@ -179,12 +220,7 @@ pub fn plan(spec: &ProcessSpec, src: &SourceInfo) -> Result<Plan> {
             Action::Bright(v) => canvas.color_adjust(*v, 0),
             Action::Contrast(v) => canvas.color_adjust(0, *v),
             Action::Sharpen(v) => canvas.sharpen(*v),
-            Action::Watermark(_) => {
-                return Err(Error::new(
-                    ErrorKind::NotImplemented,
-                    "The watermark action is not implemented in this build yet.",
-                ))
-            }
+            Action::Watermark(w) => canvas.watermark(w, overlays)?,
             // Global switches and encoder settings, handled outside the cascade.
             Action::AutoOrient(_)
             | Action::Format(_)

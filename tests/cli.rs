@@ -129,3 +129,80 @@ fn bad_input_exits_with_the_oss_code_and_leaves_no_file() {
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("--backend gpu: no GPU adapter found"), "{err}");
 }
+
+#[test]
+fn image_watermarks_come_from_the_objects_directory() {
+    // --objects DIR stands in for the bucket: key `marks/logo.png` → DIR/marks/logo.png, with its
+    // own nested process (P_50 of a 300-wide main: 150×150).
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-objects");
+    std::fs::create_dir_all(dir.join("marks")).unwrap();
+    std::fs::copy(data("watermark.png"), dir.join("marks/logo.png")).unwrap();
+    let key = ossimg::process::encode_base64url(b"marks/logo.png?x-oss-process=image/resize,P_50");
+    let proc = format!("image/resize,w_300/watermark,image_{key},g_nw,x_0,y_0/format,png");
+    let out = scratch("watermarked.png");
+    let st = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), &proc, "--objects"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .args(["--backend", "cpu"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let with = ossimg::codec::decode(
+        &std::fs::read(&out).unwrap(),
+        ossimg::process::Format::Png,
+        &ossimg::plan::DecodeSpec { scale_denom: 1 },
+    )
+    .unwrap();
+    assert_eq!((with.width, with.height), (300, 200));
+    // Without --objects: an error that names the option, exit code 2 (a 400), no file.
+    let out = scratch("no-objects.png");
+    let o = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), &proc, "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("WatermarkError") && stderr.contains("--objects"), "{stderr}");
+    assert!(!out.exists());
+    // A key that is not in the directory, and one that would leave it.
+    for (key, code) in [("marks/none.png", "WatermarkError"), ("../cli/x.png", "InvalidObjectName")]
+    {
+        let proc =
+            format!("image/watermark,image_{}", ossimg::process::encode_base64url(key.as_bytes()));
+        let o = bin()
+            .args(["process", data("example.jpg").to_str().unwrap(), &proc, "--objects"])
+            .arg(&dir)
+            .args(["-o", "/dev/null"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{key}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(code), "{key}: {o:?}");
+    }
+    // A text watermark with a font mapped on the command line to a file (--font NAME=FILE).
+    let out = scratch("text.png");
+    let st = bin()
+        .args(["process", data("example.jpg").to_str().unwrap()])
+        .arg(format!(
+            "image/resize,w_300/watermark,text_{},type_{}/format,png",
+            ossimg::process::encode_base64url(b"Hello"),
+            ossimg::process::encode_base64url(b"fangzhengkaiti")
+        ))
+        .args(["--font", "fangzhengkaiti=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "-o"])
+        .arg(&out)
+        .args(["--backend", "cpu"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    // Mapping to a file that does not exist is a start-up error.
+    let o = bin()
+        .args(["process", data("example.jpg").to_str().unwrap()])
+        .arg(format!("image/watermark,text_{}", ossimg::process::encode_base64url(b"Hi")))
+        .args(["--font", "wqy-zenhei=/nonexistent/font.ttf", "-o", "/dev/null"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/font.ttf"), "{o:?}");
+}

@@ -5,7 +5,7 @@
 //!
 //! References are regenerated with `OSSIMG_BLESS=1 cargo test --test golden` (review the PNGs!).
 
-use std::path::PathBuf;
+mod support;
 
 use ossimg::backend::Engine;
 use ossimg::codec;
@@ -13,58 +13,11 @@ use ossimg::job::{self, Output};
 use ossimg::pipeline::{Image, OrientParams, ResizeParams, Stage};
 use ossimg::plan::DecodeSpec;
 use ossimg::process::{self, Format};
-
-fn data_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
-}
-
-fn read(name: &str) -> Vec<u8> {
-    std::fs::read(data_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-/// Engines every case runs on: the CPU, and the GPU engine on any adapter this host has
-/// (lavapipe included). With no adapter the GPU is left out, loudly, unless
-/// `OSSIMG_REQUIRE_GPU=1`, which makes that a failure.
-fn engines() -> Vec<Engine> {
-    let mut v = vec![Engine::Cpu];
-    match Engine::select(ossimg::backend::BackendChoice::Gpu) {
-        Ok(gpu) => v.push(gpu),
-        Err(e) if std::env::var("OSSIMG_REQUIRE_GPU").as_deref() == Ok("1") => {
-            panic!("OSSIMG_REQUIRE_GPU=1 but no GPU engine: {e}")
-        }
-        Err(e) => eprintln!("ignored on the GPU engine: {e}"),
-    }
-    v
-}
+use support::*;
 
 fn run_on(engine: Engine, input: &str, proc: &str) -> ossimg::Result<Output> {
     let spec = process::resolve(proc, &|_| None)?;
     job::run(&read(input), &spec, engine)
-}
-
-fn decode_any(bytes: &[u8]) -> Image {
-    let format = codec::sniff(bytes).expect("output format is recognisable");
-    codec::decode(bytes, format, &DecodeSpec { scale_denom: 1 }).expect("output decodes")
-}
-
-fn decode_file(name: &str) -> Image {
-    decode_any(&read(name))
-}
-
-fn output_image(out: &Output) -> (Image, Format) {
-    match out {
-        Output::Image { bytes, format } => {
-            assert_eq!(codec::sniff(bytes), Some(*format), "declared format matches the bytes");
-            (decode_any(bytes), *format)
-        }
-        Output::Json(j) => panic!("expected an image, got JSON {j}"),
-    }
-}
-
-/// Largest per-channel difference between two images of the same size.
-fn max_diff(a: &Image, b: &Image) -> u8 {
-    assert_eq!((a.width, a.height), (b.width, b.height), "sizes differ");
-    a.pixels.iter().zip(&b.pixels).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0)
 }
 
 /// Mean absolute per-channel difference (RGB only).
@@ -114,32 +67,6 @@ fn crop_of(img: &Image, x0: u32, y0: u32, w: u32, h: u32) -> Image {
         }
     }
     Image { width: w, height: h, pixels }
-}
-
-/// Compares `img` with `tests/golden/<name>.png`, or writes it when `OSSIMG_BLESS` is set.
-fn check_golden(name: &str, img: &Image, tolerance: u8) {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.png"));
-    if std::env::var_os("OSSIMG_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        image::RgbaImage::from_raw(img.width, img.height, img.pixels.clone())
-            .unwrap()
-            .save(&path)
-            .unwrap();
-        return;
-    }
-    let reference = image::open(&path)
-        .unwrap_or_else(|e| {
-            panic!("{}: {e} (run with OSSIMG_BLESS=1 to create it)", path.display())
-        })
-        .to_rgba8();
-    let reference = Image {
-        width: reference.width(),
-        height: reference.height(),
-        pixels: reference.into_raw(),
-    };
-    let d = max_diff(img, &reference);
-    assert!(d <= tolerance, "{name}: max channel difference {d} > tolerance {tolerance}");
 }
 
 /// One golden case.

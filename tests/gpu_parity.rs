@@ -280,11 +280,25 @@ fn composite_matches_the_cpu() {
         .unwrap();
         let (want, got) = run_both(g, std::slice::from_ref(&s), &small);
         assert_close(&format!("{base} at 120x100 under a 201x201 disc"), &want, &got, 1);
+        // Tiled (`fill_1`): brick lattices with and without gaps, origins on and far off the
+        // image, including negative ones — the CPU's tile loop and the shader's floor division
+        // must pick the same tile for every pixel.
+        for (sx, sy, shift, x, y) in [
+            (30, 30, 0, 0, 0),
+            (50, 41, 25, 7, -13),
+            (64, 80, 63, -29, 11),
+            (31, 30, 15, 5000, -7000),
+        ] {
+            let t = ossimg::pipeline::Tiling { step_x: sx, step_y: sy, row_shift: shift };
+            let s = Stage::composite_tiled(logo.clone(), x, y, 70, t);
+            let (want, got) = run_both(g, std::slice::from_ref(&s), &img);
+            assert_close(&format!("{base} logo tiled {t:?} at ({x},{y})"), &want, &got, 1);
+        }
     }
 }
 
-/// Composite inside cascades of other stages (the planner produces no composite yet, so the
-/// lists are written out), with the tolerance each chain can accumulate.
+/// Composite inside cascades of other stages (the lists written out; planned watermarks are
+/// compared in tests/watermark.rs), with the tolerance each chain can accumulate.
 #[test]
 fn composite_cascades_match_the_cpu() {
     let Some(g) = gpu() else { return };

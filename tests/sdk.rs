@@ -3,7 +3,7 @@
 //! pins are unchanged), drive a running `ossimg serve` (tests/sdk/server.rs). Each suite in
 //! tests/sdk/*.py is a Python script of plain `assert`s that exits non-zero on the first failure:
 //! buckets, objects, V1/V2 listings, processing, styles, process configuration and delimiter
-//! URLs, presigned V1/V4 URLs, saveas, ACLs and signature failures (see each file).
+//! URLs, presigned V1/V4 URLs, saveas, ACLs, signature failures and watermarks (see each file).
 //!
 //! Without a network the venv cannot be built: the tests then print "ignored: …" and pass, unless
 //! `CI` or `OSSIMG_REQUIRE_SDK=1` is set, when that is a failure. `OSSIMG_PYTHON` names the
@@ -200,6 +200,18 @@ fn alibabacloud_oss_v2_suite() {
     let data = TempDir::new("sdk-v2");
     let server = Server::start(data.path(), &[]);
     run_suite(python, &server, "test_v2.py");
+    server.kill();
+}
+
+/// `watermark` (spec §3.15) through oss2: text, image (nested `P`), styles, saveas and the
+/// watermark object's permissions. Text is drawn with the system fonts (wqy-zenhei etc., installed
+/// by `.ci/setup`), as `ossimg serve` loads them by default.
+#[test]
+fn watermark_suite() {
+    let Some(python) = python_or_skip() else { return };
+    let data = TempDir::new("sdk-watermark");
+    let server = Server::start(data.path(), &[]);
+    run_suite(python, &server, "test_watermark.py");
     server.kill();
 }
 

@@ -202,7 +202,7 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
         if inline && protected(&cfg, ctx, key) {
             return Err(protection_denied());
         }
-        return processing::process(state, &cfg, source, process).await;
+        return processing::process(state, ctx, &cfg, source, process).await;
     }
     // Delimiter styles (spec §5.2): split at the last configured delimiter, use the right part as
     // a style only when the bucket has such a style, else treat the whole path as the key [U].
@@ -214,7 +214,8 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
             let (object_key, style) = (&key[..i], &key[i + 1..]);
             if !object_key.is_empty() && cfg.style(style).is_some() {
                 let source = read_allowed_body(state, ctx, &cfg, object_key).await?;
-                return processing::process(state, &cfg, source, &format!("style/{style}")).await;
+                return processing::process(state, ctx, &cfg, source, &format!("style/{style}"))
+                    .await;
             }
         }
     }

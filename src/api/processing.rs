@@ -8,11 +8,13 @@ use axum::http::{HeaderValue, Response, StatusCode};
 
 use super::auth::{format_http_date, unix_seconds};
 use super::bucket::read_small_body;
-use super::object::{processing_source, protected, protection_denied, read_allowed};
+use super::object::{
+    processing_source, protected, protection_denied, read_allowed, read_allowed_body,
+};
 use super::response::ApiError;
 use super::server::{not_found_details, AppState, Ctx};
 use crate::error::{Error, ErrorKind};
-use crate::job::{self, Output};
+use crate::job::{self, Output, WatermarkObjects};
 use crate::process::{self, ProcessSpec};
 use crate::storage::{BucketConfig, ObjectInfo, ObjectMeta};
 
@@ -21,14 +23,17 @@ fn resolve(cfg: &BucketConfig, process: &str) -> Result<ProcessSpec, ApiError> {
     Ok(process::resolve(process, &|name| cfg.style(name).map(|s| s.content.clone()))?)
 }
 
-/// Runs a job on `source` off the runtime, holding permits for its estimated memory.
+/// Runs a job on `source` off the runtime, holding permits for its estimated memory; the
+/// watermark `objects` were fetched by [`watermark_objects`].
 pub async fn run_job(
     state: &AppState,
     source: bytes::Bytes,
     spec: ProcessSpec,
+    objects: WatermarkObjects,
 ) -> Result<Output, ApiError> {
     job::check_source_size(source.len() as u64)?;
-    let mib = estimate_mib(&source, &spec)?.min(u64::from(state.0.processing_budget_mib)) as u32;
+    let bytes = job::estimate_bytes(&source, &spec, &objects)?;
+    let mib = (bytes / (1024 * 1024) + 1).min(u64::from(state.0.processing_budget_mib)) as u32;
     let memory = state
         .0
         .processing
@@ -39,44 +44,61 @@ pub async fn run_job(
     // On the CPU worker pool: FIFO, one job per core, the runtime stays free for I/O. The permit
     // travels with the job, so a job whose client went away still counts until it is done.
     let engine = state.0.engine;
+    let fonts = state.0.fonts.clone();
     crate::workers::run(move || {
         let _memory = memory;
-        job::run(&source, &spec, engine)
+        let resources = job::Resources { fonts: fonts.as_deref(), objects: Some(&objects) };
+        job::run_with(&source, &spec, engine, resources)
     })
     .await
     .ok_or_else(|| ApiError::from(Error::internal()))?
     .map_err(ApiError::from)
 }
 
-/// The memory a job will hold, in MiB, from the header and the plan: the decoded image (after
-/// shrink-on-load) twice (a stage's input and output) plus the result, for every frame kept.
-fn estimate_mib(source: &[u8], spec: &ProcessSpec) -> Result<u64, ApiError> {
-    let info = crate::codec::probe(source)?;
-    let frames = u64::from(info.frames.max(1));
-    let bytes = match crate::plan::plan(spec, &info)? {
-        crate::plan::Plan::Image(p) => {
-            let d = p.decode.scale_denom;
-            let decoded = u64::from(crate::plan::scaled_dim(info.width, d))
-                * u64::from(crate::plan::scaled_dim(info.height, d));
-            let result = u64::from(p.width) * u64::from(p.height);
-            let kept = if p.animated { frames } else { 1 };
-            (decoded * 2 + result) * 4 * kept
+/// Fetches the objects the cascade's image watermarks name, from the request's bucket, with the
+/// requester's permissions (spec §3.15): each must be readable by them as a GetObject would be
+/// (403 `AccessDenied` otherwise), and for an inline `image/…` process string an anonymous
+/// requester may not use an object under source-file protection (§5.1), since the watermark
+/// would show its pixels. A missing object is `400 WatermarkError` (spec §3.15 \[U\]); one over
+/// 20 MB is refused from its stored size. Each key is read once however often it is used.
+pub async fn watermark_objects(
+    state: &AppState,
+    ctx: &Ctx,
+    cfg: &BucketConfig,
+    spec: &ProcessSpec,
+    inline: bool,
+) -> Result<WatermarkObjects, ApiError> {
+    let mut objects = WatermarkObjects::new();
+    for key in spec.watermark_keys() {
+        let (_, bytes) = read_allowed_body(state, ctx, cfg, key).await.map_err(|e| {
+            if e.error.kind == ErrorKind::NoSuchKey {
+                ApiError::new(
+                    ErrorKind::WatermarkError,
+                    "The watermark object does not exist in this bucket.",
+                )
+            } else {
+                e
+            }
+        })?;
+        if inline && protected(cfg, ctx, key) {
+            return Err(protection_denied());
         }
-        crate::plan::Plan::Info => 0,
-        crate::plan::Plan::AverageHue => u64::from(info.width) * u64::from(info.height) * 4,
-    };
-    Ok(bytes / (1024 * 1024) + 1)
+        objects.insert(key.to_owned(), bytes);
+    }
+    Ok(objects)
 }
 
 /// GET processing: answers with the processed image or JSON.
 pub async fn process(
     state: &AppState,
+    ctx: &Ctx,
     cfg: &BucketConfig,
     (info, source): (ObjectInfo, bytes::Bytes),
     process: &str,
 ) -> Result<Response<Body>, ApiError> {
     let spec = resolve(cfg, process)?;
-    let out = run_job(state, source, spec).await?;
+    let objects = watermark_objects(state, ctx, cfg, &spec, !process.starts_with("style/")).await?;
+    let out = run_job(state, source, spec, objects).await?;
     let body = out.as_bytes().to_vec();
     let mut resp = Response::builder()
         .status(StatusCode::OK)
@@ -112,6 +134,8 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
         return Err(protection_denied());
     }
     let spec = resolve(&cfg, &process)?;
+    let objects =
+        watermark_objects(state, ctx, &cfg, &spec, !process.starts_with("style/")).await?;
     let target_bucket = save.bucket.clone().unwrap_or_else(|| bucket.to_string());
     let target_cfg = state
         .0
@@ -121,7 +145,7 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
         .map_err(|e| not_found_details(e.into(), Some(&target_bucket), None))?;
     super::object::check_write(state, ctx, (&target_bucket, &target_cfg), &save.object).await?;
     let (_, body) = state.0.storage.get_object(bucket, &info.key, None).await?;
-    let out = run_job(state, body.bytes().await?, spec).await?;
+    let out = run_job(state, body.bytes().await?, spec, objects).await?;
     let data = bytes::Bytes::from(out.as_bytes().to_vec());
     let size = data.len();
     let meta = ObjectMeta {

@@ -29,6 +29,9 @@ pub struct Shared {
     pub keys: Box<dyn KeyStore + Send + Sync>,
     /// The engine that runs pixel stages.
     pub engine: Engine,
+    /// Fonts for text watermarks; `None` uses the system fonts
+    /// ([`crate::watermark::TextRenderer::global`]).
+    pub fonts: Option<Arc<crate::watermark::TextRenderer>>,
     /// How hosts name buckets: virtual-hosted domain and custom domains (spec §1.1).
     pub addressing: wire::Addressing,
     /// The region signature V4 scopes must name.

@@ -5,9 +5,11 @@ mod process_cmd;
 mod serve;
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::backend::BackendChoice;
+use crate::watermark::FontConfig;
 
 /// Command-line arguments of `ossimg`.
 #[derive(Debug, Parser)]
@@ -46,5 +48,51 @@ fn backend_choice(flag: Option<BackendChoice>) -> Result<BackendChoice, String> 
     match std::env::var("OSSIMG_BACKEND") {
         Ok(v) if !v.is_empty() => v.parse(),
         _ => Ok(BackendChoice::Auto),
+    }
+}
+
+/// The font options of `serve` and `process` (text watermarks).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FontArgs {
+    /// A directory of extra fonts (.ttf/.otf/.ttc, searched recursively) besides the system's;
+    /// repeatable (also `OSSIMG_FONT_DIR`, config `font_dir`).
+    #[arg(long = "font-dir", value_name = "DIR")]
+    pub font_dirs: Vec<PathBuf>,
+    /// Maps an OSS font name (`type_`) to an installed family or a font file, `NAME=FAMILY|FILE`,
+    /// e.g. `fangzhengkaiti=/srv/fonts/FZKai.ttf`; repeatable (config `[fonts]`).
+    #[arg(long = "font", value_name = "NAME=FONT")]
+    pub fonts: Vec<String>,
+}
+
+impl FontArgs {
+    /// The font configuration: the system fonts, then the config file's `font_dir` and
+    /// `OSSIMG_FONT_DIR`, then `--font-dir`; the config file's `[fonts]` mapping, overridden by
+    /// `--font` pairs.
+    fn config(
+        &self,
+        file_dir: Option<PathBuf>,
+        file_fonts: &std::collections::HashMap<String, String>,
+    ) -> anyhow::Result<FontConfig> {
+        let mut font_dirs: Vec<PathBuf> = file_dir.into_iter().collect();
+        if let Some(dir) = std::env::var_os("OSSIMG_FONT_DIR").filter(|v| !v.is_empty()) {
+            font_dirs.push(PathBuf::from(dir));
+        }
+        font_dirs.extend(self.font_dirs.iter().cloned());
+        for dir in &font_dirs {
+            if !dir.is_dir() {
+                anyhow::bail!("font directory {} does not exist", dir.display());
+            }
+        }
+        let mut mapping: Vec<(String, String)> =
+            file_fonts.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        mapping.sort();
+        for pair in &self.fonts {
+            let (name, font) =
+                pair.split_once('=').filter(|(n, f)| !n.is_empty() && !f.is_empty()).ok_or_else(
+                    || anyhow::anyhow!("--font expects NAME=FAMILY or NAME=FILE, got '{pair}'"),
+                )?;
+            mapping.push((name.to_owned(), font.to_owned()));
+        }
+        Ok(FontConfig { system_fonts: true, font_dirs, mapping })
     }
 }

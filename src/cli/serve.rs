@@ -41,6 +41,9 @@ pub struct ServeArgs {
     /// The region signature V4 requests must name (default cn-hangzhou).
     #[arg(long)]
     pub region: Option<String>,
+    /// Fonts for text watermarks.
+    #[command(flatten)]
+    pub fonts: super::FontArgs,
 }
 
 /// The TOML configuration file.
@@ -67,6 +70,11 @@ pub struct FileConfig {
     pub keys: Vec<KeyPair>,
     /// The object store (default: local, in the data directory).
     pub storage: Option<StorageSection>,
+    /// A directory of extra fonts for text watermarks (besides the system's).
+    pub font_dir: Option<PathBuf>,
+    /// `[fonts]`: OSS font name = "installed family" or "/path/to/font.ttf".
+    #[serde(default)]
+    pub fonts: HashMap<String, String>,
 }
 
 /// One access key pair.
@@ -228,12 +236,24 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let engine = Engine::select(backend)?;
     let storage = Storage::new(storage_config)?;
+    let font_config = args.fonts.config(file.font_dir, &file.fonts)?;
+    let fonts = crate::watermark::TextRenderer::new(font_config).context("fonts")?;
+    let missing: Vec<&str> =
+        fonts.fonts().into_iter().filter(|(_, f)| f.is_none()).map(|(name, _)| name).collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "ossimg: warning: no font installed for {} (text watermarks naming them answer \
+             0040-00000251; install the fonts, or map them with --font / [fonts])",
+            missing.join(", ")
+        );
+    }
     let key_map: HashMap<String, String> =
         keys.iter().map(|k| (k.id.clone(), k.secret.clone())).collect();
     let state = AppState(Arc::new(Shared {
         storage,
         keys: Box::new(key_map),
         engine,
+        fonts: Some(Arc::new(fonts)),
         addressing: crate::api::wire::Addressing { domain, custom_domains },
         region: region.clone(),
         clock: Box::new(std::time::SystemTime::now),

@@ -84,9 +84,10 @@ pub enum Stage {
     /// Make everything outside a rounded rectangle transparent.
     MaskRounded(MaskParams),
     /// Draw the overlay (straight-alpha RGBA8, `params.width`×`params.height`) "source over" the
-    /// image at (`x`, `y`), its alpha scaled by `opacity`%; the image keeps its size. The building
-    /// block of watermarks: no action produces it yet (the planner never emits it). Build it with
-    /// [`Stage::composite`], which keeps the params' overlay size equal to the overlay's.
+    /// image at (`x`, `y`) — or, tiled, at every point of a lattice through (`x`, `y`) — its alpha
+    /// scaled by `opacity`%; the image keeps its size. The building block of watermarks. Build it
+    /// with [`Stage::composite`] or [`Stage::composite_tiled`], which keep the params' overlay
+    /// size equal to the overlay's.
     Composite(CompositeParams, Arc<Image>),
 }
 
@@ -117,10 +118,47 @@ impl Stage {
             width: overlay.width,
             height: overlay.height,
             opacity,
-            _pad: [0; 3],
+            step_x: 0,
+            step_y: 0,
+            row_shift: 0,
         };
         Stage::Composite(params, overlay)
     }
+
+    /// A [`Stage::Composite`] drawing `overlay` at every point of the lattice `tiling` through
+    /// (`x`, `y`) that overlaps the image (a `fill_1` watermark). `tiling`'s periods must be at
+    /// least the overlay's size (tiles never overlap) and its row shift below `step_x`; the
+    /// engines refuse other values.
+    pub fn composite_tiled(
+        overlay: Arc<Image>,
+        x: i32,
+        y: i32,
+        opacity: u32,
+        tiling: Tiling,
+    ) -> Stage {
+        let Stage::Composite(params, overlay) = Stage::composite(overlay, x, y, opacity) else {
+            unreachable!("Stage::composite builds a composite")
+        };
+        let params = CompositeParams {
+            step_x: tiling.step_x,
+            step_y: tiling.step_y,
+            row_shift: tiling.row_shift,
+            ..params
+        };
+        Stage::Composite(params, overlay)
+    }
+}
+
+/// How a tiled composite repeats its overlay: tile `(r, c)` (any integers) has its top-left corner
+/// at `(x + r·row_shift + c·step_x, y + r·step_y)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tiling {
+    /// Horizontal period in px (≥ the overlay's width).
+    pub step_x: u32,
+    /// Vertical period in px (≥ the overlay's height).
+    pub step_y: u32,
+    /// How far right each row is shifted from the one above, in px (< `step_x`).
+    pub row_shift: u32,
 }
 
 /// Parameters of [`Stage::Resize`].
@@ -250,8 +288,34 @@ pub struct CompositeParams {
     pub height: u32,
     /// Opacity 0–100 (OSS watermark `t_`; 100 = the overlay's own alpha).
     pub opacity: u32,
-    /// Padding to 32 bytes (uniform layout).
-    pub _pad: [u32; 3],
+    /// Horizontal tiling period ([`Tiling::step_x`]); 0 = one overlay, not tiled.
+    pub step_x: u32,
+    /// Vertical tiling period ([`Tiling::step_y`]); 0 when not tiled.
+    pub step_y: u32,
+    /// Shift of each tile row ([`Tiling::row_shift`]); 0 when not tiled.
+    pub row_shift: u32,
+}
+
+impl CompositeParams {
+    /// The tiling, when the params tile (both periods non-zero).
+    pub fn tiling(&self) -> Option<Tiling> {
+        (self.step_x != 0 && self.step_y != 0).then_some(Tiling {
+            step_x: self.step_x,
+            step_y: self.step_y,
+            row_shift: self.row_shift,
+        })
+    }
+
+    /// True when the params can be drawn as they are: not tiled (both periods 0), or tiled with
+    /// periods at least the overlay's size and a row shift below the horizontal period.
+    pub fn tiling_is_valid(&self) -> bool {
+        match (self.step_x, self.step_y) {
+            (0, 0) => self.row_shift == 0,
+            (sx, sy) => {
+                sx >= self.width && sy >= self.height && sx > 0 && sy > 0 && self.row_shift < sx
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ fn rz() -> Resize {
         limit: true,
         color: [255, 255, 255],
         p: None,
+        main_percent: None,
     }
 }
 
@@ -644,7 +645,7 @@ fn filters_keep_the_size_and_map_one_to_one() {
 }
 
 #[test]
-fn watermark_is_not_implemented() {
+fn watermark_without_resources_is_a_watermark_error() {
     let wm = Watermark {
         t: 100,
         g: Gravity::Se,
@@ -652,14 +653,15 @@ fn watermark_is_not_implemented() {
         y: 10,
         voffset: 0,
         text: None,
-        image: Some("panda.png".into()),
+        image: Some(crate::process::WatermarkImage { key: "panda.png".into(), actions: vec![] }),
         order_text_first: false,
         align: 2,
         interval: 0,
     };
     let e = plan_err(vec![Action::Watermark(wm)], &png(10, 10));
-    assert_eq!(e.kind, ErrorKind::NotImplemented);
-    assert_eq!(e.kind.http_status(), 501);
+    assert_eq!(e.kind, ErrorKind::WatermarkError);
+    assert_eq!(e.kind.http_status(), 400);
+    assert!(e.message.contains("panda.png"), "{}", e.message);
 }
 
 // ---------------------------------------------------------------- info / average-hue

@@ -19,8 +19,24 @@ pub struct ProcessSpec {
     pub actions: Vec<Action>,
 }
 
+impl ProcessSpec {
+    /// The image watermarks of the cascade, in order, each object key once: what a caller must
+    /// fetch (with the requester's permissions) before running the job.
+    pub fn watermark_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for a in &self.actions {
+            if let Action::Watermark(Watermark { image: Some(img), .. }) = a {
+                if !keys.contains(&img.key.as_str()) {
+                    keys.push(&img.key);
+                }
+            }
+        }
+        keys
+    }
+}
+
 /// One action of the 17 of spec §3.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Action {
     /// `resize` (§3.1).
     Resize(Resize),
@@ -59,7 +75,7 @@ pub enum Action {
 }
 
 /// `resize` modes (§3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum ResizeMode {
     /// Keep aspect; largest image inside w×h (default).
     #[default]
@@ -75,7 +91,7 @@ pub enum ResizeMode {
 }
 
 /// `resize` parameters as written (§3.1); the precedence rules are applied by the planner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Resize {
     /// `m`, default `lfit`.
     pub mode: ResizeMode,
@@ -93,10 +109,14 @@ pub struct Resize {
     pub color: [u8; 3],
     /// `p`, percentage 1–1000.
     pub p: Option<u32>,
+    /// `P`, 1–100: only in a watermark image's nested process (§3.15) — scale the watermark
+    /// proportionally so that its width is `P`% of the main image's width. It replaces `w`, `h`,
+    /// `l`, `s` and `p`, and may enlarge whatever `limit` says (the planner resolves it).
+    pub main_percent: Option<u32>,
 }
 
 /// The nine anchor tiles of `crop` and `watermark` (§3.2, §3.15).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Gravity {
     /// Upper-left.
     Nw,
@@ -119,7 +139,7 @@ pub enum Gravity {
 }
 
 /// `crop` parameters (§3.2).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Crop {
     /// `w`; `None` or 0 = to the image edge.
     pub w: Option<u32>,
@@ -134,7 +154,7 @@ pub struct Crop {
 }
 
 /// `indexcrop` parameters (§3.9).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IndexCrop {
     /// `x`: slice width when cutting along the horizontal axis.
     pub x: Option<u32>,
@@ -145,21 +165,21 @@ pub struct IndexCrop {
 }
 
 /// `circle` parameters (§3.10).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Circle {
     /// `r`, 1–4096.
     pub r: u32,
 }
 
 /// `rounded-corners` parameters (§3.11).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RoundedCorners {
     /// `r`, 1–4096.
     pub r: u32,
 }
 
 /// `blur` parameters (§3.5) with the defaults of the spec's recommendation already applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Blur {
     /// `r`, radius 1–50.
     pub r: u32,
@@ -219,7 +239,7 @@ impl Format {
 }
 
 /// `quality` parameters (§3.13).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Quality {
     /// `q`: relative quality 1–100.
     pub relative: Option<u32>,
@@ -230,7 +250,7 @@ pub struct Quality {
 }
 
 /// `watermark` parameters (§3.15). Text and image keys are stored decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Watermark {
     /// `t`: opacity 0–100, default 100.
     pub t: u32,
@@ -244,8 +264,8 @@ pub struct Watermark {
     pub voffset: i32,
     /// The text watermark, when `text` is present.
     pub text: Option<TextMark>,
-    /// The decoded `image` value: object key, optionally with `?x-oss-process=…`.
-    pub image: Option<String>,
+    /// The image watermark, when `image` is present.
+    pub image: Option<WatermarkImage>,
     /// `order`: false = image first (0), true = text first (1).
     pub order_text_first: bool,
     /// `align`: 0 top, 1 middle, 2 bottom (default 2).
@@ -254,8 +274,19 @@ pub struct Watermark {
     pub interval: u32,
 }
 
+/// The image part of a `watermark` (§3.15): the decoded `image` value,
+/// `<key>[?x-oss-process=image/<action>/…]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WatermarkImage {
+    /// The object key, in the same bucket as the main image.
+    pub key: String,
+    /// The nested cascade run on the watermark before it is drawn (empty when none): `resize`
+    /// (with `P`), `crop`, `indexcrop`, `rounded-corners`, `rotate` and `auto-orient` only.
+    pub actions: Vec<Action>,
+}
+
 /// The text part of a `watermark` (§3.15).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TextMark {
     /// The decoded UTF-8 text (≤ 64 bytes).
     pub text: String,
@@ -297,4 +328,4 @@ mod tests;
 pub use base64url::{decode_base64url, encode_base64url};
 pub use request::{parse, resolve, ACTION_NAMES, MAX_ACTIONS, MAX_PROCESS_BYTES};
 pub use saveas::{parse_post_body, SaveAs};
-pub use watermark::{DEFAULT_FONT, FONTS, MAX_TEXT_BYTES};
+pub use watermark::{DEFAULT_FONT, FONTS, MAX_IMAGE_WATERMARKS, MAX_TEXT_BYTES, NESTED_ACTIONS};

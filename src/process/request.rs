@@ -96,9 +96,9 @@ pub fn parse(input: &str) -> crate::Result<ProcessRequest> {
     parse_actions(rest).map(ProcessRequest::Image)
 }
 
-/// Splits and parses the part after `image/`.
-fn parse_actions(rest: &str) -> Result<ProcessSpec> {
-    // Each action as (name, arguments).
+/// The actions of the part after `image/` as (name, arguments), empty segments skipped; `image/`
+/// with no action is EC 0040-00000212, more than [`MAX_ACTIONS`] is 400 InvalidArgument.
+fn segments(rest: &str) -> Result<Vec<(&str, Vec<&str>)>> {
     let segments: Vec<(&str, Vec<&str>)> = rest
         .split('/')
         .filter(|s| !s.is_empty())
@@ -122,6 +122,12 @@ fn parse_actions(rest: &str) -> Result<ProcessSpec> {
     if let Some((name, _)) = segments.iter().find(|(n, _)| !ACTION_NAMES.contains(n)) {
         return Err(unknown_action(name));
     }
+    Ok(segments)
+}
+
+/// Splits and parses the part after `image/`.
+fn parse_actions(rest: &str) -> Result<ProcessSpec> {
+    let segments = segments(rest)?;
     if segments.len() > 1 {
         if let Some((name, _)) = segments.iter().find(|(n, _)| matches!(*n, "info" | "average-hue"))
         {
@@ -131,15 +137,46 @@ fn parse_actions(rest: &str) -> Result<ProcessSpec> {
             ));
         }
     }
-    let actions =
-        segments.iter().map(|(name, args)| parse_action(name, args)).collect::<Result<Vec<_>>>()?;
+    let actions = segments
+        .iter()
+        .map(|(name, args)| parse_action(name, args, false))
+        .collect::<Result<Vec<_>>>()?;
+    let images =
+        actions.iter().filter(|a| matches!(a, Action::Watermark(w) if w.image.is_some())).count();
+    if images > watermark::MAX_IMAGE_WATERMARKS {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "Too many image watermarks: {images}, at most {} are allowed.",
+                watermark::MAX_IMAGE_WATERMARKS
+            ),
+        ));
+    }
     Ok(ProcessSpec { actions })
 }
 
-/// Parses one action from its name and its comma-separated arguments.
-fn parse_action(name: &str, args: &[&str]) -> Result<Action> {
+/// Parses the nested process of a watermark image (the part after `image/` of
+/// `<key>?x-oss-process=image/…`, spec §3.15): only the actions of [`watermark::NESTED_ACTIONS`]
+/// (400 InvalidArgument for any other known action), and `resize` also takes `P`.
+pub(super) fn parse_nested_actions(rest: &str) -> Result<Vec<Action>> {
+    let segments = segments(rest)?;
+    if let Some((name, _)) = segments.iter().find(|(n, _)| !watermark::NESTED_ACTIONS.contains(n)) {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "watermark: \"{name}\" cannot be used in a watermark image's process (allowed: {}).",
+                watermark::NESTED_ACTIONS.join(", ")
+            ),
+        ));
+    }
+    segments.iter().map(|(name, args)| parse_action(name, args, true)).collect()
+}
+
+/// Parses one action from its name and its comma-separated arguments; `nested` for a watermark
+/// image's own process.
+fn parse_action(name: &str, args: &[&str], nested: bool) -> Result<Action> {
     Ok(match name {
-        "resize" => Action::Resize(resize::parse(args)?),
+        "resize" => Action::Resize(resize::parse(args, nested)?),
         "crop" => Action::Crop(crop::parse_crop(args)?),
         "indexcrop" => Action::IndexCrop(crop::parse_indexcrop(args)?),
         "circle" => Action::Circle(Circle { r: mask::parse_radius("circle", args)? }),

@@ -37,9 +37,13 @@ impl ResizeMode {
     }
 }
 
+/// Largest `P` (watermark-relative percentage, spec §3.15).
+pub(super) const MAX_MAIN_PERCENT: u32 = 100;
+
 /// Parses the arguments of `resize`. Unknown keys are ignored (spec §1.3 rule 6, \[U\]
-/// recommendation); a repeated key is validated each time and the last one wins.
-pub(super) fn parse(args: &[&str]) -> Result<Resize> {
+/// recommendation); a repeated key is validated each time and the last one wins. `P` (1–100) is a
+/// key only in a watermark image's nested process (`nested`); elsewhere it is unknown, as in OSS.
+pub(super) fn parse(args: &[&str], nested: bool) -> Result<Resize> {
     let p = |key| Param::new("resize", key);
     let mut r = Resize {
         mode: ResizeMode::default(),
@@ -50,6 +54,7 @@ pub(super) fn parse(args: &[&str]) -> Result<Resize> {
         limit: true,
         color: DEFAULT_COLOR,
         p: None,
+        main_percent: None,
     };
     for token in args {
         let (key, value) = split_param(token);
@@ -67,20 +72,25 @@ pub(super) fn parse(args: &[&str]) -> Result<Resize> {
             "p" => r.p = Some(uint(value, 1, MAX_PERCENT, p("p"))?),
             "limit" => r.limit = flag(value, p("limit"))?,
             "color" => r.color = color(value, p("color"))?,
+            "P" if nested => r.main_percent = Some(uint(value, 1, MAX_MAIN_PERCENT, p("P"))?),
             _ => {}
         }
     }
-    if [r.w, r.h, r.l, r.s, r.p].iter().all(Option::is_none) {
+    if [r.w, r.h, r.l, r.s, r.p, r.main_percent].iter().all(Option::is_none) {
         // Spec §3.1 [U]: recommend 400 MissingArgument.
         return Err(Error::new(
             ErrorKind::MissingArgument,
-            "resize: one of w, h, l, s or p is required.",
+            if nested {
+                "resize: one of w, h, l, s, p or P is required."
+            } else {
+                "resize: one of w, h, l, s or p is required."
+            },
         ));
     }
     Ok(r)
 }
 
-/// Writes the canonical form: keys in the order `m,w,h,l,s,limit,color,p`, absent and default
+/// Writes the canonical form: keys in the order `m,w,h,l,s,limit,color,p,P`, absent and default
 /// values (`m_lfit`, `limit_1`, `color_FFFFFF`) omitted.
 pub(super) fn write(r: &Resize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     f.write_str("resize")?;
@@ -100,6 +110,9 @@ pub(super) fn write(r: &Resize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     }
     if let Some(v) = r.p {
         write!(f, ",p_{v}")?;
+    }
+    if let Some(v) = r.main_percent {
+        write!(f, ",P_{v}")?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use super::args::{
     color, color_hex, flag, gravity, sint, split_param, uint, Param, BASE64_MESSAGE,
 };
 use super::base64url::{decode_base64url, encode_base64url};
-use super::{Gravity, TextMark, Watermark};
+use super::{Gravity, TextMark, Watermark, WatermarkImage};
 use crate::{Error, ErrorKind, Result};
 use std::fmt;
 
@@ -30,6 +30,15 @@ pub const FONTS: [&str; 7] = [
     "fangzhengfangsong",
     "droidsansfallback",
 ];
+/// The actions a watermark image's nested process may use (spec §3.15 \[C\]; `auto-orient` is
+/// listed there beside the others).
+pub const NESTED_ACTIONS: [&str; 6] =
+    ["resize", "crop", "indexcrop", "rounded-corners", "rotate", "auto-orient"];
+/// Most image watermarks in one request (spec §2 \[C\]: "up to 3").
+pub const MAX_IMAGE_WATERMARKS: usize = 3;
+/// What separates an object key from its nested process in a decoded `image` value.
+const NESTED_MARK: &str = "?x-oss-process=";
+
 /// The default font, `wqy-zenhei`.
 pub const DEFAULT_FONT: &str = FONTS[0];
 /// Longest decoded text, in bytes of UTF-8 (spec §3.15: "64 characters, about 21 Chinese").
@@ -149,13 +158,7 @@ pub(super) fn parse(args: &[&str]) -> Result<Watermark> {
                 let key = String::from_utf8(bytes).map_err(|_| {
                     Error::invalid(EC_IMAGE_BASE64, "watermark: image is not valid UTF-8.")
                 })?;
-                if key.is_empty() {
-                    return Err(Error::new(
-                        ErrorKind::InvalidArgument,
-                        "watermark: image must name an object.",
-                    ));
-                }
-                w.image = Some(key);
+                w.image = Some(parse_image(&key)?);
             }
             "order" => w.order_text_first = flag(value, p("order"))?,
             "align" => w.align = uint(value, 0, 2, p("align"))?,
@@ -173,6 +176,52 @@ pub(super) fn parse(args: &[&str]) -> Result<Watermark> {
         ));
     }
     Ok(w)
+}
+
+/// Reads a decoded `image` value: `<key>` or `<key>?x-oss-process=image/<action>/…`. The key must
+/// not be empty; the nested process is validated now, so a bad one fails the whole request
+/// before any object is read.
+fn parse_image(value: &str) -> Result<WatermarkImage> {
+    let (key, nested) = match value.split_once(NESTED_MARK) {
+        Some((key, nested)) => (key, Some(nested)),
+        None => (value, None),
+    };
+    if key.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "watermark: image must name an object.",
+        ));
+    }
+    let actions = match nested {
+        None => Vec::new(),
+        Some(nested) => {
+            let rest = nested.strip_prefix("image/").ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidArgument,
+                    format!(
+                        "watermark: the image's process must start with image/, got \"{}\".",
+                        super::args::shown(nested)
+                    ),
+                )
+            })?;
+            super::request::parse_nested_actions(rest)?
+        }
+    };
+    Ok(WatermarkImage { key: key.to_owned(), actions })
+}
+
+/// The decoded `image` value of `img`: the key, then `?x-oss-process=image/…` in canonical form
+/// when there is a nested process.
+fn image_value(img: &WatermarkImage) -> String {
+    if img.actions.is_empty() {
+        return img.key.clone();
+    }
+    let mut s = format!("{}{NESTED_MARK}image", img.key);
+    for a in &img.actions {
+        s.push('/');
+        s.push_str(&a.to_string());
+    }
+    s
 }
 
 /// Canonical `watermark`: keys in the order of spec §3.15's tables —
@@ -196,7 +245,7 @@ pub(super) fn write(w: &Watermark, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, ",voffset_{}", w.voffset)?;
     }
     if let Some(image) = &w.image {
-        write!(f, ",image_{}", encode_base64url(image.as_bytes()))?;
+        write!(f, ",image_{}", encode_base64url(image_value(image).as_bytes()))?;
     }
     if let Some(m) = &w.text {
         write!(f, ",text_{}", encode_base64url(m.text.as_bytes()))?;

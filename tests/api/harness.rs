@@ -83,6 +83,7 @@ impl Server {
             storage,
             keys: Box::new(keys),
             engine: Engine::Cpu,
+            fonts: None,
             addressing: Addressing {
                 domain: Some(DOMAIN.to_string()),
                 custom_domains: [(CUSTOM_DOMAIN.to_string(), "bound".to_string())].into(),

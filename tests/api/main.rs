@@ -12,4 +12,5 @@ mod multipart;
 mod objects;
 mod processing;
 mod styles;
+mod watermark;
 mod wire;

@@ -13,7 +13,7 @@ const PHOTO: &str = "example.jpg";
 const PHOTO_SIZE: &str = "21839";
 
 /// Bucket `img` (private) holding `photo.jpg` (image/jpeg) and the style `small` (`w_50`).
-async fn server() -> Server {
+pub(crate) async fn server() -> Server {
     let s = Server::new();
     s.bucket("img").await;
     s.put("img/photo.jpg")

@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zlib
 
 ENDPOINT = os.environ["OSSIMG_ENDPOINT"]
 PORT = os.environ["OSSIMG_PORT"]
@@ -37,6 +38,12 @@ PHOTO_SIZE = (1800, 1200)
 def photo():
     """The bytes of the 1800x1200 test photo."""
     with open(os.path.join(TESTDATA, PHOTO_NAME), "rb") as f:
+        return f.read()
+
+
+def testdata(name):
+    """The bytes of tests/data/<name>."""
+    with open(os.path.join(TESTDATA, name), "rb") as f:
         return f.read()
 
 
@@ -77,6 +84,72 @@ def image_size(data):
             b = int.from_bytes(data[21:25], "little")
             return ((b & 0x3FFF) + 1, ((b >> 14) & 0x3FFF) + 1)
     raise AssertionError("not a JPEG/PNG/WebP image: %r" % data[:16])
+
+
+def png_pixels(data):
+    """Decodes an 8-bit, non-interlaced PNG (grey, grey+alpha, RGB or RGBA; what the server writes)
+    to (width, height, pixels) where pixels[y][x] is an (r, g, b, a) tuple. No dependency beyond
+    zlib, so the suites need no imaging library."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG: %r" % data[:16]
+    i, idat, header = 8, b"", None
+    while i + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[i:i + 8])
+        chunk = data[i + 8:i + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        elif kind == b"IEND":
+            break
+        i += 12 + length
+    w, h, depth, color, _, _, interlace = header
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}.get(color)
+    assert depth == 8 and channels and interlace == 0, "unsupported PNG %r" % (header,)
+    raw, stride, bpp = zlib.decompress(idat), w * channels, channels
+    rows, prev, p = [], bytearray(stride), 0
+    for _ in range(h):
+        kind, line = raw[p], bytearray(raw[p + 1:p + 1 + stride])
+        p += 1 + stride
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b = prev[x]
+            c = prev[x - bpp] if x >= bpp else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
+        prev = line
+
+    def pixel(line, x):
+        v = line[x * channels:(x + 1) * channels]
+        if channels == 1:
+            return (v[0], v[0], v[0], 255)
+        if channels == 2:
+            return (v[0], v[0], v[0], v[1])
+        return (v[0], v[1], v[2], v[3] if channels == 4 else 255)
+
+    return w, h, [[pixel(line, x) for x in range(w)] for line in rows]
+
+
+def changed_box(a, b):
+    """The bounding box (x0, y0, x1, y1), half open, of the pixels where two decoded images of the
+    same size (png_pixels results) differ; None when they are identical."""
+    assert a[:2] == b[:2], "sizes differ: %r %r" % (a[:2], b[:2])
+    box = None
+    for y, (ra, rb) in enumerate(zip(a[2], b[2])):
+        for x, (pa, pb) in enumerate(zip(ra, rb)):
+            if pa != pb:
+                if box is None:
+                    box = [x, y, x + 1, y + 1]
+                else:
+                    box = [min(box[0], x), min(box[1], y), max(box[2], x + 1), max(box[3], y + 1)]
+    return tuple(box) if box else None
 
 
 def http(method, url, body=None, headers=None):
@@ -156,3 +229,15 @@ class Suite:
 
     def done(self):
         print("%s: %d checks passed" % (self.name, self.count), flush=True)
+
+
+def expect_oss2_error(fn, status, code):
+    """Runs fn, which must raise an oss2 error with this HTTP status and OSS Code; returns it."""
+    import oss2  # imported here: the alibabacloud-oss-v2 suite shares this module without oss2
+    try:
+        fn()
+    except oss2.exceptions.OssError as e:
+        assert (e.status, e.code) == (status, code), "expected %d %s, got %d %s: %s" % (
+            status, code, e.status, e.code, e.message)
+        return e
+    raise AssertionError("expected %d %s, the call succeeded" % (status, code))

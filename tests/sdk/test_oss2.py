@@ -12,6 +12,7 @@ import oss2
 
 from common import (AK, ENDPOINT, PHOTO_SIZE, REGION, SK, Suite, error_code, http, image_size,
                     photo, unique, v1_signed)
+from common import expect_oss2_error as expect_error
 
 V1 = oss2.Auth(AK, SK)
 V4 = oss2.AuthV4(AK, SK)
@@ -22,17 +23,6 @@ PUBLIC = NAME + "-pub"
 def bucket(auth=V1, name=NAME):
     """A path-style oss2 Bucket; V4 needs the region of its scope."""
     return oss2.Bucket(auth, ENDPOINT, name, is_path_style=True, region=REGION)
-
-
-def expect_error(fn, status, code):
-    """Runs fn, which must raise an oss2 error with this HTTP status and OSS Code."""
-    try:
-        fn()
-    except oss2.exceptions.OssError as e:
-        assert (e.status, e.code) == (status, code), "expected %d %s, got %d %s: %s" % (
-            status, code, e.status, e.code, e.message)
-        return e
-    raise AssertionError("expected %d %s, the call succeeded" % (status, code))
 
 
 def create_buckets():

@@ -12,31 +12,61 @@ const ALPHA_OPACITY_SCALE: f32 = 1.0 / 25500.0;
 const ALPHA_SCALE: f32 = 1.0 / 255.0;
 
 /// Draws `overlay` onto `img` with its top-left corner at (`p.x`, `p.y`), in place; the part of
-/// the overlay outside the image is clipped (offsets may be negative or past the far edge).
+/// the overlay outside the image is clipped (offsets may be negative or past the far edge). With a
+/// tiling (`p.step_x`, `p.step_y` non-zero) the overlay is drawn at every lattice point
+/// `(x + r·row_shift + c·step_x, y + r·step_y)` whose tile meets the image; tiles never overlap
+/// (periods ≥ the overlay's size), so each image pixel is covered at most once, as in the shader.
 /// Straight-alpha "source over" on sRGB-encoded levels, as OSS/libvips watermarks do:
 /// `a_s = overlay_a · opacity/100`, `a_out = a_s + a_d·(1 − a_s)`,
 /// `c_out = (c_s·a_s + c_d·a_d·(1 − a_s)) / a_out`, rounded to 8 bits once. Where `a_s` is 0 the
 /// image pixel is kept exactly. `p.opacity` above 100 counts as 100. An overlay whose buffer is
-/// malformed or whose size differs from `p.width`×`p.height` leaves the image untouched (never
-/// produced by [`super::run`], which rejects it).
+/// malformed, whose size differs from `p.width`×`p.height` or whose tiling is invalid leaves the
+/// image untouched (never produced by [`super::run`], which rejects it).
 pub fn composite(mut img: Image, p: &CompositeParams, overlay: &Image) -> Image {
     if !well_formed(&img)
         || !well_formed(overlay)
         || (overlay.width, overlay.height) != (p.width, p.height)
+        || !p.tiling_is_valid()
         || p.opacity == 0
+        || p.width == 0
+        || p.height == 0
     {
         return img;
     }
-    // The overlapping rectangle in image coordinates, in i64 so no offset can overflow.
     let (x, y) = (i64::from(p.x), i64::from(p.y));
+    let Some(t) = p.tiling() else {
+        draw(&mut img, overlay, x, y, p.opacity);
+        return img;
+    };
+    let (sx, sy, shift) = (i64::from(t.step_x), i64::from(t.step_y), i64::from(t.row_shift));
+    let (iw, ih) = (i64::from(img.width), i64::from(img.height));
+    let (ow, oh) = (i64::from(p.width), i64::from(p.height));
+    // Rows whose tiles reach into the image: top edge y + r·sy in (−oh, ih).
+    let first_row = (-oh - y).div_euclid(sy) + 1;
+    let last_row = (ih - 1 - y).div_euclid(sy);
+    for r in first_row..=last_row {
+        let (row_x, row_y) = (x + r * shift, y + r * sy);
+        // Columns whose left edge row_x + c·sx lies in (−ow, iw).
+        let first_col = (-ow - row_x).div_euclid(sx) + 1;
+        let last_col = (iw - 1 - row_x).div_euclid(sx);
+        for c in first_col..=last_col {
+            draw(&mut img, overlay, row_x + c * sx, row_y, p.opacity);
+        }
+    }
+    img
+}
+
+/// Draws one copy of `overlay` at (`x`, `y`) onto `img`, clipped to the image.
+fn draw(img: &mut Image, overlay: &Image, x: i64, y: i64, opacity: u32) {
+    // The overlapping rectangle in image coordinates, in i64 so no offset can overflow.
     let x0 = x.max(0);
     let y0 = y.max(0);
-    let x1 = (x + i64::from(p.width)).min(i64::from(img.width));
-    let y1 = (y + i64::from(p.height)).min(i64::from(img.height));
+    let x1 = (x + i64::from(overlay.width)).min(i64::from(img.width));
+    let y1 = (y + i64::from(overlay.height)).min(i64::from(img.height));
     if x0 >= x1 || y0 >= y1 {
-        return img;
+        return;
     }
-    let opacity = p.opacity.min(100) as f32;
+    let opacity = opacity.min(100) as f32;
     let (iw, ow) = (img.width as usize, overlay.width as usize);
     let dst: &mut [[u8; 4]] = bytemuck::cast_slice_mut(&mut img.pixels);
     let src: &[[u8; 4]] = bytemuck::cast_slice(&overlay.pixels);
@@ -49,7 +79,6 @@ pub fn composite(mut img: Image, p: &CompositeParams, overlay: &Image) -> Image 
             *d = source_over(src[oy * ow + ox], *d, opacity);
         }
     }
-    img
 }
 
 /// One pixel of [`composite`]: overlay pixel `s` over image pixel `d`, `opacity` 0–100. The
@@ -90,7 +119,9 @@ mod tests {
             width: overlay.width,
             height: overlay.height,
             opacity,
-            _pad: [0; 3],
+            step_x: 0,
+            step_y: 0,
+            row_shift: 0,
         }
     }
 

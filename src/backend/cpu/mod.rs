@@ -37,7 +37,8 @@ use crate::{Error, Result};
 
 /// Applies `stages` to `img` in order. Each stage's input is checked first (pixel buffer length,
 /// crop/fill rectangles inside their images, non-zero output sizes, orientation 1–8, composite
-/// overlays well formed and as large as their params say, opacity 0–100); an
+/// overlays well formed and as large as their params say, opacity 0–100, tiling periods that keep
+/// tiles apart); an
 /// inconsistent stage — a planner bug, never user input — returns `500 InternalError`.
 pub fn run(stages: &[Stage], img: Image) -> Result<Image> {
     let mut img = img;
@@ -106,6 +107,9 @@ fn check(stage: &Stage, img: &Image) -> Result<(), &'static str> {
             Err("composite overlay buffer malformed or not the size its params say")
         }
         Stage::Composite(p, _) if p.opacity > 100 => Err("composite opacity above 100"),
+        Stage::Composite(p, _) if !p.tiling_is_valid() => {
+            Err("composite tiling periods below the overlay size or row shift past a period")
+        }
         _ => Ok(()),
     }
 }
@@ -266,9 +270,14 @@ mod tests {
             let overlay = arbitrary_image(c, d, seed ^ 0x5a, malformed);
             for (x, y) in [(any_i32, a as i32 - 4), (b as i32 - 4, any_i32 / 7)] {
                 let p = CompositeParams {
-                    x, y, width: c, height: d, opacity: any_u32 % 128, _pad: [0; 3],
+                    x, y, width: c, height: d, opacity: any_u32 % 128,
+                    step_x: 0, step_y: 0, row_shift: 0,
                 };
                 proptest::prop_assert_eq!(composite(img.clone(), &p, &overlay).pixels.len(), n);
+                let tiled = CompositeParams {
+                    step_x: c + (any_u32 % 7), step_y: d + (any_u32 % 5), row_shift: any_u32 % (c + 1), ..p
+                };
+                proptest::prop_assert_eq!(composite(img.clone(), &tiled, &overlay).pixels.len(), n);
             }
         }
     }

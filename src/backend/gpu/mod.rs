@@ -826,14 +826,19 @@ fn composite_pass(
     if p.opacity > 100 {
         return unsupported("composite opacity above 100");
     }
+    if !p.tiling_is_valid() {
+        return unsupported("composite tiling periods below the overlay size");
+    }
     if overlay.pixels.len() as u64 > max_binding {
         return unsupported("composite overlay beyond the storage binding limit");
     }
     let (x, y) = (i64::from(p.x), i64::from(p.y));
-    let overlaps = x < i64::from(base.0)
-        && y < i64::from(base.1)
-        && x + i64::from(ow) > 0
-        && y + i64::from(oh) > 0;
+    // A tiled overlay repeats over the whole plane: assume it meets the image.
+    let overlaps = p.tiling().is_some()
+        || (x < i64::from(base.0)
+            && y < i64::from(base.1)
+            && x + i64::from(ow) > 0
+            && y + i64::from(oh) > 0);
     if p.opacity == 0 || ow == 0 || oh == 0 || !overlaps {
         return Ok(None);
     }
@@ -916,7 +921,9 @@ mod tests {
             width: 16,
             height: 16,
             opacity,
-            _pad: [0; 3],
+            step_x: 0,
+            step_y: 0,
+            row_shift: 0,
         };
         let pass = composite_pass(&p(-15, 99, 50), &ovl, (100, 100), 1024).unwrap().unwrap();
         assert_eq!((pass.shader, pass.width, pass.height), ("composite", 100, 100));
@@ -940,5 +947,17 @@ mod tests {
         assert!(composite_pass(&p(0, 0, 101), &ovl, (100, 100), 1024).is_err());
         let short = Image { width: 16, height: 16, pixels: vec![0; 1023] };
         assert!(composite_pass(&p(0, 0, 100), &short, (100, 100), 1024).is_err());
+        // Tiled: drawn even when the origin tile is off the image; periods below the overlay's
+        // size, or a row shift past a period, are refused.
+        let tiled = |sx, sy, shift| CompositeParams {
+            step_x: sx,
+            step_y: sy,
+            row_shift: shift,
+            ..p(500, 500, 100)
+        };
+        assert!(composite_pass(&tiled(20, 16, 10), &ovl, (100, 100), 1024).unwrap().is_some());
+        for bad in [tiled(15, 16, 0), tiled(16, 15, 0), tiled(16, 16, 16), tiled(16, 0, 0)] {
+            assert!(composite_pass(&bad, &ovl, (100, 100), 1024).is_err(), "{bad:?}");
+        }
     }
 }
