@@ -115,8 +115,9 @@ pub fn run_with(
 
 /// The bytes a job will hold at once, estimated from the headers and the plan: the decoded image
 /// (after shrink-on-load) twice (a stage's input and output) plus the result, for every frame
-/// kept, plus each watermark object decoded at full size twice. Overlays are not prepared (the
-/// main image's sizes do not depend on them), so this is cheap enough to run before admission.
+/// kept, plus each watermark object decoded at full size twice, plus each text block at an upper
+/// bound of its size ([`text_block_bound`]). Overlays are not prepared (the main image's sizes do
+/// not depend on them), so this is cheap enough to run before admission.
 pub fn estimate_bytes(
     source: &[u8],
     spec: &ProcessSpec,
@@ -141,7 +142,28 @@ pub fn estimate_bytes(
         .filter_map(|bytes| codec::probe(bytes).ok())
         .map(|i| u64::from(i.width) * u64::from(i.height) * 4 * 2)
         .sum();
-    Ok(main.saturating_add(marks))
+    let texts: u64 = spec
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Watermark(w) => w.text.as_ref().map(text_block_bound),
+            _ => None,
+        })
+        .sum();
+    Ok(main.saturating_add(marks).saturating_add(texts))
+}
+
+/// An upper bound of a rendered text block's bytes: each character at most 1.2 em wide (CJK and
+/// the widest Latin capitals are about 1 em), the line 1.5 em tall (ascender − descender of the
+/// OSS fonts is 1.0–1.3 em), the shadow's offset added, the box's rotated bounding box, 4 bytes a
+/// pixel. A size-1000 line of 64 characters is a few hundred MB, which the service must count.
+fn text_block_bound(mark: &TextMark) -> u64 {
+    let size = f64::from(mark.size);
+    let w = mark.text.chars().count() as f64 * size * 1.2 + size;
+    let h = size * 1.5 + size;
+    let (sin, cos) = f64::from(mark.rotate).to_radians().sin_cos();
+    let (rw, rh) = (w * cos.abs() + h * sin.abs(), w * sin.abs() + h * cos.abs());
+    (rw.ceil() * rh.ceil() * 4.0) as u64
 }
 
 /// Overlays for [`estimate_bytes`]: 1×1 transparent stand-ins (only the main image's sizes matter).
@@ -254,4 +276,84 @@ fn hue_decode_spec(info: &plan::SourceInfo) -> DecodeSpec {
         _ => 1,
     };
     DecodeSpec { scale_denom }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(text: &str, font: &str, size: u32, rotate: u32, shadow: u32) -> TextMark {
+        TextMark {
+            text: text.into(),
+            font: font.into(),
+            color: [0; 3],
+            size,
+            shadow,
+            rotate,
+            fill: false,
+        }
+    }
+
+    #[test]
+    fn the_text_bound_holds_for_real_blocks() {
+        let wide = "W".repeat(64);
+        let cases = [
+            mark("Hello 图片服务!", "wqy-zenhei", 40, 0, 0),
+            mark(&wide, "wqy-zenhei", 120, 0, 100),
+            mark(&wide, "fangzhengkaiti", 50, 45, 50),
+            mark("水印水印水印", "fangzhengshusong", 300, 30, 0),
+            mark("ӜЖ@%&mwMW", "droidsansfallback", 77, 271, 20),
+        ];
+        for m in &cases {
+            let block = TextRenderer::global().render(m).unwrap();
+            let bound = text_block_bound(m);
+            assert!(bound >= block.pixels.len() as u64, "{m:?}: {bound} < {}", block.pixels.len());
+            // Not wildly above either: within 6× the real block.
+            assert!(
+                bound <= 6 * block.pixels.len() as u64,
+                "{m:?}: {bound} ≫ {}",
+                block.pixels.len()
+            );
+        }
+    }
+
+    #[test]
+    fn estimates_count_watermarks() {
+        let src = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example.jpg"),
+        )
+        .unwrap();
+        let spec = |s: &str| crate::process::resolve(s, &|_| None).unwrap();
+        let none = WatermarkObjects::new();
+        let plain = estimate_bytes(&src, &spec("image/resize,w_100"), &none).unwrap();
+        let text = crate::process::encode_base64url("W".repeat(64).as_bytes());
+        let big = estimate_bytes(
+            &src,
+            &spec(&format!("image/resize,w_100/watermark,text_{text},size_1000")),
+            &none,
+        )
+        .unwrap();
+        // 64 × 1.2 em + 1 em wide, 2.5 em tall at 1000 px: about 0.8 GB more.
+        assert!(big > plain + 700_000_000, "{plain} → {big}");
+        let mut objects = WatermarkObjects::new();
+        objects.insert(
+            "logo.png".into(),
+            bytes::Bytes::from(
+                std::fs::read(
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("tests/data/watermark.png"),
+                )
+                .unwrap(),
+            ),
+        );
+        let key = crate::process::encode_base64url(b"logo.png");
+        let with_image = estimate_bytes(
+            &src,
+            &spec(&format!("image/resize,w_100/watermark,image_{key}")),
+            &objects,
+        )
+        .unwrap();
+        // The 30×30 logo decoded twice.
+        assert_eq!(with_image, plain + 30 * 30 * 4 * 2);
+    }
 }
