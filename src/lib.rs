@@ -7,10 +7,12 @@
 //! - [`codec`]: probe, decode (shrink-on-load, ICC → sRGB), encode, `info`, `average-hue`;
 //! - [`pipeline`]: the image type and the stage list; [`backend`]: the engines that run it;
 //! - [`watermark`]: text watermarks — fonts, shaping and rasterisation of the text block;
-//! - [`job`]: one request end to end; [`cli`]: the command line.
+//! - [`job`]: one request end to end; [`batch`]: a job over a whole library; [`cli`]: the
+//!   command line.
 
 pub mod api;
 pub mod backend;
+pub mod batch;
 pub mod cli;
 pub mod codec;
 pub mod error;

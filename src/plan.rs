@@ -15,6 +15,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::{Image, ResizeParams, Stage};
 use crate::process::{Action, Format, ProcessSpec, TextMark, WatermarkImage};
 use geometry::Canvas;
+pub use output::output_format_for;
 
 /// Where a plan's watermark overlays come from (the job prepares them; the planner only places
 /// them). Called in cascade order, once per part of each `watermark` action.

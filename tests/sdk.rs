@@ -1,18 +1,25 @@
-//! End-to-end tests with the real Python SDKs: `oss2` and `alibabacloud-oss-v2`, pinned, installed
-//! by `pip` into a virtual environment under the cargo target dir (created once, reused while the
-//! pins are unchanged), drive a running `ossimg serve` (tests/sdk/server.rs). Each suite in
-//! tests/sdk/*.py is a Python script of plain `assert`s that exits non-zero on the first failure:
-//! buckets, objects, V1/V2 listings, processing, styles, process configuration and delimiter
-//! URLs, presigned V1/V4 URLs, saveas, ACLs, signature failures and watermarks (see each file).
+//! End-to-end tests with the real OSS SDKs driving a running `ossimg serve` (tests/sdk/server.rs):
+//! the Python SDKs `oss2` and `alibabacloud-oss-v2`, pinned, installed by `pip` into a virtual
+//! environment under the cargo target dir, and the Node.js SDK `ali-oss`, pinned, installed by
+//! `npm` into a folder beside it (each created once, reused while its pins are unchanged). Each
+//! suite in tests/sdk/ (`*.py`, `test_ali_oss.js`) is a script of plain asserts that exits
+//! non-zero on the first failure: buckets, objects, V1/V2 listings, processing, styles, process
+//! configuration and delimiter URLs, presigned V1/V4 URLs, saveas, ACLs, signature failures,
+//! watermarks, and every addressing mode (see each file).
 //!
-//! Without a network the venv cannot be built: the tests then print "ignored: …" and pass, unless
-//! `CI` or `OSSIMG_REQUIRE_SDK=1` is set, when that is a failure. `OSSIMG_PYTHON` names the
-//! interpreter that creates the venv (default `python3`); `OSSIMG_SDK_VENV` moves the venv
-//! (default `<target>/tmp/sdk-venv`).
+//! Without a network (or without `npm`/`node`) an SDK cannot be installed: its tests then print
+//! "ignored: …" and pass, unless `CI` or `OSSIMG_REQUIRE_SDK=1` is set, when that is a failure.
+//! `OSSIMG_PYTHON` names the interpreter that creates the venv (default `python3`);
+//! `OSSIMG_SDK_VENV` moves the venv (default `<target>/tmp/sdk-venv`), `OSSIMG_SDK_NODE` the Node
+//! packages (default `<target>/tmp/sdk-node`).
 
 #[path = "sdk/server.rs"]
 mod server;
 
+#[path = "sdk/mounts.rs"]
+mod mounts;
+
+use std::ffi::OsStr;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -24,11 +31,15 @@ use server::{Server, TempDir, AK, REGION, SK};
 /// The SDK versions the suites were verified with. Changing this rebuilds the venv.
 const REQUIREMENTS: &str = "oss2==2.19.1\nalibabacloud-oss-v2==1.4.1\n";
 
-/// The file in the venv that records the installed `REQUIREMENTS`.
+/// The Node.js SDK version its suite was verified with. Changing this reinstalls it.
+const ALI_OSS: &str = "ali-oss@6.23.0";
+
+/// The file in an install folder that records what was installed (`REQUIREMENTS`, `ALI_OSS`).
 const MARKER: &str = "ossimg-requirements.txt";
 
-/// Upper bound of one suite: each takes a few seconds (two of them sleep 2 s to let a URL
-/// expire); two minutes only guards against a hang.
+/// Upper bound of one suite: each takes a few seconds (three of them sleep 2 s to let a URL
+/// expire; the ali-oss suite, every mode twice, about 10 s); two minutes only guards against a
+/// hang.
 const SUITE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// True when a missing SDK must fail the tests rather than skip them.
@@ -46,55 +57,91 @@ fn venv_python() -> &'static Result<PathBuf, String> {
     })
 }
 
-/// Creates the venv at `dir` unless one with the same pins is there. It is built in a staging
-/// directory and renamed into place, so an interrupted build never leaves a half venv that looks
-/// complete (the interpreter finds its `pyvenv.cfg` next to itself, so a moved venv still works
-/// when run as `bin/python -m …`).
+/// Creates the venv at `dir` unless one with the same pins is there (the interpreter finds its
+/// `pyvenv.cfg` next to itself, so a venv built elsewhere and moved still works when run as
+/// `bin/python -m …`).
 fn build_venv(dir: &Path) -> Result<PathBuf, String> {
-    let python = dir.join("bin").join("python");
-    if std::fs::read_to_string(dir.join(MARKER)).is_ok_and(|m| m == REQUIREMENTS) && python.exists()
-    {
-        return Ok(python);
+    install_once(dir, REQUIREMENTS, |staging| {
+        let interpreter = std::env::var("OSSIMG_PYTHON").unwrap_or_else(|_| "python3".into());
+        run_quiet(Command::new(&interpreter).args(["-m", "venv"]).arg(staging), "python3 -m venv")?;
+        let reqs = staging.join("requirements.txt");
+        std::fs::write(&reqs, REQUIREMENTS).map_err(|e| e.to_string())?;
+        // --retries/--timeout: without a network, fail in seconds instead of minutes.
+        run_quiet(
+            Command::new(staging.join("bin").join("python"))
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--disable-pip-version-check",
+                    "--retries",
+                    "1",
+                    "--timeout",
+                    "20",
+                    "-r",
+                ])
+                .arg(&reqs),
+            "pip install",
+        )
+    })?;
+    Ok(dir.join("bin").join("python"))
+}
+
+/// Installs `ali-oss` with npm into `dir` unless the same version is there; the folder for
+/// `NODE_PATH`.
+fn build_node_modules(dir: &Path) -> Result<PathBuf, String> {
+    run_quiet(Command::new("node").arg("--version"), "node --version")?;
+    install_once(dir, ALI_OSS, |staging| {
+        // --fetch-retries/--fetch-timeout: without a network, fail in seconds.
+        run_quiet(
+            Command::new("npm").arg("install").arg("--prefix").arg(staging).args([
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                "--no-package-lock",
+                "--loglevel=error",
+                "--fetch-retries=1",
+                "--fetch-timeout=20000",
+                ALI_OSS,
+            ]),
+            "npm install",
+        )
+    })?;
+    Ok(dir.join("node_modules"))
+}
+
+/// Makes `dir` hold what `install` puts into an empty folder, recorded as `pins`, unless it holds
+/// that already. The install goes to a staging folder renamed into place, so an interrupted one
+/// never leaves a half install that looks complete.
+fn install_once(
+    dir: &Path,
+    pins: &str,
+    install: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), String> {
+    let installed = || std::fs::read_to_string(dir.join(MARKER)).is_ok_and(|m| m == pins);
+    if installed() {
+        return Ok(());
     }
-    let staging = dir.with_file_name(format!("sdk-venv.staging-{}", std::process::id()));
+    let name = dir.file_name().and_then(OsStr::to_str).unwrap_or("sdk");
+    let staging = dir.with_file_name(format!("{name}.staging-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    let interpreter = std::env::var("OSSIMG_PYTHON").unwrap_or_else(|_| "python3".into());
-    run_quiet(Command::new(&interpreter).args(["-m", "venv"]).arg(&staging), "python3 -m venv")?;
-    let reqs = staging.join("requirements.txt");
-    std::fs::write(&reqs, REQUIREMENTS).map_err(|e| e.to_string())?;
-    // --retries/--timeout: without a network, fail in seconds instead of minutes.
-    let pip = run_quiet(
-        Command::new(staging.join("bin").join("python"))
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--disable-pip-version-check",
-                "--retries",
-                "1",
-                "--timeout",
-                "20",
-                "-r",
-            ])
-            .arg(&reqs),
-        "pip install",
-    );
-    if let Err(e) = pip {
+    std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
+    if let Err(e) = install(&staging) {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
-    std::fs::write(staging.join(MARKER), REQUIREMENTS).map_err(|e| e.to_string())?;
+    std::fs::write(staging.join(MARKER), pins).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_dir_all(dir);
     match std::fs::rename(&staging, dir) {
-        Ok(()) => {}
+        Ok(()) => Ok(()),
         // Another test process installed it meanwhile: use theirs.
-        Err(_) if std::fs::read_to_string(dir.join(MARKER)).is_ok_and(|m| m == REQUIREMENTS) => {
+        Err(_) if installed() => {
             let _ = std::fs::remove_dir_all(&staging);
+            Ok(())
         }
-        Err(e) => return Err(format!("cannot move the venv into {}: {e}", dir.display())),
+        Err(e) => Err(format!("cannot move the install into {}: {e}", dir.display())),
     }
-    Ok(python)
 }
 
 /// Runs a setup command, turning a failure into its output.
@@ -114,23 +161,41 @@ fn run_quiet(cmd: &mut Command, what: &str) -> Result<(), String> {
 /// The venv's python, or `None` after printing why the test is ignored (panics when the SDKs
 /// are required).
 fn python_or_skip() -> Option<&'static Path> {
-    match venv_python() {
+    installed_or_skip("the Python SDK venv", venv_python())
+}
+
+/// The `node_modules` folder holding ali-oss, built on first use (once per test process).
+fn node_modules() -> &'static Result<PathBuf, String> {
+    static NODE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    NODE.get_or_init(|| match std::env::var_os("OSSIMG_SDK_NODE") {
+        Some(dir) => build_node_modules(Path::new(&dir)),
+        None => build_node_modules(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("sdk-node")),
+    })
+}
+
+/// The installed SDK's path, or `None` after printing why the test is ignored (panics when the
+/// SDKs are required).
+fn installed_or_skip(
+    what: &str,
+    install: &'static Result<PathBuf, String>,
+) -> Option<&'static Path> {
+    match install {
         Ok(p) => Some(p),
-        Err(e) if sdk_required() => {
-            panic!("the Python SDK venv is required (CI / OSSIMG_REQUIRE_SDK=1): {e}")
-        }
+        Err(e) if sdk_required() => panic!("{what} is required (CI / OSSIMG_REQUIRE_SDK=1): {e}"),
         Err(e) => {
-            println!("ignored: cannot build the Python SDK venv (no network?): {e}");
+            println!("ignored: cannot install {what} (no network?): {e}");
             None
         }
     }
 }
 
-/// Runs `tests/sdk/<script>` against `server` and asserts exit 0; prints the suite's output.
-fn run_suite(python: &Path, server: &Server, script: &str) {
+/// Runs `tests/sdk/<script>` with `interpreter` against `server` and asserts exit 0; prints the
+/// suite's output. `env` adds to the variables every suite gets (see tests/sdk/common.py).
+fn run_suite(interpreter: &Path, server: &Server, script: &str, env: &[(&str, &OsStr)]) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let mut child = Command::new(python)
+    let mut child = Command::new(interpreter)
         .arg(dir.join("sdk").join(script))
+        .envs(env.iter().copied())
         .current_dir(dir.join("sdk"))
         .env("OSSIMG_ENDPOINT", server.endpoint())
         .env("OSSIMG_PORT", server.addr.port().to_string())
@@ -190,7 +255,7 @@ fn oss2_suite() {
     let Some(python) = python_or_skip() else { return };
     let data = TempDir::new("sdk-oss2");
     let server = Server::start(data.path(), &[]);
-    run_suite(python, &server, "test_oss2.py");
+    run_suite(python, &server, "test_oss2.py", &[]);
     server.kill();
 }
 
@@ -199,7 +264,7 @@ fn alibabacloud_oss_v2_suite() {
     let Some(python) = python_or_skip() else { return };
     let data = TempDir::new("sdk-v2");
     let server = Server::start(data.path(), &[]);
-    run_suite(python, &server, "test_v2.py");
+    run_suite(python, &server, "test_v2.py", &[]);
     server.kill();
 }
 
@@ -211,7 +276,7 @@ fn watermark_suite() {
     let Some(python) = python_or_skip() else { return };
     let data = TempDir::new("sdk-watermark");
     let server = Server::start(data.path(), &[]);
-    run_suite(python, &server, "test_watermark.py");
+    run_suite(python, &server, "test_watermark.py", &[]);
     server.kill();
 }
 
@@ -227,6 +292,19 @@ fn virtual_hosted_suite() {
         data.path(),
         &["--domain", "localhost", "--custom-domain", "cdn.example.localhost=cdn-bound"],
     );
-    run_suite(python, &server, "test_vhost.py");
+    run_suite(python, &server, "test_vhost.py", &[]);
+    server.kill();
+}
+
+/// The Node.js SDK, ali-oss (tests/sdk/test_ali_oss.js): the object, bucket and processing APIs
+/// in each addressing mode it has (virtual-hosted on OSS's own host names through a custom DNS
+/// lookup, path style, CNAME on `cdn.ali.localhost` bound to `ali-cname`, an IP endpoint), each
+/// with signature V1 and V4. OSS's host names are recognised by default: no `--domain` is needed.
+#[test]
+fn ali_oss_suite() {
+    let Some(modules) = installed_or_skip("ali-oss (npm, node)", node_modules()) else { return };
+    let data = TempDir::new("sdk-ali-oss");
+    let server = Server::start(data.path(), &["--custom-domain", "cdn.ali.localhost=ali-cname"]);
+    run_suite(Path::new("node"), &server, "test_ali_oss.js", &[("NODE_PATH", modules.as_os_str())]);
     server.kill();
 }

@@ -1,7 +1,8 @@
 //! The storage API, one test body for every backend: memory and local always, S3 when
 //! `OSSIMG_S3_ENDPOINT` (with `OSSIMG_S3_REGION`, `OSSIMG_S3_BUCKET`, `OSSIMG_S3_ACCESS_KEY_ID`,
-//! `OSSIMG_S3_SECRET_ACCESS_KEY`) is set — `.ci/garage.sh start` prints these for a local Garage.
-//! With `OSSIMG_REQUIRE_S3=1` a missing endpoint fails the S3 test instead of skipping it.
+//! `OSSIMG_S3_SECRET_ACCESS_KEY`) is set — `.ci/garage.sh start` prints these for a local Garage
+//! (tests/support/s3.rs). With `OSSIMG_REQUIRE_S3=1` a missing endpoint fails the S3 test instead
+//! of skipping it.
 //! Plus local-store atomicity: concurrent puts, failing bodies, leftover staging files.
 
 use bytes::Bytes;
@@ -11,7 +12,14 @@ use ossimg::storage::*;
 use ossimg::ErrorKind;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
+
+#[path = "support/s3.rs"]
+mod s3;
+use s3::{s3_env, S3Env};
+#[path = "support/storage.rs"]
+mod storage;
+use storage::{all_pages, files_under, TempDir};
 
 /// 2023-11-14T22:13:20.123Z: the first tick of the test clock.
 const T0_MS: u64 = 1_700_000_000_123;
@@ -22,28 +30,6 @@ fn ticking(s: Storage) -> Storage {
     s.with_clock(move || {
         UNIX_EPOCH + Duration::from_millis(T0_MS + 1000 * n.fetch_add(1, Ordering::SeqCst))
     })
-}
-
-/// A directory removed when dropped.
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-        let p = std::env::temp_dir().join(format!(
-            "ossimg-storage-{tag}-{}-{nanos}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        TempDir(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn md5_of(data: &[u8]) -> [u8; 16] {
@@ -89,21 +75,6 @@ fn chunked(
         )));
     }
     stream::iter(items)
-}
-
-/// Lists every page of a query, returning each page's (objects, common prefixes).
-async fn all_pages(s: &Storage, bucket: &str, mut q: ListQuery) -> Vec<(Vec<String>, Vec<String>)> {
-    let mut pages = Vec::new();
-    loop {
-        let p = s.list_objects(bucket, &q).await.unwrap();
-        pages.push((p.objects.iter().map(|o| o.key.clone()).collect(), p.common_prefixes.clone()));
-        if !p.is_truncated {
-            assert_eq!(p.next_marker, None);
-            return pages;
-        }
-        q.marker = p.next_marker.expect("a truncated page has a next marker");
-        assert!(pages.len() < 100, "listing does not end");
-    }
 }
 
 /// The shared body: everything the API layer relies on, on one backend.
@@ -174,8 +145,8 @@ async fn exercise(s: Storage) {
             key: "hello.txt".into(),
             size: 11,
             etag: "\"5EB63BBBE01EEED093CB22BB8F5ACDC3\"".into(),
-            md5: md5_of(b"hello world"),
-            crc64: crc64(b"hello world"),
+            md5: Some(md5_of(b"hello world")),
+            crc64: Some(crc64(b"hello world")),
             last_modified: lm,
             content_type: "text/plain".into(),
             user_meta: vec![("color".into(), "Blue".into()), ("a-b".into(), "x y".into())],
@@ -187,14 +158,14 @@ async fn exercise(s: Storage) {
             storage_class: StorageClass::Archive,
         }
     );
-    assert_eq!(info.content_md5(), "XrY7u+Ae7tCTyyK7j1rNww==");
+    assert_eq!(info.content_md5().as_deref(), Some("XrY7u+Ae7tCTyyK7j1rNww=="));
     let (ginfo, body) = get(&s, "alpha", "hello.txt").await;
     assert_eq!((ginfo, body.as_slice()), (info.clone(), &b"hello world"[..]));
 
     // CRC-64/ECMA exact: the check value, and 0 for an empty body (spec §10.2).
     let r = put(&s, "alpha", "check", b"123456789").await;
     assert_eq!(r.crc64, 11051210869376104954);
-    assert_eq!(s.head_object("alpha", "check").await.unwrap().crc64, 11051210869376104954);
+    assert_eq!(s.head_object("alpha", "check").await.unwrap().crc64, Some(11051210869376104954));
     let r = put(&s, "alpha", "empty", b"").await;
     assert_eq!((r.crc64, r.size), (0, 0));
     assert_eq!(r.etag, "\"D41D8CD98F00B204E9800998ECF8427E\"");
@@ -306,7 +277,7 @@ async fn exercise(s: Storage) {
     assert_eq!(r.md5, md5_of(&big));
     assert_eq!(r.crc64, crc64(&big));
     let (binfo, bbody) = get(&s, "alpha", "big.bin").await;
-    assert_eq!((binfo.size, binfo.md5), (big.len() as u64, md5_of(&big)));
+    assert_eq!((binfo.size, binfo.md5), (big.len() as u64, Some(md5_of(&big))));
     assert!(bbody == big, "big body differs");
     // A range across the 8 MiB part boundary.
     let (a, b) = (SINGLE_PUT_MAX as u64 - 10, SINGLE_PUT_MAX as u64 + 9);
@@ -323,7 +294,7 @@ async fn exercise(s: Storage) {
         )
         .await;
     assert_eq!(kind(e), ErrorKind::InvalidDigest);
-    assert_eq!(s.head_object("alpha", "big.bin").await.unwrap().md5, md5_of(&big));
+    assert_eq!(s.head_object("alpha", "big.bin").await.unwrap().md5, Some(md5_of(&big)));
     // forbid-overwrite on the streamed path too.
     let e = s
         .put_object(
@@ -386,7 +357,7 @@ async fn exercise(s: Storage) {
     let dirx = page.objects.iter().find(|o| o.key == "dir/x").unwrap();
     assert_eq!(
         (dirx.size, dirx.md5, dirx.content_type.as_str()),
-        (5, md5_of(b"dir/x"), "text/plain")
+        (5, Some(md5_of(b"dir/x")), "text/plain")
     );
     // Exactly max-keys entries: not truncated.
     assert!(!s.list_objects("beta", &q("", "", "", 14)).await.unwrap().is_truncated);
@@ -746,29 +717,8 @@ async fn local_backend() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_backend() {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let Some(endpoint) = var("OSSIMG_S3_ENDPOINT") else {
-        if var("OSSIMG_REQUIRE_S3").as_deref() == Some("1") {
-            panic!(
-                "OSSIMG_REQUIRE_S3=1 but OSSIMG_S3_ENDPOINT is not set (run `.ci/garage.sh start`)"
-            );
-        }
-        eprintln!("s3_backend: skipped, OSSIMG_S3_ENDPOINT is not set");
-        return;
-    };
-    let need =
-        |k: &str| var(k).unwrap_or_else(|| panic!("{k} must be set with OSSIMG_S3_ENDPOINT"));
-    // A fresh prefix per run, so runs sharing one S3 bucket never see each other.
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-    let config = StorageConfig::S3 {
-        endpoint,
-        region: need("OSSIMG_S3_REGION"),
-        bucket: need("OSSIMG_S3_BUCKET"),
-        prefix: format!("ossimg-test-{}-{nanos}", std::process::id()),
-        access_key_id: need("OSSIMG_S3_ACCESS_KEY_ID"),
-        secret_access_key: need("OSSIMG_S3_SECRET_ACCESS_KEY"),
-        path_style: true,
-    };
+    let Some(env) = s3_env("s3_backend") else { return };
+    let config = env.config(&S3Env::fresh_prefix("ossimg-test"));
     let s = Storage::new(config.clone()).unwrap();
     assert_eq!(s.backend(), "s3");
     exercise(s.clone()).await;
@@ -784,24 +734,6 @@ async fn s3_backend() {
             "s3_backend: the server ignores If-Match; two-instance configuration edits not checked"
         );
     }
-}
-
-/// Every regular file under `dir`, relative to it.
-fn files_under(dir: &std::path::Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p);
-            } else {
-                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -904,7 +836,7 @@ async fn local_concurrent_puts_never_expose_a_mix() {
                 let body = body.bytes().await.unwrap();
                 assert_eq!(body.len() as u64, info.size);
                 assert!(body.iter().all(|&b| b == body[0]), "a mixed body of {} bytes", body.len());
-                assert_eq!(md5_of(&body), info.md5);
+                assert_eq!(Some(md5_of(&body)), info.md5);
                 reads += 1;
             }
             reads
@@ -916,6 +848,6 @@ async fn local_concurrent_puts_never_expose_a_mix() {
     assert_eq!(reader.await.unwrap(), 60);
     let (info, body) = get(&s, "race", "k").await;
     assert!(sizes.contains(&body.len()) && body.iter().all(|&b| b == body[0]));
-    assert_eq!(md5_of(&body), info.md5);
+    assert_eq!(Some(md5_of(&body)), info.md5);
     assert_eq!(files_under(&dir.0), [".ossimg/buckets/race.json", "race/k%"]);
 }

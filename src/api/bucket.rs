@@ -59,23 +59,55 @@ fn owner(w: &mut XmlWriter) {
     w.open("Owner").elem("ID", "ossimg").elem("DisplayName", "ossimg").close("Owner");
 }
 
-/// `GET /` — ListBuckets (owners only).
+/// The `max-keys` of a listing: 1–1000, default 100 (spec §10.6; ListBuckets the same); anything
+/// else is `400 InvalidArgument`.
+fn max_keys(ctx: &Ctx) -> Result<usize, ApiError> {
+    match ctx.param("max-keys") {
+        None | Some("") => Ok(100),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=1000).contains(&n) => Ok(n),
+            _ => Err(ApiError::new(
+                ErrorKind::InvalidArgument,
+                "max-keys must be an integer from 1 to 1000.",
+            )),
+        },
+    }
+}
+
+/// `GET /` — ListBuckets (owners only), in name order: those starting with `prefix`, strictly
+/// after `marker`, at most `max-keys` ([`max_keys`]). As OSS, only a truncated answer carries
+/// `Prefix`, `Marker`, `MaxKeys`, `IsTruncated` and `NextMarker` (the last bucket listed), in that
+/// order before `Owner`; one holding every remaining bucket has none of them.
 pub async fn list_buckets(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     if !ctx.is_owner() {
         return Err(denied("service"));
     }
     let prefix = ctx.param("prefix").unwrap_or("");
+    let marker = ctx.param("marker").unwrap_or("");
+    let max_keys = max_keys(ctx)?;
     let mut buckets = state.0.storage.list_buckets().await?;
-    buckets.retain(|b| b.name.starts_with(prefix));
+    buckets.retain(|b| b.name.starts_with(prefix) && b.name.as_str() > marker);
+    buckets.sort_by(|a, b| a.name.cmp(&b.name));
+    let truncated = buckets.len() > max_keys;
+    buckets.truncate(max_keys);
     let mut w = XmlWriter::new();
     w.open("ListAllMyBucketsResult");
+    if let Some(last) = buckets.last().filter(|_| truncated) {
+        w.elem("Prefix", prefix)
+            .elem("Marker", marker)
+            .elem("MaxKeys", &max_keys.to_string())
+            .elem("IsTruncated", "true")
+            .elem("NextMarker", &last.name);
+    }
     owner(&mut w);
     w.open("Buckets");
+    // The service's host; ali-oss with an IP endpoint sends `.oss-<region>.aliyuncs.com`.
+    let endpoint = ctx.host.trim_start_matches('.');
     for b in &buckets {
         w.open("Bucket")
             .elem("CreationDate", &iso(b.creation_date))
-            .elem("ExtranetEndpoint", &ctx.host)
-            .elem("IntranetEndpoint", &ctx.host)
+            .elem("ExtranetEndpoint", endpoint)
+            .elem("IntranetEndpoint", endpoint)
             .elem("Location", &format!("oss-{}", state.0.region))
             .elem("Name", &b.name)
             .elem("Region", &state.0.region)
@@ -262,18 +294,7 @@ pub async fn list_objects(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
     }
     let v2 = ctx.param("list-type") == Some("2");
     let url = url_encoding(ctx)?;
-    let max_keys = match ctx.param("max-keys") {
-        None | Some("") => 100,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) if (1..=1000).contains(&n) => n,
-            _ => {
-                return Err(ApiError::new(
-                    ErrorKind::InvalidArgument,
-                    "max-keys must be an integer from 1 to 1000.",
-                ))
-            }
-        },
-    };
+    let max_keys = max_keys(ctx)?;
     let prefix = ctx.param("prefix").unwrap_or("").to_string();
     let delimiter = ctx.param("delimiter").unwrap_or("").to_string();
     let start_after = ctx.param("start-after").unwrap_or("").to_string();

@@ -401,11 +401,14 @@ fn object_headers(h: &mut axum::http::HeaderMap, info: &ObjectInfo) {
     set(h, "accept-ranges", "bytes");
     set(h, "x-oss-object-type", info.object_type());
     set(h, "x-oss-storage-class", info.storage_class.as_str());
-    set(h, "x-oss-hash-crc64ecma", &info.crc64.to_string());
+    // A mounted plain object has neither: its body was never hashed.
+    if let Some(crc) = info.crc64 {
+        set(h, "x-oss-hash-crc64ecma", &crc.to_string());
+    }
     // OSS sends Content-MD5 for Normal objects only (§10.3): a multipart object's ETag is not
     // its MD5 either.
-    if info.object_type() == "Normal" {
-        set(h, "content-md5", &info.content_md5());
+    if let Some(md5) = info.content_md5().filter(|_| info.object_type() == "Normal") {
+        set(h, "content-md5", &md5);
     }
     for (name, value) in [
         ("cache-control", &info.cache_control),

@@ -207,6 +207,8 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
         .unwrap_or_default()
         .to_string();
     let head = parts.method == Method::HEAD;
+    let has_body = parts.headers.contains_key(axum::http::header::TRANSFER_ENCODING)
+        || parts.headers.get(axum::http::header::CONTENT_LENGTH).is_some_and(|v| v != "0");
     let result = async {
         let target = state.0.addressing.target(Some(&host), parts.uri.path()).ok_or_else(|| {
             ApiError::new(ErrorKind::InvalidArgument, "The request path is not valid UTF-8.")
@@ -244,7 +246,17 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
     .await;
     match result {
         Ok(resp) => with_common_headers(resp, &request_id),
-        Err(e) => e.into_response(&request_id, &host, head),
+        Err(e) => {
+            let mut resp = e.into_response(&request_id, &host, head);
+            // An error may answer a request whose body was never read (a refused upload); hyper
+            // then closes the connection once the answer is out. Saying so keeps the client
+            // from sending its next request into the closing connection.
+            if has_body {
+                let close = axum::http::HeaderValue::from_static("close");
+                resp.headers_mut().insert(axum::http::header::CONNECTION, close);
+            }
+            resp
+        }
     }
 }
 
@@ -300,6 +312,12 @@ const SUPPORTED_SUBRESOURCES: &[&str] = &[
     "response-content-encoding",
 ];
 
+/// Request headers asking for what this service does not do, answered 501 `NotImplemented` with
+/// `<Header>` (spec §10.9) rather than ignored: with `x-oss-callback` (PutObject,
+/// CompleteMultipartUpload) the client waits for the answer of its application server, which
+/// ossimg never calls, and would store the object without it.
+const UNSUPPORTED_HEADERS: &[&str] = &["x-oss-callback"];
+
 async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
     if let Some((name, _)) = ctx.query.iter().find(|(n, _)| {
         auth::V1_SIGNED_SUBRESOURCES.contains(&n.as_str())
@@ -309,6 +327,14 @@ async fn route(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>,
             ErrorKind::NotImplemented,
             format!("The sub-resource '{name}' is not implemented by this server."),
         ));
+    }
+    if let Some(name) = UNSUPPORTED_HEADERS.iter().find(|h| ctx.headers.contains_key(**h)) {
+        let mut e = ApiError::new(
+            ErrorKind::NotImplemented,
+            "A header you provided implies functionality that is not implemented.",
+        );
+        e.extra.push(("Header", (*name).to_string()));
+        return Err(e);
     }
     let (method, bucket, key) = (ctx.method.clone(), ctx.bucket.clone(), ctx.key.clone());
     route_inner(state, ctx, body).await.map_err(|e| {
@@ -374,6 +400,17 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
                 Method::GET => bucket::list_objects(state, &ctx).await,
                 Method::POST if ctx.has("delete") => {
                     bucket::delete_multiple(state, &ctx, body).await
+                }
+                // PostObject: a browser form upload (ali-oss's calculatePostSignature).
+                Method::POST
+                    if ctx.header("content-type").is_some_and(|t| {
+                        t.to_ascii_lowercase().starts_with("multipart/form-data")
+                    }) =>
+                {
+                    Err(ApiError::new(
+                        ErrorKind::NotImplemented,
+                        "PostObject (form upload) is not implemented by this server.",
+                    ))
                 }
                 Method::HEAD => bucket::head(state, &ctx).await,
                 _ => Err(not_allowed()),

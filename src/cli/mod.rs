@@ -1,9 +1,11 @@
 //! The `ossimg` command line: argument parsing and the subcommands. `main.rs` only calls
 //! [`main`].
 
+mod batch;
 mod process_cmd;
 mod serve;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +30,9 @@ pub enum Command {
     Process(process_cmd::ProcessArgs),
     /// Run the OSS-compatible HTTP service (embedded default: local store in ./data).
     Serve(serve::ServeArgs),
+    /// Process a whole library of plain images (folders or S3 prefixes) with one x-oss-process
+    /// string, e.g. `ossimg batch --process image/resize,w_300 --out thumbs/ photos/`.
+    Batch(batch::BatchArgs),
 }
 
 /// Parses the command line, runs the subcommand and maps errors to exit codes (see
@@ -37,6 +42,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Process(args) => process_cmd::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Batch(args) => batch::run(args),
     }
 }
 
@@ -49,6 +55,18 @@ fn backend_choice(flag: Option<BackendChoice>) -> Result<BackendChoice, String> 
         Ok(v) if !v.is_empty() => v.parse(),
         _ => Ok(BackendChoice::Auto),
     }
+}
+
+/// `name=content` pairs of `--style`.
+pub(crate) fn parse_styles(raw: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    raw.iter()
+        .map(|s| {
+            let (name, content) = s
+                .split_once('=')
+                .with_context(|| format!("--style expects NAME=CONTENT, got '{s}'"))?;
+            Ok((name.to_string(), content.to_string()))
+        })
+        .collect()
 }
 
 /// The font options of `serve` and `process` (text watermarks).

@@ -54,7 +54,7 @@ pub fn run(args: ProcessArgs) -> ExitCode {
 fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
     let choice = super::backend_choice(args.backend).map_err(anyhow::Error::msg)?;
     let engine = Engine::select(choice)?;
-    let styles = parse_styles(&args.styles)?;
+    let styles = super::parse_styles(&args.styles)?;
     let process_string = normalise_process_arg(&args.process)?;
     let spec = process::resolve(&process_string, &|name| {
         styles.iter().find(|(n, _)| n == name).map(|(_, c)| c.clone())
@@ -136,18 +136,6 @@ fn read_objects(
     Ok(objects)
 }
 
-/// `name=content` pairs of `--style`.
-fn parse_styles(raw: &[String]) -> anyhow::Result<Vec<(String, String)>> {
-    raw.iter()
-        .map(|s| {
-            let (name, content) = s
-                .split_once('=')
-                .with_context(|| format!("--style expects NAME=CONTENT, got '{s}'"))?;
-            Ok((name.to_string(), content.to_string()))
-        })
-        .collect()
-}
-
 /// Accepts the value as copied from a URL: strips `x-oss-process=` and percent-decodes.
 fn normalise_process_arg(raw: &str) -> Result<String, Error> {
     let raw = raw.strip_prefix("x-oss-process=").unwrap_or(raw);
@@ -163,8 +151,13 @@ fn normalise_process_arg(raw: &str) -> Result<String, Error> {
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a failure
-/// never leaves a partial output file.
+/// never leaves a partial output file. A `path` that exists and is not a regular file (`/dev/null`,
+/// `/dev/stdout`, a FIFO) is written in place: renaming over it would replace the device.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+        return f.write_all(bytes);
+    }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
@@ -185,6 +178,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn devices_are_written_in_place_not_replaced() {
+        write_atomically(Path::new("/dev/null"), b"discarded").unwrap();
+        let m = std::fs::metadata("/dev/null").unwrap();
+        assert!(!m.is_file(), "/dev/null must stay a device");
+    }
+
+    #[test]
     fn process_argument_is_accepted_as_copied_from_a_url() {
         assert_eq!(normalise_process_arg("image/resize,w_100").unwrap(), "image/resize,w_100");
         assert_eq!(
@@ -196,8 +196,8 @@ mod tests {
 
     #[test]
     fn styles_are_name_content_pairs() {
-        let s = parse_styles(&["small=image/resize,w_10".to_string()]).unwrap();
+        let s = super::super::parse_styles(&["small=image/resize,w_10".to_string()]).unwrap();
         assert_eq!(s, vec![("small".to_string(), "image/resize,w_10".to_string())]);
-        assert!(parse_styles(&["nope".to_string()]).is_err());
+        assert!(super::super::parse_styles(&["nope".to_string()]).is_err());
     }
 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::api::{AppState, Shared};
 use crate::backend::{BackendChoice, Engine};
-use crate::storage::{Storage, StorageConfig};
+use crate::storage::{Acl, MountConfig, Storage, StorageConfig};
 
 /// Arguments of `ossimg serve`.
 #[derive(Debug, clap::Args)]
@@ -38,9 +38,18 @@ pub struct ServeArgs {
     /// address the bucket, the whole path being the key. Repeatable; adds to the config file's.
     #[arg(long = "custom-domain", value_name = "HOST=BUCKET")]
     pub custom_domains: Vec<String>,
+    /// Whether OSS's own host names (`<bucket>.oss-<region>[-internal].aliyuncs.com`) address
+    /// their bucket, virtual-hosted, beside `--domain` (default true).
+    #[arg(long, value_name = "BOOL")]
+    pub aliyuncs_hosts: Option<bool>,
     /// The region signature V4 requests must name (default cn-hangzhou).
     #[arg(long)]
     pub region: Option<String>,
+    /// Serves a folder or S3 prefix of plain images in place as a bucket, `BUCKET=URL`
+    /// (`file:///srv/images`, `s3://bucket/prefix`): private and read-only (`[[mounts]]` in the
+    /// config file sets the ACL and `writable`). Repeatable; adds to the config file's.
+    #[arg(long = "mount", value_name = "BUCKET=URL")]
+    pub mounts: Vec<String>,
     /// Fonts for text watermarks.
     #[command(flatten)]
     pub fonts: super::FontArgs,
@@ -61,6 +70,8 @@ pub struct FileConfig {
     /// `[custom_domains]`: host = "bucket" (custom domains bound to buckets).
     #[serde(default)]
     pub custom_domains: HashMap<String, String>,
+    /// Whether OSS's own host names address their bucket (default true).
+    pub aliyuncs_hosts: Option<bool>,
     /// V4 region.
     pub region: Option<String>,
     /// Memory budget of image processing in flight, MiB (default 1024).
@@ -70,6 +81,9 @@ pub struct FileConfig {
     pub keys: Vec<KeyPair>,
     /// The object store (default: local, in the data directory).
     pub storage: Option<StorageSection>,
+    /// `[[mounts]]`: buckets served from folders or S3 prefixes of plain images.
+    #[serde(default)]
+    pub mounts: Vec<MountSection>,
     /// A directory of extra fonts for text watermarks (besides the system's).
     pub font_dir: Option<PathBuf>,
     /// `[fonts]`: OSS font name = "installed family" or "/path/to/font.ttf".
@@ -121,6 +135,39 @@ pub enum StorageSection {
 
 fn yes() -> bool {
     true
+}
+
+/// One `[[mounts]]` entry of the configuration file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MountSection {
+    /// The OSS bucket name clients use.
+    pub bucket: String,
+    /// `file:///dir` or `s3://bucket/prefix` (S3 settings from `[storage]` when it is S3, else
+    /// from the `AWS_*` environment).
+    pub source: String,
+    /// The bucket's ACL (default private).
+    pub acl: Option<String>,
+    /// Whether objects may be written and deleted (default false).
+    #[serde(default)]
+    pub writable: bool,
+}
+
+/// The `[[mounts]]` of the config file plus the `--mount BUCKET=URL` flags.
+fn mount_configs(file: Vec<MountSection>, args: &[String]) -> anyhow::Result<Vec<MountConfig>> {
+    let mut out = Vec::with_capacity(file.len() + args.len());
+    for m in file {
+        let acl = match &m.acl {
+            Some(a) => Acl::parse(a)
+                .map_err(|e| anyhow::anyhow!("mount {}: acl {a:?}: {}", m.bucket, e.message))?,
+            None => Acl::Private,
+        };
+        out.push(MountConfig { acl, writable: m.writable, ..MountConfig::new(m.bucket, m.source) });
+    }
+    for pair in args {
+        out.push(MountConfig::parse(pair).map_err(|e| anyhow::anyhow!("--mount: {}", e.message))?);
+    }
+    Ok(out)
 }
 
 /// Runs `ossimg serve` until Ctrl-C.
@@ -192,12 +239,21 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let domain = args.domain.or(env("OSSIMG_DOMAIN")).or(file.domain);
     let custom_domains = bind_custom_domains(file.custom_domains, &args.custom_domains)?;
+    let aliyuncs_hosts = args.aliyuncs_hosts.or(file.aliyuncs_hosts).unwrap_or(true);
     let region = args
         .region
         .or(env("OSSIMG_REGION"))
         .or(file.region)
         .unwrap_or_else(|| "cn-hangzhou".to_string());
     let budget = file.processing_memory_mib.unwrap_or(1024).max(64);
+    let mounts = mount_configs(file.mounts, &args.mounts)?;
+    let mounted: Vec<String> = mounts
+        .iter()
+        .map(|m| {
+            let mode = if m.writable { "writable" } else { "read-only" };
+            format!("bucket {} mounted on {} ({mode}, {})", m.bucket, m.source, m.acl.as_str())
+        })
+        .collect();
 
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
@@ -235,7 +291,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         keys.push(load_or_generate_keys(&data_dir)?);
     }
     let engine = Engine::select(backend)?;
-    let storage = Storage::new(storage_config)?;
+    let storage = Storage::new(storage_config.clone())?
+        .with_mounts(mounts, &storage_config)
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let font_config = args.fonts.config(file.font_dir, &file.fonts)?;
     let fonts = crate::watermark::TextRenderer::new(font_config).context("fonts")?;
     let missing: Vec<&str> =
@@ -254,7 +312,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         keys: Box::new(key_map),
         engine,
         fonts: Some(Arc::new(fonts)),
-        addressing: crate::api::wire::Addressing { domain, custom_domains },
+        addressing: crate::api::wire::Addressing { domain, custom_domains, aliyuncs_hosts },
         region: region.clone(),
         clock: Box::new(std::time::SystemTime::now),
         processing: Arc::new(tokio::sync::Semaphore::new(budget as usize)),
@@ -270,6 +328,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             state.0.storage.backend(),
             state.0.engine.name()
         );
+        for line in &mounted {
+            eprintln!("ossimg: {line}");
+        }
         if state.0.storage.backend() == "s3" {
             match state.0.storage.conditional_writes().await {
                 Ok(true) => {}
@@ -401,5 +462,38 @@ mod tests {
         assert_eq!(c.keys.len(), 1);
         assert!(matches!(c.storage, Some(StorageSection::S3 { path_style: true, .. })));
         assert!(toml::from_str::<FileConfig>("bogus = 1").is_err());
+        assert_eq!(c.aliyuncs_hosts, None);
+        let off: FileConfig = toml::from_str("aliyuncs_hosts = false").unwrap();
+        assert_eq!(off.aliyuncs_hosts, Some(false));
+    }
+
+    #[test]
+    fn mounts_from_file_and_flags() {
+        let c: FileConfig = toml::from_str(
+            "[[mounts]]\nbucket = \"photos\"\nsource = \"s3://lib/images\"\nacl = \"public-read\"\n\
+             [[mounts]]\nbucket = \"drop\"\nsource = \"file:///srv/drop\"\nwritable = true\n",
+        )
+        .unwrap();
+        let all = mount_configs(c.mounts, &["old=/srv/old".to_string()]).unwrap();
+        assert_eq!(
+            all,
+            [
+                MountConfig {
+                    acl: Acl::PublicRead,
+                    ..MountConfig::new("photos", "s3://lib/images")
+                },
+                MountConfig { writable: true, ..MountConfig::new("drop", "file:///srv/drop") },
+                MountConfig::new("old", "/srv/old"),
+            ]
+        );
+        let bad_acl: FileConfig =
+            toml::from_str("[[mounts]]\nbucket = \"a-b\"\nsource = \"/x\"\nacl = \"open\"\n")
+                .unwrap();
+        assert!(mount_configs(bad_acl.mounts, &[]).is_err());
+        assert!(mount_configs(Vec::new(), &["no-equals".to_string()]).is_err());
+        assert!(toml::from_str::<FileConfig>(
+            "[[mounts]]\nbucket = \"a\"\nsource = \"/x\"\nro = 1\n"
+        )
+        .is_err());
     }
 }

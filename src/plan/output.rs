@@ -13,6 +13,17 @@ const DEFAULT_WEBP_QUALITY: u32 = 75;
 /// Largest side a WebP encoder accepts (WebP's 14-bit dimension fields: 2¹⁴ − 1; spec §2).
 const MAX_WEBP_SIDE: u32 = 16_383;
 
+/// The format `spec` writes for a source of `source` format (its last `format` action applied
+/// with the rules of [`output_format`]), known before the source is read: what `batch` names
+/// its outputs by.
+pub fn output_format_for(spec: &ProcessSpec, source: Format) -> Format {
+    let requested = spec.actions.iter().rev().find_map(|a| match a {
+        Action::Format(f) => Some(*f),
+        _ => None,
+    });
+    output_format(requested, source)
+}
+
 /// The format actually written for `requested` given the source format.
 ///
 /// `gif` is only effective when the source is a GIF, otherwise the source format is kept \[C\].

@@ -308,13 +308,14 @@ pub struct TextMark {
 // limits, styles), one parser/printer per action family (`resize`, `crop` + `indexcrop`, `mask` for
 // `circle`/`rounded-corners`, `blur`, `quality`, `watermark`, `single` for the seven single-value
 // actions), `args` (shared lexing and value readers), `base64url` (Appendix B), `display`
-// (canonical strings) and `saveas` (the POST body of spec §7).
+// (canonical strings), `percent` (URI and form decoding) and `saveas` (the POST body of spec §7).
 mod args;
 mod base64url;
 mod blur;
 mod crop;
 mod display;
 mod mask;
+mod percent;
 mod quality;
 mod request;
 mod resize;
@@ -323,9 +324,12 @@ mod single;
 mod watermark;
 
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;
 
 pub use base64url::{decode_base64url, encode_base64url};
+pub use percent::{form_decode, percent_decode};
 pub use request::{parse, resolve, ACTION_NAMES, MAX_ACTIONS, MAX_PROCESS_BYTES};
 pub use saveas::{parse_post_body, SaveAs};
 pub use watermark::{DEFAULT_FONT, FONTS, MAX_IMAGE_WATERMARKS, MAX_TEXT_BYTES, NESTED_ACTIONS};

@@ -21,6 +21,8 @@
 //! - each backend object is the body followed by a metadata trailer (see `record`), so body and
 //!   metadata are published by one atomic write and always agree. The stored form is ossimg's
 //!   own: read it through ossimg, not directly from the backing store.
+//! - a mounted bucket (`mount`) keeps its objects elsewhere, plain, in a folder or S3 prefix of
+//!   its own; only its configuration lives here, in `.ossimg/buckets/` like any bucket's.
 //!
 //! # Consistency
 //!
@@ -54,12 +56,17 @@
 //! parallel): fine for the buckets of a self-hosted service, linear in the bucket size.
 
 mod keys;
+mod mount;
 mod multipart;
+mod plain;
 mod record;
 mod types;
+mod write;
 
 pub use keys::{validate_bucket_name, validate_key, MAX_KEY_LEN};
+pub use mount::MountConfig;
 pub use multipart::{check_part_number, PartInfo, UploadInfo, MAX_PART_NUMBER, MIN_PART_SIZE};
+pub use plain::{PlainEntry, PlainStore};
 pub use record::crc64;
 pub use types::*;
 
@@ -68,8 +75,8 @@ use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{
-    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload,
-    UpdateVersion, WriteMultipart,
+    Attributes, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload,
+    UpdateVersion,
 };
 use std::fmt;
 use std::ops::Range;
@@ -78,7 +85,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::{Error, ErrorKind, Result};
-use record::{internal, Digests, Record, FOOTER_LEN};
+use record::{internal, Record, FOOTER_LEN};
+use write::{write_stream, Hashed, WriteTarget};
 
 /// Bytes read from the end of a stored object to find its trailer. 16 KiB holds the largest
 /// trailer of a well-formed put (8 KB of user metadata plus the fixed fields) in one read, and
@@ -190,6 +198,8 @@ struct Inner {
     /// the file system's path limit leaves after the root directory (a 1023-byte key of `/`s
     /// escapes to ~4 KB); unbounded elsewhere.
     max_path: usize,
+    /// Buckets served from folders or store prefixes of plain objects, by name.
+    mounts: Arc<mount::Mounts>,
 }
 
 /// Linux's `PATH_MAX` (bytes, with the terminating NUL).
@@ -288,6 +298,41 @@ fn read_file_range(file: &std::fs::File, range: Range<u64>) -> std::io::Result<B
     Ok(buf.into())
 }
 
+/// The store of one S3 bucket (and key prefix, "" = its root) on the server `settings` names
+/// (endpoint, region, keys, addressing; its own bucket and prefix are not used); `None` when
+/// `settings` is not an S3 configuration.
+fn s3_store(
+    settings: &StorageConfig,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Option<Arc<dyn ObjectStore>>> {
+    let StorageConfig::S3 {
+        endpoint, region, access_key_id, secret_access_key, path_style, ..
+    } = settings
+    else {
+        return Ok(None);
+    };
+    // reqwest is built with rustls but no bundled crypto provider (see Cargo.toml); install
+    // ring's once for HTTPS endpoints. An error means one is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let s3 = object_store::aws::AmazonS3Builder::new()
+        .with_allow_http(endpoint.starts_with("http://"))
+        .with_endpoint(endpoint)
+        .with_region(region)
+        .with_bucket_name(bucket)
+        .with_access_key_id(access_key_id)
+        .with_secret_access_key(secret_access_key)
+        .with_virtual_hosted_style_request(!path_style)
+        .build()
+        .map_err(backend)?;
+    Ok(Some(if prefix.trim_matches('/').is_empty() {
+        Arc::new(s3)
+    } else {
+        let p = parse_path(prefix.trim_matches('/'))?;
+        Arc::new(object_store::prefix::PrefixStore::new(s3, p))
+    }))
+}
+
 /// A backend failure as a 500 that keeps the cause in its message.
 fn backend(e: object_store::Error) -> Error {
     internal(e)
@@ -301,6 +346,13 @@ fn no_such_bucket() -> Error {
     Error::new(ErrorKind::NoSuchBucket, "The specified bucket does not exist.")
 }
 
+fn bucket_exists() -> Error {
+    Error::new(
+        ErrorKind::BucketAlreadyExists,
+        "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
+    )
+}
+
 fn file_exists() -> Error {
     Error::new(
         ErrorKind::FileAlreadyExists,
@@ -312,9 +364,12 @@ fn parse_path(s: &str) -> Result<Path> {
     Path::parse(s).map_err(|e| internal(format!("path {s:?}: {e}")))
 }
 
-/// An object opened for reading: its trailer, and the body too when the probe covered it.
+/// An object opened for reading: its metadata (an ossimg trailer, or a mounted plain object's
+/// store metadata), and the body too when the first read covered it.
 struct Opened {
     info: ObjectInfo,
+    /// The store holding it (the backing store, or a mount's).
+    store: Arc<dyn ObjectStore>,
     path: Path,
     /// The backend ETag of the blob the trailer came from (guards the body read).
     e_tag: Option<String>,
@@ -343,35 +398,9 @@ impl Storage {
                     .with_fsync(true);
                 (Arc::new(fs), "local")
             }
-            StorageConfig::S3 {
-                endpoint,
-                region,
-                bucket,
-                prefix,
-                access_key_id,
-                secret_access_key,
-                path_style,
-            } => {
-                // reqwest is built with rustls but no bundled crypto provider (see Cargo.toml);
-                // install ring's once for HTTPS endpoints. An error means one is installed already.
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                let s3 = object_store::aws::AmazonS3Builder::new()
-                    .with_allow_http(endpoint.starts_with("http://"))
-                    .with_endpoint(endpoint)
-                    .with_region(region)
-                    .with_bucket_name(bucket)
-                    .with_access_key_id(access_key_id)
-                    .with_secret_access_key(secret_access_key)
-                    .with_virtual_hosted_style_request(!path_style)
-                    .build()
-                    .map_err(backend)?;
-                let store: Arc<dyn ObjectStore> = if prefix.trim_matches('/').is_empty() {
-                    Arc::new(s3)
-                } else {
-                    let p = parse_path(prefix.trim_matches('/'))?;
-                    Arc::new(object_store::prefix::PrefixStore::new(s3, p))
-                };
-                (store, "s3")
+            StorageConfig::S3 { ref bucket, ref prefix, .. } => {
+                let store = s3_store(&config, bucket, prefix)?;
+                (store.ok_or_else(|| internal("not an S3 configuration"))?, "s3")
             }
         };
         Ok(Storage {
@@ -381,6 +410,7 @@ impl Storage {
                 backend,
                 config_lock: Default::default(),
                 max_path,
+                mounts: Default::default(),
             }),
         })
     }
@@ -394,6 +424,7 @@ impl Storage {
                 backend: "memory",
                 config_lock: Default::default(),
                 max_path: usize::MAX,
+                mounts: Default::default(),
             }),
         }
     }
@@ -407,6 +438,7 @@ impl Storage {
                 backend: self.inner.backend,
                 config_lock: Arc::clone(&self.inner.config_lock),
                 max_path: self.inner.max_path,
+                mounts: Arc::clone(&self.inner.mounts),
             }),
         }
     }
@@ -431,21 +463,30 @@ impl Storage {
         parse_path(&format!("{BUCKETS_DIR}/{name}.json"))
     }
 
+    /// The stored configuration of bucket `name`; a mounted bucket always has one (its stored
+    /// styles and process configuration, or a fresh one), with the mount's ACL.
     async fn read_config(&self, name: &str) -> Result<Option<BucketConfig>> {
         let path = Self::config_path(name)?;
+        let mount = self.inner.mounts.get(name);
         let bytes = match self.store().get(&path).await {
             Ok(r) => r.bytes().await.map_err(backend)?,
-            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(object_store::Error::NotFound { .. }) => return Ok(mount.map(|m| m.fresh_config())),
             Err(e) => return Err(backend(e)),
         };
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| internal(format!("bucket config {name}: {e}")))
+        let cfg: BucketConfig = serde_json::from_slice(&bytes)
+            .map_err(|e| internal(format!("bucket config {name}: {e}")))?;
+        Ok(Some(match mount {
+            Some(m) => BucketConfig { acl: m.config().acl, ..cfg },
+            None => cfg,
+        }))
     }
 
     /// Fails with `NoSuchBucket` unless the bucket exists.
     async fn require_bucket(&self, name: &str) -> Result<()> {
         validate_bucket_name(name)?;
+        if self.inner.mounts.get(name).is_some() {
+            return Ok(());
+        }
         match self.store().head(&Self::config_path(name)?).await {
             Ok(_) => Ok(()),
             Err(object_store::Error::NotFound { .. }) => Err(no_such_bucket()),
@@ -479,22 +520,25 @@ impl Storage {
     /// BucketAlreadyExists` (also for the caller's own bucket, \[U\] of spec §10.1 as recommended).
     pub async fn create_bucket(&self, name: &str, acl: Acl, class: StorageClass) -> Result<()> {
         validate_bucket_name(name)?;
+        if self.inner.mounts.get(name).is_some() {
+            return Err(bucket_exists());
+        }
         let cfg = BucketConfig { storage_class: class, ..BucketConfig::new(acl, self.now()) };
         let json =
             serde_json::to_vec(&cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?;
         if self.put_if_absent(&Self::config_path(name)?, PutPayload::from(json)).await? {
             Ok(())
         } else {
-            Err(Error::new(
-                ErrorKind::BucketAlreadyExists,
-                "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
-            ))
+            Err(bucket_exists())
         }
     }
 
     /// DeleteBucket: only an empty bucket (`409 BucketNotEmpty` otherwise). Holds the
     /// configuration lock, so an update in this process never writes a deleted bucket back.
     pub async fn delete_bucket(&self, name: &str) -> Result<()> {
+        if let Some(m) = self.inner.mounts.get(name) {
+            return Err(m.not_deletable());
+        }
         let _one_at_a_time = self.inner.config_lock.lock().await;
         self.require_bucket(name).await?;
         let prefix = parse_path(name)?;
@@ -526,8 +570,10 @@ impl Storage {
                 m.location.filename().and_then(|f| f.strip_suffix(".json")).map(str::to_string)
             })
             .filter(|n| validate_bucket_name(n).is_ok())
+            .chain(self.inner.mounts.names().map(str::to_string))
             .collect();
         names.sort();
+        names.dedup();
         // Chunks of `join_all` rather than `stream::buffered`: a stream of borrowing closures makes
         // the future fail axum's `Send` check (the closure is not general over lifetimes).
         let mut configs: Vec<Result<Option<BucketConfig>>> = Vec::with_capacity(names.len());
@@ -572,29 +618,46 @@ impl Storage {
         validate_bucket_name(name)?;
         let path = Self::config_path(name)?;
         let _one_at_a_time = self.inner.config_lock.lock().await;
+        let mount = self.inner.mounts.get(name);
         for _ in 0..CONFIG_ATTEMPTS {
-            let r = match self.store().get(&path).await {
-                Ok(r) => r,
-                Err(object_store::Error::NotFound { .. }) => return Err(no_such_bucket()),
+            let (mut cfg, mode): (BucketConfig, _) = match self.store().get(&path).await {
+                Ok(r) => {
+                    let read = UpdateVersion {
+                        e_tag: r.meta.e_tag.clone(),
+                        version: r.meta.version.clone(),
+                    };
+                    let bytes = r.bytes().await.map_err(backend)?;
+                    let cfg = serde_json::from_slice(&bytes)
+                        .map_err(|e| internal(format!("bucket config {name}: {e}")))?;
+                    (cfg, PutMode::Update(read))
+                }
+                // A mounted bucket's first edit creates its stored configuration.
+                Err(object_store::Error::NotFound { .. }) => match mount {
+                    Some(m) => (m.fresh_config(), PutMode::Create),
+                    None => return Err(no_such_bucket()),
+                },
                 Err(e) => return Err(backend(e)),
             };
-            let read =
-                UpdateVersion { e_tag: r.meta.e_tag.clone(), version: r.meta.version.clone() };
-            let bytes = r.bytes().await.map_err(backend)?;
-            let mut cfg: BucketConfig = serde_json::from_slice(&bytes)
-                .map_err(|e| internal(format!("bucket config {name}: {e}")))?;
+            if let Some(m) = mount {
+                cfg.acl = m.config().acl;
+            }
             if !edit(&mut cfg)? {
                 return Ok(cfg);
+            }
+            if let Some(m) = mount.filter(|m| m.config().acl != cfg.acl) {
+                return Err(m.acl_is_configured());
             }
             let json = PutPayload::from(
                 serde_json::to_vec(&cfg)
                     .map_err(|e| internal(format!("bucket config encode: {e}")))?,
             );
-            let opts = PutOptions { mode: PutMode::Update(read), ..Default::default() };
+            let opts = PutOptions { mode, ..Default::default() };
             match self.store().put_opts(&path, json.clone(), opts).await {
                 Ok(_) => return Ok(cfg),
-                // Another instance wrote (or deleted) it since the read: start over from its version.
-                Err(object_store::Error::Precondition { .. }) => continue,
+                // Another instance wrote (or deleted, or created) it since the read: start over
+                // from its version.
+                Err(object_store::Error::Precondition { .. })
+                | Err(object_store::Error::AlreadyExists { .. }) => continue,
                 Err(object_store::Error::NotImplemented { .. })
                 | Err(object_store::Error::NotSupported { .. }) => {
                     self.store().put(&path, json).await.map_err(backend)?;
@@ -734,7 +797,8 @@ impl Storage {
             }
             let info = rec.info()?;
             let inline = (start == 0).then(|| probe.slice(0..rec.size as usize));
-            return Ok(Some(Opened { info, path: path.clone(), e_tag, inline }));
+            let store = Arc::clone(&self.inner.store);
+            return Ok(Some(Opened { info, store, path: path.clone(), e_tag, inline }));
         }
         Err(internal(format!("object {path} kept changing while being read")))
     }
@@ -754,7 +818,7 @@ impl Storage {
             if_match: o.e_tag.clone(),
             ..Default::default()
         };
-        match self.store().get_opts(&o.path, opts).await {
+        match o.store.get_opts(&o.path, opts).await {
             Ok(r) => Ok(Some(ObjectBody { range, inner: BodyInner::Backend(r) })),
             Err(object_store::Error::Precondition { .. })
             | Err(object_store::Error::NotFound { .. }) => Ok(None),
@@ -778,9 +842,8 @@ impl Storage {
     {
         validate_bucket_name(bucket)?;
         validate_key(key)?;
-        let path = self.object_path(bucket, key)?;
         for _ in 0..READ_ATTEMPTS {
-            let Some(o) = self.open(&path, key).await? else {
+            let Some(o) = self.open_object(bucket, key).await? else {
                 return Err(self.missing(bucket).await);
             };
             let range = pick(&o.info)?.unwrap_or(0..o.info.size);
@@ -823,15 +886,27 @@ impl Storage {
     pub async fn head_object(&self, bucket: &str, key: &str) -> Result<ObjectInfo> {
         validate_bucket_name(bucket)?;
         validate_key(key)?;
-        match self.open(&self.object_path(bucket, key)?, key).await? {
+        match self.open_object(bucket, key).await? {
             Some(o) => Ok(o.info),
             None => Err(self.missing(bucket).await),
+        }
+    }
+
+    /// Opens `key` of `bucket` for reading, from the backing store or the bucket's mount
+    /// (`None`: no such object).
+    async fn open_object(&self, bucket: &str, key: &str) -> Result<Option<Opened>> {
+        match self.inner.mounts.get(bucket) {
+            Some(m) => m.open(key).await,
+            None => self.open(&self.object_path(bucket, key)?, key).await,
         }
     }
 
     /// DeleteObject: succeeds whether or not the key exists (spec §10.5); the bucket must.
     pub async fn delete_object(&self, bucket: &str, key: &str) -> Result<()> {
         validate_key(key)?;
+        if let Some(m) = self.inner.mounts.get(bucket) {
+            return m.delete(key).await;
+        }
         self.require_bucket(bucket).await?;
         match self.store().delete(&self.object_path(bucket, key)?).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
@@ -870,6 +945,9 @@ impl Storage {
         E: fmt::Display,
     {
         validate_key(key)?;
+        if let Some(m) = self.inner.mounts.get(bucket) {
+            return m.put(key, body, meta, forbid_overwrite, MAX_OBJECT_SIZE).await;
+        }
         self.require_bucket(bucket).await?;
         self.write_blob(
             &self.object_path(bucket, key)?,
@@ -903,156 +981,48 @@ impl Storage {
         E: fmt::Display,
     {
         let user_meta = normalize_user_meta(meta.user_meta)?;
-        let path = path.clone();
-        if forbid_overwrite && self.exists(&path).await? {
-            return Err(file_exists());
-        }
-
-        let mut digests = Digests::default();
-        let mut buffered: Vec<Bytes> = Vec::new();
-        let mut upload: Option<WriteMultipart> = None;
-        // PutObject's 5 GB cap; an object assembled from parts (or rewritten keeping its
-        // multipart ETag) is bounded by its parts instead (10 000 × 5 GB, as on OSS).
-        let max_size = if etag.is_some() { u64::MAX } else { MAX_OBJECT_SIZE };
-        let fed = self.feed(&path, body, max_size, &mut digests, &mut buffered, &mut upload).await;
-        let size = digests.len;
-        let (md5, crc64) = digests.finish();
-        let checked = fed.and_then(|()| match meta.content_md5_expected {
-            Some(want) if want != md5 => Err(Error::new(
-                ErrorKind::InvalidDigest,
-                "The Content-MD5 you specified is not valid.",
-            )),
-            _ => Ok(()),
-        });
-        if let Err(e) = checked {
-            if let Some(w) = upload {
-                let _ = w.abort().await; // Best effort: an unfinished upload is never visible.
-            }
-            return Err(e);
-        }
-
-        let last_modified =
-            mtime.map(|t| record::from_ms(record::to_ms(t))).unwrap_or_else(|| self.now());
-        let rec = Record {
-            key: key.to_string(),
-            size,
-            md5: record::hex16(&md5),
-            crc64,
-            mtime_ms: record::to_ms(last_modified),
-            content_type: meta
-                .content_type
-                .unwrap_or_else(|| "application/octet-stream".to_string()),
-            meta: user_meta,
-            acl: meta.acl,
-            cache_control: meta.cache_control,
-            content_disposition: meta.content_disposition,
-            content_encoding: meta.content_encoding,
-            expires: meta.expires,
-            etag: etag.clone(),
-            class: meta.storage_class,
+        let target = WriteTarget {
+            store: self.store(),
+            path,
+            // PutObject's 5 GB cap; an object assembled from parts (or rewritten keeping its
+            // multipart ETag) is bounded by its parts instead (10 000 × 5 GB, as on OSS).
+            max_size: if etag.is_some() { u64::MAX } else { MAX_OBJECT_SIZE },
+            expected_md5: meta.content_md5_expected,
+            forbid_overwrite,
+            attributes: Attributes::new(),
         };
-        let trailer = Bytes::from(rec.to_trailer()?);
-
-        match upload {
-            Some(mut w) => {
-                if forbid_overwrite && self.exists(&path).await? {
-                    let _ = w.abort().await;
-                    return Err(file_exists());
-                }
-                w.put(trailer);
-                w.finish().await.map_err(backend)?;
-            }
-            None => {
-                let payload: PutPayload =
-                    buffered.into_iter().chain(std::iter::once(trailer)).collect();
-                if forbid_overwrite {
-                    let opts = PutOptions { mode: PutMode::Create, ..Default::default() };
-                    match self.store().put_opts(&path, payload.clone(), opts).await {
-                        Ok(_) => {}
-                        Err(object_store::Error::AlreadyExists { .. })
-                        | Err(object_store::Error::Precondition { .. }) => {
-                            return Err(file_exists())
-                        }
-                        Err(object_store::Error::NotImplemented { .. })
-                        | Err(object_store::Error::NotSupported { .. }) => {
-                            self.store().put(&path, payload).await.map_err(backend)?;
-                        }
-                        Err(e) => return Err(backend(e)),
-                    }
-                } else {
-                    self.store().put(&path, payload).await.map_err(backend)?;
-                }
-            }
-        }
+        let mut last_modified = None;
+        let trailer = |h: &Hashed| -> Result<Option<Bytes>> {
+            let t = mtime.map(|t| record::from_ms(record::to_ms(t))).unwrap_or_else(|| self.now());
+            last_modified = Some(t);
+            let rec = Record {
+                key: key.to_string(),
+                size: h.size,
+                md5: record::hex16(&h.md5),
+                crc64: h.crc64,
+                mtime_ms: record::to_ms(t),
+                content_type: meta
+                    .content_type
+                    .unwrap_or_else(|| "application/octet-stream".to_string()),
+                meta: user_meta,
+                acl: meta.acl,
+                cache_control: meta.cache_control,
+                content_disposition: meta.content_disposition,
+                content_encoding: meta.content_encoding,
+                expires: meta.expires,
+                etag: etag.clone(),
+                class: meta.storage_class,
+            };
+            Ok(Some(Bytes::from(rec.to_trailer()?)))
+        };
+        let h = write_stream(target, body, trailer).await?;
         Ok(PutResult {
-            etag: etag.unwrap_or_else(|| record::etag(&md5)),
-            md5,
-            crc64,
-            size,
-            last_modified,
+            etag: etag.unwrap_or_else(|| record::etag(&h.md5)),
+            md5: h.md5,
+            crc64: h.crc64,
+            size: h.size,
+            last_modified: last_modified.unwrap_or_else(|| self.now()),
         })
-    }
-
-    /// Reads the body into `buffered` until it passes [`SINGLE_PUT_MAX`], then continues into a
-    /// multipart upload left in `upload` (which the caller aborts on error). A body longer than
-    /// `max_size` is refused.
-    async fn feed<S, E>(
-        &self,
-        path: &Path,
-        body: S,
-        max_size: u64,
-        digests: &mut Digests,
-        buffered: &mut Vec<Bytes>,
-        upload: &mut Option<WriteMultipart>,
-    ) -> Result<()>
-    where
-        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
-        E: fmt::Display,
-    {
-        let mut body = std::pin::pin!(body);
-        let mut buffered_len = 0usize;
-        while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| {
-                Error::new(
-                    ErrorKind::BadRequest,
-                    format!("The request body could not be read: {e}"),
-                )
-            })?;
-            digests.update(&chunk);
-            if digests.len > max_size {
-                return Err(Error::new(
-                    ErrorKind::InvalidArgument,
-                    "Your proposed upload exceeds the maximum allowed object size.",
-                ));
-            }
-            match upload {
-                Some(w) => {
-                    w.wait_for_capacity(PARTS_IN_FLIGHT).await.map_err(backend)?;
-                    w.put(chunk);
-                }
-                None => {
-                    buffered_len += chunk.len();
-                    buffered.push(chunk);
-                    if buffered_len > SINGLE_PUT_MAX {
-                        let up = self.store().put_multipart(path).await.map_err(backend)?;
-                        let mut w = WriteMultipart::new_with_chunk_size(up, PART_SIZE);
-                        for b in buffered.drain(..) {
-                            w.put(b);
-                        }
-                        *upload = Some(w);
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    async fn exists(&self, path: &Path) -> Result<bool> {
-        match self.store().head(path).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(e) => Err(backend(e)),
-        }
     }
 
     /// Rewrites the object at `src` as `dst_bucket/dst_key` with metadata from `make_meta`,
@@ -1071,12 +1041,16 @@ impl Storage {
     where
         M: Fn(&ObjectInfo) -> ObjectMeta,
     {
-        let src = self.object_path(src_bucket, src_key)?;
         for _ in 0..READ_ATTEMPTS {
-            let Some(o) = self.open(&src, src_key).await? else {
+            let Some(o) = self.open_object(src_bucket, src_key).await? else {
                 return Err(self.missing(src_bucket).await);
             };
             let Some(body) = self.read_body(&o, 0..o.info.size).await? else { continue };
+            if let Some(m) = self.inner.mounts.get(dst_bucket) {
+                let meta = make_meta(&o.info);
+                let stream = body.into_stream();
+                return m.put(dst_key, stream, meta, forbid_overwrite, MAX_OBJECT_SIZE).await;
+            }
             let mtime = keep_mtime.then_some(o.info.last_modified);
             // An ACL change keeps the object as it is, multipart ETag included; a copy is a
             // new object whose ETag is its MD5.
@@ -1114,6 +1088,9 @@ impl Storage {
         validate_key(src_key)?;
         validate_key(dst_key)?;
         self.require_bucket(dst_bucket).await?;
+        if let Some(m) = self.inner.mounts.get(dst_bucket) {
+            m.check_writable()?;
+        }
         let make_meta = |info: &ObjectInfo| match &directive {
             MetadataDirective::Copy { acl, storage_class } => ObjectMeta {
                 storage_class: storage_class.unwrap_or(info.storage_class),
@@ -1129,6 +1106,9 @@ impl Storage {
     pub async fn put_object_acl(&self, bucket: &str, key: &str, acl: ObjectAcl) -> Result<()> {
         validate_bucket_name(bucket)?;
         validate_key(key)?;
+        if let Some(m) = self.inner.mounts.get(bucket) {
+            return Err(m.no_object_acl());
+        }
         self.rewrite(bucket, key, bucket, key, |info| info.to_meta(acl), false, true).await?;
         Ok(())
     }
@@ -1143,6 +1123,9 @@ impl Storage {
     /// entries. A common prefix equal to the marker is skipped, so a page that ended on a common
     /// prefix is followed by the keys after it.
     pub async fn list_objects(&self, bucket: &str, q: &ListQuery) -> Result<ListPage> {
+        if let Some(m) = self.inner.mounts.get(bucket) {
+            return m.list(q).await;
+        }
         self.require_bucket(bucket).await?;
         let dir_segs = keys::encode_dir_prefix(&q.prefix);
         let dir = if dir_segs.is_empty() {
@@ -1168,53 +1151,9 @@ impl Storage {
                 let rest: Vec<_> = parts.collect();
                 keys::decode_key(rest.iter().map(|p| p.as_ref()))
             })
-            .filter(|k| k.starts_with(&q.prefix) && k.as_str() > q.marker.as_str())
             .collect();
         found.sort_unstable();
-
-        enum Entry {
-            Key(String),
-            Prefix(String),
-        }
-        let mut entries: Vec<Entry> = Vec::new();
-        let mut is_truncated = false;
-        for k in found {
-            let rolled = (!q.delimiter.is_empty())
-                .then(|| k[q.prefix.len()..].find(&q.delimiter))
-                .flatten()
-                .map(|i| k[..q.prefix.len() + i + q.delimiter.len()].to_string());
-            let entry = match rolled {
-                Some(cp) if cp == q.marker => continue,
-                Some(cp) => {
-                    if matches!(entries.last(), Some(Entry::Prefix(last)) if *last == cp) {
-                        continue;
-                    }
-                    Entry::Prefix(cp)
-                }
-                None => Entry::Key(k),
-            };
-            if entries.len() == q.max_keys {
-                is_truncated = true;
-                break;
-            }
-            entries.push(entry);
-        }
-        let next_marker = if is_truncated {
-            entries.last().map(|e| match e {
-                Entry::Key(k) | Entry::Prefix(k) => k.clone(),
-            })
-        } else {
-            None
-        };
-
-        let mut page = ListPage { is_truncated, next_marker, ..Default::default() };
-        let mut to_open = Vec::new();
-        for e in entries {
-            match e {
-                Entry::Key(k) => to_open.push(k),
-                Entry::Prefix(p) => page.common_prefixes.push(p),
-            }
-        }
+        let (mut page, to_open) = q.roll_up(found);
         let mut opened: Vec<Result<Option<Opened>>> = Vec::with_capacity(to_open.len());
         for chunk in to_open.chunks(LIST_CONCURRENCY) {
             let reads = chunk

@@ -152,6 +152,10 @@ impl Storage {
     ) -> Result<String> {
         validate_key(key)?;
         self.require_bucket(bucket).await?;
+        if let Some(m) = self.inner.mounts.get(bucket) {
+            m.check_writable()?;
+            m.path(key)?;
+        }
         let mut raw = [0u8; 16];
         getrandom::fill(&mut raw).map_err(|e| internal(format!("no OS randomness: {e}")))?;
         let id = record::hex16(&raw).to_ascii_uppercase();
@@ -224,7 +228,8 @@ impl Storage {
                     number: n,
                     etag: o.info.etag,
                     size: o.info.size,
-                    crc64: o.info.crc64,
+                    // A part is an ossimg blob: its record always has the CRC.
+                    crc64: o.info.crc64.unwrap_or_default(),
                     last_modified: o.info.last_modified,
                 });
             }
@@ -331,17 +336,22 @@ impl Storage {
             expires: rec.expires,
             storage_class: rec.storage_class,
         };
-        let r = self
-            .write_blob(
-                &self.object_path(bucket, key)?,
-                key,
-                body,
-                meta,
-                forbid_overwrite,
-                None,
-                Some(etag),
-            )
-            .await?;
+        let r = match self.inner.mounts.get(bucket) {
+            // A mounted bucket gets the plain object, whose ETag is the store's (as a HEAD shows).
+            Some(m) => m.put(key, body, meta, forbid_overwrite, u64::MAX).await?,
+            None => {
+                self.write_blob(
+                    &self.object_path(bucket, key)?,
+                    key,
+                    body,
+                    meta,
+                    forbid_overwrite,
+                    None,
+                    Some(etag),
+                )
+                .await?
+            }
+        };
         self.remove_upload(bucket, id).await;
         Ok(r)
     }

@@ -342,10 +342,10 @@ pub struct ObjectInfo {
     pub size: u64,
     /// Quoted upper-case hex MD5 (`"5EB63BBBE01EEED093CB22BB8F5ACDC3"`).
     pub etag: String,
-    /// MD5 of the body.
-    pub md5: [u8; 16],
-    /// CRC-64/ECMA (XZ) of the body.
-    pub crc64: u64,
+    /// MD5 of the body (`None` for a mounted plain object: not known without reading it).
+    pub md5: Option<[u8; 16]>,
+    /// CRC-64/ECMA (XZ) of the body (`None` for a mounted plain object).
+    pub crc64: Option<u64>,
     /// When the object was written (millisecond precision).
     pub last_modified: SystemTime,
     /// `Content-Type`.
@@ -377,10 +377,10 @@ impl ObjectInfo {
         }
     }
 
-    /// The `Content-MD5` header value: base64 of the MD5.
-    pub fn content_md5(&self) -> String {
+    /// The `Content-MD5` header value: base64 of the MD5, when it is known.
+    pub fn content_md5(&self) -> Option<String> {
         use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.encode(self.md5)
+        self.md5.map(|m| base64::engine::general_purpose::STANDARD.encode(m))
     }
 
     /// The metadata a copy with `x-oss-metadata-directive: COPY` keeps (everything but the ACL,
@@ -436,6 +436,54 @@ impl Default for ListQuery {
             marker: String::new(),
             max_keys: 100,
         }
+    }
+}
+
+impl ListQuery {
+    /// Rolls keys, in UTF-8 byte order, into one page: keys outside the prefix or not after the
+    /// marker are skipped; a key holding the delimiter after the prefix becomes its common prefix
+    /// (once; one equal to the marker is skipped, so a page that ended on a common prefix is
+    /// followed by the keys after it); at most `max_keys` entries. Returns the page without its
+    /// objects and the keys whose objects belong in it, in order.
+    pub(super) fn roll_up(
+        &self,
+        sorted_keys: impl IntoIterator<Item = String>,
+    ) -> (ListPage, Vec<String>) {
+        let (prefix, delimiter) = (self.prefix.as_str(), self.delimiter.as_str());
+        let mut page = ListPage::default();
+        let mut keys = Vec::new();
+        // The last entry taken, a key or a common prefix: the next page's marker.
+        let mut last: Option<String> = None;
+        for k in sorted_keys {
+            if !k.starts_with(prefix) || k.as_str() <= self.marker.as_str() {
+                continue;
+            }
+            let rolled = (!delimiter.is_empty())
+                .then(|| k[prefix.len()..].find(delimiter))
+                .flatten()
+                .map(|i| k[..prefix.len() + i + delimiter.len()].to_string());
+            if let Some(cp) = &rolled {
+                if *cp == self.marker || page.common_prefixes.last() == Some(cp) {
+                    continue;
+                }
+            }
+            if keys.len() + page.common_prefixes.len() == self.max_keys {
+                page.is_truncated = true;
+                page.next_marker = last;
+                break;
+            }
+            match rolled {
+                Some(cp) => {
+                    last = Some(cp.clone());
+                    page.common_prefixes.push(cp);
+                }
+                None => {
+                    last = Some(k.clone());
+                    keys.push(k);
+                }
+            }
+        }
+        (page, keys)
     }
 }
 

@@ -12,7 +12,7 @@ pub fn acl_xml(grant: &str) -> String {
 }
 
 /// One `<Bucket>` of ListBuckets, created at [`NOW`] and listed over [`PATH_HOST`].
-fn bucket_entry(name: &str) -> String {
+pub(crate) fn bucket_entry(name: &str) -> String {
     format!(
         "<Bucket><CreationDate>2023-11-14T22:13:20.000Z</CreationDate><ExtranetEndpoint>{PATH_HOST}</ExtranetEndpoint>\
          <IntranetEndpoint>{PATH_HOST}</IntranetEndpoint><Location>oss-{REGION}</Location><Name>{name}</Name>\
@@ -20,7 +20,8 @@ fn bucket_entry(name: &str) -> String {
     )
 }
 
-const OWNER: &str = "<Owner><ID>ossimg</ID><DisplayName>ossimg</DisplayName></Owner>";
+/// The `<Owner>` of every listing.
+pub(crate) const OWNER: &str = "<Owner><ID>ossimg</ID><DisplayName>ossimg</DisplayName></Owner>";
 
 #[tokio::test]
 async fn list_buckets_exact_xml_sorted_and_prefix_filtered() {

@@ -50,6 +50,16 @@ pub fn data(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// How every test server resolves hosts: [`DOMAIN`], [`CUSTOM_DOMAIN`] bound to `bound`, and
+/// OSS's own host names (`<bucket>.oss-<region>.aliyuncs.com`).
+pub fn addressing() -> Addressing {
+    Addressing {
+        domain: Some(DOMAIN.to_string()),
+        custom_domains: [(CUSTOM_DOMAIN.to_string(), "bound".to_string())].into(),
+        aliyuncs_hosts: true,
+    }
+}
+
 /// The router's state, with a clock that only moves when a test moves it.
 pub struct Server {
     /// The shared state (its fields are public: tests may inspect the store).
@@ -66,28 +76,45 @@ impl Server {
 
     /// A server whose clock (and its store's) reads `t`.
     pub fn at(t: i64) -> Self {
-        Self::build(t, Timeouts::default())
+        Self::build(t, Timeouts::default(), addressing())
     }
 
     /// A server with these slow-client limits (for tests over a real socket).
     pub fn with_timeouts(timeouts: Timeouts) -> Self {
-        Self::build(NOW, timeouts)
+        Self::build(NOW, timeouts, addressing())
     }
 
-    fn build(t: i64, timeouts: Timeouts) -> Self {
+    /// A server that resolves hosts with `addressing` instead of [`addressing`]'s.
+    pub fn with_addressing(addressing: Addressing) -> Self {
+        Self::build(NOW, Timeouts::default(), addressing)
+    }
+
+    /// A server whose store (in memory, on the test clock) is first changed by `setup`: mounts
+    /// added, say.
+    pub fn with_storage(setup: impl FnOnce(Storage) -> Storage) -> Self {
+        Self::build_with(NOW, Timeouts::default(), addressing(), setup)
+    }
+
+    fn build(t: i64, timeouts: Timeouts, addressing: Addressing) -> Self {
+        Self::build_with(t, timeouts, addressing, |s| s)
+    }
+
+    fn build_with(
+        t: i64,
+        timeouts: Timeouts,
+        addressing: Addressing,
+        setup: impl FnOnce(Storage) -> Storage,
+    ) -> Self {
         let clock = Arc::new(AtomicI64::new(t));
         let (c1, c2) = (Arc::clone(&clock), Arc::clone(&clock));
-        let storage = Storage::memory().with_clock(move || at(c1.load(Ordering::SeqCst)));
+        let storage = setup(Storage::memory().with_clock(move || at(c1.load(Ordering::SeqCst))));
         let keys: HashMap<String, String> = HashMap::from([(AK.to_string(), SK.to_string())]);
         let state = AppState(Arc::new(Shared {
             storage,
             keys: Box::new(keys),
             engine: Engine::Cpu,
             fonts: None,
-            addressing: Addressing {
-                domain: Some(DOMAIN.to_string()),
-                custom_domains: [(CUSTOM_DOMAIN.to_string(), "bound".to_string())].into(),
-            },
+            addressing,
             region: REGION.to_string(),
             clock: Box::new(move || at(c2.load(Ordering::SeqCst))),
             processing: Arc::new(tokio::sync::Semaphore::new(BUDGET_MIB as usize)),

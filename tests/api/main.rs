@@ -5,12 +5,17 @@
 
 mod harness;
 
+mod aliyuncs_hosts;
 mod auth;
+mod bucket_paging;
 mod buckets;
 mod listing;
+mod mounts;
 mod multipart;
 mod objects;
 mod processing;
+mod saveas_forms;
+mod sdk_requests;
 mod styles;
 mod watermark;
 mod wire;

@@ -9,7 +9,7 @@ use crate::harness::*;
 use crate::styles::put_style;
 
 /// The OSS SDKs' example.jpg: 400×267, 21 839 bytes (tests/data/README.md).
-const PHOTO: &str = "example.jpg";
+pub(crate) const PHOTO: &str = "example.jpg";
 const PHOTO_SIZE: &str = "21839";
 
 /// Bucket `img` (private) holding `photo.jpg` (image/jpeg) and the style `small` (`w_50`).
@@ -29,7 +29,7 @@ pub(crate) async fn server() -> Server {
 /// Asserts a processed image answer of `w`×`h` whose CRC header describes the processed bytes
 /// (spec §1.5: never the source's).
 #[track_caller]
-fn assert_image(r: &Resp, format: Format, mime: &str, w: u32, h: u32) {
+pub(crate) fn assert_image(r: &Resp, format: Format, mime: &str, w: u32, h: u32) {
     r.status(200).has("content-type", mime).has("content-length", &r.body.len().to_string());
     let info = ossimg::codec::probe(&r.body).expect("a decodable image");
     assert_eq!((info.format, info.width, info.height), (format, w, h));
@@ -40,7 +40,7 @@ fn assert_image(r: &Resp, format: Format, mime: &str, w: u32, h: u32) {
 }
 
 /// `base64url` without padding, as the docs write saveas keys.
-fn b64(s: &str) -> String {
+pub(crate) fn b64(s: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
 }
 
@@ -182,7 +182,8 @@ async fn processing_follows_acls() {
 
 // ------------------------------------------------------------------ sys/saveas (§7)
 
-fn saveas_json(bucket: &str, size: usize, object: &str) -> String {
+/// The saveas answer of spec §7.
+pub(crate) fn saveas_json(bucket: &str, size: usize, object: &str) -> String {
     format!("{{\n    \"bucket\": \"{bucket}\",\n    \"fileSize\": {size},\n    \"object\": \"{object}\",\n    \"status\": \"OK\"}}")
 }
 

@@ -65,6 +65,11 @@ impl Server {
     /// Starts `ossimg serve --data-dir <data_dir> --backend cpu <extra…>` and waits until it
     /// accepts connections. Panics with the server's output when it does not start.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Server {
+        Self::start_with_env(data_dir, extra, &[])
+    }
+
+    /// [`Server::start`] with `env` added to the server's environment (S3 settings, say).
+    pub fn start_with_env(data_dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ossimg"));
         cmd.args([
             "serve",
@@ -78,6 +83,7 @@ impl Server {
         ])
         .arg(data_dir)
         .args(extra)
+        .envs(env.iter().copied())
         .env("OSSIMG_ACCESS_KEY_ID", AK)
         .env("OSSIMG_ACCESS_KEY_SECRET", SK)
         .stdin(Stdio::null())
