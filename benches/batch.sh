@@ -27,7 +27,7 @@ N="${N:-200}"
 ROUNDS="${ROUNDS:-2}"
 CORES="$(nproc)"
 W1="image/resize,w_300/quality,Q_85"
-WORK="target/bench-batch"
+WORK="$PWD/target/bench-batch"
 
 need=()
 command -v vipsthumbnail >/dev/null || need+=(libvips-tools)
@@ -98,7 +98,8 @@ timed() {
 run_ossimg() { rm -rf "$WORK/o"; "$OSSIMG" batch -q --backend cpu --jobs "$CORES" --process "$W1" --out "$WORK/o" "$WORK/in"; }
 run_vips() {
   rm -rf "$WORK/v"; mkdir -p "$WORK/v"
-  (cd "$WORK/in" && ls | VIPS_CONCURRENCY=1 xargs -P "$CORES" -n 25 vipsthumbnail --size 300x -o "../v/%s.jpg[Q=85]")
+  # An absolute -o: vipsthumbnail 8.14 writes a relative "../v/…" pattern to stdout instead.
+  (cd "$WORK/in" && ls | VIPS_CONCURRENCY=1 xargs -P "$CORES" -n 25 vipsthumbnail --size 300x -o "$PWD/../v/%s.jpg[Q=85]")
 }
 run_sharp() { rm -rf "$WORK/s"; mkdir -p "$WORK/s"; node "$WORK/sharp.js" "$PWD/target/bench-node" "$WORK/in" "$WORK/s" "$CORES"; }
 
