@@ -441,3 +441,89 @@ fn s3_in_and_out() {
     assert!(o.status.success(), "{o:?}");
     assert_eq!(report(&rep)["skipped"], 2);
 }
+
+#[test]
+fn ctrl_c_finishes_the_files_in_flight_and_writes_the_report() {
+    let lib = scratch("int-lib");
+    for i in 0..16 {
+        copy("photo-2mp.jpg", &lib.join(format!("p{i:02}.jpg")));
+    }
+    let out = scratch("int-out");
+    let rep = out.with_extension("json");
+    let mut child = bin()
+        .args(["batch", "--process", "image/resize,w_1200/quality,Q_90", "--jobs", "1", "-q"])
+        .args(["--out", out.to_str().unwrap(), "--report", rep.to_str().unwrap()])
+        .arg(&lib)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while tree(&out).keys().filter(|k| !k.contains('#')).count() < 2 {
+        assert!(Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let st = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(st.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let r = report(&rep);
+    assert_eq!(r["cancelled"], true);
+    let (done, not_started) =
+        (r["succeeded"].as_u64().unwrap() as usize, r["not_started"].as_u64().unwrap() as usize);
+    assert!(not_started > 0 && done + not_started == 16, "{r}");
+    // What was started was finished: every output is whole, none half-written.
+    let files = tree(&out);
+    assert_eq!(files.len(), done, "{:?}", files.keys());
+    for (k, bytes) in &files {
+        let info = ossimg::codec::probe(bytes).unwrap_or_else(|e| panic!("{k}: {e}"));
+        assert_eq!(info.width, 1200, "{k}");
+    }
+}
+
+#[test]
+fn watermarks_in_a_batch() {
+    // Text and image watermarks: the image's key is read from --objects (a folder standing in
+    // for the bucket), once, before the work; without --objects the batch is a usage error.
+    let lib = scratch("wm-lib");
+    copy("example.jpg", &lib.join("a.jpg"));
+    copy("hopper.png", &lib.join("b.png"));
+    let marks = scratch("wm-marks");
+    copy("watermark.png", &marks.join("logo/mark.png"));
+    let key = ossimg::process::encode_base64url(b"logo/mark.png?x-oss-process=image/resize,P_20");
+    let text = ossimg::process::encode_base64url("水印 ossimg".as_bytes());
+    let proc = format!("image/watermark,image_{key},g_nw/watermark,text_{text},size_16/format,png");
+    let out = scratch("wm-out");
+    let o = run(&[
+        "--process",
+        &proc,
+        "--out",
+        out.to_str().unwrap(),
+        "--objects",
+        marks.to_str().unwrap(),
+        "-q",
+        lib.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let files = tree(&out);
+    assert_eq!(files.keys().collect::<Vec<_>>(), ["a.png", "b.png"]);
+    for (name, bytes) in &files {
+        let img = ossimg::codec::decode(
+            bytes,
+            ossimg::process::Format::Png,
+            &ossimg::plan::DecodeSpec { scale_denom: 1 },
+        )
+        .unwrap();
+        let src_name = if name == "a.png" { "example.jpg" } else { "hopper.png" };
+        let src = std::fs::read(data(src_name)).unwrap();
+        let plain = ossimg::codec::decode(
+            &src,
+            ossimg::codec::sniff(&src).unwrap(),
+            &ossimg::plan::DecodeSpec { scale_denom: 1 },
+        )
+        .unwrap();
+        assert_eq!((img.width, img.height), (plain.width, plain.height), "{name}");
+        assert_ne!(img.pixels, plain.pixels, "{name}: watermarked");
+    }
+    let o = run(&["--process", &proc, "--out", out.to_str().unwrap(), lib.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--objects"), "{o:?}");
+}
