@@ -206,3 +206,23 @@ fn image_watermarks_come_from_the_objects_directory() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/font.ttf"), "{o:?}");
 }
+
+#[test]
+fn a_successful_run_prints_nothing_on_stderr() {
+    // The default backend (auto) on a host without a GPU device node decides for the CPU
+    // without loading any Vulkan/GL driver: no Mesa or loader lines, no notice. (On a host with a
+    // GPU the probe runs and its drivers may talk; the check is for GPU-less hosts like CI.)
+    if std::path::Path::new("/dev/dri").exists() || std::path::Path::new("/dev/nvidiactl").exists()
+    {
+        eprintln!("skipped: this host has a GPU device node");
+        return;
+    }
+    let o = bin()
+        .env_remove("OSSIMG_BACKEND")
+        .args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_50", "-o"])
+        .arg(scratch("quiet.jpg"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "", "stderr must stay empty on success");
+}

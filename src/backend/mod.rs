@@ -96,6 +96,21 @@ impl std::str::FromStr for BackendChoice {
     }
 }
 
+/// Whether this host may have a hardware GPU, judged from device nodes under `dev` (`/dev`)
+/// without loading any driver: a DRM render node (`dri/renderD*`: AMD, Intel, NVIDIA's open
+/// driver, virtio-gpu…), NVIDIA's proprietary nodes (`nvidia0`, `nvidiactl`) or WSL2's `dxg`.
+/// Only Linux says no with confidence; elsewhere the answer is always "maybe" (wgpu decides).
+/// Nothing is cached across processes, so a GPU added later is seen by the next run.
+fn gpu_device_may_exist(dev: &std::path::Path) -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    let render_node = std::fs::read_dir(dev.join("dri")).is_ok_and(|entries| {
+        entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    });
+    render_node || ["nvidia0", "nvidiactl", "dxg"].iter().any(|n| dev.join(n).exists())
+}
+
 /// Prints `msg` on stderr the first time `flag` is seen unset.
 fn log_once(flag: &AtomicBool, msg: impl FnOnce() -> String) {
     if !flag.swap(true, Ordering::Relaxed) {
@@ -107,9 +122,12 @@ impl Engine {
     /// Selects the engine for `choice`:
     /// - `cpu`: the CPU engine; wgpu is never initialised.
     /// - `auto`: the GPU on a hardware adapter (discrete, integrated or virtual), never a
-    ///   software one (lavapipe/llvmpipe report `DeviceType::Cpu`); otherwise the CPU, said once
-    ///   on stderr. Images under [`GPU_MIN_PIXELS`], and plans without a stage the GPU speeds
-    ///   up (`gpu_pays`: resize, rotate, blur or sharpen), run on the CPU.
+    ///   software one (lavapipe/llvmpipe report `DeviceType::Cpu`); otherwise the CPU. A Linux
+    ///   host without a GPU device node is answered at once, without initialising wgpu or
+    ///   loading any Vulkan/GL driver (which costs 50–90 ms and tens of MB, and lets Mesa print
+    ///   to stderr), and silently; a host with one is probed, and a GPU found unusable there is
+    ///   said once on stderr. Images under [`GPU_MIN_PIXELS`], and plans without a stage the GPU
+    ///   speeds up (`gpu_pays`: resize, rotate, blur or sharpen), run on the CPU.
     /// - `gpu`: any adapter, software ones included; `NotImplemented` (exit code 5) with the
     ///   reason when none exists.
     ///
@@ -118,6 +136,9 @@ impl Engine {
         static SAID: AtomicBool = AtomicBool::new(false);
         match choice {
             BackendChoice::Cpu => Ok(Engine::Cpu),
+            BackendChoice::Auto if !gpu_device_may_exist(std::path::Path::new("/dev")) => {
+                Ok(Engine::Cpu)
+            }
             BackendChoice::Auto => match gpu::GpuBackend::probe() {
                 Ok((_, true)) => match gpu::GpuBackend::shared() {
                     Ok(backend) => {
@@ -184,6 +205,22 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn gpu_device_nodes_decide_whether_to_probe() {
+        let dev = std::env::temp_dir().join(format!("ossimg-dev-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dev);
+        std::fs::create_dir_all(dev.join("dri")).unwrap();
+        // A card node alone (KMS display without a render node) and nothing else: no GPU.
+        std::fs::write(dev.join("dri/card0"), b"").unwrap();
+        assert_eq!(super::gpu_device_may_exist(&dev), !cfg!(target_os = "linux"));
+        std::fs::write(dev.join("dri/renderD128"), b"").unwrap();
+        assert!(super::gpu_device_may_exist(&dev));
+        std::fs::remove_file(dev.join("dri/renderD128")).unwrap();
+        std::fs::write(dev.join("nvidiactl"), b"").unwrap();
+        assert!(super::gpu_device_may_exist(&dev));
+        std::fs::remove_dir_all(&dev).unwrap();
+    }
+
     use super::*;
     use crate::pipeline::*;
 
