@@ -12,10 +12,7 @@ use anyhow::Context as _;
 
 use crate::backend::{BackendChoice, Engine};
 use crate::batch::{self, inputs};
-use crate::error::{Error, ErrorKind};
-use crate::job::WatermarkObjects;
-use crate::process::{self, Action};
-use crate::storage::PlainStore;
+use crate::process;
 
 /// Arguments of `ossimg batch`.
 #[derive(Debug, clap::Args)]
@@ -92,23 +89,13 @@ fn execute(args: BatchArgs) -> anyhow::Result<ExitCode> {
         styles.iter().find(|(n, _)| n == name).map(|(_, c)| c.clone())
     })?;
     let shard = args.shard.as_deref().map(inputs::parse_shard).transpose()?;
-    let has_text =
-        spec.actions.iter().any(|a| matches!(a, Action::Watermark(w) if w.text.is_some()));
-    let fonts = match has_text {
-        true => Some(Arc::new(
-            crate::watermark::TextRenderer::new(
-                args.fonts.config(None, &std::collections::HashMap::new())?,
-            )
-            .context("fonts")?,
-        )),
-        false => None,
-    };
+    let fonts = super::text_renderer(&args.fonts, &spec)?.map(Arc::new);
     let jobs =
         args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let engine = if args.dry_run { Engine::Cpu } else { Engine::select(choice)? };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async move {
-        let objects = read_objects(args.objects.as_deref(), &spec).await?;
+        let objects = super::read_watermark_objects(args.objects.as_deref(), &spec).await?;
         let cancel = Arc::new(AtomicBool::new(false));
         let on_signal = cancel.clone();
         tokio::spawn(async move {
@@ -147,31 +134,4 @@ fn execute(args: BatchArgs) -> anyhow::Result<ExitCode> {
             ExitCode::from(1)
         })
     })
-}
-
-/// Reads the objects the cascade's image watermarks name from `location` (a folder or store
-/// URL standing in for the bucket) before any work: a missing one, or watermarks without
-/// `--objects`, stop the batch as a usage error.
-async fn read_objects(
-    location: Option<&str>,
-    spec: &process::ProcessSpec,
-) -> anyhow::Result<WatermarkObjects> {
-    let mut objects = WatermarkObjects::new();
-    let keys = spec.watermark_keys();
-    if keys.is_empty() {
-        return Ok(objects);
-    }
-    let Some(location) = location else {
-        return Err(Error::new(
-            ErrorKind::WatermarkError,
-            format!("the image watermark \"{}\" needs --objects DIR|URL", keys[0]),
-        )
-        .into());
-    };
-    let store = PlainStore::open(location, false)?;
-    for key in keys {
-        let bytes = store.get(key).await.with_context(|| format!("watermark object {key}"))?;
-        objects.insert(key.to_owned(), bytes);
-    }
-    Ok(objects)
 }

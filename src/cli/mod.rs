@@ -69,6 +69,59 @@ pub(crate) fn parse_styles(raw: &[String]) -> anyhow::Result<Vec<(String, String
         .collect()
 }
 
+/// The text renderer a cascade needs: built from the font options when it draws a text
+/// watermark, else `None` (no font is loaded).
+fn text_renderer(
+    fonts: &FontArgs,
+    spec: &crate::process::ProcessSpec,
+) -> anyhow::Result<Option<crate::watermark::TextRenderer>> {
+    let has_text = spec
+        .actions
+        .iter()
+        .any(|a| matches!(a, crate::process::Action::Watermark(w) if w.text.is_some()));
+    if !has_text {
+        return Ok(None);
+    }
+    let config = fonts.config(None, &std::collections::HashMap::new())?;
+    Ok(Some(crate::watermark::TextRenderer::new(config).context("fonts")?))
+}
+
+/// Reads the objects the cascade's image watermarks name from `location` (`--objects`: a folder
+/// or store URL standing in for the bucket), before any work. A key is a path inside it (`..` is
+/// `InvalidObjectName`, never a way out); a missing object is `WatermarkError`; one over 20 MB is
+/// refused from its size; image watermarks without `--objects` are an error naming the option.
+async fn read_watermark_objects(
+    location: Option<&str>,
+    spec: &crate::process::ProcessSpec,
+) -> Result<crate::job::WatermarkObjects, crate::Error> {
+    use crate::error::{Error, ErrorKind};
+    let mut objects = crate::job::WatermarkObjects::new();
+    let keys = spec.watermark_keys();
+    let Some(first) = keys.first() else {
+        return Ok(objects);
+    };
+    let Some(location) = location else {
+        return Err(Error::new(
+            ErrorKind::WatermarkError,
+            format!(
+                "the image watermark \"{first}\" needs --objects DIR|URL (the folder or store that stands in for the bucket)"
+            ),
+        ));
+    };
+    let store = crate::storage::PlainStore::open(location, false)?;
+    for key in keys {
+        let size = store.size(key).await?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::WatermarkError,
+                format!("the watermark object \"{key}\" does not exist in {location}"),
+            )
+        })?;
+        crate::job::check_source_size(size)?;
+        objects.insert(key.to_owned(), store.get(key).await?);
+    }
+    Ok(objects)
+}
+
 /// The font options of `serve` and `process` (text watermarks).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct FontArgs {

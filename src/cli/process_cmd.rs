@@ -26,9 +26,9 @@ pub struct ProcessArgs {
     /// A named style for `style/<name>`, as `name=image/...`; may be repeated.
     #[arg(long = "style", value_name = "NAME=CONTENT")]
     pub styles: Vec<String>,
-    /// The directory that stands in for the bucket of image watermarks: the key `pics/a.png`
-    /// (with its own nested process) is read from `DIR/pics/a.png`.
-    #[arg(long, value_name = "DIR")]
+    /// The folder (or store URL) that stands in for the bucket of image watermarks: the key
+    /// `pics/a.png` (with its own nested process) is read from `DIR/pics/a.png`.
+    #[arg(long, value_name = "DIR|URL")]
     pub objects: Option<PathBuf>,
     /// Fonts for text watermarks.
     #[command(flatten)]
@@ -62,18 +62,14 @@ fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
     let source = std::fs::read(&args.input).map_err(|e| {
         Error::new(ErrorKind::NoSuchKey, format!("cannot read {}: {e}", args.input.display()))
     })?;
-    let objects = read_objects(args.objects.as_deref(), &spec)?;
-    let has_text =
-        spec.actions.iter().any(|a| matches!(a, process::Action::Watermark(w) if w.text.is_some()));
-    let fonts = match has_text {
-        true => Some(
-            crate::watermark::TextRenderer::new(
-                args.fonts.config(None, &std::collections::HashMap::new())?,
-            )
-            .context("fonts")?,
-        ),
-        false => None,
+    let objects = match spec.watermark_keys().is_empty() {
+        true => job::WatermarkObjects::new(),
+        // The store API is async; a current-thread runtime for this one read is cheap.
+        false => tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(
+            super::read_watermark_objects(args.objects.as_deref().and_then(Path::to_str), &spec),
+        )?,
     };
+    let fonts = super::text_renderer(&args.fonts, &spec)?;
     let resources = job::Resources { fonts: fonts.as_ref(), objects: Some(&objects) };
     let output = job::run_with(&source, &spec, engine, resources)?;
     match &args.output {
@@ -89,51 +85,6 @@ fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Reads the objects the cascade's image watermarks name from `dir` (`--objects`), which stands
-/// in for the bucket. A key is a relative path inside `dir`: one that would leave it (`..`, an
-/// absolute path) is refused like a key OSS would refuse; a missing file is `WatermarkError`; a
-/// cascade with image watermarks and no `--objects` is an error naming the option.
-fn read_objects(
-    dir: Option<&Path>,
-    spec: &process::ProcessSpec,
-) -> Result<job::WatermarkObjects, Error> {
-    let mut objects = job::WatermarkObjects::new();
-    for key in spec.watermark_keys() {
-        let Some(dir) = dir else {
-            return Err(Error::new(
-                ErrorKind::WatermarkError,
-                format!(
-                    "the image watermark \"{key}\" needs --objects DIR (the directory that stands in for the bucket)"
-                ),
-            ));
-        };
-        let relative = Path::new(key);
-        let inside = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
-        if !inside {
-            return Err(Error::new(
-                ErrorKind::InvalidObjectName,
-                format!("the watermark key \"{key}\" is not a path inside --objects"),
-            ));
-        }
-        let path = dir.join(relative);
-        let size = std::fs::metadata(&path).map(|m| m.len()).map_err(|_| {
-            Error::new(
-                ErrorKind::WatermarkError,
-                format!(
-                    "the watermark object \"{key}\" does not exist ({} not found)",
-                    path.display()
-                ),
-            )
-        })?;
-        job::check_source_size(size)?;
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Error::new(ErrorKind::WatermarkError, format!("cannot read {}: {e}", path.display()))
-        })?;
-        objects.insert(key.to_owned(), bytes.into());
-    }
-    Ok(objects)
 }
 
 /// Accepts the value as copied from a URL: strips `x-oss-process=` and percent-decodes.

@@ -112,23 +112,14 @@ impl Stage {
     /// A [`Stage::Composite`] drawing `overlay` with its top-left corner at (`x`, `y`) (either may
     /// be negative or beyond the image: what falls outside is clipped) at `opacity` 0–100.
     pub fn composite(overlay: Arc<Image>, x: i32, y: i32, opacity: u32) -> Stage {
-        let params = CompositeParams {
-            x,
-            y,
-            width: overlay.width,
-            height: overlay.height,
-            opacity,
-            step_x: 0,
-            step_y: 0,
-            row_shift: 0,
-        };
-        Stage::Composite(params, overlay)
+        let untiled = Tiling { step_x: 0, step_y: 0, row_shift: 0 };
+        Stage::composite_tiled(overlay, x, y, opacity, untiled)
     }
 
     /// A [`Stage::Composite`] drawing `overlay` at every point of the lattice `tiling` through
     /// (`x`, `y`) that overlaps the image (a `fill_1` watermark). `tiling`'s periods must be at
-    /// least the overlay's size (tiles never overlap) and its row shift below `step_x`; the
-    /// engines refuse other values.
+    /// least the overlay's size (tiles never overlap) and its row shift below `step_x`, or all
+    /// three 0 (one overlay, as [`Stage::composite`]); the engines refuse other values.
     pub fn composite_tiled(
         overlay: Arc<Image>,
         x: i32,
@@ -136,14 +127,15 @@ impl Stage {
         opacity: u32,
         tiling: Tiling,
     ) -> Stage {
-        let Stage::Composite(params, overlay) = Stage::composite(overlay, x, y, opacity) else {
-            unreachable!("Stage::composite builds a composite")
-        };
         let params = CompositeParams {
+            x,
+            y,
+            width: overlay.width,
+            height: overlay.height,
+            opacity,
             step_x: tiling.step_x,
             step_y: tiling.step_y,
             row_shift: tiling.row_shift,
-            ..params
         };
         Stage::Composite(params, overlay)
     }
