@@ -44,6 +44,10 @@ fn w1_parts(c: &mut Criterion) {
     c.bench_function("W1-parts/encode", |b| {
         b.iter(|| codec::encode(black_box(&result), &p.output).unwrap())
     });
+    let webp = plan::OutputSpec { format: process::Format::Webp, ..p.output };
+    c.bench_function("W1-parts/encode-webp", |b| {
+        b.iter(|| codec::encode(black_box(&result), &webp).unwrap())
+    });
 }
 
 fn benches(c: &mut Criterion) {

@@ -57,7 +57,7 @@ fn median(
     objects: &WatermarkObjects,
     n: usize,
 ) -> Duration {
-    let res = Resources { fonts: None, objects: Some(objects) };
+    let res = Resources { fonts: None, objects: Some(objects), ..Default::default() };
     let mut t: Vec<Duration> = (0..n)
         .map(|_| {
             let start = Instant::now();
@@ -76,7 +76,7 @@ fn benches(c: &mut Criterion) {
     let requests = requests();
     for engine in engines() {
         for (name, spec) in &requests {
-            let res = Resources { fonts: None, objects: Some(&objects) };
+            let res = Resources { fonts: None, objects: Some(&objects), ..Default::default() };
             c.bench_function(&format!("WM/{}/{name}", engine.name()), |b| {
                 b.iter(|| job::run_with(black_box(&src), spec, engine, res).unwrap())
             });

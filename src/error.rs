@@ -27,6 +27,9 @@ pub enum ErrorKind {
     SignatureDoesNotMatch,
     /// The AccessKeyId of a signed request is unknown (403 `InvalidAccessKeyId`).
     InvalidAccessKeyId,
+    /// The temporary credentials (security token) of a request have expired (403
+    /// `SecurityTokenExpired`).
+    SecurityTokenExpired,
     /// The signed request time is more than 15 minutes off the server clock (403
     /// `RequestTimeTooSkewed`).
     RequestTimeTooSkewed,
@@ -85,6 +88,7 @@ impl ErrorKind {
             ErrorKind::ImageDamage => ("ImageDamage", 403, 3),
             ErrorKind::SignatureDoesNotMatch => ("SignatureDoesNotMatch", 403, 4),
             ErrorKind::InvalidAccessKeyId => ("InvalidAccessKeyId", 403, 4),
+            ErrorKind::SecurityTokenExpired => ("SecurityTokenExpired", 403, 4),
             ErrorKind::RequestTimeTooSkewed => ("RequestTimeTooSkewed", 403, 4),
             ErrorKind::NoSuchKey => ("NoSuchKey", 404, 3),
             ErrorKind::NoSuchStyle => ("NoSuchStyle", 404, 2),

@@ -14,13 +14,15 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::Image;
 use crate::plan::{self, DecodeSpec, Overlays, Plan};
 use crate::process::{Action, Format, ProcessSpec, TextMark, WatermarkImage};
+use crate::telemetry;
 use crate::watermark::TextRenderer;
 
 /// The watermark objects a caller fetched for a job, by key (see
 /// [`ProcessSpec::watermark_keys`]): the object's bytes, read with the requester's permissions.
 pub type WatermarkObjects = HashMap<String, bytes::Bytes>;
 
-/// What a job needs besides its source: fonts for text watermarks and the watermark objects.
+/// What a job needs besides its source: fonts for text watermarks, the watermark objects and the
+/// planner settings.
 #[derive(Clone, Copy, Default)]
 pub struct Resources<'a> {
     /// The text renderer; `None` uses [`TextRenderer::global`] (system fonts), loaded only when a
@@ -29,6 +31,8 @@ pub struct Resources<'a> {
     /// The fetched watermark objects; a key the cascade names but this map lacks is `400
     /// WatermarkError`.
     pub objects: Option<&'a WatermarkObjects>,
+    /// Planner settings from the configuration (the shrink-on-load rule).
+    pub options: plan::Options,
 }
 
 /// Largest source object OSS processes: 20 MB (spec §2, \[C\]).
@@ -92,9 +96,10 @@ pub fn run_with(
     resources: Resources<'_>,
 ) -> Result<Output> {
     check_source_size(source.len() as u64)?;
+    telemetry::job_run(engine.name());
     let info = codec::probe(source)?;
     let mut overlays = JobOverlays { resources, engine, prepared: HashMap::new() };
-    match plan::plan_with(spec, &info, &mut overlays)? {
+    match plan::plan_opts(spec, &info, &resources.options, &mut overlays)? {
         Plan::Info => Ok(Output::Json(codec::info_json(source, &info)?)),
         Plan::AverageHue => {
             let image = codec::decode(source, info.format, &hue_decode_spec(&info))?;
@@ -105,19 +110,41 @@ pub fn run_with(
             Ok(Output::Image { bytes, format: p.output.format })
         }
         Plan::Image(p) => {
-            let image = codec::decode(source, info.format, &p.decode)?;
-            let image = engine.run(&p.stages, image)?;
-            let bytes = codec::encode(&image, &p.output)?;
+            let (engine_name, source_format) = (engine.name(), info.format.name());
+            let image = timed(&["decode", engine_name], source_format, || {
+                codec::decode(source, info.format, &p.decode)
+            })?;
+            let image = timed(&["run", engine_name], "", || engine.run(&p.stages, image))?;
+            let output_format = p.output.format.name();
+            let bytes = timed(&["encode", engine_name], output_format, || {
+                codec::encode(&image, &p.output)
+            })?;
             Ok(Output::Image { bytes, format: p.output.format })
         }
     }
+}
+
+/// Runs `f`, reporting its time as job stage `stage` = `[stage, engine]` and, for the decode
+/// and encode stages, as the decode/encode time of `format` ([`telemetry`]).
+fn timed<T>(stage: &[&str; 2], format: &str, f: impl FnOnce() -> T) -> T {
+    let start = std::time::Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    telemetry::stage_time(stage[0], stage[1], took);
+    match stage[0] {
+        "decode" => telemetry::decode_time(format, took),
+        "encode" => telemetry::encode_time(format, took),
+        _ => {}
+    }
+    out
 }
 
 /// The bytes a job will hold at once, estimated from the headers and the plan: the decoded image
 /// (after shrink-on-load) twice (a stage's input and output) plus the result, for every frame
 /// kept, plus each watermark object decoded at full size twice, plus each text block at an upper
 /// bound of its size ([`text_block_bound`]). Overlays are not prepared (the main image's sizes do
-/// not depend on them), so this is cheap enough to run before admission.
+/// not depend on them), so this is cheap enough to run before admission. The decode size is the
+/// default (quality) shrink-on-load rule's, an upper bound of the fast rule's.
 pub fn estimate_bytes(
     source: &[u8],
     spec: &ProcessSpec,
@@ -246,8 +273,8 @@ fn prepare_image(
 }
 
 /// An animated plan: decodes every frame (composited canvases), runs the same stages on each one
-/// as it goes — each decoded frame is dropped once processed — and writes an animated GIF with
-/// the source's delays. The planner only sets `animated` within [`plan::MAX_ANIMATION_BYTES`].
+/// as it goes — each decoded frame is dropped once processed — and writes an animated GIF or
+/// WebP with the source's delays. The planner only sets `animated` within [`plan::MAX_ANIMATION_BYTES`].
 fn run_animated(
     source: &[u8],
     info: &plan::SourceInfo,
@@ -259,7 +286,7 @@ fn run_animated(
         .into_iter()
         .map(|f| Ok(codec::Frame { image: engine.run(&p.stages, f.image)?, delay_ms: f.delay_ms }))
         .collect::<Result<Vec<_>>>()?;
-    codec::encode_gif_frames(&frames, &p.output, info.loop_count)
+    codec::encode_frames(&frames, &p.output, info.loop_count)
 }
 
 /// `average-hue` is a mean over salient pixels, so a DCT-scaled JPEG decode (a box-filtered

@@ -8,11 +8,14 @@
 //! - [`pipeline`]: the image type and the stage list; [`backend`]: the engines that run it;
 //! - [`watermark`]: text watermarks — fonts, shaping and rasterisation of the text block;
 //! - [`job`]: one request end to end; [`batch`]: a job over a whole library; [`cli`]: the
-//!   command line.
+//!   command line;
+//! - [`telemetry`]: Prometheus metrics, the request log, health state;
+//! - [`cache`]: the result cache of processed variants on local disk.
 
 pub mod api;
 pub mod backend;
 pub mod batch;
+pub mod cache;
 pub mod cli;
 pub mod codec;
 pub mod error;
@@ -21,6 +24,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod process;
 pub mod storage;
+pub mod telemetry;
 pub mod watermark;
 pub mod workers;
 

@@ -63,8 +63,8 @@ pub struct SourceInfo {
     pub file_size: u64,
     /// Quality estimated from a JPEG source's quantisation tables (1–100); `None` otherwise.
     pub jpeg_quality: Option<u32>,
-    /// A GIF's loop count (NETSCAPE2.0 extension): `Some(0)` forever, `Some(n)` n times, `None`
-    /// when the file has none (it plays once); `None` for other formats.
+    /// An animation's loop count (GIF NETSCAPE2.0 extension, WebP `ANIM` chunk): `Some(0)`
+    /// forever, `Some(n)` n times, `None` when the file has none (it plays once) and for stills.
     pub loop_count: Option<u16>,
 }
 
@@ -93,7 +93,7 @@ pub struct ImagePlan {
     /// Final height.
     pub height: u32,
     /// True when every frame of an animated source is decoded, run through `stages` and written
-    /// as an animated GIF; false when only the first frame is (still sources, and animations
+    /// as an animated GIF or WebP; false when only the first frame is (still sources, and animations
     /// that lose their animation — see [`plan`]).
     pub animated: bool,
 }
@@ -141,13 +141,62 @@ const MAX_ORIENT_SIDE: u32 = 4_096;
 /// JPEG DCT scale denominators tried for shrink-on-load, largest first (libjpeg-turbo supports
 /// 1/2, 1/4 and 1/8 exactly).
 const SHRINK_DENOMS: [u32; 3] = [8, 4, 2];
-/// The decoded image must stay at least this many times the resize target on both axes, so the
-/// final Lanczos pass still has enough source pixels per output pixel for full quality.
-const SHRINK_MARGIN: u64 = 2;
+
+/// How far shrink-on-load may reduce a JPEG before the resize (`shrink_on_load` in the config,
+/// `--shrink-on-load` on `process` and `batch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShrinkOnLoad {
+    /// The decoded image stays at least the resize target on both axes (sharp's
+    /// `fastShrinkOnLoad`, Pillow's `draft`): the default, chosen by measurement
+    /// (`benches/shrink.rs`, table in `benches/RESULTS.md`).
+    Fast,
+    /// The decoded image stays at least twice the resize target (libvips' rule), so the final
+    /// Lanczos pass always has two or more source pixels per output pixel.
+    #[default]
+    Quality,
+}
+
+impl ShrinkOnLoad {
+    /// How many times the resize target the decoded size must stay, on both axes.
+    fn margin(self) -> u64 {
+        match self {
+            ShrinkOnLoad::Fast => 1,
+            ShrinkOnLoad::Quality => 2,
+        }
+    }
+}
+
+impl std::str::FromStr for ShrinkOnLoad {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "fast" => Ok(ShrinkOnLoad::Fast),
+            "quality" => Ok(ShrinkOnLoad::Quality),
+            other => Err(format!("shrink-on-load must be fast or quality, not {other:?}")),
+        }
+    }
+}
+
+/// Planner settings that are not part of the process string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// The shrink-on-load rule for JPEG sources.
+    pub shrink_on_load: ShrinkOnLoad,
+}
 
 /// [`plan_with`] without watermark resources ([`NoOverlays`]).
 pub fn plan(spec: &ProcessSpec, src: &SourceInfo) -> Result<Plan> {
     plan_with(spec, src, &mut NoOverlays)
+}
+
+/// [`plan_opts`] with the default [`Options`].
+pub fn plan_with(
+    spec: &ProcessSpec,
+    src: &SourceInfo,
+    overlays: &mut dyn Overlays,
+) -> Result<Plan> {
+    plan_opts(spec, src, &Options::default(), overlays)
 }
 
 /// Resolves `spec` against the source header into a [`Plan`]: every size, rectangle and angle is
@@ -164,13 +213,14 @@ pub fn plan(spec: &ProcessSpec, src: &SourceInfo) -> Result<Plan> {
 ///    becomes the first stage, and is skipped silently when a stored side is ≥ 4096 \[U\].
 /// 4. The pixel actions in order (see the geometry rules on each action); a `watermark` composites
 ///    its parts where [`watermark::place`] puts them and keeps the size.
-/// 5. Shrink-on-load for JPEG sources (see [`DecodeSpec`]).
+/// 5. Shrink-on-load for JPEG sources (see [`DecodeSpec`]), by `opts.shrink_on_load`.
 /// 6. Encoder settings (format, quality, interlace) whatever their position.
 /// 7. Whether an animated source keeps its animation (`ImagePlan::animated`, see
 ///    `keeps_animation`): GIF output, no `rotate`, no `p` resize, within [`MAX_ANIMATION_BYTES`].
-pub fn plan_with(
+pub fn plan_opts(
     spec: &ProcessSpec,
     src: &SourceInfo,
+    opts: &Options,
     overlays: &mut dyn Overlays,
 ) -> Result<Plan> {
     let json = spec.actions.iter().find_map(|a| match a {
@@ -232,7 +282,7 @@ pub fn plan_with(
         }
     }
 
-    let scale_denom = shrink_denom(src, &canvas.stages);
+    let scale_denom = shrink_denom(src, &canvas.stages, opts.shrink_on_load.margin());
     let decoded = (scaled_dim(src.width, scale_denom), scaled_dim(src.height, scale_denom));
     resize_before_orient(&mut canvas.stages, decoded);
     let output = output::output_spec(spec, src, canvas.width, canvas.height)?;
@@ -254,10 +304,10 @@ pub fn plan_with(
 /// frame. \[U\], following the spec's recommendation "apply per frame where cheap, otherwise keep
 /// the first frame": every other pixel action (`crop`, `indexcrop`, `circle`, `rounded-corners`,
 /// `resize` by `w`/`h`/`l`/`s` in any mode, `blur`, `bright`, `contrast`, `sharpen`, `auto-orient`)
-/// runs on each frame. Only GIF output is animated: a non-GIF `format` gives the first frame, and
-/// since `format,gif` only applies to GIF sources (§3.12) an animated WebP source always gives its
-/// first frame (animated WebP output is not supported, §3.12 \[U\]). Animations whose frames
-/// exceed [`MAX_ANIMATION_BYTES`] also give their first frame rather than failing.
+/// runs on each frame. GIF and WebP output are animated \[U\] (an animated GIF or WebP source
+/// written as either, `format,gif` applying to WebP sources too, see `plan::output`); any other
+/// `format` gives the first frame. Animations whose frames exceed [`MAX_ANIMATION_BYTES`] also
+/// give their first frame rather than failing.
 fn keeps_animation(
     spec: &ProcessSpec,
     src: &SourceInfo,
@@ -274,7 +324,7 @@ fn keeps_animation(
     let per_frame =
         u64::from(src.width) * u64::from(src.height) + u64::from(width) * u64::from(height);
     src.frames > 1
-        && output.format == Format::Gif
+        && matches!(output.format, Format::Gif | Format::Webp)
         && !spec.actions.iter().any(single_frame)
         && per_frame.saturating_mul(u64::from(src.frames)).saturating_mul(4) <= MAX_ANIMATION_BYTES
 }
@@ -331,10 +381,10 @@ fn resize_before_orient(stages: &mut [Stage], decoded: (u32, u32)) {
 /// Applies only to JPEG sources whose first pixel-changing stage, after any leading orientation
 /// transforms (which commute with scaling — EXIF ones and `rotate` by 90s alike), is a resize.
 /// Picks the largest denominator in {8, 4, 2} whose decoded size `scaled_dim(W,d) ×
-/// scaled_dim(H,d)` stays at least twice the resize target on both axes, comparing in stored
-/// orientation. The stages need no change: orientation transforms carry no size and the resize
+/// scaled_dim(H,d)` stays at least `margin` times the resize target on both axes, comparing in
+/// stored orientation. The stages need no change: orientation transforms carry no size and the resize
 /// goes to its exact target from whatever size it gets (and with `d > 1` it always has work).
-fn shrink_denom(src: &SourceInfo, stages: &[Stage]) -> u32 {
+fn shrink_denom(src: &SourceInfo, stages: &[Stage], margin: u64) -> u32 {
     if src.format != Format::Jpg {
         return 1;
     }
@@ -347,8 +397,8 @@ fn shrink_denom(src: &SourceInfo, stages: &[Stage]) -> u32 {
                 return SHRINK_DENOMS
                     .into_iter()
                     .find(|&d| {
-                        u64::from(scaled_dim(src.width, d)) >= SHRINK_MARGIN * u64::from(tw)
-                            && u64::from(scaled_dim(src.height, d)) >= SHRINK_MARGIN * u64::from(th)
+                        u64::from(scaled_dim(src.width, d)) >= margin * u64::from(tw)
+                            && u64::from(scaled_dim(src.height, d)) >= margin * u64::from(th)
                     })
                     .unwrap_or(1);
             }

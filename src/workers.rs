@@ -1,6 +1,7 @@
 //! The CPU worker pool: a fixed set of threads, one per core, that run image jobs first in, first
 //! out. The HTTP server hands every job here and awaits its result, so the async runtime only does
-//! network and storage I/O.
+//! network and storage I/O. The queue length, the jobs running and the pool size are reported to
+//! [`crate::telemetry`].
 //!
 //! Why a dedicated pool rather than `spawn_blocking` or `block_in_place` behind a semaphore: a
 //! worker takes the next queued job the moment it finishes one, with no async wake-up in between,
@@ -11,6 +12,8 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
+
+use crate::telemetry;
 
 type Task = Box<dyn FnOnce() + Send>;
 
@@ -47,8 +50,13 @@ impl Pool {
     /// The process-wide pool, one worker per available core, started on first use.
     pub fn shared() -> Option<&'static Pool> {
         static POOL: OnceLock<Option<Pool>> = OnceLock::new();
-        POOL.get_or_init(|| Pool::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
-            .as_ref()
+        POOL.get_or_init(|| {
+            let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let pool = Pool::new(threads);
+            crate::telemetry::worker_pool_size(if pool.is_some() { threads } else { 0 });
+            pool
+        })
+        .as_ref()
     }
 
     /// Runs `f` on a worker and returns its result; jobs start in the order they were submitted.
@@ -61,12 +69,29 @@ impl Pool {
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let task: Task = Box::new(move || {
+            telemetry::jobs_queued(-1);
             if !tx.is_closed() {
+                telemetry::jobs_in_flight(1);
+                // Decremented on drop, so a panicking job is counted out too.
+                let _running = InFlight;
                 let _ = tx.send(f());
             }
         });
-        self.queue.send(task).ok()?;
+        telemetry::jobs_queued(1);
+        if self.queue.send(task).is_err() {
+            telemetry::jobs_queued(-1);
+            return None;
+        }
         rx.await.ok()
+    }
+}
+
+/// Counts a running job out of the in-flight gauge when dropped.
+struct InFlight;
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        telemetry::jobs_in_flight(-1);
     }
 }
 

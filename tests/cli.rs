@@ -43,6 +43,46 @@ fn process_writes_the_image() {
 }
 
 #[test]
+fn shrink_on_load_rule_is_selectable() {
+    // 4032×3024 → w_300: the quality rule (default) decodes at 1/4, the fast rule at 1/8; same
+    // size, different pixels, and the fast one is the softer (fewer JPEG bytes).
+    let run = |name: &str, extra: &[&str], env: Option<&str>| {
+        let out = scratch(name);
+        let mut cmd = bin();
+        cmd.args(["process", data("photo-12mp.jpg").to_str().unwrap(), "image/resize,w_300"])
+            .arg("-o")
+            .arg(&out)
+            .args(["--backend", "cpu"])
+            .args(extra)
+            .env_remove("OSSIMG_SHRINK_ON_LOAD");
+        if let Some(v) = env {
+            cmd.env("OSSIMG_SHRINK_ON_LOAD", v);
+        }
+        assert!(cmd.status().unwrap().success(), "{name}");
+        std::fs::read(&out).unwrap()
+    };
+    let default = run("sol-default.jpg", &[], None);
+    let quality = run("sol-quality.jpg", &["--shrink-on-load", "quality"], None);
+    let fast = run("sol-fast.jpg", &["--shrink-on-load", "fast"], None);
+    let fast_env = run("sol-fast-env.jpg", &[], Some("fast"));
+    assert_eq!(default, quality);
+    assert_eq!(fast, fast_env);
+    assert_ne!(fast, quality);
+    for b in [&quality, &fast] {
+        let info = ossimg::codec::probe(b).unwrap();
+        assert_eq!((info.width, info.height), (300, 225));
+    }
+    assert!(fast.len() < quality.len(), "{} vs {}", fast.len(), quality.len());
+    let bad = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_10"])
+        .args(["--shrink-on-load", "sharp", "-o", "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("fast or quality"));
+}
+
+#[test]
 fn process_accepts_url_encoded_values_and_styles() {
     let out = scratch("styled.png");
     let st = bin()
@@ -60,6 +100,19 @@ fn process_accepts_url_encoded_values_and_styles() {
     assert!(st.success());
     let info = ossimg::codec::probe(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!((info.width, info.height), (50, 33));
+}
+
+#[test]
+fn dash_output_is_stdout() {
+    let out = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), "image/info", "-o", "-"])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ImageWidth"]["value"], "400");
+    assert!(!std::env::temp_dir().join("-").exists());
 }
 
 #[test]

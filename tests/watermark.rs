@@ -48,7 +48,12 @@ fn objects() -> WatermarkObjects {
 fn run(engine: Engine, input: &str, proc: &str) -> ossimg::Result<Output> {
     let spec = process::resolve(proc, &|_| None)?;
     let objects = objects();
-    job::run_with(&read(input), &spec, engine, Resources { fonts: None, objects: Some(&objects) })
+    job::run_with(
+        &read(input),
+        &spec,
+        engine,
+        Resources { fonts: None, objects: Some(&objects), ..Default::default() },
+    )
 }
 
 fn image(engine: Engine, proc: &str) -> Image {
@@ -365,7 +370,7 @@ fn errors() {
         &read("example.jpg"),
         &spec,
         Engine::Cpu,
-        Resources { fonts: None, objects: Some(&objects) },
+        Resources { fonts: None, objects: Some(&objects), ..Default::default() },
     )
     .unwrap_err();
     assert_eq!(e.kind, ossimg::ErrorKind::WatermarkError);

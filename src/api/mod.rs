@@ -4,13 +4,19 @@
 
 pub mod auth;
 mod bucket;
+pub mod listener;
 mod multipart;
 mod object;
+pub mod ops;
 mod processing;
 pub mod response;
 mod server;
+mod sts;
 mod style;
+pub mod tls;
+pub mod viewer;
 pub mod wire;
 pub mod xml;
 
-pub use server::{router, serve, serve_until, AppState, Shared, Timeouts};
+pub use processing::{result_etag, ResultCaching};
+pub use server::{metrics_router, router, serve, serve_until, AppState, Shared, Timeouts};

@@ -196,13 +196,7 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
     let bucket = ctx.bucket()?;
     let cfg = state.0.storage.bucket(bucket).await?;
     if let Some(process) = ctx.param("x-oss-process") {
-        let key = ctx.key();
-        let source = read_allowed_body(state, ctx, &cfg, key).await?;
-        let inline = !process.starts_with("style/");
-        if inline && protected(&cfg, ctx, key) {
-            return Err(protection_denied());
-        }
-        return processing::process(state, ctx, &cfg, source, process).await;
+        return processing::process(state, ctx, &cfg, ctx.key(), process).await;
     }
     // Delimiter styles (spec §5.2): split at the last configured delimiter, use the right part as
     // a style only when the bucket has such a style, else treat the whole path as the key [U].
@@ -213,9 +207,14 @@ pub async fn get(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
         {
             let (object_key, style) = (&key[..i], &key[i + 1..]);
             if !object_key.is_empty() && cfg.style(style).is_some() {
-                let source = read_allowed_body(state, ctx, &cfg, object_key).await?;
-                return processing::process(state, ctx, &cfg, source, &format!("style/{style}"))
-                    .await;
+                return processing::process(
+                    state,
+                    ctx,
+                    &cfg,
+                    object_key,
+                    &format!("style/{style}"),
+                )
+                .await;
             }
         }
     }

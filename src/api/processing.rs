@@ -2,21 +2,47 @@
 //! and delimiter styles routed here by `object`), and POST `?x-oss-process` with `sys/saveas`
 //! (spec §7). The work runs on the CPU worker pool ([`crate::workers`]), admitted by a semaphore whose
 //! permits are MiB of a memory budget.
+//!
+//! Processed GETs are cacheable: a strong `ETag` derived from the source's ETag, the canonical
+//! process string, the ETags of watermark objects and the ossimg version (so every instance of one
+//! version answers one request with one ETag, and a changed source gets a new one),
+//! `If-None-Match` answered `304` before any pixel is decoded, the source's `Last-Modified`, and a
+//! `Cache-Control` per bucket ([`ResultCaching`]). With a result cache ([`crate::cache`]) the
+//! processed bytes are kept on local disk; the source's metadata is read on every request, so a
+//! changed or deleted source is never answered from it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode};
+use sha2::{Digest as _, Sha256};
 
-use super::auth::{format_http_date, unix_seconds};
+use super::auth::sts::{self, Grant};
+use super::auth::{format_http_date, unix_seconds, SignedRequest};
 use super::bucket::read_small_body;
 use super::object::{
     processing_source, protected, protection_denied, read_allowed, read_allowed_body,
 };
 use super::response::ApiError;
 use super::server::{not_found_details, AppState, Ctx};
+use crate::cache::{CacheKey, Computed, Entry, ResultCache};
 use crate::error::{Error, ErrorKind};
 use crate::job::{self, Output, WatermarkObjects};
 use crate::process::{self, ProcessSpec};
 use crate::storage::{BucketConfig, ObjectInfo, ObjectMeta};
+
+/// How processed results are cached: by clients and CDNs (`Cache-Control`) and on this server
+/// (the result cache).
+#[derive(Default)]
+pub struct ResultCaching {
+    /// The result cache, when one is configured (`[cache]`, `serve --cache-dir`).
+    pub cache: Option<Arc<ResultCache<ApiError>>>,
+    /// Bucket → the `Cache-Control` its processed results carry, overriding the default: the
+    /// source object's own stored `Cache-Control`, as on a GetObject, or none.
+    pub cache_control: HashMap<String, String>,
+}
 
 /// Parses and expands a process string against the bucket's styles.
 fn resolve(cfg: &BucketConfig, process: &str) -> Result<ProcessSpec, ApiError> {
@@ -45,9 +71,11 @@ pub async fn run_job(
     // travels with the job, so a job whose client went away still counts until it is done.
     let engine = state.0.engine;
     let fonts = state.0.fonts.clone();
+    let options = state.0.plan;
     crate::workers::run(move || {
         let _memory = memory;
-        let resources = job::Resources { fonts: fonts.as_deref(), objects: Some(&objects) };
+        let resources =
+            job::Resources { fonts: fonts.as_deref(), objects: Some(&objects), options };
         job::run_with(&source, &spec, engine, resources)
     })
     .await
@@ -55,12 +83,61 @@ pub async fn run_job(
     .map_err(ApiError::from)
 }
 
+/// The grant of a request signed with temporary credentials (`None` for any other request).
+fn grant(ctx: &Ctx) -> Option<Grant> {
+    if !matches!(&ctx.principal, super::auth::Principal::Key(id) if id.starts_with(sts::ID_PREFIX))
+    {
+        return None;
+    }
+    let headers: Vec<(String, String)> = ["x-oss-security-token"]
+        .iter()
+        .filter_map(|n| Some((n.to_string(), ctx.header(n)?.to_string())))
+        .collect();
+    let req = SignedRequest {
+        method: ctx.method.as_str(),
+        bucket: ctx.bucket.as_deref(),
+        key: ctx.key.as_deref(),
+        query: &ctx.query,
+        headers: &headers,
+    };
+    sts::request_grant(&req)
+}
+
+/// Checks that the caller may use `key` of the request's bucket as a watermark: readable by
+/// them as a GetObject would be (403 `AccessDenied` otherwise, also outside the grant of
+/// temporary credentials), and for an inline `image/…` process string not under source-file
+/// protection for an anonymous caller (§5.1), since the watermark would show its pixels.
+/// A missing object is `400 WatermarkError` (spec §3.15 \[U\]). Returns its info.
+async fn watermark_info(
+    state: &AppState,
+    ctx: &Ctx,
+    cfg: &BucketConfig,
+    key: &str,
+    inline: bool,
+) -> Result<ObjectInfo, ApiError> {
+    if grant(ctx).is_some_and(|g| !g.allows_read(ctx.bucket().unwrap_or_default(), key)) {
+        return Err(ApiError::from(sts::outside_grant().error));
+    }
+    let missing = |e: ApiError| {
+        if e.error.kind == ErrorKind::NoSuchKey {
+            ApiError::new(
+                ErrorKind::WatermarkError,
+                "The watermark object does not exist in this bucket.",
+            )
+        } else {
+            e
+        }
+    };
+    let info = read_allowed(state, ctx, cfg, key).await.map_err(missing)?;
+    if inline && protected(cfg, ctx, key) {
+        return Err(protection_denied());
+    }
+    Ok(info)
+}
+
 /// Fetches the objects the cascade's image watermarks name, from the request's bucket, with the
-/// requester's permissions (spec §3.15): each must be readable by them as a GetObject would be
-/// (403 `AccessDenied` otherwise), and for an inline `image/…` process string an anonymous
-/// requester may not use an object under source-file protection (§5.1), since the watermark
-/// would show its pixels. A missing object is `400 WatermarkError` (spec §3.15 \[U\]); one over
-/// 20 MB is refused from its stored size. Each key is read once however often it is used.
+/// requester's permissions ([`watermark_info`]'s rules); one over 20 MB is refused from its
+/// stored size. Each key is read once however often it is used.
 pub async fn watermark_objects(
     state: &AppState,
     ctx: &Ctx,
@@ -70,49 +147,161 @@ pub async fn watermark_objects(
 ) -> Result<WatermarkObjects, ApiError> {
     let mut objects = WatermarkObjects::new();
     for key in spec.watermark_keys() {
-        let (_, bytes) = read_allowed_body(state, ctx, cfg, key).await.map_err(|e| {
-            if e.error.kind == ErrorKind::NoSuchKey {
-                ApiError::new(
-                    ErrorKind::WatermarkError,
-                    "The watermark object does not exist in this bucket.",
-                )
-            } else {
-                e
-            }
-        })?;
-        if inline && protected(cfg, ctx, key) {
-            return Err(protection_denied());
-        }
+        watermark_info(state, ctx, cfg, key, inline).await?;
+        let (_, bytes) = read_allowed_body(state, ctx, cfg, key).await?;
         objects.insert(key.to_owned(), bytes);
     }
     Ok(objects)
 }
 
-/// GET processing: answers with the processed image or JSON.
+/// The strong ETag of a processed result: a digest of the ossimg version, the source's ETag,
+/// the canonical process string and `marks` (watermark key and ETag lines), as OSS writes
+/// ETags (32 upper-case hex digits, quoted). Every instance of one version computes the same.
+pub fn result_etag(source_etag: &str, canonical: &str, marks: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [env!("CARGO_PKG_VERSION"), source_etag, canonical, marks] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    let digest = h.finalize();
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Strips quotes and compares ETags case-insensitively (spec §10.3 \[U\]).
+fn etag_eq(a: &str, b: &str) -> bool {
+    a.trim().trim_matches('"').eq_ignore_ascii_case(b.trim().trim_matches('"'))
+}
+
+/// The conditional headers of a processed GET, with the rules of GetObject (spec §10.3) against
+/// the result's ETag and the source's Last-Modified: `Ok(true)` answers `304`, a failed
+/// `If-Match` / `If-Unmodified-Since` is `412`.
+fn not_modified(ctx: &Ctx, etag: &str, modified: SystemTime) -> Result<bool, ApiError> {
+    let modified = unix_seconds(modified);
+    let failed = || {
+        ApiError::new(
+            ErrorKind::PreconditionFailed,
+            "At least one of the pre-conditions you specified did not hold.",
+        )
+    };
+    if let Some(m) = ctx.header("if-match") {
+        if !m.split(',').any(|t| t.trim() == "*" || etag_eq(t, etag)) {
+            return Err(failed());
+        }
+    }
+    if let Some(d) = ctx.header("if-unmodified-since").and_then(super::auth::parse_http_date) {
+        if modified > d {
+            return Err(failed());
+        }
+    }
+    if let Some(m) = ctx.header("if-none-match") {
+        return Ok(m.split(',').any(|t| t.trim() == "*" || etag_eq(t, etag)));
+    }
+    Ok(ctx
+        .header("if-modified-since")
+        .and_then(super::auth::parse_http_date)
+        .is_some_and(|d| modified <= d))
+}
+
+/// GET processing of `key` with `process`: answers with the processed image or JSON, from the
+/// result cache when it holds it, or `304` when the client's copy is current. A 200 carries
+/// `Server-Timing: process;dur=<ms>`: the server's time for the answer (source read, job or cache
+/// look-up), which the style viewer shows.
 pub async fn process(
     state: &AppState,
     ctx: &Ctx,
     cfg: &BucketConfig,
-    (info, source): (ObjectInfo, bytes::Bytes),
+    key: &str,
     process: &str,
 ) -> Result<Response<Body>, ApiError> {
+    let started = std::time::Instant::now();
+    let bucket = ctx.bucket()?;
+    // The source's metadata, always from the store: the ETag the result is keyed by.
+    let info = read_allowed(state, ctx, cfg, key).await.map_err(processing_source)?;
+    job::check_source_size(info.size)?;
+    let inline = !process.starts_with("style/");
+    if inline && protected(cfg, ctx, key) {
+        return Err(protection_denied());
+    }
     let spec = resolve(cfg, process)?;
-    let objects = watermark_objects(state, ctx, cfg, &spec, !process.starts_with("style/")).await?;
-    let out = run_job(state, source, spec, objects).await?;
-    let body = out.as_bytes().to_vec();
+    let mut marks = String::new();
+    for mark in spec.watermark_keys() {
+        let m = watermark_info(state, ctx, cfg, mark, inline).await?;
+        marks.push_str(&format!("{mark} {}\n", m.etag));
+    }
+    let canonical = spec.to_string();
+    let etag = result_etag(&info.etag, &canonical, &marks);
+    let results = &state.0.results;
+    let cache_control =
+        results.cache_control.get(bucket).cloned().or_else(|| info.cache_control.clone());
+    if not_modified(ctx, &etag, info.last_modified)? {
+        let mut r = Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .map_err(|_| ApiError::from(Error::internal()))?;
+        headers(&mut r, Some(&etag), info.last_modified, cache_control.as_deref());
+        return Ok(r);
+    }
+    let compute = || async {
+        let (fresh, source) = read_allowed_body(state, ctx, cfg, key).await?;
+        let objects = watermark_objects(state, ctx, cfg, &spec, inline).await?;
+        let out = run_job(state, source, spec.clone(), objects).await?;
+        let entry =
+            Entry { content_type: out.content_type().to_string(), body: Arc::from(out.as_bytes()) };
+        // The source changed between its metadata and its bytes: answer this once, uncached.
+        Ok::<_, ApiError>(Computed { entry, store: fresh.etag == info.etag })
+    };
+    let (entry, etag) = match &results.cache {
+        Some(cache) => {
+            let ckey = CacheKey {
+                bucket: bucket.to_string(),
+                key: key.to_string(),
+                source_etag: info.etag.clone(),
+                process: format!("{}\n{canonical}\n{marks}", env!("CARGO_PKG_VERSION")),
+            };
+            (cache.get_or_compute(&ckey, compute).await.0?, Some(etag))
+        }
+        None => {
+            let c = compute().await?;
+            let etag = c.store.then_some(etag);
+            (c.entry, etag)
+        }
+    };
+    let body = bytes::Bytes::from_owner(entry.body.clone());
     let mut resp = Response::builder()
         .status(StatusCode::OK)
-        .header("content-type", out.content_type())
+        .header("content-type", entry.content_type.as_str())
         .header("content-length", body.len())
         // The SDKs verify this header against the bytes they receive, so it describes the
         // processed bytes, never the source (spec §1.5).
         .header("x-oss-hash-crc64ecma", crate::storage::crc64(&body).to_string())
+        .header(
+            "server-timing",
+            format!("process;dur={:.1}", started.elapsed().as_secs_f64() * 1e3),
+        )
         .body(Body::from(body))
         .map_err(|_| ApiError::from(Error::internal()))?;
-    if let Ok(v) = HeaderValue::from_str(&format_http_date(unix_seconds(info.last_modified))) {
-        resp.headers_mut().insert("last-modified", v);
-    }
+    headers(&mut resp, etag.as_deref(), info.last_modified, cache_control.as_deref());
     Ok(resp)
+}
+
+/// The validators and caching headers of a processed answer (200 or 304).
+fn headers(
+    resp: &mut Response<Body>,
+    etag: Option<&str>,
+    last_modified: SystemTime,
+    cache_control: Option<&str>,
+) {
+    let h = resp.headers_mut();
+    for (name, value) in [
+        ("etag", etag.map(str::to_string)),
+        ("last-modified", Some(format_http_date(unix_seconds(last_modified)))),
+        ("cache-control", cache_control.map(str::to_string)),
+    ] {
+        if let Some(v) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            h.insert(name, v);
+        }
+    }
 }
 
 /// POST `?x-oss-process` with `…|sys/saveas,o_…[,b_…]`: processes and stores the result, then
@@ -143,6 +332,9 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
         .bucket(&target_bucket)
         .await
         .map_err(|e| not_found_details(e.into(), Some(&target_bucket), None))?;
+    if grant(ctx).is_some_and(|g| !g.allows_write(&target_bucket, &save.object)) {
+        return Err(ApiError::from(sts::outside_grant().error));
+    }
     super::object::check_write(state, ctx, (&target_bucket, &target_cfg), &save.object).await?;
     let (_, body) = state.0.storage.get_object(bucket, &info.key, None).await?;
     let out = run_job(state, body.bytes().await?, spec, objects).await?;

@@ -1,6 +1,8 @@
 //! The router: one fallback handler that resolves bucket and key (virtual-hosted or path
 //! style), authenticates, and dispatches on method, target and sub-resource to the bucket,
-//! object, style and processing handlers. Built by [`router`] and testable without a socket.
+//! object, style and processing handlers; beside it the health probes and `/metrics`
+//! ([`super::ops`]). Built by [`router`] and testable without a socket; served by
+//! [`super::listener`].
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -8,11 +10,12 @@ use std::time::{Duration, SystemTime};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Request, Response};
+use axum::routing::get;
 use axum::Router;
 
 use super::auth::{self, KeyStore, Principal, SignedRequest};
 use super::response::{with_common_headers, ApiError};
-use super::{bucket, object, wire};
+use super::{bucket, listener, object, ops, wire};
 use crate::backend::Engine;
 use crate::error::ErrorKind;
 use crate::storage::{Acl, Storage};
@@ -32,6 +35,8 @@ pub struct Shared {
     /// Fonts for text watermarks; `None` uses the system fonts
     /// ([`crate::watermark::TextRenderer::global`]).
     pub fonts: Option<Arc<crate::watermark::TextRenderer>>,
+    /// Planner settings from the configuration (the shrink-on-load rule).
+    pub plan: crate::plan::Options,
     /// How hosts name buckets: virtual-hosted domain and custom domains (spec §1.1).
     pub addressing: wire::Addressing,
     /// The region signature V4 scopes must name.
@@ -44,6 +49,8 @@ pub struct Shared {
     pub processing_budget_mib: u32,
     /// Limits on slow clients.
     pub timeouts: Timeouts,
+    /// Caching of processed results: `Cache-Control` per bucket and the result cache.
+    pub results: super::processing::ResultCaching,
 }
 
 impl AppState {
@@ -53,9 +60,25 @@ impl AppState {
     }
 }
 
-/// The axum router of the service.
+/// The axum router of the service: the health probes, then every OSS request through
+/// [`dispatch`], all behind the access log ([`ops::access_log`]).
 pub fn router(state: AppState) -> Router {
-    Router::new().fallback(dispatch).with_state(state)
+    Router::new()
+        .route(ops::HEALTH_PATH, get(ops::health))
+        .route(ops::READY_PATH, get(ops::ready))
+        .fallback(dispatch)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ops::access_log))
+        .with_state(state)
+}
+
+/// The router of a metrics-only listener (`--metrics-listen`): `/metrics` for anyone who can
+/// reach it, and the health probes.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route(ops::METRICS_PATH, get(|| async { ops::metrics() }))
+        .route(ops::HEALTH_PATH, get(ops::health))
+        .route(ops::READY_PATH, get(ops::ready))
+        .with_state(state)
 }
 
 /// How long a client may take to send a request's headers, and to send the next piece of a
@@ -83,43 +106,23 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     .await
 }
 
-/// Serves `state` on `listener` (HTTP/1.1, keep-alive, the state's [`Timeouts`]) until `stop`
-/// completes, then finishes the requests in flight.
+/// Serves `state` on `listener` (plain HTTP/1.1, keep-alive, the state's [`Timeouts`],
+/// `/metrics` for loopback clients) until `stop` completes, then finishes the requests in
+/// flight however long they take. [`listener::serve_on`] serves several listeners, HTTPS and a
+/// bounded drain.
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     state: AppState,
     stop: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let header_timeout = state.0.timeouts.header;
-    let app = router(state);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut stop = std::pin::pin!(stop);
-    loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                // Out of file descriptors and the like: wait a little rather than spin.
-                Err(e) => {
-                    eprintln!("ossimg: accept: {e}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut stop => break,
-        };
-        let _ = stream.set_nodelay(true);
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
-        let conn = hyper::server::conn::http1::Builder::new()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(header_timeout)
-            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            // A client that goes away or times out ends its connection; nothing to report.
-            let _ = conn.await;
-        });
-    }
-    graceful.shutdown().await;
+    let api = listener::Listener {
+        tcp: listener,
+        tls: None,
+        role: listener::Role::Api(ops::MetricsAccess::Loopback),
+    };
+    // A year: no limit in practice.
+    let unbounded = Duration::from_secs(365 * 24 * 3600);
+    listener::serve_on(vec![api], state, stop, unbounded).await;
     Ok(())
 }
 
@@ -198,14 +201,16 @@ pub fn denied(what: &str) -> ApiError {
 }
 
 async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response<Body> {
+    if ops::is_metrics_scrape(&state, &req) {
+        return ops::metrics();
+    }
     let request_id = wire::request_id();
+    // HTTP/2 carries the host in the URI's authority, HTTP/1.1 in `Host`.
+    let host = ops::host(&req).unwrap_or_default().to_string();
     let (parts, body) = req.into_parts();
-    let host = parts
-        .headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    if let Some(resp) = super::viewer::respond(&parts.method, parts.uri.path(), &state.0.region) {
+        return resp;
+    }
     let head = parts.method == Method::HEAD;
     let has_body = parts.headers.contains_key(axum::http::header::TRANSFER_ENCODING)
         || parts.headers.get(axum::http::header::CONTENT_LENGTH).is_some_and(|v| v != "0");
@@ -370,6 +375,7 @@ fn request_details(mut e: ApiError, method: &Method, bucket: Option<&str>, key: 
 async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<Body>, ApiError> {
     let m = ctx.method.clone();
     match (&ctx.bucket, &ctx.key) {
+        (None, _) if ctx.has(super::sts::PARAM) => super::sts::handle(state, &ctx).await,
         (None, _) if m == Method::GET => bucket::list_buckets(state, &ctx).await,
         (None, _) => Err(not_allowed()),
         (Some(_), None) => {

@@ -50,6 +50,8 @@ pub struct Options {
     pub objects: Arc<WatermarkObjects>,
     /// Fonts for text watermarks (`None`: the system's).
     pub fonts: Option<Arc<TextRenderer>>,
+    /// Planner settings (the shrink-on-load rule).
+    pub plan: crate::plan::Options,
     /// Leave outputs that exist alone.
     pub skip_existing: bool,
     /// `--shard I/N`.
@@ -179,14 +181,14 @@ async fn one(shared: &Shared, task: Task) -> Outcome {
     let bytes_in = bytes.len() as u64;
     let opts = &shared.opts;
     let (spec, engine) = (opts.spec.clone(), opts.engine);
-    let (objects, fonts) = (opts.objects.clone(), opts.fonts.clone());
+    let (objects, fonts, options) = (opts.objects.clone(), opts.fonts.clone(), opts.plan);
     let ran = shared
         .pool
         .run(move || {
             let megapixels = codec::probe(&bytes)
                 .map(|i| f64::from(i.width) * f64::from(i.height) / 1e6)
                 .unwrap_or(0.0);
-            let res = Resources { fonts: fonts.as_deref(), objects: Some(&objects) };
+            let res = Resources { fonts: fonts.as_deref(), objects: Some(&objects), options };
             job::run_with(&bytes, &spec, engine, res).map(|out| (out, megapixels))
         })
         .await;

@@ -66,6 +66,10 @@ pub struct BatchArgs {
     /// No progress or summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Shrink-on-load rule for JPEG sources: `quality` (default: the decoded image stays ≥ 2× the
+    /// resize target) or `fast` (≥ 1×, sharp's fastShrinkOnLoad; faster, visibly softer).
+    #[arg(long, env = "OSSIMG_SHRINK_ON_LOAD", value_name = "quality|fast")]
+    pub shrink_on_load: Option<crate::plan::ShrinkOnLoad>,
     /// Fonts for text watermarks.
     #[command(flatten)]
     pub fonts: super::FontArgs,
@@ -115,6 +119,7 @@ fn execute(args: BatchArgs) -> anyhow::Result<ExitCode> {
             engine,
             objects: Arc::new(objects),
             fonts,
+            plan: crate::plan::Options { shrink_on_load: args.shrink_on_load.unwrap_or_default() },
             skip_existing: args.skip_existing,
             shard,
             dry_run: args.dry_run,

@@ -2,8 +2,11 @@
 //! [`main`].
 
 mod batch;
+mod key;
 mod process_cmd;
+mod results;
 mod serve;
+mod serve_ops;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -33,6 +36,9 @@ pub enum Command {
     /// Process a whole library of plain images (folders or S3 prefixes) with one x-oss-process
     /// string, e.g. `ossimg batch --process image/resize,w_300 --out thumbs/ photos/`.
     Batch(batch::BatchArgs),
+    /// Access keys: `ossimg key issue --bucket B [--prefix P] [--read-only] --ttl 1h` prints
+    /// temporary credentials (STS-like) that every instance sharing the configuration accepts.
+    Key(key::KeyArgs),
 }
 
 /// Parses the command line, runs the subcommand and maps errors to exit codes (see
@@ -43,6 +49,7 @@ pub fn main() -> ExitCode {
         Command::Process(args) => process_cmd::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Batch(args) => batch::run(args),
+        Command::Key(args) => key::run(args),
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ProcessArgs {
     /// The x-oss-process value, e.g. `image/resize,w_100/rotate,90` or `style/<name>`; a leading
     /// `x-oss-process=` and URL percent-encoding are accepted as copied from a URL.
     pub process: String,
-    /// Where to write the result (image or JSON); standard output when absent.
+    /// Where to write the result (image or JSON); standard output when absent or `-`.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// The engine: auto, gpu or cpu (default: `OSSIMG_BACKEND`, else auto).
@@ -30,6 +30,10 @@ pub struct ProcessArgs {
     /// `pics/a.png` (with its own nested process) is read from `DIR/pics/a.png`.
     #[arg(long, value_name = "DIR|URL")]
     pub objects: Option<PathBuf>,
+    /// Shrink-on-load rule for JPEG sources: `quality` (default: the decoded image stays ≥ 2× the
+    /// resize target) or `fast` (≥ 1×, sharp's fastShrinkOnLoad; faster, visibly softer).
+    #[arg(long, env = "OSSIMG_SHRINK_ON_LOAD", value_name = "quality|fast")]
+    pub shrink_on_load: Option<crate::plan::ShrinkOnLoad>,
     /// Fonts for text watermarks.
     #[command(flatten)]
     pub fonts: super::FontArgs,
@@ -70,9 +74,10 @@ fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
         )?,
     };
     let fonts = super::text_renderer(&args.fonts, &spec)?;
-    let resources = job::Resources { fonts: fonts.as_ref(), objects: Some(&objects) };
+    let options = crate::plan::Options { shrink_on_load: args.shrink_on_load.unwrap_or_default() };
+    let resources = job::Resources { fonts: fonts.as_ref(), objects: Some(&objects), options };
     let output = job::run_with(&source, &spec, engine, resources)?;
-    match &args.output {
+    match args.output.as_deref().filter(|p| *p != Path::new("-")) {
         Some(path) => write_atomically(path, output.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => {

@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// The engine: auto, gpu or cpu (default: `OSSIMG_BACKEND`, else auto).
     #[arg(long)]
     pub backend: Option<BackendChoice>,
+    /// Shrink-on-load rule for JPEG sources: `quality` (default: the decoded image stays ≥ 2× the
+    /// resize target) or `fast` (≥ 1×, sharp's fastShrinkOnLoad; faster, visibly softer).
+    #[arg(long, env = "OSSIMG_SHRINK_ON_LOAD", value_name = "quality|fast")]
+    pub shrink_on_load: Option<crate::plan::ShrinkOnLoad>,
     /// Domain for virtual-hosted buckets: `<bucket>.<domain>`.
     #[arg(long)]
     pub domain: Option<String>,
@@ -50,9 +54,22 @@ pub struct ServeArgs {
     /// config file sets the ACL and `writable`). Repeatable; adds to the config file's.
     #[arg(long = "mount", value_name = "BUCKET=URL")]
     pub mounts: Vec<String>,
+    /// Result cache: keeps processed variants in this directory (off unless set).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Byte budget of the result cache (K/M/G/T suffixes; default 1G).
+    #[arg(long, value_name = "BYTES")]
+    pub cache_max_bytes: Option<String>,
+    /// `Cache-Control` of one bucket's processed results, `BUCKET=VALUE` (default: the source
+    /// object's own). Repeatable; adds to the config file's `[cache_control]`.
+    #[arg(long = "cache-control", value_name = "BUCKET=VALUE")]
+    pub cache_control: Vec<String>,
     /// Fonts for text watermarks.
     #[command(flatten)]
     pub fonts: super::FontArgs,
+    /// HTTPS, metrics, logs and shutdown.
+    #[command(flatten)]
+    pub ops: super::serve_ops::OpsArgs,
 }
 
 /// The TOML configuration file.
@@ -76,6 +93,8 @@ pub struct FileConfig {
     pub region: Option<String>,
     /// Memory budget of image processing in flight, MiB (default 1024).
     pub processing_memory_mib: Option<u32>,
+    /// Shrink-on-load rule for JPEG sources: "quality" (default) or "fast".
+    pub shrink_on_load: Option<String>,
     /// Access key pairs.
     #[serde(default)]
     pub keys: Vec<KeyPair>,
@@ -89,6 +108,19 @@ pub struct FileConfig {
     /// `[fonts]`: OSS font name = "installed family" or "/path/to/font.ttf".
     #[serde(default)]
     pub fonts: HashMap<String, String>,
+    /// `[cache]`: the result cache (`dir`, `max_bytes`).
+    pub cache: Option<super::results::CacheSection>,
+    /// `[cache_control]`: bucket = "Cache-Control of its processed results".
+    #[serde(default)]
+    pub cache_control: HashMap<String, String>,
+    /// `[tls]`: HTTPS certificate, key and listener.
+    pub tls: Option<super::serve_ops::TlsSection>,
+    /// `[metrics]`: the metrics listener and who may read `/metrics`.
+    pub metrics: Option<super::serve_ops::MetricsSection>,
+    /// `[log]`: the log format.
+    pub log: Option<super::serve_ops::LogSection>,
+    /// Seconds a shutdown waits for requests in flight (default 25).
+    pub shutdown_timeout: Option<u64>,
 }
 
 /// One access key pair.
@@ -170,7 +202,7 @@ fn mount_configs(file: Vec<MountSection>, args: &[String]) -> anyhow::Result<Vec
     Ok(out)
 }
 
-/// Runs `ossimg serve` until Ctrl-C.
+/// Runs `ossimg serve` until SIGTERM or Ctrl-C; exits 0 after a graceful shutdown.
 pub fn run(args: ServeArgs) -> ExitCode {
     match serve(args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -220,6 +252,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("invalid configuration {}", p.display()))?,
         None => FileConfig::default(),
     };
+    let ops = super::serve_ops::Ops::resolve(
+        args.ops,
+        file.tls,
+        file.metrics,
+        file.log,
+        file.shutdown_timeout,
+    )?;
+    crate::telemetry::log::init(ops.log_format).map_err(anyhow::Error::msg)?;
     let listen = args
         .listen
         .or(env("OSSIMG_LISTEN").map(|v| v.parse()).transpose().context("OSSIMG_LISTEN")?)
@@ -246,6 +286,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .or(file.region)
         .unwrap_or_else(|| "cn-hangzhou".to_string());
     let budget = file.processing_memory_mib.unwrap_or(1024).max(64);
+    let shrink_on_load = match (args.shrink_on_load, &file.shrink_on_load) {
+        (Some(rule), _) => rule,
+        (None, Some(s)) => s.parse().map_err(|e: String| anyhow::anyhow!("config: {e}"))?,
+        (None, None) => Default::default(),
+    };
     let mounts = mount_configs(file.mounts, &args.mounts)?;
     let mounted: Vec<String> = mounts
         .iter()
@@ -291,6 +336,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         keys.push(load_or_generate_keys(&data_dir)?);
     }
     let engine = Engine::select(backend)?;
+    match engine {
+        Engine::Gpu(g) => crate::telemetry::gpu(Some(&g.backend().describe()), true),
+        Engine::Cpu => crate::telemetry::gpu(None, false),
+    }
     let storage = Storage::new(storage_config.clone())?
         .with_mounts(mounts, &storage_config)
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
@@ -305,6 +354,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             missing.join(", ")
         );
     }
+    let results = super::results::result_caching(
+        file.cache,
+        args.cache_dir,
+        args.cache_max_bytes,
+        file.cache_control,
+        &args.cache_control,
+    )?;
     let key_map: HashMap<String, String> =
         keys.iter().map(|k| (k.id.clone(), k.secret.clone())).collect();
     let state = AppState(Arc::new(Shared {
@@ -312,19 +368,19 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         keys: Box::new(key_map),
         engine,
         fonts: Some(Arc::new(fonts)),
+        plan: crate::plan::Options { shrink_on_load },
         addressing: crate::api::wire::Addressing { domain, custom_domains, aliyuncs_hosts },
         region: region.clone(),
         clock: Box::new(std::time::SystemTime::now),
         processing: Arc::new(tokio::sync::Semaphore::new(budget as usize)),
         processing_budget_mib: budget,
         timeouts: crate::api::Timeouts::default(),
+        results,
     }));
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let served: anyhow::Result<()> = rt.block_on(async move {
         eprintln!(
-            "ossimg: serving on http://{} (storage: {}, engine: {}, region: {region})",
-            listener.local_addr()?,
+            "ossimg: storage: {}, engine: {}, region: {region}",
             state.0.storage.backend(),
             state.0.engine.name()
         );
@@ -342,9 +398,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 Err(e) => eprintln!("ossimg: warning: cannot probe the S3 server for conditional writes: {e}"),
             }
         }
-        crate::api::serve(listener, state).await?;
-        Ok(())
-    })
+        super::serve_ops::run(listen, ops, state).await
+    });
+    // Jobs abandoned by a timed-out drain must not hold the exit.
+    rt.shutdown_background();
+    served
 }
 
 /// File of the generated key pair inside the data directory.

@@ -1,5 +1,5 @@
 //! Animated images: decoding every frame of an animated GIF or WebP, fully composited onto the
-//! canvas, and writing an animated GIF. Still images go through [`super::decode`] /
+//! canvas, and writing an animated GIF or WebP. Still images go through [`super::decode`] /
 //! [`super::encode`]; the planner decides which path a request takes (`ImagePlan::animated`).
 //!
 //! Memory is bounded twice: each decoder allocation stays under the `image` crate [`Limits`]
@@ -14,7 +14,7 @@ use image::codecs::webp::WebPDecoder;
 use image::{AnimationDecoder, ImageDecoder, Limits};
 
 use super::decode::{guarded, map_image_error, MAX_ALLOC_BYTES};
-use super::encode::{check_side, gif_binary_alpha, GIF_SPEED, MAX_SIDE_16BIT};
+use super::encode::{check_side, gif_binary_alpha, GIF_SPEED, MAX_SIDE_16BIT, MAX_SIDE_WEBP};
 use super::icc;
 use crate::pipeline::Image;
 use crate::plan::{DecodeSpec, OutputSpec};
@@ -141,27 +141,30 @@ fn collect(
     Ok(out)
 }
 
-/// Encodes `frames` as an animated GIF that loops as the source did — `loop_count` `Some(0)`
-/// forever, `Some(n)` n times, `None` once (no NETSCAPE2.0 extension) — each frame shown for its
-/// `delay_ms` (rounded to GIF's centiseconds, at most 655.35 s).
+/// Encodes `frames` as an animation in `out.format`, looping as the source did — `loop_count`
+/// `Some(0)` forever, `Some(n)` n times, `None` once — each frame shown for its `delay_ms`.
 ///
-/// Every frame is written as a full canvas with its own palette (NeuQuant, as still GIF output),
-/// alpha made binary at half coverage (as still GIF output), and disposal "restore to background", so a pixel that turns transparent in a later frame is
-/// not left showing the frame before it. `out.format` must be GIF.
+/// * GIF: delays rounded to centiseconds (at most 655.35 s); every frame is written as a full
+///   canvas with its own palette (NeuQuant, as still GIF output), alpha made binary at half
+///   coverage (as still GIF output), and disposal "restore to background", so a pixel that turns
+///   transparent in a later frame is not left showing the frame before it.
+/// * WebP: libwebp's animation encoder at `out.quality` (or lossless), see `anim_webp.rs`;
+///   consecutive identical frames are merged into one with their delays added.
 ///
-/// Errors: no frames, frames of different sizes or a malformed buffer → `InternalError` (the
-/// pipeline produces equal sizes for equal inputs); a side over 65 535 → `ImageTooLarge`.
-pub fn encode_gif_frames(
+/// Errors: no frames, frames of different sizes, a malformed buffer or another output format →
+/// `InternalError` (the pipeline produces equal sizes for equal inputs); a side over 65 535
+/// (GIF) or 16 383 (WebP) → `ImageTooLarge`.
+pub fn encode_frames(
     frames: &[Frame],
     out: &OutputSpec,
     loop_count: Option<u16>,
 ) -> Result<Vec<u8>> {
     let first =
         frames.first().ok_or_else(|| Error::new(ErrorKind::InternalError, "encode: no frames"))?;
-    if out.format != Format::Gif {
+    if !matches!(out.format, Format::Gif | Format::Webp) {
         return Err(Error::new(
             ErrorKind::InternalError,
-            "encode: animated output is only written as GIF",
+            "encode: animated output is only written as GIF or WebP",
         ));
     }
     let (w, h) = (first.image.width, first.image.height);
@@ -176,6 +179,10 @@ pub fn encode_gif_frames(
             ErrorKind::InternalError,
             "encode: animation frames differ in size or are malformed",
         ));
+    }
+    if out.format == Format::Webp {
+        check_side(&first.image, MAX_SIDE_WEBP, "WebP")?;
+        return guarded(|| super::anim_webp::encode(frames, out.quality, out.lossless, loop_count));
     }
     check_side(&first.image, MAX_SIDE_16BIT, "GIF")?;
     // Checked above: both sides fit in 16 bits.
@@ -286,7 +293,7 @@ mod tests {
         b.pixels[3] = 0;
         let frames =
             vec![Frame { image: a.clone(), delay_ms: 70 }, Frame { image: b, delay_ms: 1230 }];
-        let bytes = encode_gif_frames(&frames, &gif_out(), Some(0)).unwrap();
+        let bytes = encode_frames(&frames, &gif_out(), Some(0)).unwrap();
         let back = decode_frames(&bytes, Format::Gif, BUDGET).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(back[0].image, a);
@@ -303,7 +310,7 @@ mod tests {
     #[test]
     fn encode_refuses_bad_frame_sets() {
         assert_eq!(
-            encode_gif_frames(&[], &gif_out(), Some(0)).unwrap_err().kind,
+            encode_frames(&[], &gif_out(), Some(0)).unwrap_err().kind,
             ErrorKind::InternalError
         );
         let mixed = [
@@ -311,12 +318,12 @@ mod tests {
             Frame { image: Image::filled(3, 2, [0; 4]), delay_ms: 0 },
         ];
         assert_eq!(
-            encode_gif_frames(&mixed, &gif_out(), None).unwrap_err().kind,
+            encode_frames(&mixed, &gif_out(), None).unwrap_err().kind,
             ErrorKind::InternalError
         );
         let png = OutputSpec { format: Format::Png, ..gif_out() };
         assert_eq!(
-            encode_gif_frames(&mixed[..1], &png, None).unwrap_err().kind,
+            encode_frames(&mixed[..1], &png, None).unwrap_err().kind,
             ErrorKind::InternalError
         );
     }

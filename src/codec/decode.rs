@@ -1,7 +1,8 @@
 //! Decoding a source of known format into the pipeline's RGBA8 (straight alpha, sRGB) [`Image`],
 //! in its STORED orientation (the planner adds an `Orient` stage for EXIF orientation).
 //!
-//! JPEG goes through libjpeg-turbo (see `jpeg.rs`), with DCT-domain shrink-on-load. PNG, GIF
+//! JPEG goes through libjpeg-turbo (see `jpeg.rs`), with DCT-domain shrink-on-load; HEIC and
+//! AVIF through libheif (`heif.rs`); TIFFs the `image` crate cannot read through `tiff.rs`. PNG, GIF
 //! (first frame; every frame: `anim.rs`), BMP, TIFF and WebP go through the `image` crate under
 //! [`Limits`], so no decoder allocates past a fixed bound. Embedded ICC profiles are converted to sRGB (`icc.rs`).
 //! Every third-party decoder runs under `catch_unwind`: a panic on hostile input becomes
@@ -34,8 +35,8 @@ pub(super) const MAX_ALLOC_BYTES: u64 = MAX_PIXELS * 8;
 ///
 /// Errors: damaged or truncated data → `ImageDamage` (403) — except truncated JPEGs that
 /// libjpeg-turbo can still decode with a warning, which are returned partially grey (see
-/// `jpeg.rs`); more than 250 MP → `ImageTooLarge` (EC 0040-00000012); HEIC and AVIF →
-/// `NotImplemented` (no decoder in this build).
+/// `jpeg.rs`); more than 250 MP → `ImageTooLarge` (EC 0040-00000012); a damaged AVIF carries
+/// EC 0040-00000021 (`heif.rs`).
 pub fn decode(bytes: &[u8], format: Format, spec: &DecodeSpec) -> Result<Image> {
     let denom = spec.scale_denom;
     if !matches!(denom, 1 | 2 | 4 | 8) {
@@ -49,16 +50,29 @@ pub fn decode(bytes: &[u8], format: Format, spec: &DecodeSpec) -> Result<Image> 
         Format::Png => ImageFormat::Png,
         Format::Gif => ImageFormat::Gif,
         Format::Bmp => ImageFormat::Bmp,
+        Format::Tiff if super::tiff::compression(bytes).is_some_and(super::tiff::is_jpeg) => {
+            let img = guarded(|| super::tiff::decode_jpeg(bytes))?;
+            return Ok(if denom > 1 { shrink_box(&img, denom) } else { img });
+        }
         Format::Tiff => ImageFormat::Tiff,
         Format::Webp => ImageFormat::WebP,
         Format::Heic | Format::Avif => {
-            return Err(Error::new(
-                ErrorKind::NotImplemented,
-                format!("Decoding {} images is not supported by this build.", format.name()),
-            ))
+            let img = guarded(|| super::heif::decode(bytes, format))?;
+            return Ok(if denom > 1 { shrink_box(&img, denom) } else { img });
         }
     };
-    let img = guarded(|| decode_with_image(bytes, image_format))?;
+    let img = match guarded(|| decode_with_image(bytes, image_format)) {
+        // Grey and palette depths the `image` crate refuses (`tiff.rs`).
+        Err(e) if format == Format::Tiff && e.kind == ErrorKind::ImageDamage => {
+            guarded(|| super::tiff::decode_grey_or_palette(bytes))?
+        }
+        // TIFF associated alpha (ExtraSamples 1) is premultiplied; the pipeline's is straight.
+        Ok(mut img) if format == Format::Tiff && super::tiff::associated_alpha(bytes) => {
+            unpremultiply(&mut img.pixels);
+            img
+        }
+        other => other?,
+    };
     Ok(if denom > 1 { shrink_box(&img, denom) } else { img })
 }
 
@@ -108,6 +122,18 @@ fn decode_with_image(bytes: &[u8], format: ImageFormat) -> Result<Image> {
         icc::to_srgb(&mut img, &p, if gray { icc::Model::Gray } else { icc::Model::Rgb });
     }
     Ok(img)
+}
+
+/// Straight alpha from premultiplied (associated) alpha, in place, rounded.
+pub(super) fn unpremultiply(pixels: &mut [u8]) {
+    for p in pixels.chunks_exact_mut(4) {
+        let a = u32::from(p[3]);
+        if a != 0 && a != 255 {
+            for c in &mut p[..3] {
+                *c = ((u32::from(*c) * 255 + a / 2) / a).min(255) as u8;
+            }
+        }
+    }
 }
 
 /// `image` errors: limits → `ImageTooLarge`; everything else (malformed, truncated, unsupported

@@ -1,17 +1,16 @@
 //! Encoding the pipeline's RGBA8 [`Image`] into the output format of an [`OutputSpec`].
 //!
-//! JPEG: libjpeg-turbo (quality, 4:2:0, optional progressive); PNG, BMP, GIF, TIFF: the `image`
-//! crate; WebP: libwebp through the `webp` crate. Outputs without alpha (JPEG) are flattened on
+//! JPEG: libjpeg-turbo (quality, 4:2:0, optional progressive); PNG, BMP, GIF: the `image`
+//! crate; TIFF: the `tiff` crate, Deflate-compressed (`tiff.rs`); WebP: libwebp through the `webp` crate. Outputs without alpha (JPEG) are flattened on
 //! WHITE (spec §3.12). Alpha-capable outputs keep alpha only when some pixel is not opaque, so
-//! opaque images are written as RGB (smaller files). HEIC/AVIF cannot be encoded by this build.
+//! opaque images are written as RGB (smaller files). HEIC (x265) and AVIF (libaom) through libheif
+//! (`heif.rs`).
 
-use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use image::codecs::bmp::BmpEncoder;
 use image::codecs::gif::GifEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::codecs::tiff::TiffEncoder;
 use image::{ExtendedColorType, ImageEncoder};
 
 use crate::pipeline::Image;
@@ -23,7 +22,7 @@ use crate::{Error, ErrorKind, Result};
 pub(super) const MAX_SIDE_16BIT: u32 = 65_535;
 
 /// Largest side libwebp accepts (`WEBP_MAX_DIMENSION`; spec §2 "Conversion to WebP: ≤ 16 383").
-const MAX_SIDE_WEBP: u32 = 16_383;
+pub(super) const MAX_SIDE_WEBP: u32 = 16_383;
 
 /// NeuQuant sampling factor for GIF palettes: 10 is the gif crate's recommended balance (1 is
 /// best and ~10× slower, 30 fastest); palette error at 10 is invisible after dithering-free
@@ -35,7 +34,8 @@ pub(super) const GIF_SPEED: i32 = 10;
 /// is ignored by other formats (spec §3.14 \[U\]).
 ///
 /// Errors: a side over the format's limit (JPEG/GIF 65 535, WebP 16 383) → `ImageTooLarge`;
-/// HEIC/AVIF → `NotImplemented`; an encoder failure → `InternalError`.
+/// HEIC/AVIF without an encoder in this build → `NotImplemented`; an encoder failure →
+/// `InternalError`.
 pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
     let expected = img.width as usize * img.height as usize * 4;
     if img.width == 0 || img.height == 0 || img.pixels.len() != expected {
@@ -60,11 +60,12 @@ pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
             check_side(img, MAX_SIDE_16BIT, "GIF")?;
             run(&|| encode_gif(img))
         }
-        Format::Tiff => run(&|| encode_tiff(img)),
-        Format::Heic | Format::Avif => Err(Error::new(
-            ErrorKind::NotImplemented,
-            format!("Encoding {} images is not supported by this build.", out.format.name()),
-        )),
+        Format::Tiff => run(&|| super::tiff::encode(img)),
+        Format::Heic | Format::Avif => {
+            // HEIF's `ispe` and the codecs take up to 65 535 per side, more than any output.
+            check_side(img, MAX_SIDE_16BIT, out.format.name())?;
+            run(&|| super::heif::encode(img, out.format, quality, out.lossless))
+        }
     }
 }
 
@@ -134,6 +135,9 @@ fn encode_jpeg(img: &Image, quality: u32, progressive: bool) -> Result<Vec<u8>> 
     // visible cost for photos.
     c.set_subsamp(turbojpeg::Subsamp::Sub2x2).map_err(encoder_failed)?;
     c.set_progressive(progressive).map_err(encoder_failed)?;
+    // Huffman tables optimised for this image (an extra pass over the coefficients, as libvips
+    // and sharp do by default): 2–3 % smaller files at the same pixels, ~0.1 ms on a thumbnail.
+    c.set_optimize(true).map_err(encoder_failed)?;
     let image = turbojpeg::Image {
         pixels,
         width: img.width as usize,
@@ -206,14 +210,6 @@ fn encode_gif(img: &Image) -> Result<Vec<u8>> {
             .map_err(encoder_failed)?;
     }
     Ok(buf)
-}
-
-fn encode_tiff(img: &Image) -> Result<Vec<u8>> {
-    let mut cur = Cursor::new(Vec::new());
-    let enc = TiffEncoder::new(&mut cur);
-    let (pixels, layout) = rgba_or_rgb(img);
-    enc.write_image(&pixels, img.width, img.height, layout).map_err(encoder_failed)?;
-    Ok(cur.into_inner())
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ const EXIF_PREFIX: &[u8] = b"Exif\0\0";
 
 /// Returns the raw TIFF-structured EXIF block of `bytes` (starting at the `II*\0`/`MM\0*`
 /// header): the first JPEG APP1 `Exif\0\0` segment, the PNG `eXIf` chunk, the WebP `EXIF`
-/// chunk (a non-standard `Exif\0\0` prefix is tolerated) or, for TIFF, the file itself.
-/// `None` for other formats (HEIF EXIF items are not extracted) or when no well-formed
+/// chunk (a non-standard `Exif\0\0` prefix is tolerated), the HEIF `Exif` item or, for TIFF,
+/// the file itself. `None` for other formats or when no well-formed
 /// TIFF header is found.
 pub fn exif_block(bytes: &[u8], format: Format) -> Option<&[u8]> {
     let raw = match format {
@@ -22,6 +22,7 @@ pub fn exif_block(bytes: &[u8], format: Format) -> Option<&[u8]> {
         Format::Png => png_chunks(bytes).find(|(t, _)| t == b"eXIf").map(|(_, d)| d)?,
         Format::Webp => riff_chunks(bytes).find(|(t, _)| t == b"EXIF").map(|(_, d)| d)?,
         Format::Tiff => bytes,
+        Format::Heic | Format::Avif => super::heif::exif_item(bytes)?,
         _ => return None,
     };
     let raw = raw.strip_prefix(EXIF_PREFIX).unwrap_or(raw);

@@ -55,7 +55,10 @@ pub fn info_json(bytes: &[u8], src: &SourceInfo) -> crate::Result<String> {
     }
     members.insert("FileSize".into(), src.file_size.to_string());
     members.insert("Format".into(), src.format.name().into());
-    members.insert("FrameCount".into(), src.frames.to_string());
+    // A multi-page TIFF is processed as its first page; `FrameCount` reports its pages.
+    let frames =
+        if src.format == Format::Tiff { super::tiff::page_count(bytes) } else { src.frames };
+    members.insert("FrameCount".into(), frames.to_string());
     members.insert("ImageHeight".into(), src.height.to_string());
     members.insert("ImageWidth".into(), src.width.to_string());
 

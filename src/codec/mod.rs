@@ -2,9 +2,11 @@
 //! EXIF, and the `info` / `average-hue` answers.
 
 mod anim;
+mod anim_webp;
 mod decode;
 mod encode;
 pub mod exif;
+mod heif;
 mod hue;
 mod icc;
 mod info;
@@ -12,11 +14,13 @@ mod jpeg;
 mod probe;
 mod quality;
 mod sniff;
+mod tiff;
 
-pub use anim::{decode_frames, encode_gif_frames, Frame};
+pub use anim::{decode_frames, encode_frames, Frame};
 pub use decode::decode;
 pub use encode::encode;
 pub use exif::exif_block;
+pub use heif::{can_encode, EC_AVIF_DECODE};
 pub use hue::{average_hue, average_hue_json};
 pub use info::info_json;
 pub use probe::{probe, EC_DECODE_REFUSED, MAX_SOURCE_PIXELS, MAX_SOURCE_SIDE};

@@ -27,8 +27,11 @@ pub const EC_DECODE_REFUSED: &str = "0040-00000012";
 /// resizes, `0040-00000012` otherwise; `info` answers whatever the size), except a GIF frame
 /// reaching past them, a bomb refused here with `ImageTooLarge` (EC `0040-00000012`).
 ///
-/// Errors: an unknown format, a zero side or a header that cannot be parsed gives `ImageDamage`; an AVIF/HEIC file whose size is not given
-/// by an `ispe` box of a `meta` box gives `NotImplemented`. Never panics.
+/// HEIC/AVIF headers are read by libheif (`heif.rs`: the primary image's size after its
+/// `clap`/`irot` transforms, alpha), which parses the container but decodes nothing.
+///
+/// Errors: an unknown format, a zero side or a header that cannot be parsed gives `ImageDamage`
+/// (an AVIF with EC 0040-00000021). Never panics.
 pub fn probe(bytes: &[u8]) -> crate::Result<SourceInfo> {
     let format = sniff(bytes).ok_or_else(Error::damaged)?;
     let h = match format {
@@ -38,7 +41,10 @@ pub fn probe(bytes: &[u8]) -> crate::Result<SourceInfo> {
         Format::Bmp => probe_bmp(bytes)?,
         Format::Tiff => probe_tiff(bytes)?,
         Format::Webp => probe_webp(bytes)?,
-        Format::Avif | Format::Heic => probe_heif(bytes)?,
+        Format::Avif | Format::Heic => {
+            let h = super::decode::guarded(|| super::heif::probe(bytes, format))?;
+            Header::still(h.width, h.height, h.has_alpha)
+        }
     };
     if h.width == 0 || h.height == 0 || h.frames == 0 {
         return Err(Error::damaged());
@@ -512,12 +518,18 @@ fn probe_webp(bytes: &[u8]) -> crate::Result<Header> {
             } else {
                 1
             };
+            // ANIM: background colour (4 bytes), loop count (u16, 0 = forever).
+            let loop_count = if frames > 1 {
+                riff_chunks(bytes).find(|(t, _)| t == b"ANIM").and_then(|(_, d)| le16(d, 4))
+            } else {
+                None
+            };
             Ok(Header {
                 width: w,
                 height: h,
                 has_alpha: flags & 0x10 != 0 || alph,
                 frames,
-                loop_count: None,
+                loop_count,
             })
         }
         _ => Err(Error::damaged()),
@@ -550,84 +562,6 @@ pub(crate) fn bmff_boxes(bytes: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])>
         pos += size;
         Some((ty, payload))
     })
-}
-
-/// The first child box of type `ty` in `bytes`.
-fn find_box<'a>(bytes: &'a [u8], ty: &[u8; 4]) -> Option<&'a [u8]> {
-    bmff_boxes(bytes).find(|(t, _)| t == ty).map(|(_, p)| p)
-}
-
-fn probe_heif(bytes: &[u8]) -> crate::Result<Header> {
-    let not_impl = || {
-        Error::new(
-            ErrorKind::NotImplemented,
-            "The size of this HEIF/AVIF file cannot be read: it has no item properties.",
-        )
-    };
-    // meta is a FullBox: 4 bytes of version/flags before its children.
-    let meta = find_box(bytes, b"meta").ok_or_else(not_impl)?;
-    let meta = meta.get(4..).ok_or_else(Error::damaged)?;
-    let pitm = find_box(meta, b"pitm").ok_or_else(Error::damaged)?;
-    let primary = match pitm.first() {
-        Some(0) => be16(pitm, 4).map(u32::from),
-        Some(_) => be32(pitm, 4),
-        None => None,
-    }
-    .ok_or_else(Error::damaged)?;
-    let iprp = find_box(meta, b"iprp").ok_or_else(not_impl)?;
-    let ipco = find_box(iprp, b"ipco").ok_or_else(Error::damaged)?;
-    let ipma = find_box(iprp, b"ipma").ok_or_else(Error::damaged)?;
-    let props: Vec<([u8; 4], &[u8])> = bmff_boxes(ipco).collect();
-    // ipma: version/flags, entry count, then per item: id (u16, u32 from version 1), a count
-    // and that many property indices (7 bits, 15 bits when flags bit 0), 1-based into ipco.
-    let version = *ipma.first().ok_or_else(Error::damaged)?;
-    let flags = ipma.get(3).copied().unwrap_or(0);
-    let count = be32(ipma, 4).ok_or_else(Error::damaged)?;
-    let mut pos = 8usize;
-    let mut primary_props = Vec::new();
-    for _ in 0..count {
-        let id = if version < 1 { be16(ipma, pos).map(u32::from) } else { be32(ipma, pos) };
-        let id = id.ok_or_else(Error::damaged)?;
-        pos += if version < 1 { 2 } else { 4 };
-        let n = *ipma.get(pos).ok_or_else(Error::damaged)?;
-        pos += 1;
-        for _ in 0..n {
-            let idx = if flags & 1 != 0 {
-                let v = be16(ipma, pos).ok_or_else(Error::damaged)?;
-                pos += 2;
-                usize::from(v & 0x7FFF)
-            } else {
-                let v = *ipma.get(pos).ok_or_else(Error::damaged)?;
-                pos += 1;
-                usize::from(v & 0x7F)
-            };
-            if id == primary && idx > 0 {
-                primary_props.push(idx - 1);
-            }
-        }
-        if id == primary {
-            break;
-        }
-    }
-    let ispe = primary_props
-        .iter()
-        .filter_map(|&i| props.get(i))
-        .find(|(t, _)| t == b"ispe")
-        .map(|(_, p)| *p)
-        .ok_or_else(Error::damaged)?;
-    // ispe: FullBox header (4), image width (u32), image height (u32).
-    let w = be32(ispe, 4).ok_or_else(Error::damaged)?;
-    let h = be32(ispe, 8).ok_or_else(Error::damaged)?;
-    // An auxiliary image of type alpha anywhere in the file is taken as the primary's alpha.
-    let has_alpha = props.iter().any(|(t, p)| {
-        t == b"auxC" && {
-            let urn = p.get(4..).unwrap_or(&[]);
-            urn.starts_with(b"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha")
-                || urn.starts_with(b"urn:mpeg:hevc:2015:auxid:1")
-        }
-    });
-    // Image sequences are decoded as their primary still image.
-    Ok(Header::still(w, h, has_alpha))
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ use crate::process::{Action, Format, ProcessSpec, Quality};
 const DEFAULT_JPEG_QUALITY: u32 = 90;
 /// Default WebP quality (spec §3.13 recommendation \[U\]; also libwebp's own default).
 const DEFAULT_WEBP_QUALITY: u32 = 75;
+/// Default AVIF and HEIC quality \[U\]: libheif's own default and sharp's, which gives files
+/// about the size of a JPEG at 80 (AV1/HEVC at this quality look like JPEG at 85–90).
+const DEFAULT_HEIF_QUALITY: u32 = 50;
 /// Largest side a WebP encoder accepts (WebP's 14-bit dimension fields: 2¹⁴ − 1; spec §2).
 const MAX_WEBP_SIDE: u32 = 16_383;
 
@@ -26,17 +29,19 @@ pub fn output_format_for(spec: &ProcessSpec, source: Format) -> Format {
 
 /// The format actually written for `requested` given the source format.
 ///
-/// `gif` is only effective when the source is a GIF, otherwise the source format is kept \[C\].
-/// \[U\] HEIC and AVIF have no encoder in this build: they fall back to JPEG, whether they come
-/// from the source or from `format`.
+/// `gif` is only effective when the source is a GIF, otherwise the source format is kept \[C\];
+/// \[U\] a WebP source (the other animated format) may also be written as GIF, so an animated
+/// WebP can become an animated GIF. HEIC and AVIF are written by libheif (x265, libaom); \[U\] a
+/// build or host without that encoder falls back to JPEG, whether the format comes from the
+/// source or from `format` (`codec::can_encode`).
 fn output_format(requested: Option<Format>, source: Format) -> Format {
     let f = match requested {
-        Some(Format::Gif) if source != Format::Gif => source,
+        Some(Format::Gif) if !matches!(source, Format::Gif | Format::Webp) => source,
         Some(f) => f,
         None => source,
     };
     match f {
-        Format::Heic | Format::Avif => Format::Jpg,
+        Format::Heic | Format::Avif if !crate::codec::can_encode(f) => Format::Jpg,
         f => f,
     }
 }
@@ -47,8 +52,8 @@ fn output_format(requested: Option<Format>, source: Format) -> Format {
 ///   else `Q` \[C\].
 /// * `q` is relative for JPEG sources: `round(source·q/100)`, at least 1 \[C\]; with an unknown
 ///   source quality it is taken as 100 \[U\], i.e. `q`. For other sources `q` acts like `Q` \[C\].
-/// * No quality action \[U\]: JPEG `min(source quality, 90)` or 90; WebP 75; other formats ignore it
-///   (90 is reported).
+/// * No quality action \[U\]: JPEG `min(source quality, 90)` or 90; WebP 75; AVIF/HEIC 50 (libheif's
+///   quality scale, see `codec::heif`); other formats ignore it (90 is reported).
 fn quality(q: Option<&Quality>, src: &SourceInfo, format: Format) -> u32 {
     let known = src.jpeg_quality.map(|v| v.clamp(1, 100));
     let absolute = |v: u32| known.map_or(v, |s| v.min(s));
@@ -63,6 +68,7 @@ fn quality(q: Option<&Quality>, src: &SourceInfo, format: Format) -> u32 {
     });
     let v = chosen.unwrap_or(match format {
         Format::Webp => DEFAULT_WEBP_QUALITY,
+        Format::Avif | Format::Heic => DEFAULT_HEIF_QUALITY,
         _ => known.map_or(DEFAULT_JPEG_QUALITY, |s| s.min(DEFAULT_JPEG_QUALITY)),
     });
     v.clamp(1, 100)

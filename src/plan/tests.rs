@@ -734,6 +734,34 @@ fn shrink_on_load_denominators() {
 }
 
 #[test]
+fn shrink_on_load_fast_keeps_one_times_the_target() {
+    let fast = Options { shrink_on_load: ShrinkOnLoad::Fast };
+    let denom = |w: u32, src: &SourceInfo, opts: &Options| {
+        let spec = spec(vec![Action::Resize(Resize { w: Some(w), ..rz() })]);
+        match plan_opts(&spec, src, opts, &mut NoOverlays) {
+            Ok(Plan::Image(p)) => p.decode.scale_denom,
+            other => panic!("expected an image plan, got {other:?}"),
+        }
+    };
+    // 4000×3000 → 300×225: fast takes 1/8 (500×375 ≥ 300×225), quality 1/4.
+    assert_eq!(denom(300, &jpg(4000, 3000), &fast), 8);
+    assert_eq!(denom(300, &jpg(4000, 3000), &Options::default()), 4);
+    // 1920×1080 → 300×169: 1/4 gives 480×270 ≥ 300×169 (fast); quality needs 1/2.
+    assert_eq!(denom(300, &jpg(1920, 1080), &fast), 4);
+    assert_eq!(denom(300, &jpg(1920, 1080), &Options::default()), 2);
+    // Exactly the target is enough for fast: 2400 / 8 = 300.
+    assert_eq!(denom(300, &jpg(2400, 1600), &fast), 8);
+    assert_eq!(denom(301, &jpg(2400, 1600), &fast), 4);
+    // Not a JPEG: no shrink-on-load under either rule.
+    assert_eq!(denom(300, &png(4000, 3000), &fast), 1);
+    // The default is the quality rule (benches/shrink.rs: the fast rule loses 3–17 dB).
+    assert_eq!(Options::default().shrink_on_load, ShrinkOnLoad::Quality);
+    assert_eq!("fast".parse::<ShrinkOnLoad>(), Ok(ShrinkOnLoad::Fast));
+    assert_eq!("quality".parse::<ShrinkOnLoad>(), Ok(ShrinkOnLoad::Quality));
+    assert!("Fast".parse::<ShrinkOnLoad>().is_err());
+}
+
+#[test]
 fn shrink_on_load_only_when_resize_comes_first_on_a_jpeg() {
     let w300 = || Action::Resize(Resize { w: Some(300), ..rz() });
     assert_eq!(image_plan(vec![w300()], &png(4000, 3000)).decode.scale_denom, 1);
@@ -806,10 +834,13 @@ fn output_format_rules() {
     assert_eq!(f(vec![Action::Format(Format::Gif)], &jpg(10, 10)), Format::Jpg);
     assert_eq!(f(vec![Action::Format(Format::Gif)], &source(Format::Gif, 10, 10)), Format::Gif);
     assert_eq!(f(vec![Action::Format(Format::Png)], &source(Format::Gif, 10, 10)), Format::Png);
-    // No HEIC/AVIF encoder: JPEG.
-    assert_eq!(f(vec![Action::Format(Format::Avif)], &png(10, 10)), Format::Jpg);
-    assert_eq!(f(vec![Action::Format(Format::Heic)], &png(10, 10)), Format::Jpg);
-    assert_eq!(f(vec![], &source(Format::Heic, 10, 10)), Format::Jpg);
+    // [U] format,gif also applies to WebP sources (animated WebP → animated GIF).
+    assert_eq!(f(vec![Action::Format(Format::Gif)], &source(Format::Webp, 10, 10)), Format::Gif);
+    // HEIC/AVIF are written where this build has the encoder (x265, libaom), else JPEG.
+    let heif = |fmt| if crate::codec::can_encode(fmt) { fmt } else { Format::Jpg };
+    assert_eq!(f(vec![Action::Format(Format::Avif)], &png(10, 10)), heif(Format::Avif));
+    assert_eq!(f(vec![Action::Format(Format::Heic)], &png(10, 10)), heif(Format::Heic));
+    assert_eq!(f(vec![], &source(Format::Heic, 10, 10)), heif(Format::Heic));
     assert_eq!(f(vec![Action::Format(Format::Tiff)], &source(Format::Avif, 10, 10)), Format::Tiff);
 }
 
@@ -943,22 +974,31 @@ fn other_pixel_actions_run_per_frame() {
 }
 
 #[test]
-fn only_animated_gif_output_is_animated() {
+fn only_animated_gif_and_webp_output_is_animated() {
     let gif = anim(Format::Gif, 100, 100, 3);
-    for f in [Format::Png, Format::Jpg, Format::Webp, Format::Bmp, Format::Tiff] {
+    for f in [Format::Png, Format::Jpg, Format::Bmp, Format::Tiff] {
         let p = image_plan(vec![w(50), Action::Format(f)], &gif);
         assert!(!p.animated, "{f:?}");
         assert_eq!(p.output.format, f);
     }
+    // format,webp of an animated GIF: an animated WebP.
+    let p = image_plan(vec![w(50), Action::Format(Format::Webp)], &gif);
+    assert!(p.animated);
+    assert_eq!(p.output.format, Format::Webp);
     // A still GIF is not animated.
     assert!(!animated(vec![w(50)], &anim(Format::Gif, 100, 100, 1)));
-    // An animated WebP keeps WebP output (format,gif only applies to GIF sources): first frame.
+    // An animated WebP stays animated as WebP, or as GIF with format,gif.
     let webp = anim(Format::Webp, 370, 285, 10);
-    for actions in [vec![w(50)], vec![w(50), Action::Format(Format::Gif)]] {
+    for (actions, f) in
+        [(vec![w(50)], Format::Webp), (vec![w(50), Action::Format(Format::Gif)], Format::Gif)]
+    {
         let p = image_plan(actions, &webp);
-        assert!(!p.animated);
-        assert_eq!(p.output.format, Format::Webp);
+        assert!(p.animated, "{f:?}");
+        assert_eq!(p.output.format, f);
     }
+    // ... except as another format, or after p / rotate.
+    assert!(!image_plan(vec![w(50), Action::Format(Format::Png)], &webp).animated);
+    assert!(!image_plan(vec![Action::Rotate(90)], &webp).animated);
 }
 
 #[test]

@@ -99,18 +99,6 @@ pub fn encode_key(key: &str) -> Vec<String> {
     out
 }
 
-/// The backend segments of the directory holding every key that starts with `prefix`: the
-/// complete pieces of `prefix` (up to its last `/`), each encoded as a directory.
-pub fn encode_dir_prefix(prefix: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(end) = prefix.rfind('/') {
-        for piece in prefix[..end].split('/') {
-            encode_piece(piece, TAG_DIR, &mut out);
-        }
-    }
-    out
-}
-
 /// Reverses `%XX` escapes in one segment body; `None` when the text is not canonical escaping.
 fn unescape(body: &str, out: &mut Vec<u8>) -> Option<()> {
     let b = body.as_bytes();
@@ -209,17 +197,6 @@ mod tests {
         assert_eq!(decode_key(["%61%"]), None);
         assert_eq!(decode_key(["%"]), None, "the empty key is invalid");
         assert_eq!(decode_key(["x.json"]), None);
-    }
-
-    #[test]
-    fn dir_prefix_covers_only_complete_pieces() {
-        assert!(encode_dir_prefix("").is_empty());
-        assert!(encode_dir_prefix("pho").is_empty());
-        assert_eq!(encode_dir_prefix("photos/"), ["photos%2F"]);
-        assert_eq!(encode_dir_prefix("photos/2024/ca"), ["photos%2F", "2024%2F"]);
-        // The directory segments are exactly the leading segments of any key under the prefix.
-        let key = "photos/2024/cat.jpg";
-        assert_eq!(encode_key(key)[..2], encode_dir_prefix("photos/2024/ca")[..]);
     }
 
     #[test]

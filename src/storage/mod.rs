@@ -14,10 +14,15 @@
 //! - `.ossimg/probe/…`: a scratch object written and removed by [`Storage::conditional_writes`];
 //! - `.ossimg/uploads/<bucket>/<upload id>/`: a multipart upload in progress (`upload.json` and
 //!   one stored blob per part, see `multipart`), removed on completion or abort;
-//! - `<bucket>/<encoded key>`: one backend object per OSS object. The key is mapped to segments
-//!   by `keys` (reversible; `a` and `a/b`, `dir/`, `a//b`, `..` and 1023-byte names all fit on a
-//!   filesystem, except keys so full of `/` and escaped bytes that their path passes the file
-//!   system's 4 KB limit: those are refused with `InvalidObjectName` on the local store);
+//! - `<bucket>/<name>`: one backend object per OSS object. On S3 and in memory the name is one
+//!   flat, order-preserving, bounded segment (`layout`: the store's own ordered listing is the
+//!   key order, and a 1023-byte key fits S3's 1024-byte limit through a hashed tail). On the
+//!   local store the key is mapped to directory segments by `keys` (reversible; `a` and `a/b`,
+//!   `dir/`, `a//b`, `..` and 1023-byte names all fit on a filesystem, except keys so full of
+//!   `/` and escaped bytes that their path passes the file system's 4 KB limit: those are
+//!   refused with `InvalidObjectName`), and an ordered index (`index`,
+//!   `.ossimg/index/objects.redb`) lists them. S3 buckets created before the flat layout keep
+//!   their objects under `keys` paths, read as a fallback (see [`BucketConfig::layout`]);
 //! - each backend object is the body followed by a metadata trailer (see `record`), so body and
 //!   metadata are published by one atomic write and always agree. The stored form is ossimg's
 //!   own: read it through ossimg, not directly from the backing store.
@@ -51,11 +56,19 @@
 //!
 //! # Costs
 //!
-//! Listing reads every backend name under the deepest directory of the prefix, sorts them in
-//! UTF-8 byte order, and then reads the trailers of the listed objects (≤ `max_keys`, in
-//! parallel): fine for the buckets of a self-hosted service, linear in the bucket size.
+//! A ListObjects page costs the page plus a seek (`list`): on the local store, range reads of
+//! the index (the records are there: no object file is opened); on S3, the store's own LIST from
+//! the page's start (`start-after`) and the trailers of the listed objects not yet in the
+//! in-memory cache of listed versions (one GET each, many at once). A delimiter listing jumps
+//! over each common prefix. PUT, GET, HEAD and DELETE touch one object (and, locally, one
+//! index entry: O(log n)); ListBuckets reads the bucket-configuration files only. The one
+//! linear path left: listing an S3 bucket of layout 0 (created before the flat layout).
 
+mod buckets;
+mod index;
 mod keys;
+mod layout;
+mod list;
 mod mount;
 mod multipart;
 mod plain;
@@ -74,10 +87,7 @@ use bytes::Bytes;
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{
-    Attributes, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload,
-    UpdateVersion,
-};
+use object_store::{Attributes, GetOptions, GetRange, ObjectStore, ObjectStoreExt};
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -110,8 +120,9 @@ pub const MAX_OBJECT_SIZE: u64 = 5 * 1024 * 1024 * 1024;
 /// Most bytes of user metadata (names plus values) one object may carry: 8 KB (spec §10.2).
 pub const MAX_USER_META: usize = 8 * 1024;
 
-/// Trailers read at once while listing.
-const LIST_CONCURRENCY: usize = 16;
+/// Trailers read at once while listing (objects the local index does not describe): one GET each
+/// on S3, so many at once keep a page of 1 000 within a few round trips.
+const LIST_CONCURRENCY: usize = 64;
 
 /// Times a read starts over when the object is replaced under it before giving up.
 const READ_ATTEMPTS: usize = 5;
@@ -188,6 +199,7 @@ pub struct Storage {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     store: Arc<dyn ObjectStore>,
     clock: Clock,
@@ -200,6 +212,17 @@ struct Inner {
     max_path: usize,
     /// Buckets served from folders or store prefixes of plain objects, by name.
     mounts: Arc<mount::Mounts>,
+    /// The flat, ordered names of objects (S3 and memory, see `layout`); `None`: the local
+    /// store's per-segment paths (`keys`), listed through `index`.
+    names: Option<layout::Names>,
+    /// The ordered index of the local store.
+    index: Option<Arc<index::LocalIndex>>,
+    /// An S3 store, whose buckets of layout 0 may hold objects under `keys` paths.
+    legacy_reads: bool,
+    /// Buckets known to be of the current layout (a bucket never goes back to layout 0).
+    current_layout: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Trailers of listed S3 objects, by version (`list`).
+    info_cache: Arc<list::InfoCache>,
 }
 
 /// Linux's `PATH_MAX` (bytes, with the terminating NUL).
@@ -380,6 +403,8 @@ impl Storage {
     /// Opens the backing store described by `config`.
     pub fn new(config: StorageConfig) -> Result<Self> {
         let mut max_path = usize::MAX;
+        let mut index = None;
+        let mut names = Some(layout::Names::new(""));
         let (store, backend): (Arc<dyn ObjectStore>, &'static str) = match config {
             StorageConfig::Memory => (Arc::new(object_store::memory::InMemory::new()), "memory"),
             StorageConfig::Local { root } => {
@@ -396,10 +421,13 @@ impl Storage {
                     // A put is durable when it returns, as it is on S3: "a crash never destroys
                     // the previous version" needs the data on disk before the rename.
                     .with_fsync(true);
+                index = Some(index::LocalIndex::open(&absolute)?);
+                names = None;
                 (Arc::new(fs), "local")
             }
             StorageConfig::S3 { ref bucket, ref prefix, .. } => {
                 let store = s3_store(&config, bucket, prefix)?;
+                names = Some(layout::Names::new(prefix));
                 (store.ok_or_else(|| internal("not an S3 configuration"))?, "s3")
             }
         };
@@ -411,6 +439,11 @@ impl Storage {
                 config_lock: Default::default(),
                 max_path,
                 mounts: Default::default(),
+                names,
+                legacy_reads: backend == "s3",
+                index,
+                current_layout: Default::default(),
+                info_cache: Default::default(),
             }),
         })
     }
@@ -425,22 +458,18 @@ impl Storage {
                 config_lock: Default::default(),
                 max_path: usize::MAX,
                 mounts: Default::default(),
+                names: Some(layout::Names::new("")),
+                index: None,
+                legacy_reads: false,
+                current_layout: Default::default(),
+                info_cache: Default::default(),
             }),
         }
     }
 
     /// The same store with another clock (tests use a fixed one).
     pub fn with_clock(self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        Storage {
-            inner: Arc::new(Inner {
-                store: Arc::clone(&self.inner.store),
-                clock: Arc::new(clock),
-                backend: self.inner.backend,
-                config_lock: Arc::clone(&self.inner.config_lock),
-                max_path: self.inner.max_path,
-                mounts: Arc::clone(&self.inner.mounts),
-            }),
-        }
+        Storage { inner: Arc::new(Inner { clock: Arc::new(clock), ..(*self.inner).clone() }) }
     }
 
     /// `local`, `s3` or `memory`.
@@ -457,250 +486,20 @@ impl Storage {
         self.inner.store.as_ref()
     }
 
-    // ---- buckets -------------------------------------------------------------------------
-
-    fn config_path(name: &str) -> Result<Path> {
-        parse_path(&format!("{BUCKETS_DIR}/{name}.json"))
-    }
-
-    /// The stored configuration of bucket `name`; a mounted bucket always has one (its stored
-    /// styles and process configuration, or a fresh one), with the mount's ACL.
-    async fn read_config(&self, name: &str) -> Result<Option<BucketConfig>> {
-        let path = Self::config_path(name)?;
-        let mount = self.inner.mounts.get(name);
-        let bytes = match self.store().get(&path).await {
-            Ok(r) => r.bytes().await.map_err(backend)?,
-            Err(object_store::Error::NotFound { .. }) => return Ok(mount.map(|m| m.fresh_config())),
-            Err(e) => return Err(backend(e)),
-        };
-        let cfg: BucketConfig = serde_json::from_slice(&bytes)
-            .map_err(|e| internal(format!("bucket config {name}: {e}")))?;
-        Ok(Some(match mount {
-            Some(m) => BucketConfig { acl: m.config().acl, ..cfg },
-            None => cfg,
-        }))
-    }
-
-    /// Fails with `NoSuchBucket` unless the bucket exists.
-    async fn require_bucket(&self, name: &str) -> Result<()> {
-        validate_bucket_name(name)?;
-        if self.inner.mounts.get(name).is_some() {
-            return Ok(());
-        }
-        match self.store().head(&Self::config_path(name)?).await {
-            Ok(_) => Ok(()),
-            Err(object_store::Error::NotFound { .. }) => Err(no_such_bucket()),
-            Err(e) => Err(backend(e)),
-        }
-    }
-
-    /// Writes `payload` to `path` only if nothing is there; `Ok(false)` when something is.
-    async fn put_if_absent(&self, path: &Path, payload: PutPayload) -> Result<bool> {
-        match self.store().head(path).await {
-            Ok(_) => return Ok(false),
-            Err(object_store::Error::NotFound { .. }) => {}
-            Err(e) => return Err(backend(e)),
-        }
-        let opts = PutOptions { mode: PutMode::Create, ..Default::default() };
-        match self.store().put_opts(path, payload.clone(), opts).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::AlreadyExists { .. })
-            | Err(object_store::Error::Precondition { .. }) => Ok(false),
-            // A backend without create-if-absent: the check above is all we have.
-            Err(object_store::Error::NotImplemented { .. })
-            | Err(object_store::Error::NotSupported { .. }) => {
-                self.store().put(path, payload).await.map_err(backend)?;
-                Ok(true)
-            }
-            Err(e) => Err(backend(e)),
-        }
-    }
-
-    /// PutBucket: creates an empty bucket of storage class `class`. An existing name → `409
-    /// BucketAlreadyExists` (also for the caller's own bucket, \[U\] of spec §10.1 as recommended).
-    pub async fn create_bucket(&self, name: &str, acl: Acl, class: StorageClass) -> Result<()> {
-        validate_bucket_name(name)?;
-        if self.inner.mounts.get(name).is_some() {
-            return Err(bucket_exists());
-        }
-        let cfg = BucketConfig { storage_class: class, ..BucketConfig::new(acl, self.now()) };
-        let json =
-            serde_json::to_vec(&cfg).map_err(|e| internal(format!("bucket config encode: {e}")))?;
-        if self.put_if_absent(&Self::config_path(name)?, PutPayload::from(json)).await? {
-            Ok(())
-        } else {
-            Err(bucket_exists())
-        }
-    }
-
-    /// DeleteBucket: only an empty bucket (`409 BucketNotEmpty` otherwise). Holds the
-    /// configuration lock, so an update in this process never writes a deleted bucket back.
-    pub async fn delete_bucket(&self, name: &str) -> Result<()> {
-        if let Some(m) = self.inner.mounts.get(name) {
-            return Err(m.not_deletable());
-        }
-        let _one_at_a_time = self.inner.config_lock.lock().await;
-        self.require_bucket(name).await?;
-        let prefix = parse_path(name)?;
-        let has_object = match self.store().list(Some(&prefix)).next().await {
-            Some(first) => first.map(|_| true).map_err(backend)?,
-            None => false,
-        };
-        // Uploads in progress count too: they would otherwise outlive the bucket.
-        if has_object || self.has_uploads(name).await? {
-            return Err(Error::new(
-                ErrorKind::BucketNotEmpty,
-                "The bucket you tried to delete is not empty.",
-            ));
-        }
-        self.remove_upload_leftovers(name).await;
-        match self.store().delete(&Self::config_path(name)?).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(backend(e)),
-        }
-    }
-
-    /// ListBuckets: every bucket, by name.
-    pub async fn list_buckets(&self) -> Result<Vec<BucketInfo>> {
-        let dir = parse_path(BUCKETS_DIR)?;
-        let metas: Vec<_> = self.store().list(Some(&dir)).try_collect().await.map_err(backend)?;
-        let mut names: Vec<String> = metas
-            .iter()
-            .filter_map(|m| {
-                m.location.filename().and_then(|f| f.strip_suffix(".json")).map(str::to_string)
-            })
-            .filter(|n| validate_bucket_name(n).is_ok())
-            .chain(self.inner.mounts.names().map(str::to_string))
-            .collect();
-        names.sort();
-        names.dedup();
-        // Chunks of `join_all` rather than `stream::buffered`: a stream of borrowing closures makes
-        // the future fail axum's `Send` check (the closure is not general over lifetimes).
-        let mut configs: Vec<Result<Option<BucketConfig>>> = Vec::with_capacity(names.len());
-        for chunk in names.chunks(LIST_CONCURRENCY) {
-            configs.extend(
-                futures_util::future::join_all(chunk.iter().map(|n| self.read_config(n))).await,
-            );
-        }
-        let mut out = Vec::with_capacity(names.len());
-        for (name, cfg) in names.into_iter().zip(configs) {
-            // A bucket deleted while listing is simply not listed.
-            if let Some(cfg) = cfg? {
-                out.push(BucketInfo {
-                    name,
-                    creation_date: cfg.created,
-                    storage_class: cfg.storage_class,
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// The bucket's configuration (`404 NoSuchBucket` when it does not exist).
-    pub async fn bucket(&self, name: &str) -> Result<BucketConfig> {
-        validate_bucket_name(name)?;
-        self.read_config(name).await?.ok_or_else(no_such_bucket)
-    }
-
-    /// Read-modify-write of a bucket's configuration (ACL, styles, process configuration):
-    /// `edit` changes the current configuration and returns whether it changed anything
-    /// (nothing is written otherwise); its error ends the update unwritten. Returns the
-    /// configuration as it now stands. Concurrent updates never lose one another: this process
-    /// runs them one at a time, and the write is conditional on the version that was read
-    /// (`If-Match` on S3-compatible stores) — when another instance wrote in between, `edit`
-    /// runs again on the newer configuration. A backend without conditional writes (the local
-    /// filesystem, which one instance serves) relies on the process lock alone.
-    pub async fn update_bucket_config(
-        &self,
-        name: &str,
-        mut edit: impl FnMut(&mut BucketConfig) -> Result<bool>,
-    ) -> Result<BucketConfig> {
-        validate_bucket_name(name)?;
-        let path = Self::config_path(name)?;
-        let _one_at_a_time = self.inner.config_lock.lock().await;
-        let mount = self.inner.mounts.get(name);
-        for _ in 0..CONFIG_ATTEMPTS {
-            let (mut cfg, mode): (BucketConfig, _) = match self.store().get(&path).await {
-                Ok(r) => {
-                    let read = UpdateVersion {
-                        e_tag: r.meta.e_tag.clone(),
-                        version: r.meta.version.clone(),
-                    };
-                    let bytes = r.bytes().await.map_err(backend)?;
-                    let cfg = serde_json::from_slice(&bytes)
-                        .map_err(|e| internal(format!("bucket config {name}: {e}")))?;
-                    (cfg, PutMode::Update(read))
-                }
-                // A mounted bucket's first edit creates its stored configuration.
-                Err(object_store::Error::NotFound { .. }) => match mount {
-                    Some(m) => (m.fresh_config(), PutMode::Create),
-                    None => return Err(no_such_bucket()),
-                },
-                Err(e) => return Err(backend(e)),
-            };
-            if let Some(m) = mount {
-                cfg.acl = m.config().acl;
-            }
-            if !edit(&mut cfg)? {
-                return Ok(cfg);
-            }
-            if let Some(m) = mount.filter(|m| m.config().acl != cfg.acl) {
-                return Err(m.acl_is_configured());
-            }
-            let json = PutPayload::from(
-                serde_json::to_vec(&cfg)
-                    .map_err(|e| internal(format!("bucket config encode: {e}")))?,
-            );
-            let opts = PutOptions { mode, ..Default::default() };
-            match self.store().put_opts(&path, json.clone(), opts).await {
-                Ok(_) => return Ok(cfg),
-                // Another instance wrote (or deleted, or created) it since the read: start over
-                // from its version.
-                Err(object_store::Error::Precondition { .. })
-                | Err(object_store::Error::AlreadyExists { .. }) => continue,
-                Err(object_store::Error::NotImplemented { .. })
-                | Err(object_store::Error::NotSupported { .. }) => {
-                    self.store().put(&path, json).await.map_err(backend)?;
-                    return Ok(cfg);
-                }
-                Err(e) => return Err(backend(e)),
-            }
-        }
-        Err(internal(format!("bucket config {name} kept changing while being updated")))
-    }
-
-    /// Whether the backing store honours conditional writes (`If-Match`), which keep concurrent
-    /// bucket-configuration edits from several instances from overwriting each other (see
-    /// [`Storage::update_bucket_config`]). Probed with a scratch object under `.ossimg/`: some
-    /// S3-compatible servers (Garage 2.x) accept the header and ignore it. The local filesystem
-    /// has none; one instance serves a data directory.
-    pub async fn conditional_writes(&self) -> Result<bool> {
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let path =
-            parse_path(&format!(".ossimg/probe/conditional-{}-{nanos}", std::process::id()))?;
-        self.store().put(&path, PutPayload::from_static(b"0")).await.map_err(backend)?;
-        let stale =
-            UpdateVersion { e_tag: Some("\"ossimg-stale-version\"".to_string()), version: None };
-        let opts = PutOptions { mode: PutMode::Update(stale), ..Default::default() };
-        let r = self.store().put_opts(&path, PutPayload::from_static(b"1"), opts).await;
-        let _ = self.store().delete(&path).await;
-        match r {
-            Ok(_) => Ok(false),
-            Err(object_store::Error::Precondition { .. }) => Ok(true),
-            Err(object_store::Error::NotImplemented { .. })
-            | Err(object_store::Error::NotSupported { .. }) => Ok(false),
-            Err(e) => Err(backend(e)),
-        }
-    }
-
     // ---- objects -------------------------------------------------------------------------
 
     /// The store path of `key`; a key whose escaped path the backend cannot hold (see
     /// `Inner::max_path`) is `400 InvalidObjectName` rather than a file-system error.
     fn object_path(&self, bucket: &str, key: &str) -> Result<Path> {
+        if let Some(names) = &self.inner.names {
+            return parse_path(&format!("{bucket}/{}", names.name(key)));
+        }
+        self.segments_path(bucket, key)
+    }
+
+    /// The path of `key` in the per-segment layout (`keys`): the local store's, and the one S3
+    /// buckets of layout 0 may still hold objects under.
+    fn segments_path(&self, bucket: &str, key: &str) -> Result<Path> {
         let path = format!("{bucket}/{}", keys::encode_key(key).join("/"));
         if path.len() > self.inner.max_path {
             return Err(Error::new(
@@ -754,6 +553,17 @@ impl Storage {
 
     /// Reads the trailer of the object at `path` (`None`: no such object).
     async fn open(&self, path: &Path, key: &str) -> Result<Option<Opened>> {
+        self.open_as(path, Some(key)).await
+    }
+
+    /// Reads the trailer of the object at `path` whatever key it holds (a long key's hashed
+    /// name: the record tells the key).
+    async fn open_unchecked(&self, path: &Path) -> Result<Option<Opened>> {
+        self.open_as(path, None).await
+    }
+
+    /// Reads the trailer of the object at `path`, which must hold `key` when one is given.
+    async fn open_as(&self, path: &Path, key: Option<&str>) -> Result<Option<Opened>> {
         for _ in 0..READ_ATTEMPTS {
             let Some(r) = self.probe(path).await? else { return Ok(None) };
             let blob_size = r.meta.size;
@@ -792,7 +602,7 @@ impl Storage {
                 }
             };
             let rec = Record::parse(&json, blob_size)?;
-            if rec.key != key {
+            if key.is_some_and(|k| rec.key != k) {
                 return Err(internal(format!("stored object {path} holds key {:?}", rec.key)));
             }
             let info = rec.info()?;
@@ -895,10 +705,78 @@ impl Storage {
     /// Opens `key` of `bucket` for reading, from the backing store or the bucket's mount
     /// (`None`: no such object).
     async fn open_object(&self, bucket: &str, key: &str) -> Result<Option<Opened>> {
-        match self.inner.mounts.get(bucket) {
-            Some(m) => m.open(key).await,
-            None => self.open(&self.object_path(bucket, key)?, key).await,
+        if let Some(m) = self.inner.mounts.get(bucket) {
+            return m.open(key).await;
         }
+        let found = self.open(&self.object_path(bucket, key)?, key).await?;
+        if found.is_some() || !self.inner.legacy_reads {
+            return Ok(found);
+        }
+        // An object of the earlier S3 layout (written before the flat names).
+        match self.segments_path(bucket, key) {
+            Ok(p) => self.open(&p, key).await,
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Whether `bucket` (which must exist: `NoSuchBucket` otherwise) may hold objects under
+    /// the earlier per-segment S3 names: an S3 bucket of layout 0.
+    async fn legacy_bucket(&self, bucket: &str) -> Result<bool> {
+        if !self.inner.legacy_reads || self.inner.mounts.get(bucket).is_some() {
+            self.require_bucket(bucket).await?;
+            return Ok(false);
+        }
+        let known = |s: &Self| {
+            s.inner.current_layout.lock().unwrap_or_else(|p| p.into_inner()).contains(bucket)
+        };
+        if known(self) {
+            // A deleted bucket's name may stay known: its existence is still checked.
+            self.require_bucket(bucket).await?;
+            return Ok(false);
+        }
+        let cfg = self.read_config(bucket).await?.ok_or_else(no_such_bucket)?;
+        if cfg.layout >= CURRENT_LAYOUT {
+            let mut set = self.inner.current_layout.lock().unwrap_or_else(|p| p.into_inner());
+            set.insert(bucket.to_string());
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Removes the earlier-layout copy of `key`, if `bucket` may hold one (after a write or
+    /// delete of the key under its current name).
+    async fn drop_legacy(&self, bucket: &str, key: &str) -> Result<()> {
+        if !self.inner.legacy_reads
+            || self.inner.current_layout.lock().unwrap_or_else(|p| p.into_inner()).contains(bucket)
+            || !self.legacy_bucket(bucket).await?
+        {
+            return Ok(());
+        }
+        let Ok(p) = self.segments_path(bucket, key) else { return Ok(()) };
+        match self.store().delete(&p).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// Runs `op`, which writes or deletes the object `key` of `bucket`, keeping the local index
+    /// in step (marked before, set from the object after, whether `op` succeeded or not) and
+    /// dropping an earlier-layout copy on S3 after a success.
+    async fn changing<T>(
+        &self,
+        bucket: &str,
+        key: &str,
+        op: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        if let Some(ix) = &self.inner.index {
+            ix.begin(bucket, key).await?;
+            let r = op.await;
+            ix.reflect(bucket, key).await?;
+            return r;
+        }
+        let r = op.await?;
+        self.drop_legacy(bucket, key).await?;
+        Ok(r)
     }
 
     /// DeleteObject: succeeds whether or not the key exists (spec §10.5); the bucket must.
@@ -908,10 +786,14 @@ impl Storage {
             return m.delete(key).await;
         }
         self.require_bucket(bucket).await?;
-        match self.store().delete(&self.object_path(bucket, key)?).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(backend(e)),
-        }
+        let path = self.object_path(bucket, key)?;
+        self.changing(bucket, key, async {
+            match self.store().delete(&path).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(backend(e)),
+            }
+        })
+        .await
     }
 
     /// PutObject from one buffer. See [`Storage::put_object`].
@@ -949,16 +831,9 @@ impl Storage {
             return m.put(key, body, meta, forbid_overwrite, MAX_OBJECT_SIZE).await;
         }
         self.require_bucket(bucket).await?;
-        self.write_blob(
-            &self.object_path(bucket, key)?,
-            key,
-            body,
-            meta,
-            forbid_overwrite,
-            None,
-            None,
-        )
-        .await
+        let path = self.object_path(bucket, key)?;
+        let write = self.write_blob(&path, key, body, meta, forbid_overwrite, None, None);
+        self.changing(bucket, key, write).await
     }
 
     /// Writes one stored blob (body and trailer) at `path`, its record naming `key`: the write
@@ -1057,17 +932,17 @@ impl Storage {
             let etag =
                 (keep_mtime && o.info.object_type() == "Multipart").then(|| o.info.etag.clone());
             let meta = make_meta(&o.info);
-            return self
-                .write_blob(
-                    &self.object_path(dst_bucket, dst_key)?,
-                    dst_key,
-                    body.into_stream(),
-                    meta,
-                    forbid_overwrite,
-                    mtime,
-                    etag,
-                )
-                .await;
+            let path = self.object_path(dst_bucket, dst_key)?;
+            let write = self.write_blob(
+                &path,
+                dst_key,
+                body.into_stream(),
+                meta,
+                forbid_overwrite,
+                mtime,
+                etag,
+            );
+            return self.changing(dst_bucket, dst_key, write).await;
         }
         Err(internal(format!("object {src_bucket}/{src_key} kept changing while being copied")))
     }
@@ -1116,58 +991,6 @@ impl Storage {
     /// GetObjectACL: the object's own ACL (`default` = the bucket's decides).
     pub async fn object_acl(&self, bucket: &str, key: &str) -> Result<ObjectAcl> {
         Ok(self.head_object(bucket, key).await?.acl)
-    }
-
-    /// ListObjects: keys of `bucket` starting with `q.prefix` and greater than `q.marker`, in
-    /// UTF-8 byte order, rolled up into common prefixes at `q.delimiter`, at most `q.max_keys`
-    /// entries. A common prefix equal to the marker is skipped, so a page that ended on a common
-    /// prefix is followed by the keys after it.
-    pub async fn list_objects(&self, bucket: &str, q: &ListQuery) -> Result<ListPage> {
-        if let Some(m) = self.inner.mounts.get(bucket) {
-            return m.list(q).await;
-        }
-        self.require_bucket(bucket).await?;
-        let dir_segs = keys::encode_dir_prefix(&q.prefix);
-        let dir = if dir_segs.is_empty() {
-            bucket.to_string()
-        } else {
-            format!("{bucket}/{}", dir_segs.join("/"))
-        };
-        if dir.len() > self.inner.max_path {
-            // No object can be stored that deep: nothing to list.
-            return Ok(ListPage::default());
-        }
-        let dir = parse_path(&dir)?;
-        let metas: Vec<object_store::ObjectMeta> =
-            self.store().list(Some(&dir)).try_collect().await.map_err(backend)?;
-        let mut found: Vec<String> = metas
-            .iter()
-            .filter_map(|m| {
-                let mut parts = m.location.parts();
-                let first = parts.next()?;
-                if first.as_ref() != bucket {
-                    return None;
-                }
-                let rest: Vec<_> = parts.collect();
-                keys::decode_key(rest.iter().map(|p| p.as_ref()))
-            })
-            .collect();
-        found.sort_unstable();
-        let (mut page, to_open) = q.roll_up(found);
-        let mut opened: Vec<Result<Option<Opened>>> = Vec::with_capacity(to_open.len());
-        for chunk in to_open.chunks(LIST_CONCURRENCY) {
-            let reads = chunk
-                .iter()
-                .map(|k| async move { self.open(&self.object_path(bucket, k)?, k).await });
-            opened.extend(futures_util::future::join_all(reads).await);
-        }
-        for o in opened {
-            // An object deleted since the names were read is left out.
-            if let Some(o) = o? {
-                page.objects.push(o.info);
-            }
-        }
-        Ok(page)
     }
 }
 

@@ -151,14 +151,7 @@ impl Storage {
         }
         let inner = &self.inner;
         Ok(Storage {
-            inner: Arc::new(Inner {
-                store: Arc::clone(&inner.store),
-                clock: Arc::clone(&inner.clock),
-                backend: inner.backend,
-                config_lock: Arc::clone(&inner.config_lock),
-                max_path: inner.max_path,
-                mounts: Arc::new(Mounts(table)),
-            }),
+            inner: Arc::new(Inner { mounts: Arc::new(Mounts(table)), ..(**inner).clone() }),
         })
     }
 

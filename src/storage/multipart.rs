@@ -340,16 +340,10 @@ impl Storage {
             // A mounted bucket gets the plain object, whose ETag is the store's (as a HEAD shows).
             Some(m) => m.put(key, body, meta, forbid_overwrite, u64::MAX).await?,
             None => {
-                self.write_blob(
-                    &self.object_path(bucket, key)?,
-                    key,
-                    body,
-                    meta,
-                    forbid_overwrite,
-                    None,
-                    Some(etag),
-                )
-                .await?
+                let path = self.object_path(bucket, key)?;
+                let write =
+                    self.write_blob(&path, key, body, meta, forbid_overwrite, None, Some(etag));
+                self.changing(bucket, key, write).await?
             }
         };
         self.remove_upload(bucket, id).await;

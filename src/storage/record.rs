@@ -72,6 +72,16 @@ pub fn from_ms(ms: u64) -> SystemTime {
 }
 
 impl Record {
+    /// The JSON record alone (what the local index keeps).
+    pub fn to_json(&self) -> Result<Vec<u8>> {
+        serde_json::to_vec(self).map_err(|e| internal(format!("record encode: {e}")))
+    }
+
+    /// A record from its JSON alone (as the local index keeps it).
+    pub fn from_json(json: &[u8]) -> Result<Self> {
+        serde_json::from_slice(json).map_err(|e| internal(format!("record decode: {e}")))
+    }
+
     /// The trailer bytes: JSON, its length, the magic.
     pub fn to_trailer(&self) -> Result<Vec<u8>> {
         let mut out =

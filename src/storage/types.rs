@@ -225,7 +225,16 @@ pub struct BucketConfig {
     /// The bucket's storage class: what its objects get unless a writer names one.
     #[serde(default)]
     pub storage_class: StorageClass,
+    /// How the bucket's objects are named in an S3-compatible store: [`CURRENT_LAYOUT`] for a
+    /// bucket created by this version (flat, ordered names), `0` (absent) for one created
+    /// before, which may still hold objects under the earlier per-segment names (read as a
+    /// fallback; its listings read every name).
+    #[serde(default)]
+    pub layout: u32,
 }
+
+/// The store-name layout of buckets created now (see [`BucketConfig::layout`]).
+pub const CURRENT_LAYOUT: u32 = 2;
 
 impl BucketConfig {
     /// A fresh bucket's configuration.
@@ -236,6 +245,7 @@ impl BucketConfig {
             styles: Vec::new(),
             process: ProcessConfig::default(),
             storage_class: StorageClass::Standard,
+            layout: CURRENT_LAYOUT,
         }
     }
 

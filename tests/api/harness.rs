@@ -95,6 +95,14 @@ impl Server {
         Self::build_with(NOW, Timeouts::default(), addressing(), setup)
     }
 
+    /// A server whose processed results are cached as `results` says (result cache,
+    /// `Cache-Control` per bucket).
+    pub fn with_results(results: ossimg::api::ResultCaching) -> Self {
+        let mut s = Self::new();
+        Arc::get_mut(&mut s.state.0).expect("a fresh state is not shared").results = results;
+        s
+    }
+
     fn build(t: i64, timeouts: Timeouts, addressing: Addressing) -> Self {
         Self::build_with(t, timeouts, addressing, |s| s)
     }
@@ -114,12 +122,14 @@ impl Server {
             keys: Box::new(keys),
             engine: Engine::Cpu,
             fonts: None,
+            plan: Default::default(),
             addressing,
             region: REGION.to_string(),
             clock: Box::new(move || at(c2.load(Ordering::SeqCst))),
             processing: Arc::new(tokio::sync::Semaphore::new(BUDGET_MIB as usize)),
             processing_budget_mib: BUDGET_MIB,
             timeouts,
+            results: Default::default(),
         }));
         Server { state, clock }
     }

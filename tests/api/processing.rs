@@ -51,6 +51,10 @@ async fn inline_resize_of_a_real_jpeg() {
     let r = s.get("img/photo.jpg").q("x-oss-process", "image/resize,w_100").send().await;
     // 267 × 100 / 400 = 66.75 → 67.
     assert_image(&r, Format::Jpg, "image/jpeg", 100, 67);
+    // The server's own time for the answer, which the style viewer shows.
+    let timing = r.header("server-timing").expect("Server-Timing").to_string();
+    let ms = timing.strip_prefix("process;dur=").expect("process;dur=…");
+    assert!(ms.parse::<f64>().is_ok_and(|v| v >= 0.0) && ms.contains('.'), "{timing}");
     assert_ne!(r.header("x-oss-hash-crc64ecma"), src.header("x-oss-hash-crc64ecma"));
     assert_ne!(r.header("etag"), src.header("etag"));
     r.has("last-modified", "Tue, 14 Nov 2023 22:13:20 GMT");

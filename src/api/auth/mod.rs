@@ -10,6 +10,7 @@
 //! after `<HostId>`. `From<AuthFailure> for crate::Error` drops them.
 
 mod encode;
+pub mod sts;
 mod time;
 mod v1;
 mod v4;
@@ -257,7 +258,29 @@ pub fn authenticate(
     region: &str,
 ) -> Result<Principal, AuthFailure> {
     let now = unix_seconds(now);
-    match classify(req)? {
+    let scheme = classify(req)?;
+    // Temporary credentials (spec §9.4): the token names the only key pair the signature may
+    // use, and the request must stay inside its grant.
+    if let (Some(token), false) = (sts::request_token(req), matches!(scheme, Scheme::Anonymous)) {
+        let (grant, id, secret) = sts::verify(token, keys, now)?;
+        let principal = verify(req, scheme, &sts::TemporaryKey { id, secret }, now, region)?;
+        if !grant.permits(req) {
+            return Err(sts::outside_grant());
+        }
+        return Ok(principal);
+    }
+    verify(req, scheme, keys, now, region)
+}
+
+/// Verifies a classified request's signature against `keys` (`now` in Unix seconds).
+fn verify(
+    req: &SignedRequest<'_>,
+    scheme: Scheme<'_>,
+    keys: &dyn KeyStore,
+    now: i64,
+    region: &str,
+) -> Result<Principal, AuthFailure> {
+    match scheme {
         Scheme::Anonymous => Ok(Principal::Anonymous),
         Scheme::V1Query => v1::verify_query(req, keys, now),
         Scheme::V4Query => v4::verify_query(req, keys, now, region),

@@ -1,0 +1,146 @@
+//! Shrink-on-load margin: the fast rule (decoded image ≥ 1× the resize target, sharp's
+//! `fastShrinkOnLoad`) against the quality rule (≥ 2×, libvips') on real photos, each measured
+//! against a reference that decodes at full size and resizes with the same Lanczos pass.
+//!
+//! For every photo × target width it prints the DCT scale each rule picks, the PSNR (RGB, 8-bit)
+//! of each rule's pixels against the reference, and the median time of the whole job (decode →
+//! stages → JPEG Q85 encode) on the CPU engine. The acceptance rule of issue 13: fast ≥ 40 dB and
+//! ≥ quality − 1 dB on every row. Photos: `tests/data`'s photos and, where present,
+//! `../shared/testdata/photos` (`SHRINK_PHOTOS=a.jpg,b.jpg` to choose). Under `cargo test` (no
+//! `--bench` argument) one photo at one width runs once, so the benchmark cannot rot.
+//!
+//! Run: `cargo bench --bench shrink` (a few minutes on 2 cores).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use ossimg::backend::Engine;
+use ossimg::codec;
+use ossimg::pipeline::Image;
+use ossimg::plan::{self, ImagePlan, NoOverlays, Options, Plan, ShrinkOnLoad, SourceInfo};
+use ossimg::process::{self, Format};
+
+const WIDTHS: [u32; 4] = [150, 300, 600, 1024];
+
+fn photos(full: bool) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if let Ok(list) = std::env::var("SHRINK_PHOTOS") {
+        return list.split(',').map(|p| root.join(p)).collect();
+    }
+    let mut v: Vec<PathBuf> = ["photo-12mp.jpg", "photo-2mp.jpg", "jpg-orientation-6.jpg"]
+        .iter()
+        .map(|n| root.join("tests/data").join(n))
+        .collect();
+    if !full {
+        v.truncate(1);
+        return v;
+    }
+    let shared = root.join("../shared/testdata/photos");
+    if let Ok(dir) = std::fs::read_dir(&shared) {
+        let mut extra: Vec<PathBuf> = dir
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+            .collect();
+        extra.sort();
+        v.extend(extra);
+    }
+    v
+}
+
+fn image_plan(spec: &process::ProcessSpec, info: &SourceInfo, rule: ShrinkOnLoad) -> ImagePlan {
+    let opts = Options { shrink_on_load: rule };
+    match plan::plan_opts(spec, info, &opts, &mut NoOverlays).expect("plan") {
+        Plan::Image(p) => p,
+        _ => unreachable!("an image plan"),
+    }
+}
+
+/// The job's pixels for `p` (decode at its scale, then its stages).
+fn pixels(src: &[u8], info: &SourceInfo, p: &ImagePlan) -> Image {
+    let decoded = codec::decode(src, info.format, &p.decode).expect("decode");
+    Engine::Cpu.run(&p.stages, decoded).expect("stages")
+}
+
+/// PSNR over the RGB channels of two images of the same size.
+fn psnr(a: &Image, b: &Image) -> f64 {
+    assert_eq!((a.width, a.height), (b.width, b.height), "sizes differ");
+    let mut se = 0f64;
+    let mut n = 0u64;
+    for (pa, pb) in a.pixels.chunks_exact(4).zip(b.pixels.chunks_exact(4)) {
+        for c in 0..3 {
+            let d = f64::from(pa[c]) - f64::from(pb[c]);
+            se += d * d;
+        }
+        n += 3;
+    }
+    let mse = se / n as f64;
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0f64 * 255.0 / mse).log10()
+    }
+}
+
+/// Median milliseconds of `runs` whole jobs (decode → stages → encode) for `p`.
+fn job_ms(src: &[u8], info: &SourceInfo, p: &ImagePlan, runs: usize) -> f64 {
+    let mut t: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let img = pixels(src, info, p);
+            std::hint::black_box(codec::encode(&img, &p.output).expect("encode"));
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let runs = if full { 5 } else { 1 };
+    let widths: &[u32] = if full { &WIDTHS } else { &WIDTHS[1..2] };
+    println!("| photo | size | w | scale fast / quality | PSNR fast | PSNR quality | fast − quality | ms fast | ms quality |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let mut worst: Option<(f64, f64)> = None;
+    for path in photos(full) {
+        let src = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let info = codec::probe(&src).expect("probe");
+        // The reference decodes at full size: plan as if the source could not shrink on load.
+        let full_info = SourceInfo { format: Format::Png, ..info.clone() };
+        for &w in widths {
+            if w >= info.width.min(info.height) {
+                continue;
+            }
+            let spec = process::resolve(&format!("image/resize,w_{w}/quality,Q_85"), &|_| None)
+                .expect("process string");
+            let reference = pixels(&src, &info, &image_plan(&spec, &full_info, ShrinkOnLoad::Fast));
+            let fast = image_plan(&spec, &info, ShrinkOnLoad::Fast);
+            let quality = image_plan(&spec, &info, ShrinkOnLoad::Quality);
+            let (pf, pq) = (
+                psnr(&pixels(&src, &info, &fast), &reference),
+                psnr(&pixels(&src, &info, &quality), &reference),
+            );
+            let (tf, tq) = (job_ms(&src, &info, &fast, runs), job_ms(&src, &info, &quality, runs));
+            let name =
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            println!(
+                "| {name} | {}×{} | {w} | 1/{} / 1/{} | {pf:.2} | {pq:.2} | {:+.2} | {tf:.1} | {tq:.1} |",
+                info.width,
+                info.height,
+                fast.decode.scale_denom,
+                quality.decode.scale_denom,
+                pf - pq,
+            );
+            let (wf, wd) = worst.unwrap_or((f64::INFINITY, f64::INFINITY));
+            worst = Some((wf.min(pf), wd.min(pf - pq)));
+        }
+    }
+    if let Some((wf, wd)) = worst {
+        println!("\nworst PSNR fast: {wf:.2} dB; worst fast − quality: {wd:+.2} dB");
+        println!(
+            "rule (fast ≥ 40 dB and ≥ quality − 1 dB on every row): {}",
+            if wf >= 40.0 && wd >= -1.0 { "holds" } else { "fails" }
+        );
+    }
+}

@@ -1,0 +1,416 @@
+//! The ordered index of the local store: one embedded, crash-safe database (redb) at
+//! `.ossimg/index/objects.redb` under the data directory, mapping `<bucket>/<key>` (so keys sort
+//! in UTF-8 byte order within a bucket) to the object's record (the JSON of its trailer). A
+//! listing page is one range read of it: no directory is read, no object file opened.
+//!
+//! The objects stay the source of truth; the index follows them:
+//!
+//! - before a write or delete of a key, the key is added to a `pending` table, durably (the one
+//!   fsync'd commit per operation); after it, the key's entry is set from what the object file
+//!   now holds — under a per-key lock, so the last one to look sees the last change — and the
+//!   pending mark is dropped (a commit without fsync: a crash loses it, and the mark stays);
+//! - at start-up, every key still marked pending (the operations a crash interrupted) is set from
+//!   its object file; an index that is missing, of another format, or was never completely built
+//!   (a data directory from before the index, a crash during the build) is rebuilt by walking
+//!   the bucket directories and reading each object's trailer.
+//!
+//! So after any crash the index lists exactly the readable objects. One process holds the
+//! database (a second `serve` on the same data directory fails at start); several [`Storage`]s
+//! of one process share it.
+//!
+//! [`Storage`]: super::Storage
+
+use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+use super::keys;
+use super::record::{internal, Record, FOOTER_LEN};
+use super::PROBE;
+use crate::Result;
+
+/// `<bucket>/<key>` → the record's JSON.
+const OBJECTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("objects");
+/// `<bucket>/<key>` → operations begun on it and not yet reflected.
+const PENDING: TableDefinition<&[u8], u64> = TableDefinition::new("pending");
+/// `format` → [`FORMAT`] once a build has completed.
+const STATE: TableDefinition<&str, u64> = TableDefinition::new("state");
+/// The index format; another value (or none) means rebuild.
+const FORMAT: u64 = 1;
+/// Where the database lives, under the data directory.
+pub(super) const INDEX_FILE: &str = ".ossimg/index/objects.redb";
+/// Per-key locks (striped by hash): enough that unrelated keys rarely wait on each other.
+const STRIPES: usize = 256;
+/// Entries written per transaction while rebuilding.
+const REBUILD_BATCH: usize = 50_000;
+
+/// The index of one data directory.
+pub(super) struct LocalIndex {
+    db: Database,
+    root: PathBuf,
+    stripes: Vec<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for LocalIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LocalIndex({})", self.root.display())
+    }
+}
+
+fn db_err(e: impl std::fmt::Display) -> crate::Error {
+    internal(format!("object index: {e}"))
+}
+
+/// The index key of `key` in `bucket`.
+fn composite(bucket: &str, key: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(bucket.len() + 1 + key.len());
+    v.extend_from_slice(bucket.as_bytes());
+    v.push(b'/');
+    v.extend_from_slice(key.as_bytes());
+    v
+}
+
+/// The open indexes of this process, by data directory.
+fn registry() -> &'static Mutex<HashMap<PathBuf, Weak<LocalIndex>>> {
+    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Weak<LocalIndex>>>> = OnceLock::new();
+    OPEN.get_or_init(Default::default)
+}
+
+/// Reads the record of the object file at `path` (`None`: no such file). A file that is not an
+/// ossimg object (no trailer) is an error.
+fn read_record(path: &Path) -> std::io::Result<Option<Record>> {
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let size = f.metadata()?.len();
+    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_string());
+    if size < FOOTER_LEN {
+        return Err(bad("truncated object"));
+    }
+    let take = size.min(PROBE);
+    f.seek(SeekFrom::Start(size - take))?;
+    let mut tail = vec![0u8; take as usize];
+    f.read_exact(&mut tail)?;
+    let n = Record::record_len(&tail[tail.len() - FOOTER_LEN as usize..])
+        .map_err(|e| bad(&e.message))?;
+    let json_len = usize::try_from(n).map_err(|_| bad("record too long"))?;
+    let json = if n + FOOTER_LEN <= take {
+        tail[tail.len() - FOOTER_LEN as usize - json_len..tail.len() - FOOTER_LEN as usize].to_vec()
+    } else {
+        let start = size.checked_sub(FOOTER_LEN + n).ok_or_else(|| bad("bad trailer"))?;
+        f.seek(SeekFrom::Start(start))?;
+        let mut json = vec![0u8; json_len];
+        f.read_exact(&mut json)?;
+        json
+    };
+    Record::parse(&json, size).map(Some).map_err(|e| bad(&e.message))
+}
+
+impl LocalIndex {
+    /// The index of the data directory `root` (canonical), opened (and built or repaired) once
+    /// per process.
+    pub(super) fn open(root: &Path) -> Result<Arc<Self>> {
+        let mut open = registry().lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(ix) = open.get(root).and_then(Weak::upgrade) {
+            return Ok(ix);
+        }
+        let file = root.join(INDEX_FILE);
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| internal(format!("{}: {e}", dir.display())))?;
+        }
+        let db = Database::create(&file).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => internal(format!(
+                "{}: the data directory is in use by another ossimg process",
+                root.display()
+            )),
+            e => db_err(format!("{}: {e}", file.display())),
+        })?;
+        let stripes = (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect();
+        let ix = Arc::new(LocalIndex { db, root: root.to_path_buf(), stripes });
+        ix.build_or_repair()?;
+        open.retain(|_, w| w.strong_count() > 0);
+        open.insert(root.to_path_buf(), Arc::downgrade(&ix));
+        Ok(ix)
+    }
+
+    /// The object file of `key` in `bucket`.
+    fn file_of(&self, bucket: &str, key: &str) -> PathBuf {
+        let mut p = self.root.join(bucket);
+        for seg in keys::encode_key(key) {
+            p.push(seg);
+        }
+        p
+    }
+
+    /// The record JSON of the object file of `key` (`None`: no object).
+    fn observe(&self, bucket: &str, key: &str) -> Result<Option<Vec<u8>>> {
+        let path = self.file_of(bucket, key);
+        match read_record(&path) {
+            Ok(Some(rec)) if rec.key == key => Ok(Some(rec.to_json()?)),
+            Ok(_) => Ok(None),
+            Err(e) => Err(internal(format!("{}: {e}", path.display()))),
+        }
+    }
+
+    /// Rebuilds the index when it was never completely built; otherwise reflects the operations
+    /// a crash interrupted.
+    fn build_or_repair(&self) -> Result<()> {
+        let built = {
+            let tx = self.db.begin_read().map_err(db_err)?;
+            match tx.open_table(STATE) {
+                Ok(t) => t.get("format").map_err(db_err)?.map(|v| v.value()),
+                Err(redb::TableError::TableDoesNotExist(_)) => None,
+                Err(e) => return Err(db_err(e)),
+            }
+        };
+        if built != Some(FORMAT) {
+            return self.rebuild();
+        }
+        let pending: Vec<Vec<u8>> = {
+            let tx = self.db.begin_read().map_err(db_err)?;
+            let t = match tx.open_table(PENDING) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+                Err(e) => return Err(db_err(e)),
+            };
+            let mut v = Vec::new();
+            for r in t.iter().map_err(db_err)? {
+                v.push(r.map_err(db_err)?.0.value().to_vec());
+            }
+            v
+        };
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let tx = self.db.begin_write().map_err(db_err)?;
+        {
+            let mut objects = tx.open_table(OBJECTS).map_err(db_err)?;
+            let mut marks = tx.open_table(PENDING).map_err(db_err)?;
+            for ck in pending {
+                marks.remove(ck.as_slice()).map_err(db_err)?;
+                let Some((bucket, key)) =
+                    std::str::from_utf8(&ck).ok().and_then(|s| s.split_once('/'))
+                else {
+                    continue;
+                };
+                match self.observe(bucket, key)? {
+                    Some(json) => objects.insert(ck.as_slice(), json.as_slice()).map_err(db_err)?,
+                    None => objects.remove(ck.as_slice()).map_err(db_err)?,
+                };
+            }
+        }
+        tx.commit().map_err(db_err)
+    }
+
+    /// Empties the index and fills it from the object files of every bucket directory.
+    fn rebuild(&self) -> Result<()> {
+        let tx = self.db.begin_write().map_err(db_err)?;
+        for t in ["objects", "pending", "state"] {
+            // Any type: a table of an older format is dropped too.
+            let _ = tx.delete_table(TableDefinition::<&[u8], &[u8]>::new(t));
+        }
+        tx.open_table(OBJECTS).map_err(db_err)?;
+        tx.open_table(PENDING).map_err(db_err)?;
+        tx.commit().map_err(db_err)?;
+        let mut batch: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let rd = match std::fs::read_dir(&self.root) {
+            Ok(rd) => rd,
+            Err(e) => return Err(internal(format!("{}: {e}", self.root.display()))),
+        };
+        for entry in rd {
+            let entry = entry.map_err(|e| internal(format!("{}: {e}", self.root.display())))?;
+            let Some(bucket) = entry.file_name().to_str().map(str::to_string) else { continue };
+            if keys::validate_bucket_name(&bucket).is_err() || !entry.path().is_dir() {
+                continue;
+            }
+            let mut todo = vec![(entry.path(), Vec::<String>::new())];
+            while let Some((dir, segs)) = todo.pop() {
+                let rd = std::fs::read_dir(&dir)
+                    .map_err(|e| internal(format!("{}: {e}", dir.display())))?;
+                for e in rd {
+                    let e = e.map_err(|e| internal(format!("{}: {e}", dir.display())))?;
+                    let Some(name) = e.file_name().to_str().map(str::to_string) else { continue };
+                    let mut s = segs.clone();
+                    s.push(name);
+                    let ft = e.file_type().map_err(|e| internal(format!("{e}")))?;
+                    if ft.is_dir() {
+                        todo.push((e.path(), s));
+                        continue;
+                    }
+                    let Some(key) = keys::decode_key(s.iter().map(String::as_str)) else {
+                        continue; // a staging file or a foreign file
+                    };
+                    match read_record(&e.path()) {
+                        Ok(Some(rec)) if rec.key == key => {
+                            batch.push((composite(&bucket, &key), rec.to_json()?));
+                        }
+                        // Not an object of ours (or gone meanwhile): not listed, as before.
+                        _ => {}
+                    }
+                    if batch.len() >= REBUILD_BATCH {
+                        self.insert_all(std::mem::take(&mut batch))?;
+                    }
+                }
+            }
+        }
+        self.insert_all(batch)?;
+        let mut tx = self.db.begin_write().map_err(db_err)?;
+        tx.set_durability(Durability::Immediate).map_err(db_err)?;
+        tx.open_table(STATE).map_err(db_err)?.insert("format", FORMAT).map_err(db_err)?;
+        tx.commit().map_err(db_err)
+    }
+
+    fn insert_all(&self, batch: Vec<(Vec<u8>, Vec<u8>)>) -> Result<()> {
+        let tx = self.db.begin_write().map_err(db_err)?;
+        {
+            let mut t = tx.open_table(OBJECTS).map_err(db_err)?;
+            for (k, v) in &batch {
+                t.insert(k.as_slice(), v.as_slice()).map_err(db_err)?;
+            }
+        }
+        tx.commit().map_err(db_err)
+    }
+
+    /// The lock of `key`'s stripe: held while an object's state is read and written to the index.
+    pub(super) async fn lock(&self, bucket: &str, key: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (bucket, key).hash(&mut h);
+        self.stripes[(h.finish() % STRIPES as u64) as usize].lock().await
+    }
+
+    /// Marks `key` pending, durably, before an operation changes its object.
+    pub(super) async fn begin(self: &Arc<Self>, bucket: &str, key: &str) -> Result<()> {
+        let (ix, ck) = (Arc::clone(self), composite(bucket, key));
+        tokio::task::spawn_blocking(move || {
+            let tx = ix.db.begin_write().map_err(db_err)?;
+            {
+                let mut t = tx.open_table(PENDING).map_err(db_err)?;
+                let n = t.get(ck.as_slice()).map_err(db_err)?.map(|v| v.value()).unwrap_or(0);
+                t.insert(ck.as_slice(), n + 1).map_err(db_err)?;
+            }
+            tx.commit().map_err(db_err)
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    /// Sets `key`'s entry to `record` (the record JSON of its object, `None`: no object) and
+    /// drops one pending mark. Call with the key's [`lock`](Self::lock) held, `record` read
+    /// under it.
+    pub(super) async fn finish(
+        self: &Arc<Self>,
+        bucket: &str,
+        key: &str,
+        record: Option<Vec<u8>>,
+    ) -> Result<()> {
+        let (ix, ck) = (Arc::clone(self), composite(bucket, key));
+        tokio::task::spawn_blocking(move || {
+            let mut tx = ix.db.begin_write().map_err(db_err)?;
+            // The pending mark was made durable: a crash before a later durable commit replays
+            // this from the object file.
+            tx.set_durability(Durability::None).map_err(db_err)?;
+            {
+                let mut objects = tx.open_table(OBJECTS).map_err(db_err)?;
+                match &record {
+                    Some(json) => objects.insert(ck.as_slice(), json.as_slice()).map_err(db_err)?,
+                    None => objects.remove(ck.as_slice()).map_err(db_err)?,
+                };
+                let mut marks = tx.open_table(PENDING).map_err(db_err)?;
+                let n = marks.get(ck.as_slice()).map_err(db_err)?.map(|v| v.value()).unwrap_or(0);
+                if n > 1 {
+                    marks.insert(ck.as_slice(), n - 1).map_err(db_err)?;
+                } else {
+                    marks.remove(ck.as_slice()).map_err(db_err)?;
+                }
+            }
+            tx.commit().map_err(db_err)
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    /// Up to `limit` entries of `bucket` from key `from` on (inclusive or exclusive), in key
+    /// order: `(key, record JSON)`.
+    pub(super) fn scan(
+        &self,
+        bucket: &str,
+        from: Bound<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let tx = self.db.begin_read().map_err(db_err)?;
+        let t = match tx.open_table(OBJECTS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(db_err(e)),
+        };
+        let lo = match from {
+            Bound::Included(k) => Bound::Included(composite_bytes(bucket, k)),
+            Bound::Excluded(k) => Bound::Excluded(composite_bytes(bucket, k)),
+            Bound::Unbounded => Bound::Included(composite_bytes(bucket, b"")),
+        };
+        // `0` is the byte after `/`: the end of the bucket's range.
+        let hi = Bound::Excluded(format!("{bucket}0").into_bytes());
+        let lo_ref = match &lo {
+            Bound::Included(v) => Bound::Included(v.as_slice()),
+            Bound::Excluded(v) => Bound::Excluded(v.as_slice()),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        let hi_ref = match &hi {
+            Bound::Excluded(v) => Bound::Excluded(v.as_slice()),
+            _ => Bound::Unbounded,
+        };
+        let mut out = Vec::with_capacity(limit.min(4096));
+        for r in t.range::<&[u8]>((lo_ref, hi_ref)).map_err(db_err)? {
+            let (k, v) = r.map_err(db_err)?;
+            let key = String::from_utf8(k.value()[bucket.len() + 1..].to_vec())
+                .map_err(|_| internal("object index: a key that is not UTF-8"))?;
+            out.push((key, v.value().to_vec()));
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads the state of `key`'s object file under its lock and writes it to the index, after
+    /// an operation [`begin`](Self::begin) marked.
+    pub(super) async fn reflect(self: &Arc<Self>, bucket: &str, key: &str) -> Result<()> {
+        let _one = self.lock(bucket, key).await;
+        let (ix, b, k) = (Arc::clone(self), bucket.to_string(), key.to_string());
+        let record =
+            tokio::task::spawn_blocking(move || ix.observe(&b, &k)).await.map_err(internal)??;
+        self.finish(bucket, key, record).await
+    }
+}
+
+/// `<bucket>/` followed by raw key bytes.
+fn composite_bytes(bucket: &str, key: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(bucket.len() + 1 + key.len());
+    v.extend_from_slice(bucket.as_bytes());
+    v.push(b'/');
+    v.extend_from_slice(key);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composite_keys_keep_buckets_apart_and_in_order() {
+        let range = composite("abc", "")..b"abc0".to_vec();
+        for k in ["a", "z", "z/", "\u{10FFFF}"] {
+            assert!(range.contains(&composite("abc", k)), "{k}");
+        }
+        assert!(!range.contains(&composite("abc-d", "a")));
+        assert!(!range.contains(&composite("abcd", "a")));
+        assert!(composite("abc", "a/") < composite("abc", "a0"));
+    }
+}

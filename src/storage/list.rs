@@ -1,0 +1,476 @@
+//! ListObjects in time proportional to the page: the keys of a bucket come, in UTF-8 byte
+//! order, from a source that can start at any key — the local index (`index`), or the backing
+//! store's own ordered listing of the bucket's flat names (`layout`, S3 `start-after`) — and the
+//! page builder takes them from `max(prefix, marker)` on, stopping at the end of the prefix and
+//! jumping over each common prefix instead of reading its keys.
+//!
+//! The one exception: an S3 bucket created by an ossimg before the flat layout
+//! ([`BucketConfig::layout`] `0`) may still hold objects under the old per-segment names, whose
+//! store order is not key order; its listings read every name, as before.
+//!
+//! [`BucketConfig::layout`]: super::BucketConfig::layout
+
+use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
+use std::collections::VecDeque;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use super::index::LocalIndex;
+use super::layout::{Decoded, Names};
+use super::record::Record;
+use super::types::{ListPage, ListQuery, ObjectInfo};
+use super::{backend, keys, parse_path, Opened, Storage, LIST_CONCURRENCY};
+
+/// Trailers of listed objects kept in memory, by store path and backend ETag (so an entry is
+/// never stale: a rewritten object has another ETag), up to about [`CACHE_BYTES`].
+#[derive(Default)]
+pub(super) struct InfoCache {
+    gens: std::sync::Mutex<CacheGens>,
+}
+
+#[derive(Default)]
+struct CacheGens {
+    young: std::collections::HashMap<(String, String), ObjectInfo>,
+    old: std::collections::HashMap<(String, String), ObjectInfo>,
+    young_bytes: usize,
+}
+
+/// Bytes of listed-object info the cache holds, at most (two generations of half of it).
+const CACHE_BYTES: usize = 64 << 20;
+
+/// About what one cached info costs in memory.
+fn info_bytes(path: &object_store::path::Path, info: &ObjectInfo) -> usize {
+    let meta: usize = info.user_meta.iter().map(|(k, v)| k.len() + v.len() + 48).sum();
+    2 * path.as_ref().len() + info.content_type.len() + meta + 320
+}
+
+impl InfoCache {
+    fn get(&self, path: &object_store::path::Path, tag: &str) -> Option<ObjectInfo> {
+        let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
+        let k = (path.as_ref().to_string(), tag.to_string());
+        if let Some(i) = g.young.get(&k) {
+            return Some(i.clone());
+        }
+        let info = g.old.remove(&k)?;
+        g.young_bytes += info_bytes(path, &info);
+        g.young.insert(k, info.clone());
+        Some(info)
+    }
+
+    fn put(&self, path: &object_store::path::Path, tag: &str, info: &ObjectInfo) {
+        let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
+        g.young_bytes += info_bytes(path, info);
+        g.young.insert((path.as_ref().to_string(), tag.to_string()), info.clone());
+        if g.young_bytes > CACHE_BYTES / 2 {
+            g.old = std::mem::take(&mut g.young);
+            g.young_bytes = 0;
+        }
+    }
+}
+use crate::Result;
+
+/// Index entries read by the first range read after a seek, doubling with each further read up
+/// to [`INDEX_BATCH_MAX`]: a jump over a common prefix usually needs one entry, a page many.
+const INDEX_BATCH: usize = 4;
+const INDEX_BATCH_MAX: usize = 2048;
+/// Keys of one common prefix walked over in the store's listing before the listing restarts
+/// after the prefix: a restart is one more LIST request, walking is free while the keys are
+/// in the page of names already fetched.
+const WALK_BEFORE_SEEK: usize = 64;
+
+/// A key from a source, with what the source knows of its object.
+pub(super) struct Entry {
+    pub(super) key: String,
+    pub(super) known: Known,
+}
+
+/// What a source knows of an entry's object.
+pub(super) enum Known {
+    /// Its info (a record read already).
+    Info(Box<ObjectInfo>),
+    /// Its record's JSON, from the local index (parsed only if the entry makes the page).
+    Record(Vec<u8>),
+    /// Its store path and the backend ETag of the version listed (the trailer is read, or
+    /// found in the info cache under that version).
+    Blob(object_store::path::Path, Option<String>),
+}
+
+/// The keys of one bucket in order, from the local index.
+struct IndexSource {
+    ix: Arc<LocalIndex>,
+    bucket: String,
+    from: Option<Vec<u8>>,
+    inclusive: bool,
+    buf: VecDeque<Entry>,
+    done: bool,
+    batch: usize,
+}
+
+impl IndexSource {
+    fn seek(&mut self, from: &[u8], inclusive: bool) {
+        self.from = Some(from.to_vec());
+        self.inclusive = inclusive;
+        self.buf.clear();
+        self.done = false;
+        self.batch = INDEX_BATCH;
+    }
+
+    fn next(&mut self) -> Result<Option<Entry>> {
+        if self.buf.is_empty() && !self.done {
+            let from = match &self.from {
+                None => Bound::Unbounded,
+                Some(f) if self.inclusive => Bound::Included(f.as_slice()),
+                Some(f) => Bound::Excluded(f.as_slice()),
+            };
+            let got = self.ix.scan(&self.bucket, from, self.batch)?;
+            self.done = got.len() < self.batch;
+            self.batch = (self.batch * 2).min(INDEX_BATCH_MAX);
+            if let Some((last, _)) = got.last() {
+                self.from = Some(last.as_bytes().to_vec());
+                self.inclusive = false;
+            }
+            for (key, json) in got {
+                self.buf.push_back(Entry { key, known: Known::Record(json) });
+            }
+        }
+        Ok(self.buf.pop_front())
+    }
+}
+
+/// The keys of one bucket in order, from the backing store's listing of its flat names.
+struct StoreSource<'a> {
+    s: &'a Storage,
+    bucket: &'a str,
+    names: Names,
+    stream: Option<BoxStream<'static, object_store::Result<object_store::ObjectMeta>>>,
+    /// A name read ahead while collecting a group.
+    ahead: Option<object_store::ObjectMeta>,
+    buf: VecDeque<Entry>,
+    /// A common prefix being walked over, and how many of its keys were walked.
+    walking: Option<(String, usize)>,
+}
+
+impl<'a> StoreSource<'a> {
+    fn seek(&mut self, offset: Option<String>) -> Result<()> {
+        let dir = parse_path(self.bucket)?;
+        let store = &self.s.inner.store;
+        self.stream = Some(match offset {
+            Some(o) => {
+                store.list_with_offset(Some(&dir), &parse_path(&format!("{}/{o}", self.bucket))?)
+            }
+            None => store.list(Some(&dir)),
+        });
+        self.ahead = None;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// The next name of the bucket in store order (the name alone; `None` at the end).
+    async fn pull(&mut self) -> Result<Option<(String, object_store::ObjectMeta)>> {
+        loop {
+            let m = match self.ahead.take() {
+                Some(m) => m,
+                None => match self.stream.as_mut() {
+                    Some(st) => match st.next().await {
+                        Some(r) => r.map_err(backend)?,
+                        None => {
+                            // An ended stream must not be polled again.
+                            self.stream = None;
+                            return Ok(None);
+                        }
+                    },
+                    None => return Ok(None),
+                },
+            };
+            let mut parts = m.location.parts();
+            let (Some(b), Some(name), None) = (parts.next(), parts.next(), parts.next()) else {
+                continue; // a name of the earlier layout, listed by the legacy path only
+            };
+            if b.as_ref() != self.bucket {
+                continue;
+            }
+            return Ok(Some((name.as_ref().to_string(), m)));
+        }
+    }
+
+    async fn next(&mut self) -> Result<Option<Entry>> {
+        loop {
+            let e = match self.next_key().await? {
+                Some(e) => e,
+                None => return Ok(None),
+            };
+            let Some((cp, walked)) = &mut self.walking else { return Ok(Some(e)) };
+            if !e.key.starts_with(cp.as_str()) {
+                self.walking = None;
+                return Ok(Some(e));
+            }
+            *walked += 1;
+            if *walked >= WALK_BEFORE_SEEK {
+                if let Some(off) = self.names.after_all_with(cp) {
+                    self.walking = None;
+                    self.seek(Some(off))?;
+                }
+            }
+        }
+    }
+
+    async fn next_key(&mut self) -> Result<Option<Entry>> {
+        loop {
+            if let Some(e) = self.buf.pop_front() {
+                return Ok(Some(e));
+            }
+            let Some((name, m)) = self.pull().await? else { return Ok(None) };
+            let g = self.names.group_len();
+            if name.len() < g {
+                if let Decoded::Key(key) = self.names.decode(&name) {
+                    return Ok(Some(Entry { key, known: Known::Blob(m.location, m.e_tag) }));
+                }
+                continue;
+            }
+            // A group: every name sharing the first `g` bytes, sorted by key.
+            let head = name[..g].to_string();
+            let mut group = vec![(name, m)];
+            while let Some((n, m)) = self.pull().await? {
+                if n.as_bytes().starts_with(head.as_bytes()) {
+                    group.push((n, m));
+                } else {
+                    self.ahead = Some(m);
+                    break;
+                }
+            }
+            let mut entries = Vec::with_capacity(group.len());
+            for (n, m) in group {
+                match self.names.decode(&n) {
+                    Decoded::Key(key) => {
+                        entries.push(Entry { key, known: Known::Blob(m.location, m.e_tag) })
+                    }
+                    Decoded::Hashed => {
+                        // The key is in the record; the name must be the key's own.
+                        if let Some(o) = self.s.open_unchecked(&m.location).await? {
+                            if self.names.name(&o.info.key) == n {
+                                let key = o.info.key.clone();
+                                entries.push(Entry { key, known: Known::Info(Box::new(o.info)) });
+                            }
+                        }
+                    }
+                    Decoded::Foreign => {}
+                }
+            }
+            entries.sort_by(|a, b| a.key.cmp(&b.key));
+            self.buf.extend(entries);
+        }
+    }
+}
+
+/// Where the keys come from.
+enum Source<'a> {
+    Index(IndexSource),
+    Store(StoreSource<'a>),
+}
+
+impl Source<'_> {
+    /// Positions the source at the first key `>= start`, or a little before it.
+    fn start_at(&mut self, start: &str) -> Result<()> {
+        match self {
+            Source::Index(s) => {
+                s.seek(start.as_bytes(), true);
+                Ok(())
+            }
+            Source::Store(s) => {
+                let off = s.names.start_before(start);
+                s.seek(off)
+            }
+        }
+    }
+
+    async fn next(&mut self) -> Result<Option<Entry>> {
+        match self {
+            Source::Index(s) => s.next(),
+            Source::Store(s) => s.next().await,
+        }
+    }
+
+    /// Leaves out the keys starting with `cp` (the rest of a common prefix).
+    fn skip_past(&mut self, cp: &str) {
+        match self {
+            Source::Index(s) => {
+                // 0xFF never occurs in UTF-8: above every key starting with `cp`.
+                let mut after = cp.as_bytes().to_vec();
+                after.push(0xFF);
+                s.seek(&after, true);
+            }
+            Source::Store(s) => s.walking = Some((cp.to_string(), 0)),
+        }
+    }
+}
+
+/// Builds one page from `src`: see [`ListQuery`] for the rules. Entries without info are
+/// returned for the caller to open.
+async fn build_page(src: &mut Source<'_>, q: &ListQuery) -> Result<(ListPage, Vec<Entry>)> {
+    let (prefix, delimiter, marker) = (q.prefix.as_str(), q.delimiter.as_str(), q.marker.as_str());
+    let mut page = ListPage::default();
+    let mut objects: Vec<Entry> = Vec::new();
+    let mut last: Option<String> = None;
+    src.start_at(prefix.max(marker))?;
+    while let Some(e) = src.next().await? {
+        let k = e.key.as_str();
+        if k <= marker {
+            continue;
+        }
+        if !k.starts_with(prefix) {
+            if k > prefix {
+                break; // past every key of the prefix
+            }
+            continue;
+        }
+        let rolled = (!delimiter.is_empty())
+            .then(|| k[prefix.len()..].find(delimiter))
+            .flatten()
+            .map(|i| k[..prefix.len() + i + delimiter.len()].to_string());
+        if let Some(cp) = &rolled {
+            if cp == marker || page.common_prefixes.last() == Some(cp) {
+                src.skip_past(cp);
+                continue;
+            }
+        }
+        if objects.len() + page.common_prefixes.len() == q.max_keys {
+            page.is_truncated = true;
+            page.next_marker = last;
+            break;
+        }
+        match rolled {
+            Some(cp) => {
+                src.skip_past(&cp);
+                last = Some(cp.clone());
+                page.common_prefixes.push(cp);
+            }
+            None => {
+                last = Some(e.key.clone());
+                objects.push(e);
+            }
+        }
+    }
+    Ok((page, objects))
+}
+
+impl Storage {
+    /// ListObjects: keys of `bucket` starting with `q.prefix` and greater than `q.marker`, in
+    /// UTF-8 byte order, rolled up into common prefixes at `q.delimiter`, at most `q.max_keys`
+    /// entries. A common prefix equal to the marker is skipped, so a page that ended on a common
+    /// prefix is followed by the keys after it.
+    pub async fn list_objects(&self, bucket: &str, q: &ListQuery) -> Result<ListPage> {
+        if let Some(m) = self.inner.mounts.get(bucket) {
+            return m.list(q).await;
+        }
+        let legacy = self.legacy_bucket(bucket).await?;
+        if legacy {
+            return self.list_full_scan(bucket, q).await;
+        }
+        let mut src = match (&self.inner.index, &self.inner.names) {
+            (Some(ix), _) => Source::Index(IndexSource {
+                ix: Arc::clone(ix),
+                bucket: bucket.to_string(),
+                from: None,
+                inclusive: true,
+                buf: VecDeque::new(),
+                done: false,
+                batch: INDEX_BATCH,
+            }),
+            (None, Some(names)) => Source::Store(StoreSource {
+                s: self,
+                bucket,
+                names: *names,
+                stream: None,
+                ahead: None,
+                buf: VecDeque::new(),
+                walking: None,
+            }),
+            (None, None) => return self.list_full_scan(bucket, q).await,
+        };
+        let (mut page, entries) = build_page(&mut src, q).await?;
+        // Trailers to read: the listed versions the info cache does not hold.
+        let mut infos: Vec<Option<ObjectInfo>> = Vec::with_capacity(entries.len());
+        let mut to_read = Vec::new();
+        for (i, e) in entries.into_iter().enumerate() {
+            infos.push(match e.known {
+                Known::Info(info) => Some(*info),
+                Known::Record(json) => Some(Record::from_json(&json)?.info()?),
+                Known::Blob(path, tag) => {
+                    match tag.as_deref().and_then(|t| self.inner.info_cache.get(&path, t)) {
+                        Some(info) => Some(info),
+                        None => {
+                            to_read.push((i, path, e.key));
+                            None
+                        }
+                    }
+                }
+            });
+        }
+        for chunk in to_read.chunks(LIST_CONCURRENCY) {
+            let reads = chunk.iter().map(|(_, path, key)| async move {
+                match self.open(path, key).await? {
+                    Some(o) => Ok(Some(o)),
+                    // An object of the earlier layout (or one moved meanwhile).
+                    None => self.open_object(bucket, key).await,
+                }
+            });
+            let read: Vec<Result<Option<Opened>>> = futures_util::future::join_all(reads).await;
+            for ((i, path, _), o) in chunk.iter().zip(read) {
+                if let Some(o) = o? {
+                    if let Some(tag) = &o.e_tag {
+                        self.inner.info_cache.put(path, tag, &o.info);
+                    }
+                    infos[*i] = Some(o.info);
+                }
+            }
+        }
+        // An object deleted since its name was read is left out.
+        page.objects.extend(infos.into_iter().flatten());
+        Ok(page)
+    }
+
+    /// ListObjects by reading every name of the bucket (both layouts) and sorting them: the
+    /// listing of an S3 bucket that may hold objects of the earlier layout.
+    async fn list_full_scan(&self, bucket: &str, q: &ListQuery) -> Result<ListPage> {
+        let dir = parse_path(bucket)?;
+        let metas: Vec<object_store::ObjectMeta> =
+            self.store().list(Some(&dir)).try_collect().await.map_err(backend)?;
+        let mut found: Vec<String> = Vec::with_capacity(metas.len());
+        for m in &metas {
+            let parts: Vec<_> = m.location.parts().collect();
+            if parts.first().map(|p| p.as_ref()) != Some(bucket) {
+                continue;
+            }
+            let rest = &parts[1..];
+            if let Some(k) = keys::decode_key(rest.iter().map(|p| p.as_ref())) {
+                found.push(k);
+                continue;
+            }
+            if let (Some(names), [name]) = (&self.inner.names, rest) {
+                match names.decode(name.as_ref()) {
+                    Decoded::Key(k) => found.push(k),
+                    Decoded::Hashed => {
+                        if let Some(o) = self.open_unchecked(&m.location).await? {
+                            found.push(o.info.key);
+                        }
+                    }
+                    Decoded::Foreign => {}
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        let (mut page, to_open) = q.roll_up(found);
+        for chunk in to_open.chunks(LIST_CONCURRENCY) {
+            let reads = chunk.iter().map(|k| async move { self.open_object(bucket, k).await });
+            for o in futures_util::future::join_all(reads).await {
+                // An object deleted since the names were read is left out.
+                if let Some(o) = o? {
+                    page.objects.push(o.info);
+                }
+            }
+        }
+        Ok(page)
+    }
+}

@@ -1,0 +1,194 @@
+//! The listing benchmark of `benches/list.sh` (issue 18), not a timed test: ignored unless asked
+//! for (`cargo test --release --test listing_bench -- --ignored --nocapture`). Fills a bucket
+//! through the storage API in-process (64 puts in flight) with `OSSIMG_BENCH_LOCAL_N` small
+//! objects on the local store (default 100 000) and `OSSIMG_BENCH_S3_N` on S3 (default 20 000,
+//! when `OSSIMG_S3_ENDPOINT` is set), keys `dNN/NNNNNNN.jpg` in 100 directories, then times one
+//! page of 1 000 at the start, middle and end, a delimiter listing at the root (100 common
+//! prefixes, each skipped whole) and a full walk in pages of 1 000; on S3 also the backing
+//! store's own LIST of 1 000 names at the same places. Prints one Markdown table row per figure.
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use ossimg::storage::*;
+use std::time::{Duration, Instant};
+
+#[path = "support/s3.rs"]
+mod s3;
+use s3::{s3_env, S3Env};
+#[path = "support/storage.rs"]
+mod storage;
+use storage::TempDir;
+
+fn env_n(var: &str, default: usize) -> usize {
+    std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn key(i: usize) -> String {
+    format!("d{:02}/{i:07}.jpg", i % 100)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The median of `runs` timings of `f`.
+async fn median<F, Fut>(runs: usize, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut t = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f().await;
+        t.push(start.elapsed());
+    }
+    t.sort();
+    t[runs / 2]
+}
+
+async fn bench(
+    s: &Storage,
+    label: &str,
+    n: usize,
+    raw: Option<std::sync::Arc<dyn object_store::ObjectStore>>,
+) {
+    s.create_bucket("bench", Acl::Private, StorageClass::Standard).await.unwrap();
+    let fill = Instant::now();
+    futures_util::stream::iter(0..n)
+        .map(|i| {
+            let body = Bytes::from(vec![b'x'; 100]);
+            async move {
+                s.put_object_bytes("bench", &key(i), body, ObjectMeta::default(), false)
+                    .await
+                    .unwrap();
+            }
+        })
+        .buffer_unordered(64)
+        .collect::<()>()
+        .await;
+    let fill = fill.elapsed();
+    println!(
+        "| {label} | {n} | fill (64 in flight) | {:.1} s ({:.0} puts/s) |",
+        fill.as_secs_f64(),
+        n as f64 / fill.as_secs_f64()
+    );
+    let mut sorted: Vec<String> = (0..n).map(key).collect();
+    sorted.sort();
+    for (place, marker) in [
+        ("start", String::new()),
+        ("middle", sorted[n / 2].clone()),
+        ("end", sorted[n.saturating_sub(1000)].clone()),
+    ] {
+        let q = ListQuery { marker: marker.clone(), max_keys: 1000, ..ListQuery::default() };
+        let t = median(5, || async {
+            let p = s.list_objects("bench", &q).await.unwrap();
+            assert!(!p.objects.is_empty());
+        })
+        .await;
+        println!("| {label} | {n} | page of 1 000 at the {place} | {} |", ms(t));
+    }
+    let q = ListQuery { delimiter: "/".into(), max_keys: 1000, ..ListQuery::default() };
+    let t = median(3, || async {
+        let p = s.list_objects("bench", &q).await.unwrap();
+        assert_eq!(p.common_prefixes.len(), 100.min(n));
+    })
+    .await;
+    println!("| {label} | {n} | delimiter `/` at the root (100 common prefixes) | {} |", ms(t));
+    let walk = Instant::now();
+    let mut q = ListQuery { max_keys: 1000, ..ListQuery::default() };
+    let mut seen = 0;
+    loop {
+        let p = s.list_objects("bench", &q).await.unwrap();
+        seen += p.objects.len();
+        if !p.is_truncated {
+            break;
+        }
+        q.marker = p.next_marker.unwrap();
+    }
+    let walk = walk.elapsed();
+    assert_eq!(seen, n);
+    println!(
+        "| {label} | {n} | full walk, pages of 1 000 | {:.2} s ({:.1} µs per key) |",
+        walk.as_secs_f64(),
+        walk.as_secs_f64() * 1e6 / n as f64
+    );
+    if let Some(raw) = raw {
+        // The backing store's own LIST of 1 000 names from the same places (one request).
+        for (place, i) in [("start", 0), ("middle", n / 2), ("end", n.saturating_sub(1000))] {
+            let dir = object_store::path::Path::from("bench");
+            let first = s3_name_of(&sorted[i]);
+            let off = object_store::path::Path::parse(format!("bench/{first}")).unwrap();
+            let t = median(5, || async {
+                let got: Vec<_> = raw.list_with_offset(Some(&dir), &off).take(1000).collect().await;
+                assert!(!got.is_empty());
+            })
+            .await;
+            println!(
+                "| {label} | {n} | the store's own LIST of 1 000 at the {place} | {} |",
+                ms(t)
+            );
+        }
+    }
+}
+
+/// The flat S3 name of a short key of only kept bytes, `/` and `.` (src/storage/layout.rs).
+fn s3_name_of(key: &str) -> String {
+    key.replace('/', "!2F").replace('.', "!2E")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "a benchmark: benches/list.sh runs it"]
+async fn listing_benchmark() {
+    let n = env_n("OSSIMG_BENCH_LOCAL_N", 100_000);
+    if n > 0 {
+        let dir = TempDir::new("bench");
+        let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
+        bench(&s, "local", n, None).await;
+        let size: u64 = walk_size(&dir.0);
+        println!(
+            "| local | {n} | disk used (files + index, 100-byte bodies) | {:.0} bytes per object |",
+            size as f64 / n as f64
+        );
+        let index = std::fs::metadata(dir.0.join(".ossimg/index/objects.redb")).unwrap().len();
+        println!("| local | {n} | index file | {:.0} bytes per object |", index as f64 / n as f64);
+        drop(s);
+        std::fs::remove_dir_all(dir.0.join(".ossimg/index")).unwrap();
+        let t = Instant::now();
+        let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
+        println!(
+            "| local | {n} | index rebuilt from the objects at start-up | {:.1} s |",
+            t.elapsed().as_secs_f64()
+        );
+        drop(s);
+    }
+    let n = env_n("OSSIMG_BENCH_S3_N", 20_000);
+    if let (true, Some(env)) = (n > 0, s3_env("listing_benchmark")) {
+        let prefix = S3Env::fresh_prefix("ossimg-bench");
+        let s = Storage::new(env.config(&prefix)).unwrap();
+        let raw: std::sync::Arc<dyn object_store::ObjectStore> =
+            std::sync::Arc::new(object_store::prefix::PrefixStore::new(
+                env.store(),
+                object_store::path::Path::from(prefix.as_str()),
+            ));
+        bench(&s, "s3 (Garage)", n, Some(raw)).await;
+    }
+}
+
+/// Bytes of disk used under `dir` (allocated blocks).
+fn walk_size(dir: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0;
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let m = e.metadata().unwrap();
+            total += m.blocks() * 512;
+            if m.is_dir() {
+                todo.push(e.path());
+            }
+        }
+    }
+    total
+}
