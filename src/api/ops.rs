@@ -197,7 +197,11 @@ fn operation(method: &Method, bucket: bool, key: bool, query: &str, req: &Reques
     let has = |name: &str| query.split('&').any(|p| p.split('=').next().is_some_and(|n| n == name));
     let m = method.as_str();
     if !bucket {
-        return if m == "GET" { "ListBuckets" } else { "Unknown" };
+        return match m {
+            "GET" => "ListBuckets",
+            "POST" if has("sts") => "IssueCredentials",
+            _ => "Unknown",
+        };
     }
     if !key {
         let sub = [
@@ -293,6 +297,8 @@ mod tests {
         };
         let cases: &[(&str, bool, bool, &str, bool, &str)] = &[
             ("GET", false, false, "", false, "ListBuckets"),
+            ("POST", false, false, "sts&bucket=b&duration-seconds=900", false, "IssueCredentials"),
+            ("POST", false, false, "", false, "Unknown"),
             ("PUT", true, false, "", false, "PutBucket"),
             ("GET", true, false, "list-type=2&prefix=a", false, "ListObjectsV2"),
             ("GET", true, false, "prefix=a", false, "ListObjects"),

@@ -35,9 +35,11 @@ pub const EC_AVIF_DECODE: &str = "0040-00000021";
 /// path, so encode time wins over the last few percent of file size.
 pub const AVIF_SPEED: i32 = 8;
 
-/// x265 `preset` for `format,heic`: "fast" (x265's default is "medium"), for the same reason as
-/// [`AVIF_SPEED`].
-pub const HEIC_PRESET: &str = "fast";
+/// x265 `preset` for `format,heic`: "ultrafast", for the same reason as [`AVIF_SPEED`]. Measured
+/// on a 2 MP photo at the default quality (2026-12-03, 2-core VM): "fast" 3.3–3.7 s, 137 444 B,
+/// 42.85 dB; "ultrafast" 1.0–1.1 s, 125 996 B, 42.68 dB (PSNR against the source, Pillow +
+/// pillow-heif decode) — a third of the time and a smaller file for 0.2 dB.
+pub const HEIC_PRESET: &str = "ultrafast";
 
 /// The process-wide libheif instance (initialises libheif and its built-in plugins once).
 fn lib() -> &'static LibHeif {

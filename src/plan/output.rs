@@ -96,6 +96,14 @@ pub(super) fn output_spec(
         }
     }
     let format = output_format(requested, src.format);
+    // §3.12 [C]: "HEIC sources with alpha cannot be converted to JPG" — an explicit `format,jpg`
+    // is refused (the no-encoder fallback to JPEG still flattens on white).
+    if requested == Some(Format::Jpg) && src.format == Format::Heic && src.has_alpha {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "HEIC images with an alpha channel cannot be converted to JPG.",
+        ));
+    }
     if format == Format::Webp && (width > MAX_WEBP_SIDE || height > MAX_WEBP_SIDE) {
         return Err(Error::new(
             ErrorKind::InvalidArgument,

@@ -10,6 +10,9 @@ use crate::process::{
 };
 use proptest::prelude::*;
 
+mod animation;
+mod shrink;
+
 /// A still source of `format`, `w×h`, orientation 1, no quality estimate.
 fn source(format: Format, w: u32, h: u32) -> SourceInfo {
     SourceInfo {
@@ -711,103 +714,6 @@ fn source_limits() {
     assert_eq!(plan_err(vec![], &png(0, 10)).kind, ErrorKind::ImageDamage);
 }
 
-// ---------------------------------------------------------------- shrink-on-load
-
-#[test]
-fn shrink_on_load_denominators() {
-    let w300 = || Action::Resize(Resize { w: Some(300), ..rz() });
-    // 4000×3000 → 300×225: 1/8 gives 500×375 < 600×450, 1/4 gives 1000×750 ≥ 600×450.
-    let src = jpg(4000, 3000);
-    let p = image_plan(vec![w300()], &src);
-    assert_eq!(p.decode.scale_denom, 4);
-    assert_eq!((scaled_dim(4000, 4), scaled_dim(3000, 4)), (1000, 750));
-    assert_eq!(p.stages, vec![resize_stage(300, 225)]);
-    assert_eq!(simulate(&p, &src), (300, 225));
-    // 1920×1080 → 300×169: 1/4 gives 480 < 600, 1/2 gives 960×540 ≥ 600×338.
-    assert_eq!(image_plan(vec![w300()], &jpg(1920, 1080)).decode.scale_denom, 2);
-    // 4000×3000 → 100×75: 1/8 gives 500×375 ≥ 200×150.
-    let w100 = Action::Resize(Resize { w: Some(100), ..rz() });
-    assert_eq!(image_plan(vec![w100], &jpg(4000, 3000)).decode.scale_denom, 8);
-    // A shrink of less than 4× cannot keep a 2× margin at 1/2.
-    let w400 = Action::Resize(Resize { w: Some(400), ..rz() });
-    assert_eq!(image_plan(vec![w400], &jpg(1000, 500)).decode.scale_denom, 1);
-}
-
-#[test]
-fn shrink_on_load_fast_keeps_one_times_the_target() {
-    let fast = Options { shrink_on_load: ShrinkOnLoad::Fast };
-    let denom = |w: u32, src: &SourceInfo, opts: &Options| {
-        let spec = spec(vec![Action::Resize(Resize { w: Some(w), ..rz() })]);
-        match plan_opts(&spec, src, opts, &mut NoOverlays) {
-            Ok(Plan::Image(p)) => p.decode.scale_denom,
-            other => panic!("expected an image plan, got {other:?}"),
-        }
-    };
-    // 4000×3000 → 300×225: fast takes 1/8 (500×375 ≥ 300×225), quality 1/4.
-    assert_eq!(denom(300, &jpg(4000, 3000), &fast), 8);
-    assert_eq!(denom(300, &jpg(4000, 3000), &Options::default()), 4);
-    // 1920×1080 → 300×169: 1/4 gives 480×270 ≥ 300×169 (fast); quality needs 1/2.
-    assert_eq!(denom(300, &jpg(1920, 1080), &fast), 4);
-    assert_eq!(denom(300, &jpg(1920, 1080), &Options::default()), 2);
-    // Exactly the target is enough for fast: 2400 / 8 = 300.
-    assert_eq!(denom(300, &jpg(2400, 1600), &fast), 8);
-    assert_eq!(denom(301, &jpg(2400, 1600), &fast), 4);
-    // Not a JPEG: no shrink-on-load under either rule.
-    assert_eq!(denom(300, &png(4000, 3000), &fast), 1);
-    // The default is the quality rule (benches/shrink.rs: the fast rule loses 3–17 dB).
-    assert_eq!(Options::default().shrink_on_load, ShrinkOnLoad::Quality);
-    assert_eq!("fast".parse::<ShrinkOnLoad>(), Ok(ShrinkOnLoad::Fast));
-    assert_eq!("quality".parse::<ShrinkOnLoad>(), Ok(ShrinkOnLoad::Quality));
-    assert!("Fast".parse::<ShrinkOnLoad>().is_err());
-}
-
-#[test]
-fn shrink_on_load_only_when_resize_comes_first_on_a_jpeg() {
-    let w300 = || Action::Resize(Resize { w: Some(300), ..rz() });
-    assert_eq!(image_plan(vec![w300()], &png(4000, 3000)).decode.scale_denom, 1);
-    let p = image_plan(vec![crop(Gravity::Nw, 0, 0, Some(3000), None), w300()], &jpg(4000, 3000));
-    assert_eq!(p.decode.scale_denom, 1);
-    let p = image_plan(vec![Action::Bright(10), w300()], &jpg(4000, 3000));
-    assert_eq!(p.decode.scale_denom, 1);
-    // Encoder settings and no-op actions before the resize do not count.
-    let acts = vec![Action::Format(Format::Webp), Action::Rotate(0), w300(), Action::Sharpen(100)];
-    let src = jpg(4000, 3000);
-    let p = image_plan(acts, &src);
-    assert_eq!(p.decode.scale_denom, 4);
-    assert_eq!(simulate(&p, &src), (300, 225));
-    // An enlargement refused by limit_1 leaves no resize: full decode.
-    let big = Action::Resize(Resize { w: Some(5000), ..rz() });
-    assert_eq!(image_plan(vec![big], &jpg(4000, 3000)).decode.scale_denom, 1);
-}
-
-#[test]
-fn shrink_on_load_with_orientation() {
-    // Stored 4000×3000 JPEG with orientation 6 is logically 3000×4000 → w_300 → 300×400, which is
-    // 400×300 in stored orientation: 1/4 gives 1000×750 ≥ 800×600, 1/8 gives 500 < 800.
-    let mut src = jpg(4000, 3000);
-    src.orientation = 6;
-    let p = image_plan(vec![Action::Resize(Resize { w: Some(300), ..rz() })], &src);
-    assert_eq!(p.decode.scale_denom, 4);
-    assert_eq!(p.stages, vec![resize_stage(400, 300), orient_stage(6)]);
-    assert_eq!(simulate(&p, &src), (300, 400));
-    // rotate,90 commutes with scaling as well.
-    let acts = vec![Action::Rotate(90), Action::Resize(Resize { h: Some(300), ..rz() })];
-    let p = image_plan(acts, &jpg(4000, 3000));
-    assert_eq!(p.decode.scale_denom, 4);
-    assert_eq!(simulate(&p, &jpg(4000, 3000)), (225, 300));
-}
-
-#[test]
-fn shrink_on_load_keeps_fill_and_pad_exact() {
-    let src = jpg(4000, 3000);
-    let fill = Resize { mode: ResizeMode::Fill, w: Some(200), h: Some(200), ..rz() };
-    let p = image_plan(vec![Action::Resize(fill)], &src);
-    // mfit k = 200/3000: 4000·200/3000 = 266.7 → 267×200, then crop 200×200 at floor(67/2) = 33.
-    assert_eq!(p.stages, vec![resize_stage(267, 200), crop_stage(33, 0, 200, 200)]);
-    assert_eq!(p.decode.scale_denom, 4);
-    assert_eq!(simulate(&p, &src), (200, 200));
-}
-
 // ---------------------------------------------------------------- output
 
 fn output(actions: Vec<Action>, src: &SourceInfo) -> OutputSpec {
@@ -898,119 +804,6 @@ fn webp_side_limit() {
     // Resizing first brings it within range.
     let acts = vec![Action::Resize(Resize { w: Some(8000), ..rz() }), Action::Format(Format::Webp)];
     assert_eq!(final_size(acts, &png(16_384, 10)), (8000, 5));
-}
-
-// ---------------------------------------------------------------- animation
-
-/// An animated source of `format`, `w×h` with `frames` frames.
-fn anim(format: Format, w: u32, h: u32, frames: u32) -> SourceInfo {
-    SourceInfo { frames, ..source(format, w, h) }
-}
-
-fn animated(actions: Vec<Action>, src: &SourceInfo) -> bool {
-    image_plan(actions, src).animated
-}
-
-fn w(v: u32) -> Action {
-    Action::Resize(Resize { w: Some(v), ..rz() })
-}
-
-#[test]
-fn explicit_resize_keeps_gif_animation() {
-    let src = anim(Format::Gif, 100, 100, 2);
-    let p = image_plan(vec![w(50)], &src);
-    assert!(p.animated);
-    assert_eq!((p.width, p.height), (50, 50));
-    assert_eq!(p.output.format, Format::Gif);
-    // h, l, s and the fixed-size modes are explicit sizes too.
-    for r in [
-        Resize { h: Some(40), ..rz() },
-        Resize { l: Some(40), ..rz() },
-        Resize { s: Some(40), ..rz() },
-        Resize { mode: ResizeMode::Fill, w: Some(30), h: Some(60), ..rz() },
-        Resize { mode: ResizeMode::Pad, w: Some(30), h: Some(60), ..rz() },
-        Resize { mode: ResizeMode::Fixed, w: Some(30), h: Some(60), ..rz() },
-        // w takes precedence over p, so the explicit size is what applies.
-        Resize { w: Some(40), p: Some(50), ..rz() },
-    ] {
-        assert!(animated(vec![Action::Resize(r.clone())], &src), "{r:?}");
-    }
-}
-
-#[test]
-fn percent_resize_and_rotate_give_one_frame() {
-    let src = anim(Format::Gif, 100, 100, 2);
-    let p = image_plan(vec![Action::Resize(Resize { p: Some(50), ..rz() })], &src);
-    assert!(!p.animated);
-    assert_eq!((p.width, p.height), (50, 50));
-    for deg in [0, 90, 360] {
-        assert!(!animated(vec![Action::Rotate(deg)], &src), "rotate {deg}");
-    }
-    // Position in the cascade does not matter.
-    assert!(!animated(vec![w(50), Action::Rotate(90)], &src));
-    assert!(!animated(vec![Action::Resize(Resize { p: Some(50), ..rz() }), w(20)], &src));
-}
-
-#[test]
-fn other_pixel_actions_run_per_frame() {
-    let src = anim(Format::Gif, 100, 100, 5);
-    for a in [
-        crop(Gravity::Nw, 0, 0, Some(20), Some(20)),
-        Action::IndexCrop(IndexCrop { x: Some(30), y: None, i: 1 }),
-        Action::Circle(Circle { r: 30 }),
-        Action::RoundedCorners(RoundedCorners { r: 10 }),
-        Action::Blur(Blur { r: 3, s: 2 }),
-        Action::Bright(20),
-        Action::Contrast(-20),
-        Action::Sharpen(100),
-        Action::AutoOrient(true),
-        Action::Format(Format::Gif),
-        Action::Quality(Quality { absolute: Some(50), relative: None, lossless: false }),
-    ] {
-        assert!(animated(vec![a.clone()], &src), "{a:?}");
-    }
-    // No action at all: re-encoded with every frame.
-    assert!(animated(vec![], &src));
-}
-
-#[test]
-fn only_animated_gif_and_webp_output_is_animated() {
-    let gif = anim(Format::Gif, 100, 100, 3);
-    for f in [Format::Png, Format::Jpg, Format::Bmp, Format::Tiff] {
-        let p = image_plan(vec![w(50), Action::Format(f)], &gif);
-        assert!(!p.animated, "{f:?}");
-        assert_eq!(p.output.format, f);
-    }
-    // format,webp of an animated GIF: an animated WebP.
-    let p = image_plan(vec![w(50), Action::Format(Format::Webp)], &gif);
-    assert!(p.animated);
-    assert_eq!(p.output.format, Format::Webp);
-    // A still GIF is not animated.
-    assert!(!animated(vec![w(50)], &anim(Format::Gif, 100, 100, 1)));
-    // An animated WebP stays animated as WebP, or as GIF with format,gif.
-    let webp = anim(Format::Webp, 370, 285, 10);
-    for (actions, f) in
-        [(vec![w(50)], Format::Webp), (vec![w(50), Action::Format(Format::Gif)], Format::Gif)]
-    {
-        let p = image_plan(actions, &webp);
-        assert!(p.animated, "{f:?}");
-        assert_eq!(p.output.format, f);
-    }
-    // ... except as another format, or after p / rotate.
-    assert!(!image_plan(vec![w(50), Action::Format(Format::Png)], &webp).animated);
-    assert!(!image_plan(vec![Action::Rotate(90)], &webp).animated);
-}
-
-#[test]
-fn animation_memory_budget() {
-    // 1024×1024 kept as is: (1 Mi + 1 Mi) px · 4 B = 8 MiB per frame, so 32 frames are exactly
-    // the 256 MiB budget and 33 are over it.
-    assert_eq!(MAX_ANIMATION_BYTES, 256 * 1024 * 1024);
-    assert!(animated(vec![], &anim(Format::Gif, 1024, 1024, 32)));
-    assert!(!animated(vec![], &anim(Format::Gif, 1024, 1024, 33)));
-    // The output size counts: shrinking to 512×512 (1.25 Mi px/frame, 5 MiB) fits 51 frames.
-    assert!(animated(vec![w(512)], &anim(Format::Gif, 1024, 1024, 51)));
-    assert!(!animated(vec![w(512)], &anim(Format::Gif, 1024, 1024, 52)));
 }
 
 // ---------------------------------------------------------------- properties
