@@ -35,16 +35,29 @@ fn copy(from: &str, to: &Path) {
     std::fs::copy(data(from), to).unwrap();
 }
 
-/// Every file below `dir` as (relative path → bytes).
+/// Every file below `dir` as (relative path → bytes). A file renamed or removed between the
+/// directory read and its own read (a running batch renames its staging files) is skipped.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
+        let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if gone(&e) => return,
+            Err(e) => panic!("{}: {e}", dir.display()),
+        };
+        for e in entries {
             let p = e.unwrap().path();
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
                 let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).unwrap());
+                match std::fs::read(&p) {
+                    Ok(bytes) => {
+                        out.insert(rel, bytes);
+                    }
+                    Err(e) if gone(&e) => {}
+                    Err(e) => panic!("{}: {e}", p.display()),
+                }
             }
         }
     }
