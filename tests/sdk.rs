@@ -30,7 +30,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use run::run_to_end;
+use run::{run_quiet, run_to_end};
 use server::{Server, TempDir, AK, REGION, SK};
 
 /// The SDK versions the suites were verified with. Changing this rebuilds the venv.
@@ -146,20 +146,6 @@ fn install_once(
             Ok(())
         }
         Err(e) => Err(format!("cannot move the install into {}: {e}", dir.display())),
-    }
-}
-
-/// Runs a setup command, turning a failure into its output.
-fn run_quiet(cmd: &mut Command, what: &str) -> Result<(), String> {
-    match cmd.output() {
-        Ok(o) if o.status.success() => Ok(()),
-        Ok(o) => Err(format!(
-            "{what} failed ({}):\n{}{}",
-            o.status,
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )),
-        Err(e) => Err(format!("{what}: {e}")),
     }
 }
 

@@ -25,7 +25,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use run::run_to_end;
+use run::{run_quiet, run_to_end};
 use server::{header, http, Server, TempDir, AK, REGION, SK};
 
 /// The playwright-core version the suites were verified with (with Debian bookworm's Chromium
@@ -56,20 +56,6 @@ fn available<T: Clone>(what: &str, result: &Result<T, String>) -> Option<T> {
             println!("ignored: {what} is not available: {e}");
             None
         }
-    }
-}
-
-/// Runs a setup command, turning a failure into its output.
-fn run_quiet(cmd: &mut Command, what: &str) -> Result<(), String> {
-    match cmd.output() {
-        Ok(o) if o.status.success() => Ok(()),
-        Ok(o) => Err(format!(
-            "{what} failed ({}):\n{}{}",
-            o.status,
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )),
-        Err(e) => Err(format!("{what}: {e}")),
     }
 }
 

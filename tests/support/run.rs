@@ -49,3 +49,17 @@ pub fn run_to_end(mut cmd: Command, what: &str, timeout: Duration, context: impl
         None => panic!("{what} did not finish within {timeout:?}:\n{output}\n{}", context()),
     }
 }
+
+/// Runs a setup command, turning a failure into its output.
+pub fn run_quiet(cmd: &mut Command, what: &str) -> Result<(), String> {
+    match cmd.output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "{what} failed ({}):\n{}{}",
+            o.status,
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )),
+        Err(e) => Err(format!("{what}: {e}")),
+    }
+}
