@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# W1 over HTTP, side by side in one run: `ossimg serve` vs thumbor (2 processes, file loader),
-# both on 127.0.0.1, loaded by wrk at concurrency 8 for a bounded time, on a 12 MP and a 2 MP JPEG:
-#   ossimg : GET /bench/<photo>?x-oss-process=image/resize,w_300   (public-read bucket, anonymous)
-#   thumbor: GET /unsafe/300x0/<photo>                             (same resize: width 300)
-# The two servers are loaded in alternating rounds; prints requests/s and p50/p99 latency of
-# every round, the medians over the fair rounds and the ratios.
+# W1 over HTTP, side by side in one run: `ossimg serve` vs sharp (libvips, Node: the strongest
+# peer) vs thumbor (Pillow, 2 processes, file loader), all on 127.0.0.1, loaded by wrk at
+# concurrency 8 for a bounded time, on a 12 MP and a 2 MP JPEG, W1 = resize to width 300 at Q 85:
+#   ossimg : GET /bench/<photo>?x-oss-process=image/resize,w_300/quality,Q_85  (public-read bucket)
+#   sharp  : GET /<photo>?x-oss-process=image/resize,w_300/quality,Q_85        (benches/peers/sharp-server.js)
+#   thumbor: GET /unsafe/300x0/<photo>                                         (its QUALITY = 85)
+# The servers are loaded in turn within each round, the order rotating from round to round; prints
+# requests/s, p50/p99 latency and requests per server CPU-second (the server's user + system CPU
+# time during its load, children included) of every round, and the medians with the ratios.
 # Then the result cache: a second `ossimg serve --cache-dir` loaded with a repeated-URL mix (the
 # two photos × 16 widths, each URL picked at random by a wrk script): after one warming pass every
 # request is a cache hit; prints hit throughput, p50/p99 and the hit/miss counters of /metrics.
-# Needs: cargo, python3 (venv + pip: thumbor, oss2 from PyPI), wrk (apt). About 4 minutes.
+# Needs: cargo, python3 (venv + pip: thumbor, oss2 from PyPI), node + npm (sharp from npm into
+# target/bench-node), wrk (apt). About 6 minutes.
 # Usage: bash benches/http.sh   (DURATION=10s ROUNDS=3 CONNECTIONS=8 to change the load;
-#        MODE=compare for the thumbor comparison only, MODE=cache for the result cache only)
+#        MODE=compare for the peer comparison only, MODE=cache for the result cache only;
+#        PEERS="sharp thumbor" to choose the peers; PREBUILT=1 skips the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${MODE:-all}
@@ -23,16 +28,25 @@ mkdir -p "$work"
 OSSIMG_PORT=18181
 THUMBOR_PORT=18182
 CACHED_PORT=18183
+SHARP_PORT=18184
+PEERS=${PEERS:-sharp thumbor}
+[ "$MODE" = cache ] && PEERS=""
+has_peer() { [[ " $PEERS " == *" $1 "* ]]; }
+W1="image/resize,w_300/quality,Q_85"
 
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 if [ ! -x "$work/venv/bin/python" ]; then
   python3 -m venv "$work/venv"
 fi
 "$work/venv/bin/python" -c "import oss2" 2>/dev/null || "$work/venv/bin/pip" install -q oss2
-if [ "$MODE" != cache ] && [ ! -x "$work/venv/bin/thumbor" ]; then
+if has_peer thumbor && [ ! -x "$work/venv/bin/thumbor" ]; then
   "$work/venv/bin/pip" install -q thumbor
 fi
-cargo build --release --quiet
+if has_peer sharp && [ ! -d target/bench-node/node_modules/sharp ]; then
+  mkdir -p target/bench-node
+  (cd target/bench-node && npm install --silent --no-audit --no-fund sharp >/dev/null)
+fi
+[ -n "${PREBUILT:-}" ] || cargo build --release --quiet
 
 pids=()
 # thumbor's workers are children of its launcher: stop them too, or they keep the port.
@@ -50,7 +64,7 @@ pids+=($!)
 # default RESPECT_ORIENTATION = False: turning it on makes thumbor decode the 12 MP photo at full
 # size (no JPEG draft mode) and drops it to ~5 req/s here, so the default is the kinder baseline —
 # ossimg still applies the EXIF orientation, as OSS does.
-if [ "$MODE" != cache ]; then
+if has_peer thumbor; then
 mkdir -p "$work/thumbor"
 cat > "$work/thumbor/thumbor.conf" <<CONF
 LOADER = 'thumbor.loaders.file_loader'
@@ -63,11 +77,21 @@ AUTO_WEBP = False
 CONF
 "$work/venv/bin/thumbor" --port "$THUMBOR_PORT" --conf "$work/thumbor/thumbor.conf" --processes 2 -l error \
   >"$work/thumbor.log" 2>&1 &
+thumbor_pid=$!
 pids+=($!)
 fi
+if has_peer sharp; then
+  UV_THREADPOOL_SIZE=$(nproc) node benches/peers/sharp-server.js "$PWD/target/bench-node" "$PWD/tests/data" "$SHARP_PORT" \
+    >"$work/sharp.log" 2>&1 &
+  sharp_pid=$!
+  pids+=($!)
+fi
+ossimg_pid=${pids[0]}
 
 for _ in $(seq 50); do
-  curl -s -o /dev/null "http://127.0.0.1:$OSSIMG_PORT/" && { [ "$MODE" = cache ] || curl -s -o /dev/null "http://127.0.0.1:$THUMBOR_PORT/healthcheck"; } && break
+  curl -s -o /dev/null "http://127.0.0.1:$OSSIMG_PORT/" \
+    && { ! has_peer thumbor || curl -s -o /dev/null "http://127.0.0.1:$THUMBOR_PORT/healthcheck"; } \
+    && { ! has_peer sharp || curl -s -o /dev/null "http://127.0.0.1:$SHARP_PORT/"; } && break
   sleep 0.2
 done
 
@@ -92,57 +116,85 @@ load() {
   p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out")
   p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
   non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.out")
-  echo "$rps $p50 $p99 ${non2xx:-0}"
+  total=$(awk '/requests in/ {print $1}' "$work/wrk.out")
+  echo "$rps $p50 $p99 ${non2xx:-0} $total"
 }
 
 thumbor_times() { # "pid cpu-seconds" of each thumbor worker process, sorted by pid
-  ps -o pid=,times= --ppid "${pids[1]}" | sort
+  ps -o pid=,times= --ppid "$thumbor_pid" | sort
 }
+
+cpu_ticks() { # user + system CPU ticks of process $1 and its children (thumbor's workers)
+  local p t=0
+  for p in "$1" $(ps -o pid= --ppid "$1"); do
+    [ -r "/proc/$p/stat" ] || continue
+    # Fields 14 and 15 (utime, stime) counted after the parenthesised command name.
+    t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$t"
+}
+TICKS=$(getconf CLK_TCK)
 
 ms() { # wrk latency (e.g. 12.34ms, 1.02s, 900.00us) → milliseconds
   python3 -c "import sys; v=sys.argv[1]; print(float(v[:-2])/1000 if v.endswith('us') else float(v[:-2]) if v.endswith('ms') else float(v[:-1])*1000)" "$1"
 }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); wrk -c $CONNECTIONS -d $DURATION, $ROUNDS rounds"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); wrk -c $CONNECTIONS -d $DURATION, $ROUNDS rounds; W1 = $W1"
 if [ "$MODE" != cache ]; then
-printf "%-6s %-5s %-8s %10s %10s %10s %8s\n" photo round server "req/s" "p50 ms" "p99 ms" "non-2xx"
+servers=(ossimg); for p in $PEERS; do servers+=("$p"); done
+printf "%-6s %-5s %-8s %10s %10s %10s %8s %10s\n" photo round server "req/s" "p50 ms" "p99 ms" "non-2xx" "req/CPU-s"
 for spec in "${PHOTOS[@]}"; do
   path=${spec%%:*}; label=${spec##*:}; name=${path##*/}
-  o_url="http://127.0.0.1:$OSSIMG_PORT/bench/$name?x-oss-process=image/resize,w_300"
-  t_url="http://127.0.0.1:$THUMBOR_PORT/unsafe/300x0/$name"
-  # Warm both (first request compiles nothing, but fills page caches).
-  curl -s -o /dev/null "$o_url"
-  curl -s -o /dev/null "$t_url"
+  declare -A url=(
+    [ossimg]="http://127.0.0.1:$OSSIMG_PORT/bench/$name?x-oss-process=$W1"
+    [sharp]="http://127.0.0.1:$SHARP_PORT/$name?x-oss-process=$W1"
+    [thumbor]="http://127.0.0.1:$THUMBOR_PORT/unsafe/300x0/$name"
+  )
+  declare -A pid=([ossimg]=$ossimg_pid [sharp]=${sharp_pid:-} [thumbor]=${thumbor_pid:-})
+  # Warm every server (fills page caches; Node and Python load their modules).
+  for s in "${servers[@]}"; do curl -s -o /dev/null "${url[$s]}"; done
   rows="$work/rows-$label"
   : > "$rows"
-  # Rounds alternate the two servers so that drift of the shared machine hits both alike.
   for round in $(seq "$ROUNDS"); do
-    read -r o_rps o_p50 o_p99 o_bad < <(load "$o_url")
-    t_before=$(thumbor_times)
-    read -r t_rps t_p50 t_p99 t_bad < <(load "$t_url")
-    # thumbor's 2 processes share one listening socket; now and then one process accepts all 8
-    # keep-alive connections and thumbor runs on one core for the whole round (about half its
-    # rate): such a round is printed, flagged and left out of the medians.
-    busy=$(join <(echo "$t_before") <(thumbor_times) | awk '$3 - $2 > 1 {n++} END {print n + 0}')
-    fair=1
-    [ "$busy" -lt 2 ] && fair=0
-    printf "%-6s %-5s %-8s %10s %10.2f %10.2f %8s\n" "$label" "$round" ossimg "$o_rps" "$(ms "$o_p50")" "$(ms "$o_p99")" "$o_bad"
-    printf "%-6s %-5s %-8s %10s %10.2f %10.2f %8s\n" "$label" "$round" thumbor "$t_rps" "$(ms "$t_p50")" "$(ms "$t_p99")" "$t_bad"
-    [ "$fair" = 1 ] || echo "$label    note: round $round: only $busy thumbor process did the work (uneven accept): not a fair round"
-    echo "$fair $o_rps $(ms "$o_p50") $(ms "$o_p99") $t_rps $(ms "$t_p50") $(ms "$t_p99")" >> "$rows"
+    # Rotate the order from round to round so that drift of the shared machine hits all alike.
+    n=${#servers[@]}; order=()
+    for i in $(seq 0 $((n - 1))); do order+=("${servers[$(((i + round - 1) % n))]}"); done
+    for s in "${order[@]}"; do
+      [ "$s" = thumbor ] && t_before=$(thumbor_times)
+      c0=$(cpu_ticks "${pid[$s]}")
+      read -r rps p50 p99 bad total < <(load "${url[$s]}")
+      c1=$(cpu_ticks "${pid[$s]}")
+      fair=1
+      if [ "$s" = thumbor ]; then
+        # thumbor's 2 processes share one listening socket; now and then one process accepts all
+        # 8 keep-alive connections and thumbor runs on one core for the whole round (about half
+        # its rate): such a round is printed, flagged and left out of thumbor's medians.
+        busy=$(join <(echo "$t_before") <(thumbor_times) | awk '$3 - $2 > 1 {n++} END {print n + 0}')
+        [ "$busy" -lt 2 ] && fair=0
+      fi
+      per_cpu=$(python3 -c "import sys; n, c = map(int, sys.argv[1:]); print('%.1f' % (n * $TICKS / c if c else 0))" "$total" "$((c1 - c0))")
+      printf "%-6s %-5s %-8s %10s %10.2f %10.2f %8s %10s\n" "$label" "$round" "$s" "$rps" "$(ms "$p50")" "$(ms "$p99")" "$bad" "$per_cpu"
+      [ "$fair" = 1 ] || echo "$label    note: round $round: only $busy thumbor process did the work (uneven accept): not a fair round"
+      echo "$s $fair $rps $(ms "$p50") $(ms "$p99") $per_cpu" >> "$rows"
+    done
   done
   python3 - "$label" "$rows" <<'PY'
 import statistics as st, sys
 label, rows = sys.argv[1], [l.split() for l in open(sys.argv[2])]
-fair = [[float(v) for v in r[1:]] for r in rows if r[0] == "1"]
-if not fair:
-    print(f"{label}: no fair round (thumbor ran on one process every time): rerun")
-    sys.exit(0)
-m = [st.median(col) for col in zip(*fair)]
-print(f"{label:6} median of {len(fair)} fair rounds: ossimg {m[0]:.2f} req/s p50 {m[1]:.2f} p99 {m[2]:.2f} ms | "
-      f"thumbor {m[3]:.2f} req/s p50 {m[4]:.2f} p99 {m[5]:.2f} ms")
-print(f"{label:6} ossimg/thumbor req/s = {m[0] / m[3]:.2f} (per round: "
-      + ", ".join(f"{r[0] / r[3]:.2f}" for r in fair) + f"); p99 ossimg/thumbor = {m[2] / m[5]:.2f}")
+med = {}
+for server in dict.fromkeys(r[0] for r in rows):
+    fair = [[float(v) for v in r[2:]] for r in rows if r[0] == server and r[1] == "1"]
+    if not fair:
+        print(f"{label:6} {server}: no fair round (thumbor ran on one process every time): rerun")
+        continue
+    med[server] = m = [st.median(c) for c in zip(*fair)]
+    print(f"{label:6} {server:8} median of {len(fair)} rounds: {m[0]:8.2f} req/s  p50 {m[1]:7.2f} ms  "
+          f"p99 {m[2]:7.2f} ms  {m[3]:6.1f} req/CPU-s")
+o = med.get("ossimg")
+for peer, m in med.items():
+    if peer != "ossimg" and o:
+        print(f"{label:6} ossimg/{peer}: req/s {o[0] / m[0]:.2f}x, req/CPU-s {o[3] / m[3]:.2f}x, "
+              f"p99 {o[2] / m[2]:.2f}x")
 PY
 done
 fi

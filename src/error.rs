@@ -72,11 +72,21 @@ pub enum ErrorKind {
     InvalidPartOrder,
     /// A part other than the last is below the 100 KB minimum (400 `EntityTooSmall`).
     EntityTooSmall,
+    /// The backing store does not answer (unreachable, or over its timeout): 503
+    /// `ServiceUnavailable`, worth retrying.
+    ServiceUnavailable,
+    /// The backing store is out of space: 507 `InsufficientStorage` (OSS has no such code; 507
+    /// is WebDAV's, which MinIO also answers for a full drive).
+    InsufficientStorage,
+    /// Too much image processing is queued, retry later: 503 `CpuLimitExceeded`, what OSS
+    /// answers when image processing concurrency exceeds its CPU quota.
+    CpuLimitExceeded,
 }
 
 impl ErrorKind {
     /// The `(Code, HTTP status, CLI exit code)` table. Exit codes: 2 = bad request/arguments,
-    /// 3 = bad or missing input, 4 = permission, 5 = not implemented, 70 = internal (EX_SOFTWARE).
+    /// 3 = bad or missing input, 4 = permission, 5 = not implemented, 70 = internal (EX_SOFTWARE),
+    /// 74 = store out of space (EX_IOERR), 75 = store unavailable, try again (EX_TEMPFAIL).
     const fn row(self) -> (&'static str, u16, i32) {
         match self {
             ErrorKind::InvalidArgument => ("InvalidArgument", 400, 2),
@@ -110,6 +120,9 @@ impl ErrorKind {
             ErrorKind::InvalidPart => ("InvalidPart", 400, 2),
             ErrorKind::InvalidPartOrder => ("InvalidPartOrder", 400, 2),
             ErrorKind::EntityTooSmall => ("EntityTooSmall", 400, 2),
+            ErrorKind::ServiceUnavailable => ("ServiceUnavailable", 503, 75),
+            ErrorKind::InsufficientStorage => ("InsufficientStorage", 507, 74),
+            ErrorKind::CpuLimitExceeded => ("CpuLimitExceeded", 503, 75),
         }
     }
 
@@ -206,6 +219,11 @@ mod tests {
         assert_eq!(ErrorKind::FileAlreadyExists.code(), "FileAlreadyExists");
         assert_eq!(ErrorKind::InvalidDigest.http_status(), 400);
         assert_eq!(ErrorKind::InvalidRange.http_status(), 416);
+        assert_eq!(ErrorKind::ServiceUnavailable.http_status(), 503);
+        assert_eq!(ErrorKind::InsufficientStorage.code(), "InsufficientStorage");
+        assert_eq!(ErrorKind::InsufficientStorage.http_status(), 507);
+        assert_eq!(ErrorKind::CpuLimitExceeded.code(), "CpuLimitExceeded");
+        assert_eq!(ErrorKind::CpuLimitExceeded.http_status(), 503);
         let e = Error::invalid("0040-00000213", "unknown action");
         assert_eq!(e.to_string(), "InvalidArgument: unknown action (EC 0040-00000213)");
     }

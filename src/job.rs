@@ -124,6 +124,40 @@ pub fn run_with(
     }
 }
 
+/// The main image's planned stages and decoded size for `spec` on `source`, from the header
+/// alone (overlays stand in as 1×1 images): what `ossimg process` weighs before it chooses an
+/// engine ([`crate::backend::Workload::One`]). `None` for plans without pixel stages (`info`,
+/// `average-hue`).
+pub fn planned_work(
+    source: &[u8],
+    spec: &ProcessSpec,
+    options: &plan::Options,
+) -> Result<Option<PlannedWork>> {
+    let info = codec::probe(source)?;
+    Ok(match plan::plan_opts(spec, &info, options, &mut SizeOnly)? {
+        Plan::Image(p) => Some(PlannedWork {
+            width: plan::scaled_dim(info.width, p.decode.scale_denom),
+            height: plan::scaled_dim(info.height, p.decode.scale_denom),
+            frames: if p.animated { info.frames.max(1) } else { 1 },
+            stages: p.stages,
+        }),
+        Plan::Info | Plan::AverageHue => None,
+    })
+}
+
+/// A job's pixel work, as planned ([`planned_work`]).
+#[derive(Debug, Clone)]
+pub struct PlannedWork {
+    /// The stages of the main image.
+    pub stages: Vec<crate::pipeline::Stage>,
+    /// Decoded width (after shrink-on-load).
+    pub width: u32,
+    /// Decoded height.
+    pub height: u32,
+    /// Frames the stages run on.
+    pub frames: u32,
+}
+
 /// Runs `f`, reporting its time as job stage `stage` = `[stage, engine]` and, for the decode
 /// and encode stages, as the decode/encode time of `format` ([`telemetry`]).
 fn timed<T>(stage: &[&str; 2], format: &str, f: impl FnOnce() -> T) -> T {
@@ -178,6 +212,21 @@ pub fn estimate_bytes(
         })
         .sum();
     Ok(main.saturating_add(marks).saturating_add(texts))
+}
+
+/// The source's header and the size of the image `spec` makes of it (`None` for a JSON answer),
+/// from the header alone, as [`estimate_bytes`] plans it: what the server checks its configured
+/// limits against before admission.
+pub fn planned_size(
+    source: &[u8],
+    spec: &ProcessSpec,
+) -> Result<(plan::SourceInfo, Option<(u32, u32)>)> {
+    let info = codec::probe(source)?;
+    let size = match plan::plan_with(spec, &info, &mut SizeOnly)? {
+        Plan::Image(p) => Some((p.width, p.height)),
+        Plan::Info | Plan::AverageHue => None,
+    };
+    Ok((info, size))
 }
 
 /// An upper bound of a rendered text block's bytes: each character at most 1.2 em wide (CJK and

@@ -20,6 +20,7 @@ pub mod cli;
 pub mod codec;
 pub mod error;
 pub mod job;
+pub mod limits;
 pub mod pipeline;
 pub mod plan;
 pub mod process;

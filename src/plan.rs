@@ -336,7 +336,10 @@ fn check_source_limits(src: &SourceInfo, spec: &ProcessSpec) -> Result<()> {
     if src.width == 0 || src.height == 0 {
         return Err(Error::damaged());
     }
-    let pixels = u64::from(src.width) * u64::from(src.height) * u64::from(src.frames.max(1));
+    // Saturating: a header may claim u32::MAX on every count (found by fuzz/process_string).
+    let pixels = u64::from(src.width)
+        .saturating_mul(u64::from(src.height))
+        .saturating_mul(u64::from(src.frames.max(1)));
     if src.width > MAX_SOURCE_SIDE || src.height > MAX_SOURCE_SIDE || pixels > MAX_SOURCE_PIXELS {
         // §4.3: "resize: source side > 30 000 or > 250 M pixels" has its own EC; any other
         // cascade is a refused decode.

@@ -22,7 +22,10 @@ fn every_corrupt_file_gets_a_clean_answer() {
     assert!(files.len() >= 60, "the corrupt corpus is present ({} files)", files.len());
     let mut failures = Vec::new();
     for file in &files {
-        for process in ["image/resize,w_100", "image/info", "image/average-hue"] {
+        // circle crops: a decoded size that disagrees with the header must not reach a stage.
+        for process in
+            ["image/resize,w_100", "image/circle,r_10", "image/info", "image/average-hue"]
+        {
             let out = out_dir.join("out.bin");
             let _ = std::fs::remove_file(&out);
             // 4 GiB of address space (ulimit -v, KiB) and 30 s of wall time per run.

@@ -8,6 +8,9 @@
 #[path = "sdk/server.rs"]
 mod server;
 
+#[path = "support/rng.rs"]
+mod rng;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,6 +18,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use md5::Digest as _;
 use ossimg::api::auth::{format_http_date, sign_v1_header, unix_seconds, SignedRequest};
+use rng::Rng;
 use server::{header, http, http_paced, Server, TempDir, AK, SK};
 
 const BUCKET: &str = "crash";
@@ -42,29 +46,6 @@ const KILL_AFTER_ACKS: usize = 20;
 const KILL_AFTER_LARGE_ACKS: usize = 2;
 /// … or after this long, whichever comes first.
 const KILL_DEADLINE: Duration = Duration::from_secs(20);
-
-/// xorshift64*: reproducible random bodies without a `rand` dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A random body with a length in `[range.0, range.1)`.
-    fn body(&mut self, range: (usize, usize)) -> Vec<u8> {
-        let len = range.0 + (self.next() as usize) % (range.1 - range.0);
-        let mut v = Vec::with_capacity(len + 8);
-        while v.len() < len {
-            v.extend_from_slice(&self.next().to_le_bytes());
-        }
-        v.truncate(len);
-        v
-    }
-}
 
 fn md5(data: &[u8]) -> Vec<u8> {
     md5::Md5::digest(data).to_vec()
@@ -175,7 +156,7 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
                     } else {
                         format!("t{t}/k{}.bin", i % KEYS_PER_THREAD)
                     };
-                    let body = rng.body(sizes);
+                    let body = rng.bytes_between(sizes.0, (sizes.1 - sizes.0) as u64);
                     let idx = {
                         let mut s = sent.lock().unwrap();
                         let v = s.entry(key.clone()).or_default();
@@ -318,7 +299,7 @@ fn sigkill_during_uploads_loses_no_acknowledged_object_and_shows_no_partial_one(
 
     // 3. The store still works after the crash: an overwrite of a key and a fresh key.
     for key in ["t0/k1.bin", "after-crash.bin"] {
-        let body = Rng(seed.rotate_left(7) | 1).body(SMALL);
+        let body = Rng(seed.rotate_left(7) | 1).bytes_between(SMALL.0, (SMALL.1 - SMALL.0) as u64);
         let headers = signed("PUT", Some(key), &[], &[]);
         let (status, _, _) = http(server.addr, "PUT", &format!("/{BUCKET}/{key}"), &headers, &body)
             .expect("PUT after restart");

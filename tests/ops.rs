@@ -19,12 +19,14 @@ mod proc;
 #[path = "support/s3.rs"]
 mod s3;
 
+#[path = "support/relay.rs"]
+mod relay;
+
 use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -298,70 +300,6 @@ fn health_probes_answer_without_auth() {
     assert_eq!((status, body.as_slice()), (200, &b"ready\n"[..]));
 }
 
-/// A TCP relay to the S3 server that can be stopped (every connection cut, the port closed:
-/// what clients see when the store goes down) and started again on the same port.
-struct Relay {
-    port: u16,
-    upstream: SocketAddr,
-    stop: Arc<AtomicBool>,
-    conns: Arc<Mutex<Vec<TcpStream>>>,
-}
-
-impl Relay {
-    fn new(upstream: SocketAddr) -> Relay {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let r = Relay {
-            port,
-            upstream,
-            stop: Arc::new(AtomicBool::new(true)),
-            conns: Default::default(),
-        };
-        r.start();
-        r
-    }
-
-    fn start(&self) {
-        let listener = TcpListener::bind(("127.0.0.1", self.port)).unwrap();
-        self.stop.store(false, Ordering::SeqCst);
-        let (stop, conns, upstream) = (self.stop.clone(), self.conns.clone(), self.upstream);
-        std::thread::spawn(move || {
-            for client in listener.incoming() {
-                if stop.load(Ordering::SeqCst) {
-                    return; // dropping the listener closes the port
-                }
-                let Ok(client) = client else { continue };
-                let Ok(server) = TcpStream::connect(upstream) else { continue };
-                let mut list = conns.lock().unwrap();
-                list.push(client.try_clone().unwrap());
-                list.push(server.try_clone().unwrap());
-                for (mut from, mut to) in
-                    [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)]
-                {
-                    std::thread::spawn(move || {
-                        let _ = std::io::copy(&mut from, &mut to);
-                        let _ = to.shutdown(std::net::Shutdown::Both);
-                    });
-                }
-            }
-        });
-    }
-
-    fn stop(&self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag and drops the listener.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        for c in self.conns.lock().unwrap().drain(..) {
-            let _ = c.shutdown(std::net::Shutdown::Both);
-        }
-        // The port refuses connections once the loop has returned.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-            assert!(Instant::now() < deadline, "relay did not stop");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
 /// Polls `/-/ready` until it answers `want` (each probe waits at most 3 s for the store).
 fn ready_becomes(addr: SocketAddr, want: u16, log: &dyn Fn() -> String) {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -378,27 +316,12 @@ fn ready_becomes(addr: SocketAddr, want: u16, log: &dyn Fn() -> String) {
 #[test]
 fn ready_follows_the_s3_store() {
     let Some(env) = s3::s3_env("ready_follows_the_s3_store") else { return };
-    let upstream: SocketAddr = {
-        let hostport = env.endpoint.trim_start_matches("http://").trim_end_matches('/');
-        std::net::ToSocketAddrs::to_socket_addrs(hostport).unwrap().next().unwrap()
-    };
-    let relay = Relay::new(upstream);
+    let relay = relay::Relay::new(env.socket_addr());
     let data = TempDir::new("ops-ready");
     let config = data.path().join("ossimg.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[storage]\ntype = \"s3\"\nendpoint = \"http://127.0.0.1:{}\"\nregion = \"{}\"\n\
-             bucket = \"{}\"\nprefix = \"{}\"\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\n",
-            relay.port,
-            env.region,
-            env.bucket,
-            s3::S3Env::fresh_prefix("ops-ready"),
-            env.access_key_id,
-            env.secret_access_key
-        ),
-    )
-    .unwrap();
+    let endpoint = format!("http://127.0.0.1:{}", relay.port);
+    let section = env.toml_section(&endpoint, &s3::S3Env::fresh_prefix("ops-ready"));
+    std::fs::write(&config, section).unwrap();
     let srv = Proc::start(data.path(), &["--config", config.to_str().unwrap()], &[], &["http"]);
     let addr = srv.http.unwrap();
     let log = || srv.log();

@@ -5,59 +5,15 @@
 use axum::body::Body;
 use axum::http::{Method, Response, StatusCode};
 
-use super::auth::{format_iso8601, unix_seconds};
+use super::access::check_write;
+use super::common::{
+    acl_policy, iso, malformed_xml, owner, read_small_body, url_encode, url_encoding,
+};
+use super::context::{denied, AppState, Ctx};
 use super::response::{empty, xml, ApiError};
-use super::server::{denied, AppState, Ctx};
 use super::xml::{element, elements, XmlWriter};
 use crate::error::ErrorKind;
 use crate::storage::{Acl, CompliedHost, ListQuery, ProcessConfig, StorageClass};
-
-/// Largest request body of the small XML APIs (styles, configurations, multi-delete of 1000 keys).
-pub const MAX_XML_BODY: usize = 2 * 1024 * 1024;
-
-/// Reads a small request body as UTF-8, checking its `Content-MD5` when one is given (the V2
-/// SDKs send it with PutStyle and the other XML bodies); a client pausing longer than the
-/// body-idle timeout gets `400 BadRequest`.
-pub async fn read_small_body(ctx: &Ctx, body: Body) -> Result<String, ApiError> {
-    use futures_util::StreamExt as _;
-    let want = super::object::content_md5(ctx)?;
-    let mut bytes = Vec::new();
-    let mut pieces = std::pin::pin!(super::object::body_stream(ctx, body));
-    while let Some(piece) = pieces.next().await {
-        let piece = piece.map_err(|e| {
-            ApiError::new(ErrorKind::BadRequest, format!("The request body could not be read: {e}"))
-        })?;
-        if bytes.len() + piece.len() > MAX_XML_BODY {
-            return Err(ApiError::new(
-                ErrorKind::InvalidArgument,
-                "The request body is too large.",
-            ));
-        }
-        bytes.extend_from_slice(&piece);
-    }
-    if want.is_some_and(|want| {
-        use md5::Digest as _;
-        <[u8; 16]>::from(md5::Md5::digest(&bytes)) != want
-    }) {
-        return Err(super::object::invalid_digest());
-    }
-    String::from_utf8(bytes).map_err(|_| malformed_xml())
-}
-
-/// `400 MalformedXML`.
-pub fn malformed_xml() -> ApiError {
-    ApiError::new(ErrorKind::MalformedXml, "The XML you provided was not well-formed or did not validate against our published schema.")
-}
-
-/// ISO 8601 as OSS prints `LastModified`/`CreationDate`: whole seconds and a literal `.000Z`
-/// (oss2's parser accepts nothing else).
-pub fn iso(t: std::time::SystemTime) -> String {
-    format_iso8601(unix_seconds(t))
-}
-
-fn owner(w: &mut XmlWriter) {
-    w.open("Owner").elem("ID", "ossimg").elem("DisplayName", "ossimg").close("Owner");
-}
 
 /// The `max-keys` of a listing: 1–1000, default 100 (spec §10.6; ListBuckets the same); anything
 /// else is `400 InvalidArgument`.
@@ -132,7 +88,7 @@ pub async fn info(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         return Err(denied("bucket"));
     }
     if ctx.method != Method::GET {
-        return Err(super::server::not_allowed());
+        return Err(super::context::not_allowed());
     }
     let name = ctx.bucket()?;
     let cfg = state.0.storage.bucket(name).await?;
@@ -165,7 +121,7 @@ pub async fn location(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, Api
         return Err(denied("bucket"));
     }
     if ctx.method != Method::GET {
-        return Err(super::server::not_allowed());
+        return Err(super::context::not_allowed());
     }
     state.0.storage.bucket(ctx.bucket()?).await?;
     let mut w = XmlWriter::new();
@@ -243,45 +199,6 @@ pub async fn acl(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError
         return Ok(empty(StatusCode::OK));
     }
     Ok(xml(acl_policy(cfg.acl.as_str())))
-}
-
-/// The `AccessControlPolicy` document of Get{Bucket,Object}Acl.
-pub fn acl_policy(grant: &str) -> String {
-    let mut w = XmlWriter::new();
-    w.open("AccessControlPolicy");
-    owner(&mut w);
-    w.open("AccessControlList")
-        .elem("Grant", grant)
-        .close("AccessControlList")
-        .close("AccessControlPolicy");
-    w.finish()
-}
-
-/// The `encoding-type` parameter of listings and multipart answers: `url` percent-encodes keys
-/// in the answer ([`url_encode`]); anything else but nothing is `InvalidArgument`.
-pub fn url_encoding(ctx: &Ctx) -> Result<bool, ApiError> {
-    match ctx.param("encoding-type") {
-        None | Some("") => Ok(false),
-        Some("url") => Ok(true),
-        Some(other) => Err(ApiError::new(
-            ErrorKind::InvalidArgument,
-            format!("Invalid encoding-type: {other}"),
-        )),
-    }
-}
-
-/// Percent-encodes for `encoding-type=url`: everything but RFC 3986 unreserved characters and
-/// `/`, so `+` is `%2B` and space `%20` (the V2 SDKs decode with a form unescape, spec §10.7).
-pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `GET /` on a bucket — ListObjects, or ListObjectsV2 with `list-type=2`. Anonymous callers may
@@ -399,7 +316,7 @@ pub async fn delete_multiple(
     // A non-owner deletes nothing unless every key may be deleted: an object's own ACL decides
     // (a private object of a public-read-write bucket stays), as for DeleteObject.
     for k in keys.iter().filter(|_| !ctx.is_owner()) {
-        super::object::check_write(state, ctx, (name, &cfg), k).await?;
+        check_write(state, ctx, (name, &cfg), k).await?;
     }
     let url = ctx.param("encoding-type") == Some("url");
     let mut w = XmlWriter::new();
@@ -480,7 +397,10 @@ pub async fn process_configuration(
 
 /// Parses a PutBucketProcessConfiguration body. Suffixes are cleared when protection is
 /// disabled, and delimiters normalised into OSS's fixed order (the Java SDK's live test, §5.3).
-fn parse_process_config(body: &str, now: std::time::SystemTime) -> Result<ProcessConfig, ApiError> {
+pub(super) fn parse_process_config(
+    body: &str,
+    now: std::time::SystemTime,
+) -> Result<ProcessConfig, ApiError> {
     let bad = |what: &str| ApiError::new(ErrorKind::InvalidArgument, format!("Invalid {what}."));
     let complied_host = match element(body, "CompliedHost").as_deref().map(str::trim) {
         Some("Img") => CompliedHost::Img,

@@ -18,8 +18,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::context::AppState;
 use super::ops::{Connection, MetricsAccess};
-use super::server::AppState;
 use super::tls::Tls;
 
 /// What a listener serves.
@@ -28,6 +28,13 @@ pub enum Role {
     Api(MetricsAccess),
     /// Only `/metrics`, `/-/health` and `/-/ready`.
     Metrics,
+}
+
+/// The limits on a request head: the time to send it and its size.
+#[derive(Clone, Copy)]
+struct Head {
+    timeout: Duration,
+    max_bytes: usize,
 }
 
 /// One listening socket and what it serves.
@@ -49,6 +56,30 @@ pub enum Shutdown {
     TimedOut,
 }
 
+/// Serves `state` on `listener` until Ctrl-C (SIGINT), then finishes the requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves `state` on `listener` (plain HTTP/1.1, keep-alive, the state's [`Timeouts`],
+/// `/metrics` for loopback clients) until `stop` completes, then finishes the requests in
+/// flight however long they take. [`serve_on`] serves several listeners, HTTPS and a
+/// bounded drain.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let api = Listener { tcp: listener, tls: None, role: Role::Api(MetricsAccess::Loopback) };
+    // A year: no limit in practice.
+    let unbounded = Duration::from_secs(365 * 24 * 3600);
+    serve_on(vec![api], state, stop, unbounded).await;
+    Ok(())
+}
+
 /// Serves `listeners` until `stop` completes, then stops accepting on all of them and waits
 /// up to `drain` for the requests in flight.
 pub async fn serve_on(
@@ -57,7 +88,11 @@ pub async fn serve_on(
     stop: impl Future<Output = ()>,
     drain: Duration,
 ) -> Shutdown {
-    let header_timeout = state.0.timeouts.header;
+    let head = Head {
+        timeout: state.0.timeouts.header,
+        // hyper refuses a buffer under 8 KiB.
+        max_bytes: state.0.limits.header_bytes.max(8192),
+    };
     let api = super::server::router(state.clone());
     let metrics = super::server::metrics_router(state);
     let graceful = GracefulShutdown::new();
@@ -70,7 +105,7 @@ pub async fn serve_on(
             Role::Api(access) => access,
             Role::Metrics => MetricsAccess::Anyone,
         };
-        accept_loop(l.tcp, l.tls, app, access, header_timeout, &graceful)
+        accept_loop(l.tcp, l.tls, app, access, head, &graceful)
     }));
     tokio::select! {
         _ = loops => {}
@@ -88,7 +123,7 @@ async fn accept_loop(
     tls: Option<Arc<Tls>>,
     app: Router,
     metrics: MetricsAccess,
-    header_timeout: Duration,
+    head: Head,
     graceful: &GracefulShutdown,
 ) {
     loop {
@@ -109,9 +144,9 @@ async fn accept_loop(
         let acceptor = tls.as_ref().map(|t| t.acceptor());
         tokio::spawn(async move {
             match acceptor {
-                None => serve_http1(TokioIo::new(stream), app, conn, header_timeout, watcher).await,
+                None => serve_http1(TokioIo::new(stream), app, conn, head, watcher).await,
                 Some(acceptor) => {
-                    serve_tls(stream, remote, acceptor, app, conn, header_timeout, watcher).await
+                    serve_tls(stream, remote, acceptor, app, conn, head, watcher).await
                 }
             }
         });
@@ -126,10 +161,10 @@ async fn serve_tls(
     acceptor: tokio_rustls::TlsAcceptor,
     app: Router,
     conn: Connection,
-    header_timeout: Duration,
+    head: Head,
     watcher: Watcher,
 ) {
-    let tls = match tokio::time::timeout(header_timeout, acceptor.accept(stream)).await {
+    let tls = match tokio::time::timeout(head.timeout, acceptor.accept(stream)).await {
         Ok(Ok(tls)) => tls,
         Ok(Err(e)) => {
             tracing::debug!("TLS handshake with {remote}: {e}");
@@ -144,7 +179,7 @@ async fn serve_tls(
         // A client that goes away or times out ends its connection; nothing to report.
         let _ = watcher.watch(conn).await;
     } else {
-        serve_http1(TokioIo::new(tls), app, conn, header_timeout, watcher).await;
+        serve_http1(TokioIo::new(tls), app, conn, head, watcher).await;
     }
 }
 
@@ -152,14 +187,15 @@ async fn serve_http1<IO>(
     io: TokioIo<IO>,
     app: Router,
     conn: Connection,
-    header_timeout: Duration,
+    head: Head,
     watcher: Watcher,
 ) where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout)
+        .header_read_timeout(head.timeout)
+        .max_buf_size(head.max_bytes)
         .serve_connection(io, service(app, conn));
     let _ = watcher.watch(conn).await;
 }

@@ -2,141 +2,22 @@
 //! GetObject/HeadObject (Range, conditional headers, `response-*` overrides; `x-oss-process` and
 //! delimiter styles hand over to `processing`), DeleteObject, CopyObject and Get/PutObjectAcl.
 
-use std::time::SystemTime;
-
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
-use base64::Engine as _;
 use futures_util::TryStreamExt as _;
 
-use super::auth::{format_http_date, unix_seconds};
-use super::bucket::{acl_policy, iso};
+use super::access::{check_write, protected, protection_denied, read_allowed};
+use super::auth::unix_seconds;
+use super::common::{
+    acl_policy, body_stream, check_upload_length, http_date, iso, object_meta, parse_range, set,
+    storage_class, stored,
+};
+use super::context::{denied, not_found_details, AppState, Ctx};
 use super::response::{empty, xml, ApiError};
-use super::server::{denied, not_found_details, AppState, Ctx};
 use super::xml::XmlWriter;
 use super::{processing, wire};
 use crate::error::ErrorKind;
-use crate::storage::{MetadataDirective, ObjectAcl, ObjectInfo, ObjectMeta, StorageClass};
-
-/// Largest object PutObject accepts: 5 GB (spec §10.2).
-const MAX_OBJECT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
-/// Largest total size of `x-oss-meta-*` names and values: 8 KB (spec §10.2).
-const MAX_USER_META_BYTES: usize = 8 * 1024;
-
-fn http_date(t: SystemTime) -> String {
-    format_http_date(unix_seconds(t))
-}
-
-/// The request's `Content-MD5` (base64 of 16 bytes); one that does not decode, or a body that
-/// does not match it, is `400 InvalidDigest`.
-pub(super) fn content_md5(ctx: &Ctx) -> Result<Option<[u8; 16]>, ApiError> {
-    let Some(v) = ctx.header("content-md5") else { return Ok(None) };
-    base64::engine::general_purpose::STANDARD
-        .decode(v.trim())
-        .ok()
-        .and_then(|b| <[u8; 16]>::try_from(b).ok())
-        .map(Some)
-        .ok_or_else(invalid_digest)
-}
-
-/// `400 InvalidDigest`.
-pub(super) fn invalid_digest() -> ApiError {
-    ApiError::new(ErrorKind::InvalidDigest, "The Content-MD5 you specified is not valid.")
-}
-
-/// The request's `x-oss-storage-class`, validated.
-pub(super) fn storage_class(ctx: &Ctx) -> Result<Option<StorageClass>, ApiError> {
-    Ok(ctx.header("x-oss-storage-class").map(StorageClass::parse).transpose()?)
-}
-
-/// The metadata of a PutObject (or CopyObject with REPLACE, or InitiateMultipartUpload) request
-/// into a bucket of class `bucket_class` (the object's class unless `x-oss-storage-class` names
-/// one).
-pub(super) fn object_meta(ctx: &Ctx, bucket_class: StorageClass) -> Result<ObjectMeta, ApiError> {
-    let content_md5_expected = content_md5(ctx)?;
-    let mut user_meta = Vec::new();
-    let mut meta_bytes = 0;
-    for (name, value) in ctx.headers.iter() {
-        if let Some(n) = name.as_str().strip_prefix("x-oss-meta-") {
-            let v = value.to_str().map_err(|_| {
-                ApiError::new(ErrorKind::InvalidArgument, "User metadata must be ASCII.")
-            })?;
-            meta_bytes += n.len() + v.len();
-            user_meta.push((n.to_string(), v.to_string()));
-        }
-    }
-    if meta_bytes > MAX_USER_META_BYTES {
-        return Err(ApiError::new(
-            ErrorKind::InvalidArgument,
-            "Your metadata headers exceed the maximum allowed metadata size.",
-        ));
-    }
-    let acl = match ctx.header("x-oss-object-acl") {
-        Some(v) => ObjectAcl::parse(v)?,
-        None => ObjectAcl::Default,
-    };
-    let own = |h: &str| ctx.header(h).map(str::to_string);
-    Ok(ObjectMeta {
-        content_type: own("content-type"),
-        content_md5_expected,
-        user_meta,
-        acl,
-        cache_control: own("cache-control"),
-        content_disposition: own("content-disposition"),
-        content_encoding: own("content-encoding"),
-        expires: own("expires"),
-        storage_class: storage_class(ctx)?.unwrap_or(bucket_class),
-    })
-}
-
-/// The request body as a stream of pieces, each of which must arrive within the service's
-/// body-idle timeout: a client that stalls mid-upload fails it (`400`, nothing stored) instead
-/// of holding the connection and a half-written staging file.
-pub(super) fn body_stream(
-    ctx: &Ctx,
-    body: Body,
-) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static {
-    use futures_util::StreamExt as _;
-    let idle = ctx.body_idle;
-    futures_util::stream::unfold(Some(body.into_data_stream()), move |stream| async move {
-        let mut stream = stream?;
-        match tokio::time::timeout(idle, stream.next()).await {
-            Ok(Some(piece)) => Some((piece.map_err(std::io::Error::other), Some(stream))),
-            Ok(None) => None,
-            Err(_) => {
-                let e = std::io::Error::new(std::io::ErrorKind::TimedOut, "no body data in time");
-                Some((Err(e), None))
-            }
-        }
-    })
-}
-
-/// The body-length rules of PutObject and UploadPart: a `Content-Length` up to 5 GB, or a
-/// chunked body.
-pub(super) fn check_upload_length(ctx: &Ctx) -> Result<(), ApiError> {
-    let chunked =
-        ctx.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
-    match ctx.header("content-length").map(str::parse::<u64>) {
-        Some(Ok(n)) if n > MAX_OBJECT_BYTES => {
-            return Err(ApiError::new(
-                ErrorKind::InvalidArgument,
-                "Your proposed upload exceeds the maximum allowed object size.",
-            ))
-        }
-        Some(Ok(_)) => {}
-        Some(Err(_)) => {
-            return Err(ApiError::new(ErrorKind::InvalidArgument, "Invalid Content-Length."))
-        }
-        None if !chunked => {
-            return Err(ApiError::new(
-                ErrorKind::MissingContentLength,
-                "You must provide the Content-Length HTTP header.",
-            ))
-        }
-        None => {}
-    }
-    Ok(())
-}
+use crate::storage::{MetadataDirective, ObjectAcl, ObjectInfo};
 
 /// `PUT /<key>` — PutObject, streamed to the store.
 pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Body>, ApiError> {
@@ -150,44 +31,6 @@ pub async fn put(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response<Bod
     let stream = body_stream(ctx, body);
     let r = state.0.storage.put_object(bucket, ctx.key(), stream, meta, forbid).await?;
     Ok(stored(&r))
-}
-
-/// The empty `200` of PutObject and UploadPart: `ETag`, `Content-MD5` and the CRC-64 of what was
-/// stored.
-pub(super) fn stored(r: &crate::storage::PutResult) -> Response<Body> {
-    let mut resp = empty(StatusCode::OK);
-    let h = resp.headers_mut();
-    set(h, "etag", &r.etag);
-    set(h, "content-md5", &base64::engine::general_purpose::STANDARD.encode(r.md5));
-    set(h, "x-oss-hash-crc64ecma", &r.crc64.to_string());
-    resp
-}
-
-/// Sets a header when `value` is a valid header value.
-pub(super) fn set(h: &mut axum::http::HeaderMap, name: &'static str, value: &str) {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        h.insert(name, v);
-    }
-}
-
-/// Source-file protection (spec §5.1): anonymous direct downloads and inline `image/` processing
-/// of protected suffixes are refused with 403 (EC 0040-00000031); styles are allowed.
-pub(super) fn protected(cfg: &crate::storage::BucketConfig, ctx: &Ctx, key: &str) -> bool {
-    if ctx.is_owner() || !cfg.process.source_file_protect {
-        return false;
-    }
-    let ext = key.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    cfg.process.suffixes.iter().any(|s| s == "*" || Some(s.to_ascii_lowercase()) == ext)
-}
-
-/// `403 AccessDenied` for a protected source (EC 0040-00000031).
-pub(super) fn protection_denied() -> ApiError {
-    crate::Error::with_ec(
-        ErrorKind::AccessDenied,
-        "0040-00000031",
-        "You have no right to access this object because of source image protection.",
-    )
-    .into()
 }
 
 /// `GET`/`HEAD /<key>` — GetObject/HeadObject, or processing when `x-oss-process` is present or
@@ -287,109 +130,6 @@ async fn missing_style_or(
         return not_found;
     }
     ApiError::new(ErrorKind::NoSuchStyle, "The specified style does not exist.")
-}
-
-/// Reads an object's info after checking the caller may read it (object ACL, else bucket ACL).
-pub(super) async fn read_allowed(
-    state: &AppState,
-    ctx: &Ctx,
-    cfg: &crate::storage::BucketConfig,
-    key: &str,
-) -> Result<ObjectInfo, ApiError> {
-    let info = state
-        .0
-        .storage
-        .head_object(ctx.bucket()?, key)
-        .await
-        .map_err(|e| missing_or_denied(e, ctx, cfg, key))?;
-    check_read(ctx, cfg, &info)?;
-    Ok(info)
-}
-
-/// [`read_allowed`] and the body in one read, for processing: a missing source carries the IMG
-/// EC, and a source over 20 MB is refused from its stored size, before anything is read.
-pub(super) async fn read_allowed_body(
-    state: &AppState,
-    ctx: &Ctx,
-    cfg: &crate::storage::BucketConfig,
-    key: &str,
-) -> Result<(ObjectInfo, bytes::Bytes), ApiError> {
-    let (info, body) = state
-        .0
-        .storage
-        .get_object(ctx.bucket()?, key, None)
-        .await
-        .map_err(|e| processing_source(missing_or_denied(e, ctx, cfg, key)))?;
-    check_read(ctx, cfg, &info)?;
-    crate::job::check_source_size(info.size)?;
-    Ok((info, body.bytes().await?))
-}
-
-/// A missing object as the source of image processing: `NoSuchKey` with the IMG EC
-/// 0040-00000024 (spec §4.2/§4.3) instead of GetObject's; other errors pass.
-pub(super) fn processing_source(mut e: ApiError) -> ApiError {
-    if e.error.kind == ErrorKind::NoSuchKey {
-        e.error.ec = Some("0040-00000024");
-    }
-    e
-}
-
-/// A missing key is `NoSuchKey` with its EC and `<Key>`, except for callers who may not read the
-/// bucket: they learn nothing about which keys exist.
-fn missing_or_denied(
-    e: crate::Error,
-    ctx: &Ctx,
-    cfg: &crate::storage::BucketConfig,
-    key: &str,
-) -> ApiError {
-    match e.kind {
-        ErrorKind::NoSuchKey if !ctx.can_read(cfg.acl) => denied("object"),
-        ErrorKind::NoSuchKey => ApiError::from(crate::Error::with_ec(
-            ErrorKind::NoSuchKey,
-            "0026-00000001",
-            "The specified key does not exist.",
-        ))
-        .with("Key", key),
-        _ => e.into(),
-    }
-}
-
-/// Whether the caller may overwrite or delete `key` of the bucket configured by `cfg`: an
-/// existing object's own ACL decides, else the bucket's (§8.1) — anonymous callers may write a
-/// `public-read-write` object of a private bucket, and may not touch a `private` object of a
-/// `public-read-write` bucket. Owners always may (no look-up).
-pub(super) async fn check_write(
-    state: &AppState,
-    ctx: &Ctx,
-    (bucket, cfg): (&str, &crate::storage::BucketConfig),
-    key: &str,
-) -> Result<(), ApiError> {
-    if ctx.is_owner() {
-        return Ok(());
-    }
-    let acl = match state.0.storage.head_object(bucket, key).await {
-        Ok(info) => info.acl.effective(cfg.acl),
-        Err(e) if e.kind == ErrorKind::NoSuchKey => cfg.acl,
-        Err(e) => return Err(e.into()),
-    };
-    if ctx.can_write(acl) {
-        Ok(())
-    } else {
-        Err(denied("object"))
-    }
-}
-
-/// The object's own ACL decides, else the bucket's.
-fn check_read(
-    ctx: &Ctx,
-    cfg: &crate::storage::BucketConfig,
-    info: &ObjectInfo,
-) -> Result<(), ApiError> {
-    if ctx.can_read(info.acl.effective(cfg.acl)) {
-        Ok(())
-    } else {
-        Err(denied("object"))
-    }
 }
 
 /// The stored headers of an object.
@@ -503,66 +243,6 @@ fn conditional(
         }
     }
     Ok(None)
-}
-
-/// Parses a single `Range` (spec §10.3): `Ok(None)` means "serve the whole object with 200"
-/// (OSS's default for invalid ranges), `Err(416)` only in `x-oss-range-behavior: standard` mode.
-/// Multiple ranges: the first is served by default, 416 in standard mode \[U\].
-pub fn parse_range(
-    header: &str,
-    size: u64,
-    standard: bool,
-) -> Result<Option<(u64, u64)>, ApiError> {
-    let invalid = || -> Result<Option<(u64, u64)>, ApiError> {
-        if standard {
-            Err(ApiError::new(ErrorKind::InvalidRange, "The requested range cannot be satisfied."))
-        } else {
-            Ok(None)
-        }
-    };
-    let Some(spec) = header.trim().strip_prefix("bytes=") else { return Ok(None) };
-    if spec.contains(',') && standard {
-        return invalid();
-    }
-    let first = spec.split(',').next().unwrap_or("").trim();
-    let Some((a, b)) = first.split_once('-') else { return Ok(None) };
-    let (a, b) = (a.trim(), b.trim());
-    let parse = |s: &str| s.parse::<u64>().ok();
-    let range = match (a.is_empty(), b.is_empty()) {
-        (true, true) => return Ok(None),
-        (true, false) => {
-            let Some(n) = parse(b) else { return Ok(None) };
-            if n == 0 || size == 0 || (n > size && !standard) {
-                return invalid();
-            }
-            (size.saturating_sub(n), size - 1)
-        }
-        (false, true) => {
-            let Some(s) = parse(a) else { return Ok(None) };
-            if s >= size {
-                return invalid();
-            }
-            (s, size - 1)
-        }
-        (false, false) => {
-            let (Some(s), Some(e)) = (parse(a), parse(b)) else { return Ok(None) };
-            if s > e || s >= size {
-                return invalid();
-            }
-            if e >= size {
-                if !standard {
-                    return Ok(None);
-                }
-                (s, size - 1)
-            } else {
-                (s, e)
-            }
-        }
-    };
-    if size == 0 {
-        return invalid();
-    }
-    Ok(Some(range))
 }
 
 /// `DELETE /<key>` — 204 whether or not the key exists.

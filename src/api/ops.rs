@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use axum::middleware::Next;
 
-use super::server::AppState;
+use super::context::AppState;
 use crate::error::ErrorKind;
 use crate::telemetry::{self, log::RequestLog};
 

@@ -1,7 +1,8 @@
 //! Image processing on the wire: GET with `x-oss-process` (inline `image/…` or `style/<name>`,
 //! and delimiter styles routed here by `object`), and POST `?x-oss-process` with `sys/saveas`
 //! (spec §7). The work runs on the CPU worker pool ([`crate::workers`]), admitted by a semaphore whose
-//! permits are MiB of a memory budget.
+//! permits are MiB of a memory budget, behind a bounded queue: a job over the bound is answered
+//! `503 CpuLimitExceeded` at once ([`crate::workers::Admission`]).
 //!
 //! Processed GETs are cacheable: a strong `ETag` derived from the source's ETag, the canonical
 //! process string, the ETags of watermark objects and the ossimg version (so every instance of one
@@ -11,7 +12,6 @@
 //! processed bytes are kept on local disk; the source's metadata is read on every request, so a
 //! changed or deleted source is never answered from it.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -19,30 +19,19 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode};
 use sha2::{Digest as _, Sha256};
 
+use super::access::{
+    check_write, processing_source, protected, protection_denied, read_allowed, read_allowed_body,
+};
 use super::auth::sts::{self, Grant};
 use super::auth::{format_http_date, unix_seconds, SignedRequest};
-use super::bucket::read_small_body;
-use super::object::{
-    processing_source, protected, protection_denied, read_allowed, read_allowed_body,
-};
+use super::common::read_small_body;
+use super::context::{not_found_details, AppState, Ctx};
 use super::response::ApiError;
-use super::server::{not_found_details, AppState, Ctx};
-use crate::cache::{CacheKey, Computed, Entry, ResultCache};
+use crate::cache::{CacheKey, Computed, Entry};
 use crate::error::{Error, ErrorKind};
 use crate::job::{self, Output, WatermarkObjects};
 use crate::process::{self, ProcessSpec};
 use crate::storage::{BucketConfig, ObjectInfo, ObjectMeta};
-
-/// How processed results are cached: by clients and CDNs (`Cache-Control`) and on this server
-/// (the result cache).
-#[derive(Default)]
-pub struct ResultCaching {
-    /// The result cache, when one is configured (`[cache]`, `serve --cache-dir`).
-    pub cache: Option<Arc<ResultCache<ApiError>>>,
-    /// Bucket → the `Cache-Control` its processed results carry, overriding the default: the
-    /// source object's own stored `Cache-Control`, as on a GetObject, or none.
-    pub cache_control: HashMap<String, String>,
-}
 
 /// Parses and expands a process string against the bucket's styles.
 fn resolve(cfg: &BucketConfig, process: &str) -> Result<ProcessSpec, ApiError> {
@@ -57,30 +46,134 @@ pub async fn run_job(
     spec: ProcessSpec,
     objects: WatermarkObjects,
 ) -> Result<Output, ApiError> {
-    job::check_source_size(source.len() as u64)?;
+    check_source_bytes(state, source.len() as u64)?;
+    let (info, result) = job::planned_size(&source, &spec)?;
+    check_image_limits(&state.0.limits, &info, result, &spec)?;
     let bytes = job::estimate_bytes(&source, &spec, &objects)?;
+    // Refused at once when the queue (memory wait included) is over its bound.
+    let ticket = state.0.load.admit().map_err(|_| overloaded())?;
     let mib = (bytes / (1024 * 1024) + 1).min(u64::from(state.0.processing_budget_mib)) as u32;
-    let memory = state
-        .0
-        .processing
-        .clone()
-        .acquire_many_owned(mib)
-        .await
-        .map_err(|_| ApiError::from(Error::internal()))?;
+    let memory = state.0.processing.clone().acquire_many_owned(mib);
+    let memory = match state.0.limits.job_timeout {
+        Some(limit) => tokio::time::timeout(limit, memory).await.map_err(|_| overloaded())?,
+        None => memory.await,
+    }
+    .map_err(|_| ApiError::from(Error::internal()))?;
     // On the CPU worker pool: FIFO, one job per core, the runtime stays free for I/O. The permit
     // travels with the job, so a job whose client went away still counts until it is done.
     let engine = state.0.engine;
     let fonts = state.0.fonts.clone();
     let options = state.0.plan;
-    crate::workers::run(move || {
+    let load = state.0.load.clone();
+    let ran = load.run(ticket, move || {
         let _memory = memory;
         let resources =
             job::Resources { fonts: fonts.as_deref(), objects: Some(&objects), options };
         job::run_with(&source, &spec, engine, resources)
-    })
-    .await
-    .ok_or_else(|| ApiError::from(Error::internal()))?
-    .map_err(ApiError::from)
+    });
+    let ran = match state.0.limits.job_timeout {
+        // A job still queued when its wait ends is skipped; one running finishes unanswered.
+        Some(limit) => tokio::time::timeout(limit, ran).await.map_err(|_| overloaded())?,
+        None => ran.await,
+    };
+    ran.ok_or_else(|| ApiError::from(Error::internal()))?.map_err(ApiError::from)
+}
+
+/// Spec §2's source object size, and the configured one when lower: 400 `ImageTooLarge`.
+fn check_source_bytes(state: &AppState, size: u64) -> Result<(), ApiError> {
+    job::check_source_size(size)?;
+    let max = state.0.limits.source_bytes;
+    if size > max {
+        return Err(ApiError::new(
+            ErrorKind::ImageTooLarge,
+            format!("The source image is larger than {max} bytes and cannot be processed."),
+        ));
+    }
+    Ok(())
+}
+
+/// The configured process-string limits (lower than the parser's spec values, which it checks
+/// itself): length before style expansion, actions after; 400 `InvalidArgument` as the parser
+/// answers.
+fn check_process_limits(
+    state: &AppState,
+    process: &str,
+    spec: &ProcessSpec,
+) -> Result<(), ApiError> {
+    let l = &state.0.limits;
+    if process.len() > l.process_bytes {
+        return Err(ApiError::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "The process string is {} bytes long, at most {} are allowed.",
+                process.len(),
+                l.process_bytes
+            ),
+        ));
+    }
+    if spec.actions.len() > l.process_actions {
+        return Err(ApiError::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "Too many actions: {}, at most {} are allowed.",
+                spec.actions.len(),
+                l.process_actions
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The configured source and result size limits (the planner checks the spec's own), with the
+/// spec's answers: 400 `ImageTooLarge` with EC 0040-00000009 for a cascade with a resize, else
+/// 0040-00000012 (decode refused); 400 `InvalidArgument` EC 0040-00000007 for the result.
+fn check_image_limits(
+    l: &crate::limits::Limits,
+    src: &crate::plan::SourceInfo,
+    result: Option<(u32, u32)>,
+    spec: &ProcessSpec,
+) -> Result<(), ApiError> {
+    // `info` reads the header only, whatever the size (as the planner allows it).
+    if spec.actions.iter().any(|a| matches!(a, process::Action::Info)) {
+        return Ok(());
+    }
+    let pixels = u64::from(src.width) * u64::from(src.height) * u64::from(src.frames.max(1));
+    if src.width > l.source_side || src.height > l.source_side || pixels > l.source_pixels {
+        let resizes = spec.actions.iter().any(|a| matches!(a, process::Action::Resize(_)));
+        let ec = if resizes { "0040-00000009" } else { crate::codec::EC_DECODE_REFUSED };
+        return Err(Error::with_ec(
+            ErrorKind::ImageTooLarge,
+            ec,
+            format!(
+                "The source image {}x{} ({} frame(s)) exceeds the limits of {} px per side and \
+                 {} pixels.",
+                src.width,
+                src.height,
+                src.frames.max(1),
+                l.source_side,
+                l.source_pixels
+            ),
+        )
+        .into());
+    }
+    if let Some((w, h)) = result {
+        if w > l.result_side || h > l.result_side || u64::from(w) * u64::from(h) > l.result_pixels {
+            return Err(Error::invalid(
+                "0040-00000007",
+                format!(
+                    "The result {w}x{h} exceeds the limit of {} px per side and {} pixels.",
+                    l.result_side, l.result_pixels
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// `503 CpuLimitExceeded`: the processing queue is full (the server adds `Retry-After`).
+fn overloaded() -> ApiError {
+    ApiError::new(ErrorKind::CpuLimitExceeded, "Please reduce your request rate.")
 }
 
 /// The grant of a request signed with temporary credentials (`None` for any other request).
@@ -218,12 +311,13 @@ pub async fn process(
     let bucket = ctx.bucket()?;
     // The source's metadata, always from the store: the ETag the result is keyed by.
     let info = read_allowed(state, ctx, cfg, key).await.map_err(processing_source)?;
-    job::check_source_size(info.size)?;
+    check_source_bytes(state, info.size)?;
     let inline = !process.starts_with("style/");
     if inline && protected(cfg, ctx, key) {
         return Err(protection_denied());
     }
     let spec = resolve(cfg, process)?;
+    check_process_limits(state, process, &spec)?;
     let mut marks = String::new();
     for mark in spec.watermark_keys() {
         let m = watermark_info(state, ctx, cfg, mark, inline).await?;
@@ -315,7 +409,7 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
     })?;
     let cfg = state.0.storage.bucket(bucket).await?;
     let info = read_allowed(state, ctx, &cfg, ctx.key()).await.map_err(processing_source)?;
-    job::check_source_size(info.size)?;
+    check_source_bytes(state, info.size)?;
     let process = request.to_string();
     // Source-file protection (spec §5.1) covers inline processing whatever its method: else an
     // anonymous caller could save the unprotected result where it may read it.
@@ -323,6 +417,7 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
         return Err(protection_denied());
     }
     let spec = resolve(&cfg, &process)?;
+    check_process_limits(state, &process, &spec)?;
     let objects =
         watermark_objects(state, ctx, &cfg, &spec, !process.starts_with("style/")).await?;
     let target_bucket = save.bucket.clone().unwrap_or_else(|| bucket.to_string());
@@ -335,7 +430,7 @@ pub async fn save_as(state: &AppState, ctx: &Ctx, body: Body) -> Result<Response
     if grant(ctx).is_some_and(|g| !g.allows_write(&target_bucket, &save.object)) {
         return Err(ApiError::from(sts::outside_grant().error));
     }
-    super::object::check_write(state, ctx, (&target_bucket, &target_cfg), &save.object).await?;
+    check_write(state, ctx, (&target_bucket, &target_cfg), &save.object).await?;
     let (_, body) = state.0.storage.get_object(bucket, &info.key, None).await?;
     let out = run_job(state, body.bytes().await?, spec, objects).await?;
     let data = bytes::Bytes::from(out.as_bytes().to_vec());

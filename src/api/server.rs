@@ -4,61 +4,17 @@
 //! ([`super::ops`]). Built by [`router`] and testable without a socket; served by
 //! [`super::listener`].
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
-
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Request, Response};
 use axum::routing::get;
 use axum::Router;
 
-use super::auth::{self, KeyStore, Principal, SignedRequest};
+use super::auth::{self, SignedRequest};
+use super::context::{not_allowed, not_found_details, AppState, Ctx};
 use super::response::{with_common_headers, ApiError};
-use super::{bucket, listener, object, ops, wire};
-use crate::backend::Engine;
+use super::{bucket, object, ops, wire};
 use crate::error::ErrorKind;
-use crate::storage::{Acl, Storage};
-
-/// Everything a request handler needs; cheap to clone.
-#[derive(Clone)]
-pub struct AppState(pub Arc<Shared>);
-
-/// The shared part of [`AppState`].
-pub struct Shared {
-    /// Buckets and objects.
-    pub storage: Storage,
-    /// AccessKeyId → secret.
-    pub keys: Box<dyn KeyStore + Send + Sync>,
-    /// The engine that runs pixel stages.
-    pub engine: Engine,
-    /// Fonts for text watermarks; `None` uses the system fonts
-    /// ([`crate::watermark::TextRenderer::global`]).
-    pub fonts: Option<Arc<crate::watermark::TextRenderer>>,
-    /// Planner settings from the configuration (the shrink-on-load rule).
-    pub plan: crate::plan::Options,
-    /// How hosts name buckets: virtual-hosted domain and custom domains (spec §1.1).
-    pub addressing: wire::Addressing,
-    /// The region signature V4 scopes must name.
-    pub region: String,
-    /// The clock (fixed in tests).
-    pub clock: Box<dyn Fn() -> SystemTime + Send + Sync>,
-    /// Bounds the image work in flight: each job holds permits worth its decoded size in MiB.
-    pub processing: Arc<tokio::sync::Semaphore>,
-    /// Total permits of `processing` (the memory budget in MiB).
-    pub processing_budget_mib: u32,
-    /// Limits on slow clients.
-    pub timeouts: Timeouts,
-    /// Caching of processed results: `Cache-Control` per bucket and the result cache.
-    pub results: super::processing::ResultCaching,
-}
-
-impl AppState {
-    /// The current time by the state's clock.
-    pub fn now(&self) -> SystemTime {
-        (self.0.clock)()
-    }
-}
 
 /// The axum router of the service: the health probes, then every OSS request through
 /// [`dispatch`], all behind the access log ([`ops::access_log`]).
@@ -81,125 +37,6 @@ pub fn metrics_router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// How long a client may take to send a request's headers, and to send the next piece of a
-/// body, before its connection is closed: a stalled client (slowloris) holds no connection,
-/// task or half-written upload for longer.
-#[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
-    /// From the first byte of a request (or the end of the previous one) to its blank line.
-    pub header: Duration,
-    /// Between two pieces of a request body.
-    pub body_idle: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts { header: Duration::from_secs(30), body_idle: Duration::from_secs(60) }
-    }
-}
-
-/// Serves `state` on `listener` until Ctrl-C (SIGINT), then finishes the requests in flight.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    serve_until(listener, state, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-}
-
-/// Serves `state` on `listener` (plain HTTP/1.1, keep-alive, the state's [`Timeouts`],
-/// `/metrics` for loopback clients) until `stop` completes, then finishes the requests in
-/// flight however long they take. [`listener::serve_on`] serves several listeners, HTTPS and a
-/// bounded drain.
-pub async fn serve_until(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    stop: impl std::future::Future<Output = ()>,
-) -> std::io::Result<()> {
-    let api = listener::Listener {
-        tcp: listener,
-        tls: None,
-        role: listener::Role::Api(ops::MetricsAccess::Loopback),
-    };
-    // A year: no limit in practice.
-    let unbounded = Duration::from_secs(365 * 24 * 3600);
-    listener::serve_on(vec![api], state, stop, unbounded).await;
-    Ok(())
-}
-
-/// What one request is, once decoded.
-pub struct Ctx {
-    /// The host the client addressed (the `HostId` of errors).
-    pub host: String,
-    /// The method.
-    pub method: Method,
-    /// The bucket addressed.
-    pub bucket: Option<String>,
-    /// The key addressed.
-    pub key: Option<String>,
-    /// Decoded query parameters in order.
-    pub query: Vec<(String, String)>,
-    /// The request headers.
-    pub headers: HeaderMap,
-    /// Who is asking.
-    pub principal: Principal,
-    /// How long the client may pause while sending the body.
-    pub body_idle: Duration,
-}
-
-impl Ctx {
-    /// The first value of query parameter `name`.
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-
-    /// True when the query carries `name` (with or without a value).
-    pub fn has(&self, name: &str) -> bool {
-        self.query.iter().any(|(n, _)| n == name)
-    }
-
-    /// A header as UTF-8 text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// The bucket, or `400 InvalidBucketName`-style failure when the request names none.
-    pub fn bucket(&self) -> Result<&str, ApiError> {
-        self.bucket
-            .as_deref()
-            .ok_or_else(|| ApiError::new(ErrorKind::InvalidArgument, "No bucket was given."))
-    }
-
-    /// The key (callers dispatch here only when there is one).
-    pub fn key(&self) -> &str {
-        self.key.as_deref().unwrap_or_default()
-    }
-
-    /// True for an authenticated request (every key is an owner of every bucket: ossimg is
-    /// single-tenant).
-    pub fn is_owner(&self) -> bool {
-        matches!(self.principal, Principal::Key(_))
-    }
-
-    /// Allowed to read objects under `acl`.
-    pub fn can_read(&self, acl: Acl) -> bool {
-        self.is_owner() || matches!(acl, Acl::PublicRead | Acl::PublicReadWrite)
-    }
-
-    /// Allowed to write objects under `acl`.
-    pub fn can_write(&self, acl: Acl) -> bool {
-        self.is_owner() || acl == Acl::PublicReadWrite
-    }
-}
-
-/// `403 AccessDenied` for an operation the principal may not do.
-pub fn denied(what: &str) -> ApiError {
-    let msg = match what {
-        "object" => "You have no right to access this object because of bucket acl.",
-        _ => "You are forbidden to access this resource.",
-    };
-    ApiError::new(ErrorKind::AccessDenied, msg)
-}
-
 async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response<Body> {
     if ops::is_metrics_scrape(&state, &req) {
         return ops::metrics();
@@ -212,8 +49,9 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
         return resp;
     }
     let head = parts.method == Method::HEAD;
-    let has_body = parts.headers.contains_key(axum::http::header::TRANSFER_ENCODING)
-        || parts.headers.get(axum::http::header::CONTENT_LENGTH).is_some_and(|v| v != "0");
+    // HTTP/2 ends a stream on its own; only an HTTP/1 connection needs an unread body handled.
+    let http1 = parts.version <= axum::http::Version::HTTP_11;
+    let (body, leftover) = super::drain::track(body);
     let result = async {
         let target = state.0.addressing.target(Some(&host), parts.uri.path()).ok_or_else(|| {
             ApiError::new(ErrorKind::InvalidArgument, "The request path is not valid UTF-8.")
@@ -236,6 +74,7 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
         let principal =
             auth::authenticate(&signed, state.0.keys.as_ref(), state.now(), &state.0.region)
                 .map_err(|f| ApiError { error: f.error, extra: f.details })?;
+        check_body_length(&parts.headers, state.0.limits.body_bytes)?;
         let ctx = Ctx {
             host: host.clone(),
             method: parts.method.clone(),
@@ -249,40 +88,40 @@ async fn dispatch(State(state): State<AppState>, req: Request<Body>) -> Response
         route(&state, ctx, body).await
     }
     .await;
-    match result {
+    let mut resp = match result {
         Ok(resp) => with_common_headers(resp, &request_id),
         Err(e) => {
+            let retry = (e.error.kind == ErrorKind::CpuLimitExceeded)
+                .then(|| state.0.load.retry_after_secs());
             let mut resp = e.into_response(&request_id, &host, head);
-            // An error may answer a request whose body was never read (a refused upload); hyper
-            // then closes the connection once the answer is out. Saying so keeps the client
-            // from sending its next request into the closing connection.
-            if has_body {
-                let close = axum::http::HeaderValue::from_static("close");
-                resp.headers_mut().insert(axum::http::header::CONNECTION, close);
+            if let Some(secs) = retry {
+                resp.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
             }
             resp
         }
+    };
+    // An answer may come before its request's body was read (a refused upload): a small rest is
+    // drained so the connection serves the client's next request, a large one closes it, and
+    // the answer says so (`drain`).
+    if http1 {
+        super::drain::settle(&mut resp, leftover, state.0.timeouts.body_idle).await;
     }
+    resp
 }
 
-/// Adds what OSS puts in a not-found error when the handler did not (spec §10.3): EC
-/// 0015-00000101 and `<BucketName>` to `NoSuchBucket`, EC 0026-00000001 and `<Key>` to
-/// `NoSuchKey`. `bucket` and `key` name what was not found.
-pub fn not_found_details(mut e: ApiError, bucket: Option<&str>, key: Option<&str>) -> ApiError {
-    let (ec, element, value) = match e.error.kind {
-        ErrorKind::NoSuchBucket => ("0015-00000101", "BucketName", bucket),
-        ErrorKind::NoSuchKey => ("0026-00000001", "Key", key),
-        _ => return e,
-    };
-    if e.error.ec.is_none() {
-        e.error.ec = Some(ec);
+/// Refuses a request whose declared body is over the configured limit, before any of it is read
+/// (the rest is then drained when small, else the connection closes: [`super::drain`]).
+fn check_body_length(headers: &HeaderMap, max: u64) -> Result<(), ApiError> {
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > max => Err(ApiError::new(
+            ErrorKind::InvalidArgument,
+            "Your proposed upload exceeds the maximum allowed object size.",
+        )),
+        _ => Ok(()),
     }
-    if let Some(v) = value {
-        if !e.extra.iter().any(|(n, _)| *n == element) {
-            e.extra.push((element, v.to_string()));
-        }
-    }
-    e
 }
 
 /// Sub-resources this service implements; any other OSS sub-resource (`?uploads`, `?stat`,
@@ -459,12 +298,4 @@ async fn route_inner(state: &AppState, ctx: Ctx, body: Body) -> Result<Response<
             }
         }
     }
-}
-
-/// `405 MethodNotAllowed`.
-pub(super) fn not_allowed() -> ApiError {
-    ApiError::new(
-        ErrorKind::MethodNotAllowed,
-        "The specified method is not allowed against this resource.",
-    )
 }

@@ -10,8 +10,8 @@ use axum::http::{Method, Response, StatusCode};
 
 use super::auth::sts;
 use super::auth::{unix_seconds, Principal};
+use super::context::{denied, not_allowed, not_found_details, AppState, Ctx};
 use super::response::ApiError;
-use super::server::{denied, not_allowed, not_found_details, AppState, Ctx};
 use crate::error::{Error, ErrorKind};
 
 /// The query parameter that names this call on the service (`/?sts`).

@@ -5,9 +5,9 @@ use axum::body::Body;
 use axum::http::{Method, Response, StatusCode};
 
 use super::auth::{format_http_date, unix_seconds};
-use super::bucket::{malformed_xml, read_small_body};
+use super::common::{malformed_xml, read_small_body};
+use super::context::{denied, AppState, Ctx};
 use super::response::{empty, xml, ApiError};
-use super::server::{denied, AppState, Ctx};
 use super::xml::{element, XmlWriter};
 use crate::error::{Error, ErrorKind};
 use crate::storage::Style;

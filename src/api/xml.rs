@@ -81,9 +81,17 @@ impl XmlWriter {
 }
 
 /// The text of every `<name>…</name>` element in `xml`, in document order, unescaped. Good for the
-/// flat request bodies OSS clients send; nested structure is read by calling this on the inner
-/// text of a parent element. Returns `None` on malformed markup (an unclosed element).
-pub fn elements<'a>(xml: &'a str, name: &str) -> Option<Vec<String>> {
+/// flat request bodies OSS clients send; nested structure is read with [`raw_elements`], whose
+/// markup is still escaped. Returns `None` on malformed markup (an unclosed element).
+pub fn elements(xml: &str, name: &str) -> Option<Vec<String>> {
+    raw_elements(xml, name)?.into_iter().map(text).collect()
+}
+
+/// The content of every `<name>…</name>` element in `xml`, in document order, as written
+/// (markup, entities and CDATA sections left as they are): for reading nested elements, whose
+/// text must be unescaped once, by [`elements`] or [`element`] on the content. `None` on
+/// malformed markup (an unclosed element).
+pub fn raw_elements<'a>(xml: &'a str, name: &str) -> Option<Vec<&'a str>> {
     let open = format!("<{name}>");
     let open_attr = format!("<{name} ");
     let close = format!("</{name}>");
@@ -98,22 +106,27 @@ pub fn elements<'a>(xml: &'a str, name: &str) -> Option<Vec<String>> {
         let Some(start) = next else { break };
         let after = &rest[start..];
         if after.starts_with(&empty) {
-            out.push(String::new());
+            out.push("");
             rest = &after[empty.len()..];
             continue;
         }
         let gt = after.find('>')?;
         if after[..gt].ends_with('/') {
-            out.push(String::new());
+            out.push("");
             rest = &after[gt + 1..];
             continue;
         }
         let body = &after[gt + 1..];
         let end = body.find(&close)?;
-        out.push(text(&body[..end])?);
+        out.push(&body[..end]);
         rest = &body[end + close.len()..];
     }
     Some(out)
+}
+
+/// The content of the first `<name>` element as written (see [`raw_elements`]), if any.
+pub fn raw_element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    raw_elements(xml, name).and_then(|v| v.into_iter().next())
 }
 
 /// Character data: entities resolved, `<![CDATA[…]]>` sections taken literally; `None` on an

@@ -1,7 +1,7 @@
 //! Engines that run a plan's stages. A plan runs wholly on one engine (design.md, "Engines"):
 //! the CPU engine ([`cpu`]) everywhere, the GPU engine ([`gpu`], wgpu compute) where an adapter
 //! exists. [`Engine::select`] turns the `--backend` / `OSSIMG_BACKEND` choice into an engine once
-//! at start-up.
+//! at start-up; [`Engine::choose`] also weighs the work ahead (one job or many) and says why.
 
 pub mod cpu;
 pub mod gpu;
@@ -118,54 +118,154 @@ fn log_once(flag: &AtomicBool, msg: impl FnOnce() -> String) {
     }
 }
 
-impl Engine {
-    /// Selects the engine for `choice`:
-    /// - `cpu`: the CPU engine; wgpu is never initialised.
-    /// - `auto`: the GPU on a hardware adapter (discrete, integrated or virtual), never a
-    ///   software one (lavapipe/llvmpipe report `DeviceType::Cpu`); otherwise the CPU. A Linux
-    ///   host without a GPU device node is answered at once, without initialising wgpu or
-    ///   loading any Vulkan/GL driver (which costs 50–90 ms and tens of MB, and lets Mesa print
-    ///   to stderr), and silently; a host with one is probed, and a GPU found unusable there is
-    ///   said once on stderr. Images under [`GPU_MIN_PIXELS`], and plans without a stage the GPU
-    ///   speeds up (`gpu_pays`: resize, rotate, blur or sharpen), run on the CPU.
-    /// - `gpu`: any adapter, software ones included; `NotImplemented` (exit code 5) with the
-    ///   reason when none exists.
-    ///
-    /// With no driver installed wgpu answers at once (no hang, no crash).
-    pub fn select(choice: BackendChoice) -> Result<Engine> {
-        static SAID: AtomicBool = AtomicBool::new(false);
-        match choice {
-            BackendChoice::Cpu => Ok(Engine::Cpu),
-            BackendChoice::Auto if !gpu_device_may_exist(std::path::Path::new("/dev")) => {
-                Ok(Engine::Cpu)
+/// The GPU start-up a one-shot run pays before its first pass: loading the driver, opening the
+/// device and compiling the 13 compute pipelines. Mesa's lavapipe takes 50–90 ms on the 2-core
+/// dev VM (benches/RESULTS.md, "start-up"); hardware drivers are not faster to open (the NVIDIA
+/// driver's start alone is tens of ms) — 150 ms is an estimate, not yet measured on a GPU host
+/// (`benches/cli.sh` measures it there). A one-shot plan goes to the GPU only when the CPU time
+/// the GPU could save is larger.
+pub const ONE_SHOT_GPU_START_MS: f64 = 150.0;
+
+/// What a caller knows of the work ahead when it chooses an engine.
+#[derive(Debug, Clone, Copy)]
+pub enum Workload<'a> {
+    /// A service or a batch: the GPU's start-up is paid once for many jobs.
+    Many,
+    /// One job (`ossimg process`): the main image's `stages` on `frames` decoded frames of
+    /// `width`×`height` (no stages: a plan without pixel work, such as `info`).
+    One {
+        /// The planned stages.
+        stages: &'a [Stage],
+        /// Decoded width (after shrink-on-load).
+        width: u32,
+        /// Decoded height.
+        height: u32,
+        /// Frames the stages run on (1 for a still image).
+        frames: u32,
+    },
+}
+
+/// The single-core CPU time the heavy stages of a plan take, estimated from their pixel counts
+/// with per-pixel costs measured by `benches/gpu.sh` on 4096² images (benches/RESULTS.md, "GPU
+/// engine on an NVIDIA H200", CPU column): blur ≈ 2.6 ns per tap and pixel (two passes of
+/// 2r+1 taps), sharpen 48 ns/px, rotate 88 ns per output pixel, Lanczos resize 4 ns per source
+/// and output pixel. The cheap per-pixel stages are left out: the GPU does not speed them up.
+fn cpu_ms_estimate(stages: &[Stage], width: u32, height: u32) -> f64 {
+    let (mut w, mut h) = (f64::from(width), f64::from(height));
+    let mut ns = 0.0;
+    for stage in stages {
+        let px = w * h;
+        match stage {
+            Stage::Resize(p) => {
+                (w, h) = (f64::from(p.width), f64::from(p.height));
+                ns += 4.0 * (px + w * h);
             }
-            BackendChoice::Auto => match gpu::GpuBackend::probe() {
-                Ok((_, true)) => match gpu::GpuBackend::shared() {
-                    Ok(backend) => {
-                        Ok(Engine::Gpu(GpuEngine { backend, min_pixels: GPU_MIN_PIXELS }))
+            Stage::Rotate(p) => {
+                (w, h) = (f64::from(p.width), f64::from(p.height));
+                ns += 88.0 * w * h;
+            }
+            Stage::Blur(p) => ns += 2.6 * f64::from(4 * p.radius + 2) * px,
+            Stage::Sharpen(_) => ns += 48.0 * px,
+            Stage::Crop(p) => (w, h) = (f64::from(p.width), f64::from(p.height)),
+            Stage::Fill(p) => (w, h) = (f64::from(p.width), f64::from(p.height)),
+            Stage::Orient(p) if p.orientation >= 5 => (w, h) = (h, w),
+            _ => {}
+        }
+    }
+    ns / 1e6
+}
+
+/// An engine and why it was chosen (for `-v`).
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// The engine.
+    pub engine: Engine,
+    /// One line saying which path was taken, e.g. `cpu (auto: no GPU device node; wgpu not
+    /// initialised)`.
+    pub why: String,
+}
+
+impl Engine {
+    /// Selects the engine for `choice` once at start-up, for a service or a batch
+    /// ([`Engine::choose`] with [`Workload::Many`]).
+    pub fn select(choice: BackendChoice) -> Result<Engine> {
+        Engine::choose(choice, Workload::Many).map(|s| s.engine)
+    }
+
+    /// Chooses the engine for `choice` and `work`:
+    /// - `cpu`: the CPU engine; wgpu is never initialised.
+    /// - `auto`: the GPU on a hardware adapter (discrete, integrated or virtual) through Vulkan,
+    ///   never a software one; otherwise the CPU, silently. The GPU is only looked for when it
+    ///   can pay back: for one job, when its heavy stages would take the CPU longer than the
+    ///   GPU takes to start ([`ONE_SHOT_GPU_START_MS`]); and only on a host that can have one,
+    ///   judged without loading any driver — a GPU device node (Linux) and a hardware Vulkan
+    ///   driver manifest. The search restricts the Vulkan loader to the hardware drivers, so
+    ///   Mesa's lavapipe is never loaded (50–90 ms and ~70 MB). A GPU found but unusable is said
+    ///   once on stderr. Images under [`GPU_MIN_PIXELS`], and plans without a stage the GPU
+    ///   speeds up (`gpu_pays`), run on the CPU.
+    /// - `gpu`: any adapter, software ones included (Vulkan first, then GL); a software one is
+    ///   said once on stderr; `NotImplemented` (exit code 5) with the reason when none exists.
+    ///
+    /// What the drivers print while they load is kept off stderr ([`gpu::GpuBackend::driver_output`]).
+    /// With no driver installed wgpu answers at once (no hang, no crash).
+    pub fn choose(choice: BackendChoice, work: Workload<'_>) -> Result<Selection> {
+        static SAID: AtomicBool = AtomicBool::new(false);
+        let done = |engine: Engine, why: String| Ok(Selection { engine, why });
+        match choice {
+            BackendChoice::Cpu => done(Engine::Cpu, "cpu (--backend cpu)".into()),
+            BackendChoice::Auto => {
+                if let Workload::One { stages, width, height, frames } = work {
+                    let ms = cpu_ms_estimate(stages, width, height) * f64::from(frames.max(1));
+                    if ms < ONE_SHOT_GPU_START_MS {
+                        let why = format!(
+                            "cpu (auto: the plan's GPU-friendly work is ~{ms:.0} ms on the CPU, \
+                             less than a GPU start-up; wgpu not initialised)"
+                        );
+                        return done(Engine::Cpu, why);
                     }
+                }
+                if !gpu_device_may_exist(std::path::Path::new("/dev")) {
+                    let why = "cpu (auto: no GPU device node; wgpu not initialised)";
+                    return done(Engine::Cpu, why.into());
+                }
+                match gpu::GpuBackend::shared_of(gpu::AdapterKind::Hardware) {
+                    Ok(backend) => done(
+                        Engine::Gpu(GpuEngine { backend, min_pixels: GPU_MIN_PIXELS }),
+                        format!("gpu (auto: {})", backend.describe()),
+                    ),
                     Err(e) => {
-                        log_once(&SAID, || format!("GPU unusable ({e}); running on the CPU"));
-                        Ok(Engine::Cpu)
+                        if gpu::GpuBackend::probe_of(gpu::AdapterKind::Hardware).is_ok() {
+                            log_once(&SAID, || format!("GPU unusable ({e}); running on the CPU"));
+                        }
+                        done(Engine::Cpu, format!("cpu (auto: {e})"))
                     }
-                },
-                Ok((name, false)) => {
-                    log_once(&SAID, || {
-                        format!("only a software GPU adapter ({name}); running on the CPU (--backend gpu uses it)")
-                    });
-                    Ok(Engine::Cpu)
+                }
+            }
+            BackendChoice::Gpu => match gpu::GpuBackend::shared() {
+                Ok(backend) => {
+                    if !backend.is_hardware() {
+                        log_once(&SAID, || {
+                            format!(
+                                "--backend gpu runs on a software adapter, {}: slower than \
+                                 --backend cpu",
+                                backend.describe()
+                            )
+                        });
+                    }
+                    let why = format!("gpu (--backend gpu: {})", backend.describe());
+                    done(Engine::Gpu(GpuEngine { backend, min_pixels: 0 }), why)
                 }
                 Err(e) => {
-                    log_once(&SAID, || format!("{e}; running on the CPU"));
-                    Ok(Engine::Cpu)
+                    let said = gpu::GpuBackend::driver_output();
+                    let said = match said.trim() {
+                        "" => String::new(),
+                        text => format!("; the drivers said: {}", text.replace('\n', " / ")),
+                    };
+                    Err(crate::Error::new(
+                        crate::ErrorKind::NotImplemented,
+                        format!("--backend gpu: {e}; use --backend cpu or auto{said}"),
+                    ))
                 }
-            },
-            BackendChoice::Gpu => match gpu::GpuBackend::shared() {
-                Ok(backend) => Ok(Engine::Gpu(GpuEngine { backend, min_pixels: 0 })),
-                Err(e) => Err(crate::Error::new(
-                    crate::ErrorKind::NotImplemented,
-                    format!("--backend gpu: {e}; use --backend cpu or auto"),
-                )),
             },
         }
     }
@@ -223,6 +323,25 @@ mod tests {
 
     use super::*;
     use crate::pipeline::*;
+
+    #[test]
+    fn one_shot_estimate_follows_the_sizes_through_the_plan() {
+        let blur = Stage::Blur(BlurParams { radius: 10, sigma: 5.0, _pad: [0; 2] });
+        let down = Stage::Resize(ResizeParams { width: 100, height: 100, _pad: [0; 2] });
+        // A 4096² blur r 10 took 1.86 s on one core (benches/RESULTS.md): 2.6 ns × 42 taps ×
+        // 16.8 Mpx = 1.83 s.
+        let big = cpu_ms_estimate(std::slice::from_ref(&blur), 4096, 4096);
+        assert!((1700.0..2000.0).contains(&big), "{big}");
+        // After a resize to 100² the blur is on 10 kpx: the resize (~67 ms) dominates.
+        let small = cpu_ms_estimate(&[down, blur.clone()], 4096, 4096);
+        assert!((60.0..75.0).contains(&small), "{small}");
+        // Crops shrink what follows; cheap stages weigh nothing.
+        let crop = Stage::Crop(CropParams { x: 0, y: 0, width: 64, height: 64 });
+        let bright =
+            Stage::ColorAdjust(ColorAdjustParams { bright: 10, contrast: 0, _pad: [0; 2] });
+        assert!(cpu_ms_estimate(&[crop, blur], 4096, 4096) < 1.0);
+        assert_eq!(cpu_ms_estimate(&[bright], 4096, 4096), 0.0);
+    }
 
     #[test]
     fn only_big_images_with_heavy_stages_go_to_the_gpu() {

@@ -3,6 +3,7 @@
 
 mod batch;
 mod key;
+mod migrate;
 mod process_cmd;
 mod results;
 mod serve;
@@ -39,6 +40,10 @@ pub enum Command {
     /// Access keys: `ossimg key issue --bucket B [--prefix P] [--read-only] --ttl 1h` prints
     /// temporary credentials (STS-like) that every instance sharing the configuration accepts.
     Key(key::KeyArgs),
+    /// Move the objects of S3 buckets created by earlier versions to the ordered layout, so
+    /// their listings cost the page: `ossimg migrate --config ossimg.toml [--bucket B]`.
+    /// Resumable, idempotent, safe while serving.
+    Migrate(migrate::MigrateArgs),
 }
 
 /// Parses the command line, runs the subcommand and maps errors to exit codes (see
@@ -50,6 +55,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Key(args) => key::run(args),
+        Command::Migrate(args) => migrate::run(args),
     }
 }
 

@@ -5,7 +5,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::backend::{BackendChoice, Engine};
+use crate::backend::gpu::GpuBackend;
+use crate::backend::{BackendChoice, Engine, Workload};
 use crate::error::{Error, ErrorKind};
 use crate::{job, process};
 
@@ -37,6 +38,10 @@ pub struct ProcessArgs {
     /// Fonts for text watermarks.
     #[command(flatten)]
     pub fonts: super::FontArgs,
+    /// Say on stderr which engine was chosen and why, what the GPU drivers printed while they
+    /// loaded (kept off stderr otherwise), and the job's own time in the process.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Runs `ossimg process`; errors go to stderr as `Code: message (EC …)` with the kind's exit code,
@@ -57,7 +62,6 @@ pub fn run(args: ProcessArgs) -> ExitCode {
 
 fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
     let choice = super::backend_choice(args.backend).map_err(anyhow::Error::msg)?;
-    let engine = Engine::select(choice)?;
     let styles = super::parse_styles(&args.styles)?;
     let process_string = normalise_process_arg(&args.process)?;
     let spec = process::resolve(&process_string, &|name| {
@@ -75,8 +79,14 @@ fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
     };
     let fonts = super::text_renderer(&args.fonts, &spec)?;
     let options = crate::plan::Options { shrink_on_load: args.shrink_on_load.unwrap_or_default() };
+    let engine = choose_engine(choice, &source, &spec, &options, args.verbose)?;
     let resources = job::Resources { fonts: fonts.as_ref(), objects: Some(&objects), options };
+    let started = std::time::Instant::now();
     let output = job::run_with(&source, &spec, engine, resources)?;
+    if args.verbose {
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        eprintln!("ossimg: job: {ms:.2} ms in process (decode, stages, encode)");
+    }
     match args.output.as_deref().filter(|p| *p != Path::new("-")) {
         Some(path) => write_atomically(path, output.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?,
@@ -90,6 +100,39 @@ fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The engine for this one job: `auto` weighs the planned work against the GPU's start-up
+/// ([`Workload::One`]) before looking for a GPU; a plan that fails here is left for the job to
+/// report. With `verbose`, says which path was taken and what the GPU drivers printed.
+fn choose_engine(
+    choice: BackendChoice,
+    source: &[u8],
+    spec: &process::ProcessSpec,
+    options: &crate::plan::Options,
+    verbose: bool,
+) -> crate::Result<Engine> {
+    let work = match choice {
+        BackendChoice::Auto => job::planned_work(source, spec, options).ok().flatten(),
+        _ => None,
+    };
+    let workload = match &work {
+        Some(w) => {
+            Workload::One { stages: &w.stages, width: w.width, height: w.height, frames: w.frames }
+        }
+        None if choice == BackendChoice::Auto => {
+            Workload::One { stages: &[], width: 0, height: 0, frames: 1 }
+        }
+        None => Workload::Many,
+    };
+    let selection = Engine::choose(choice, workload)?;
+    if verbose {
+        eprintln!("ossimg: engine: {}", selection.why);
+        for line in GpuBackend::driver_output().lines().filter(|l| !l.trim().is_empty()) {
+            eprintln!("ossimg: GPU driver said: {line}");
+        }
+    }
+    Ok(selection.engine)
 }
 
 /// Accepts the value as copied from a URL: strips `x-oss-process=` and percent-decodes.
@@ -107,7 +150,10 @@ fn normalise_process_arg(raw: &str) -> Result<String, Error> {
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a failure
-/// never leaves a partial output file. A `path` that exists and is not a regular file (`/dev/null`,
+/// never leaves a partial output file and a reader never sees one. Not fsynced, as `cp` and
+/// `vipsthumbnail` do not: a flush costs a whole-process run 1–20 ms depending on the disk, and
+/// surviving a power cut mid-write is the filesystem's concern (ext4's `auto_da_alloc` flushes
+/// a file renamed over another). A `path` that exists and is not a regular file (`/dev/null`,
 /// `/dev/stdout`, a FIFO) is written in place: renaming over it would replace the device.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
@@ -120,7 +166,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -64,6 +64,11 @@ pub struct ServeArgs {
     /// object's own). Repeatable; adds to the config file's `[cache_control]`.
     #[arg(long = "cache-control", value_name = "BUCKET=VALUE")]
     pub cache_control: Vec<String>,
+    /// A limit, `KEY=VALUE` (keys of the `[limits]` table: source_bytes, result_side,
+    /// queue_wait_s, memory_mib, …; README "Security"). Repeatable; wins over `OSSIMG_LIMITS`
+    /// (the same pairs, comma-separated) and the config file.
+    #[arg(long = "limit", value_name = "KEY=VALUE")]
+    pub limits: Vec<String>,
     /// Fonts for text watermarks.
     #[command(flatten)]
     pub fonts: super::FontArgs,
@@ -91,8 +96,12 @@ pub struct FileConfig {
     pub aliyuncs_hosts: Option<bool>,
     /// V4 region.
     pub region: Option<String>,
-    /// Memory budget of image processing in flight, MiB (default 1024).
+    /// Memory budget of image processing in flight, MiB (default 1024); `[limits] memory_mib`
+    /// wins.
     pub processing_memory_mib: Option<u32>,
+    /// `[limits]`: key = value (crate::limits::Limits::KEYS).
+    #[serde(default)]
+    pub limits: toml::Table,
     /// Shrink-on-load rule for JPEG sources: "quality" (default) or "fast".
     pub shrink_on_load: Option<String>,
     /// Access key pairs.
@@ -167,6 +176,37 @@ pub enum StorageSection {
 
 fn yes() -> bool {
     true
+}
+
+impl StorageSection {
+    /// The store `section` names (none: the local store under `data_dir/objects`, also the
+    /// default root of a `local` section).
+    pub fn config(section: Option<StorageSection>, data_dir: &Path) -> StorageConfig {
+        match section {
+            None => StorageConfig::Local { root: data_dir.join("objects") },
+            Some(StorageSection::Local { root }) => {
+                StorageConfig::Local { root: root.unwrap_or_else(|| data_dir.join("objects")) }
+            }
+            Some(StorageSection::Memory) => StorageConfig::Memory,
+            Some(StorageSection::S3 {
+                endpoint,
+                region,
+                bucket,
+                prefix,
+                access_key_id,
+                secret_access_key,
+                path_style,
+            }) => StorageConfig::S3 {
+                endpoint,
+                region,
+                bucket,
+                prefix,
+                access_key_id,
+                secret_access_key,
+                path_style,
+            },
+        }
+    }
 }
 
 /// One `[[mounts]]` entry of the configuration file.
@@ -244,7 +284,57 @@ fn bind_custom_domains(
     Ok(bound)
 }
 
+/// The limits: defaults, then the legacy `processing_memory_mib`, the `[limits]` table,
+/// `OSSIMG_LIMITS` and the `--limit` flags, each winning over the one before.
+fn resolve_limits(
+    memory_mib: Option<u32>,
+    table: &toml::Table,
+    flags: &[String],
+) -> anyhow::Result<crate::limits::Limits> {
+    let mut limits = crate::limits::Limits::default();
+    if let Some(mib) = memory_mib {
+        limits.memory_mib = mib;
+    }
+    for (key, value) in table {
+        let text = match value {
+            toml::Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        limits.set(key, &text).map_err(|e| anyhow::anyhow!("config [limits]: {e}"))?;
+    }
+    if let Some(pairs) = env("OSSIMG_LIMITS") {
+        limits.set_pairs(&pairs).map_err(|e| anyhow::anyhow!("OSSIMG_LIMITS: {e}"))?;
+    }
+    for pair in flags {
+        limits.set_pairs(pair).map_err(|e| anyhow::anyhow!("--limit: {e}"))?;
+    }
+    Ok(limits)
+}
+
+/// Caps glibc's malloc arenas at 2 unless the user set `MALLOC_ARENA_MAX` (which glibc reads
+/// itself). glibc's default, 8 per core, gives each new thread an arena of its own up to that
+/// count, and an arena keeps the memory freed in it: under a long mixed load, with tokio's
+/// blocking threads coming and going, RSS grew 14 % over 5 rounds (issue 17). Measured with
+/// tests/soak.sh on 2 cores (benches/RESULTS.md, "Soak"): 16 arenas (the default there) +15 %
+/// over 4 rounds, 4 (2 per core) +9 %, 2 +6 %, at the same throughput. Returns the cap set.
+fn cap_malloc_arenas() -> Option<i32> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+            return None;
+        }
+        let cap = 2;
+        // SAFETY: mallopt only changes a tunable of the allocator, and this runs before the
+        // runtime's threads start; glibc returns 1 on success.
+        let set = unsafe { libc::mallopt(libc::M_ARENA_MAX, cap) } == 1;
+        set.then_some(cap)
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    None
+}
+
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let arenas = cap_malloc_arenas();
     let file: FileConfig = match &args.config {
         Some(p) => toml::from_str(
             &std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
@@ -285,7 +375,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .or(env("OSSIMG_REGION"))
         .or(file.region)
         .unwrap_or_else(|| "cn-hangzhou".to_string());
-    let budget = file.processing_memory_mib.unwrap_or(1024).max(64);
+    let limits = resolve_limits(file.processing_memory_mib, &file.limits, &args.limits)?;
+    let budget = limits.memory_mib.max(64);
     let shrink_on_load = match (args.shrink_on_load, &file.shrink_on_load) {
         (Some(rule), _) => rule,
         (None, Some(s)) => s.parse().map_err(|e: String| anyhow::anyhow!("config: {e}"))?,
@@ -302,30 +393,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
-    let storage_config = match file.storage {
-        None => StorageConfig::Local { root: data_dir.join("objects") },
-        Some(StorageSection::Local { root }) => {
-            StorageConfig::Local { root: root.unwrap_or_else(|| data_dir.join("objects")) }
-        }
-        Some(StorageSection::Memory) => StorageConfig::Memory,
-        Some(StorageSection::S3 {
-            endpoint,
-            region,
-            bucket,
-            prefix,
-            access_key_id,
-            secret_access_key,
-            path_style,
-        }) => StorageConfig::S3 {
-            endpoint,
-            region,
-            bucket,
-            prefix,
-            access_key_id,
-            secret_access_key,
-            path_style,
-        },
-    };
+    let storage_config = StorageSection::config(file.storage, &data_dir);
     let mut keys: Vec<KeyPair> = file.keys;
     match (env("OSSIMG_ACCESS_KEY_ID"), env("OSSIMG_ACCESS_KEY_SECRET")) {
         (Some(id), Some(secret)) => keys.push(KeyPair { id, secret }),
@@ -374,8 +442,19 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         clock: Box::new(std::time::SystemTime::now),
         processing: Arc::new(tokio::sync::Semaphore::new(budget as usize)),
         processing_budget_mib: budget,
-        timeouts: crate::api::Timeouts::default(),
+        timeouts: crate::api::Timeouts {
+            header: limits.header_timeout,
+            body_idle: limits.body_idle_timeout,
+        },
         results,
+        load: Arc::new(crate::workers::Admission::new(
+            None,
+            crate::workers::QueueBound {
+                max_jobs_per_worker: limits.queue_jobs_per_worker,
+                max_wait: limits.queue_wait,
+            },
+        )),
+        limits,
     }));
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served: anyhow::Result<()> = rt.block_on(async move {
@@ -384,6 +463,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             state.0.storage.backend(),
             state.0.engine.name()
         );
+        if let Some(n) = arenas {
+            tracing::debug!("malloc arenas capped at {n} (MALLOC_ARENA_MAX overrides)");
+        }
         for line in &mounted {
             eprintln!("ossimg: {line}");
         }
@@ -523,6 +605,23 @@ mod tests {
         assert_eq!(c.aliyuncs_hosts, None);
         let off: FileConfig = toml::from_str("aliyuncs_hosts = false").unwrap();
         assert_eq!(off.aliyuncs_hosts, Some(false));
+    }
+
+    #[test]
+    fn limits_from_file_and_flags() {
+        let c: FileConfig = toml::from_str(
+            "processing_memory_mib = 512\n[limits]\nsource_bytes = 1_000_000\nqueue_wait_s = 1.5\n\
+             result_side = \"4096\"\n",
+        )
+        .unwrap();
+        let flags = ["result_side=2048".to_string()];
+        let l = resolve_limits(c.processing_memory_mib, &c.limits, &flags).unwrap();
+        assert_eq!((l.source_bytes, l.result_side, l.memory_mib), (1_000_000, 2048, 512));
+        assert_eq!(l.queue_wait, std::time::Duration::from_millis(1500));
+        assert_eq!(l.process_actions, 20);
+        let bad: FileConfig = toml::from_str("[limits]\nsource_side = 99999\n").unwrap();
+        assert!(resolve_limits(None, &bad.limits, &[]).is_err());
+        assert!(resolve_limits(None, &toml::Table::new(), &["nope=1".to_string()]).is_err());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! JPEG decoding through libjpeg-turbo's TurboJPEG 3 API (`turbojpeg::raw`, vendored 3.1):
 //! DCT-domain shrink-on-load, 8/12-bit lossy and 2–16-bit lossless JPEG, grayscale, RGB, YCbCr,
-//! CMYK/YCCK (Adobe-inverted aware) and the embedded ICC profile.
+//! CMYK/YCCK (Adobe-inverted aware) and the embedded ICC profile. At 1/8 scale, the 8-bit
+//! Huffman grey/YCbCr/RGB files it supports are decoded by [`super::jpeg_dc`] instead: the same
+//! pixels, several times faster on progressive files (it skips the AC data).
 //!
 //! The safe `turbojpeg::Decompressor` wrapper is not used because it hides what this module
 //! needs: the warning/fatal distinction, `TJPARAM_MAXPIXELS`/`MAXMEMORY`, the data precision,
@@ -15,6 +17,7 @@ use turbojpeg::raw;
 
 use super::decode::{check_pixel_count, shrink_box};
 use super::icc;
+use super::jpeg_dc::ColorSpace;
 use crate::pipeline::Image;
 use crate::{Error, ErrorKind, Result};
 
@@ -101,6 +104,12 @@ struct Header {
 /// `ceil(W/denom) × ceil(H/denom)` (lossless JPEGs, which libjpeg-turbo cannot scale, are
 /// decoded at full size and box-shrunk to the same size).
 pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
+    decode_with(bytes, denom, true)
+}
+
+/// [`decode`], choosing whether the DC-only decoder ([`super::jpeg_dc`]) may serve 1/8-scale
+/// decodes it supports (`false`: always libjpeg-turbo; tests and benches compare the two).
+pub fn decode_with(bytes: &[u8], denom: u32, allow_dc: bool) -> Result<Image> {
     if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
         return Err(Error::damaged());
     }
@@ -151,7 +160,10 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
         .and_then(|n| n.checked_mul(channels))
         .ok_or_else(too_large)?;
 
-    let (samples, warned) = if hdr.precision <= 8 {
+    let dc = if allow_dc && denom == 8 { dc_only(&hdr, bytes) } else { None };
+    let (samples, warned) = if let Some(img) = dc {
+        (img.pixels, false)
+    } else if hdr.precision <= 8 {
         let (mut buf, warned) = decompress8(&h, bytes, samples, pf)?;
         if hdr.precision < 8 {
             rescale_samples(&mut buf, hdr.precision);
@@ -218,6 +230,34 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
         img = shrink_box(&img, denom);
     }
     Ok(img)
+}
+
+/// The DC-only 1/8 decode of an 8-bit lossy grey/YCbCr/RGB JPEG, in the colour space
+/// libjpeg-turbo chose; `None` when it does not apply (the caller uses libjpeg-turbo).
+fn dc_only(hdr: &Header, bytes: &[u8]) -> Option<Image> {
+    let cs = match hdr.colorspace {
+        raw::TJCS_TJCS_GRAY => ColorSpace::Gray,
+        raw::TJCS_TJCS_YCbCr => ColorSpace::YCbCr,
+        raw::TJCS_TJCS_RGB => ColorSpace::Rgb,
+        _ => return None,
+    };
+    if hdr.precision != 8 || hdr.lossless {
+        return None;
+    }
+    let img = super::jpeg_dc::decode(bytes, cs)?;
+    (img.width == hdr.width.div_ceil(8) && img.height == hdr.height.div_ceil(8)).then_some(img)
+}
+
+/// The DC-only 1/8 decode alone (no ICC conversion), or `None` where [`decode`] would use
+/// libjpeg-turbo. For tests and benches.
+pub fn decode_dc_only(bytes: &[u8]) -> Option<Image> {
+    let h = Handle::new().ok()?;
+    // SAFETY: pointer and length describe `bytes`, which outlives the call.
+    let rc = unsafe { raw::tj3DecompressHeader(h.0, bytes.as_ptr(), bytes.len() as raw::size_t) };
+    if rc != 0 {
+        return None;
+    }
+    dc_only(&header(&h).ok()?, bytes)
 }
 
 /// Reads and validates the header parameters set by `tj3DecompressHeader`.

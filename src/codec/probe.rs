@@ -724,7 +724,7 @@ mod tests {
             assert!(t.elapsed() < Duration::from_secs(1));
             n += 1;
         }
-        assert_eq!(n, 67, "the whole corrupt/ folder was probed");
+        assert_eq!(n, 68, "the whole corrupt/ folder was probed");
     }
 
     #[test]

@@ -8,9 +8,8 @@ use crate::pipeline::{CropParams, FillParams, MaskParams, OrientParams, ResizePa
 use crate::process::{
     Blur, Circle, Crop, Gravity, IndexCrop, Quality, Resize, ResizeMode, RoundedCorners, Watermark,
 };
-use proptest::prelude::*;
-
 mod animation;
+mod props;
 mod shrink;
 
 /// A still source of `format`, `w×h`, orientation 1, no quality estimate.
@@ -696,6 +695,8 @@ fn source_limits() {
         png(10, 30_001),
         png(20_000, 20_000),
         SourceInfo { frames: 3, ..source(Format::Gif, 10_000, 10_000) },
+        // Every count at its maximum overflowed W·H·frames (found by fuzz/process_string).
+        SourceInfo { frames: u32::MAX, ..source(Format::Png, u32::MAX, u32::MAX) },
     ] {
         let e = plan_err(vec![Action::Resize(Resize { w: Some(100), ..rz() })], &src);
         assert_eq!(e.kind, ErrorKind::ImageTooLarge, "{src:?}");
@@ -804,92 +805,4 @@ fn webp_side_limit() {
     // Resizing first brings it within range.
     let acts = vec![Action::Resize(Resize { w: Some(8000), ..rz() }), Action::Format(Format::Webp)];
     assert_eq!(final_size(acts, &png(16_384, 10)), (8000, 5));
-}
-
-// ---------------------------------------------------------------- properties
-
-fn any_mode() -> impl Strategy<Value = ResizeMode> {
-    prop_oneof![
-        Just(ResizeMode::Lfit),
-        Just(ResizeMode::Mfit),
-        Just(ResizeMode::Fill),
-        Just(ResizeMode::Pad),
-        Just(ResizeMode::Fixed),
-    ]
-}
-
-fn any_gravity() -> impl Strategy<Value = Gravity> {
-    prop_oneof![
-        Just(Gravity::Nw),
-        Just(Gravity::North),
-        Just(Gravity::Ne),
-        Just(Gravity::West),
-        Just(Gravity::Center),
-        Just(Gravity::East),
-        Just(Gravity::Sw),
-        Just(Gravity::South),
-        Just(Gravity::Se),
-    ]
-}
-
-fn side() -> impl Strategy<Value = Option<u32>> {
-    prop::option::of(1u32..=16_384)
-}
-
-fn any_action() -> impl Strategy<Value = Action> {
-    prop_oneof![
-        (any_mode(), side(), side(), side(), side(), any::<bool>(), prop::option::of(1u32..=1000))
-            .prop_map(|(mode, w, h, l, s, limit, p)| Action::Resize(Resize {
-                mode,
-                w,
-                h,
-                l,
-                s,
-                limit,
-                p,
-                ..rz()
-            })),
-        (
-            any_gravity(),
-            0u32..5000,
-            0u32..5000,
-            prop::option::of(0u32..5000),
-            prop::option::of(0u32..5000)
-        )
-            .prop_map(|(g, x, y, w, h)| crop(g, x, y, w, h)),
-        (prop::option::of(0u32..3000), prop::option::of(0u32..3000), 0u32..20)
-            .prop_map(|(x, y, i)| Action::IndexCrop(IndexCrop { x, y, i })),
-        (1u32..=4096).prop_map(|r| Action::Circle(Circle { r })),
-        (1u32..=4096).prop_map(|r| Action::RoundedCorners(RoundedCorners { r })),
-        (0u32..=360).prop_map(Action::Rotate),
-        any::<bool>().prop_map(Action::AutoOrient),
-    ]
-}
-
-proptest! {
-    /// Any cascade on any source either fails with an OSS error or yields stages that replay
-    /// exactly to the announced size with every rectangle inside its image.
-    #[test]
-    fn plans_are_consistent_or_fail_cleanly(
-        w in 1u32..6000,
-        h in 1u32..6000,
-        orientation in 0u32..10,
-        is_jpeg in any::<bool>(),
-        actions in prop::collection::vec(any_action(), 0..5),
-    ) {
-        let src = SourceInfo {
-            orientation,
-            ..source(if is_jpeg { Format::Jpg } else { Format::Png }, w, h)
-        };
-        match plan(&spec(actions), &src) {
-            Ok(Plan::Image(p)) => {
-                simulate(&p, &src);
-            }
-            Ok(other) => prop_assert!(false, "unexpected {:?}", other),
-            Err(e) => prop_assert!(
-                matches!(e.kind, ErrorKind::InvalidArgument | ErrorKind::BadRequest | ErrorKind::MissingArgument),
-                "unexpected error {:?}", e
-            ),
-        }
-    }
 }

@@ -14,7 +14,8 @@
 //!   (a data directory from before the index, a crash during the build) is rebuilt by walking
 //!   the bucket directories and reading each object's trailer.
 //!
-//! So after any crash the index lists exactly the readable objects. One process holds the
+//! So after any crash the index lists exactly the readable objects. The first open in a process
+//! also sweeps the staging files a crash left (`fault::sweep_staging`). One process holds the
 //! database (a second `serve` on the same data directory fails at start); several [`Storage`]s
 //! of one process share it.
 //!
@@ -44,6 +45,11 @@ const FORMAT: u64 = 1;
 pub(super) const INDEX_FILE: &str = ".ossimg/index/objects.redb";
 /// Per-key locks (striped by hash): enough that unrelated keys rarely wait on each other.
 const STRIPES: usize = 256;
+/// redb's page cache (its default is 1 GiB, filled as copy-on-write pages churn under writes and
+/// deletes and never given back: a slow RSS rise under a long mixed load). 64 MiB holds the
+/// interior nodes of an index of tens of millions of keys; leaves a listing reads sequentially
+/// come from the kernel's page cache.
+const CACHE_BYTES: usize = 64 << 20;
 /// Entries written per transaction while rebuilding.
 const REBUILD_BATCH: usize = 50_000;
 
@@ -60,8 +66,14 @@ impl std::fmt::Debug for LocalIndex {
     }
 }
 
+/// An index failure: `507` when the disk is full (redb keeps only the message of the I/O error
+/// in some of its errors, hence the text), else a 500.
 fn db_err(e: impl std::fmt::Display) -> crate::Error {
-    internal(format!("object index: {e}"))
+    let msg = e.to_string();
+    if msg.contains("(os error 28)") || msg.contains("(os error 122)") {
+        return super::fault::out_of_space();
+    }
+    internal(format!("object index: {msg}"))
 }
 
 /// The index key of `key` in `bucket`.
@@ -124,16 +136,28 @@ impl LocalIndex {
             std::fs::create_dir_all(dir)
                 .map_err(|e| internal(format!("{}: {e}", dir.display())))?;
         }
-        let db = Database::create(&file).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => internal(format!(
-                "{}: the data directory is in use by another ossimg process",
-                root.display()
-            )),
-            e => db_err(format!("{}: {e}", file.display())),
-        })?;
+        let db = redb::Builder::new().set_cache_size(CACHE_BYTES).create(&file).map_err(
+            |e| match e {
+                redb::DatabaseError::DatabaseAlreadyOpen => internal(format!(
+                    "{}: the data directory is in use by another ossimg process",
+                    root.display()
+                )),
+                e => db_err(format!("{}: {e}", file.display())),
+            },
+        )?;
         let stripes = (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect();
         let ix = Arc::new(LocalIndex { db, root: root.to_path_buf(), stripes });
         ix.build_or_repair()?;
+        // First open in this process (one process holds a data directory): what a crash left,
+        // staging files of puts and parts in progress (never read nor listed), is removed in the
+        // background. Files newer than now are this process's own puts in progress: kept.
+        let (dir, started) = (root.to_path_buf(), std::time::SystemTime::now());
+        std::thread::spawn(move || {
+            let n = super::fault::sweep_staging(&dir, started);
+            if n > 0 {
+                tracing::info!("removed {n} staging files left by an earlier crash");
+            }
+        });
         open.retain(|_, w| w.strong_count() > 0);
         open.insert(root.to_path_buf(), Arc::downgrade(&ix));
         Ok(ix)

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use super::index::LocalIndex;
 use super::layout::{Decoded, Names};
 use super::record::Record;
-use super::types::{ListPage, ListQuery, ObjectInfo};
+use super::types::{ListPage, ListQuery, ObjectInfo, Offer, Pager};
 use super::{backend, keys, parse_path, Opened, Storage, LIST_CONCURRENCY};
 
 /// Trailers of listed objects kept in memory, by store path and backend ETag (so an entry is
@@ -308,50 +308,17 @@ impl Source<'_> {
 /// Builds one page from `src`: see [`ListQuery`] for the rules. Entries without info are
 /// returned for the caller to open.
 async fn build_page(src: &mut Source<'_>, q: &ListQuery) -> Result<(ListPage, Vec<Entry>)> {
-    let (prefix, delimiter, marker) = (q.prefix.as_str(), q.delimiter.as_str(), q.marker.as_str());
-    let mut page = ListPage::default();
-    let mut objects: Vec<Entry> = Vec::new();
-    let mut last: Option<String> = None;
-    src.start_at(prefix.max(marker))?;
+    let mut pager = Pager::new(q);
+    src.start_at(q.prefix.as_str().max(q.marker.as_str()))?;
     while let Some(e) = src.next().await? {
-        let k = e.key.as_str();
-        if k <= marker {
-            continue;
-        }
-        if !k.starts_with(prefix) {
-            if k > prefix {
-                break; // past every key of the prefix
-            }
-            continue;
-        }
-        let rolled = (!delimiter.is_empty())
-            .then(|| k[prefix.len()..].find(delimiter))
-            .flatten()
-            .map(|i| k[..prefix.len() + i + delimiter.len()].to_string());
-        if let Some(cp) = &rolled {
-            if cp == marker || page.common_prefixes.last() == Some(cp) {
-                src.skip_past(cp);
-                continue;
-            }
-        }
-        if objects.len() + page.common_prefixes.len() == q.max_keys {
-            page.is_truncated = true;
-            page.next_marker = last;
-            break;
-        }
-        match rolled {
-            Some(cp) => {
-                src.skip_past(&cp);
-                last = Some(cp.clone());
-                page.common_prefixes.push(cp);
-            }
-            None => {
-                last = Some(e.key.clone());
-                objects.push(e);
-            }
+        let key = e.key.clone();
+        match pager.offer(&key, || e) {
+            Offer::Rolled(cp) => src.skip_past(&cp),
+            Offer::Full | Offer::Past => break,
+            Offer::Skipped | Offer::Taken => {}
         }
     }
-    Ok((page, objects))
+    Ok(pager.finish())
 }
 
 impl Storage {

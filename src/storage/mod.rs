@@ -37,7 +37,7 @@
 //!   completion; S3: parts invisible until completed). A failed or aborted upload — body stream
 //!   error, Content-MD5 mismatch, size limit — is aborted and leaves the previous version. A
 //!   crash may leave a staging file behind; it is never listed nor read (`object_store` hides
-//!   `#<digits>` names) and can be removed by hand.
+//!   `#<digits>` names) and is removed at the next start-up (`fault`).
 //! - Readers never see a mix: a read first fetches the trailer (the last [`PROBE`] bytes, which
 //!   for small objects is the whole object), then the body range with `If-Match` on the backend
 //!   ETag of that same blob; if the object was replaced in between, the read starts over.
@@ -61,22 +61,48 @@
 //! the page's start (`start-after`) and the trailers of the listed objects not yet in the
 //! in-memory cache of listed versions (one GET each, many at once). A delimiter listing jumps
 //! over each common prefix. PUT, GET, HEAD and DELETE touch one object (and, locally, one
-//! index entry: O(log n)); ListBuckets reads the bucket-configuration files only. The one
-//! linear path left: listing an S3 bucket of layout 0 (created before the flat layout).
+//! index entry: O(log n)); ListBuckets reads the bucket-configuration files only. The linear
+//! paths left: listing an S3 bucket of layout 0 (created before the flat layout, until `ossimg
+//! migrate` moves it: `migrate`), and ListMultipartUploads (`multipart`: it reads the record of
+//! every upload in progress in the bucket).
+//!
+//! # Files
+//!
+//! This file: [`Storage`] (construction, paths, the object write paths: put, copy, ACL, delete).
+//! `config`: [`StorageConfig`] and the S3 client (timeouts). `read`: GetObject/HeadObject and
+//! the consistent read of a stored object; `body`: [`ObjectBody`]. `write`: the atomic streamed
+//! write. `record`: the metadata trailer. `keys`/`layout`: store names; `index`: the local
+//! ordered index; `list`: ListObjects (paging rule: `types::Pager`). `buckets`, `multipart`,
+//! `mount`/`plain`: bucket configuration, multipart uploads, mounted buckets. `fault`: store
+//! faults as OSS errors (503, 507) and the start-up sweep of staging files. `migrate`: moving
+//! layout-0 buckets to the flat names.
 
+mod body;
 mod buckets;
+mod config;
+mod fault;
 mod index;
 mod keys;
 mod layout;
 mod list;
+mod migrate;
 mod mount;
 mod multipart;
 mod plain;
+mod read;
 mod record;
 mod types;
 mod write;
 
+/// The key mappings, for the fuzz targets (`fuzz/`) only.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
+
+pub use body::ObjectBody;
+pub use config::StorageConfig;
 pub use keys::{validate_bucket_name, validate_key, MAX_KEY_LEN};
+pub use migrate::{legacy_name, MigrateReport};
 pub use mount::MountConfig;
 pub use multipart::{check_part_number, PartInfo, UploadInfo, MAX_PART_NUMBER, MIN_PART_SIZE};
 pub use plain::{PlainEntry, PlainStore};
@@ -84,18 +110,19 @@ pub use record::crc64;
 pub use types::*;
 
 use bytes::Bytes;
-use futures_util::stream::{self, BoxStream};
-use futures_util::{Stream, StreamExt, TryStreamExt};
+use futures_util::stream;
+use futures_util::Stream;
 use object_store::path::Path;
-use object_store::{Attributes, GetOptions, GetRange, ObjectStore, ObjectStoreExt};
+use object_store::{Attributes, ObjectStore, ObjectStoreExt};
 use std::fmt;
-use std::ops::Range;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::{Error, ErrorKind, Result};
-use record::{internal, Record, FOOTER_LEN};
+use config::s3_store;
+use fault::backend;
+use read::Opened;
+use record::{internal, Record};
 use write::{write_stream, Hashed, WriteTarget};
 
 /// Bytes read from the end of a stored object to find its trailer. 16 KiB holds the largest
@@ -133,62 +160,6 @@ const CONFIG_ATTEMPTS: usize = 16;
 
 /// Where bucket configurations live in the backing store.
 const BUCKETS_DIR: &str = ".ossimg/buckets";
-
-/// Which backing store to use.
-#[derive(Clone, PartialEq, Eq)]
-pub enum StorageConfig {
-    /// A directory on the local filesystem (created if missing): the embedded default.
-    Local {
-        /// The data directory.
-        root: PathBuf,
-    },
-    /// One bucket of an S3-compatible server (AWS, Garage, MinIO, …).
-    S3 {
-        /// Endpoint URL, e.g. `http://127.0.0.1:3900`; `http://` is allowed.
-        endpoint: String,
-        /// Signing region (`garage` for Garage, `us-east-1` for MinIO).
-        region: String,
-        /// The backing S3 bucket.
-        bucket: String,
-        /// A key prefix inside the backing bucket ("" = its root), e.g. to share one bucket.
-        prefix: String,
-        /// Access key id.
-        access_key_id: String,
-        /// Secret access key.
-        secret_access_key: String,
-        /// Path-style addressing (`http://host/bucket/key`), as Garage and MinIO expect.
-        path_style: bool,
-    },
-    /// A store in memory, empty at start and gone at exit (tests).
-    Memory,
-}
-
-impl fmt::Debug for StorageConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StorageConfig::Local { root } => f.debug_struct("Local").field("root", root).finish(),
-            StorageConfig::S3 {
-                endpoint,
-                region,
-                bucket,
-                prefix,
-                access_key_id,
-                path_style,
-                ..
-            } => f
-                .debug_struct("S3")
-                .field("endpoint", endpoint)
-                .field("region", region)
-                .field("bucket", bucket)
-                .field("prefix", prefix)
-                .field("access_key_id", access_key_id)
-                .field("secret_access_key", &"<redacted>")
-                .field("path_style", path_style)
-                .finish(),
-            StorageConfig::Memory => f.write_str("Memory"),
-        }
-    }
-}
 
 /// The clock stamping `Last-Modified` and creation times.
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -236,131 +207,6 @@ impl fmt::Debug for Storage {
     }
 }
 
-/// A body being read: a byte range of the object, in memory or streaming from the backend.
-pub struct ObjectBody {
-    range: Range<u64>,
-    inner: BodyInner,
-}
-
-enum BodyInner {
-    Bytes(Bytes),
-    /// The backend's answer, kept whole: `bytes()` on a local file reads the range in one
-    /// blocking call, while its stream reads 8 KiB per blocking call (366 thread hand-offs for a
-    /// 3 MB photo, ~9 ms of a 12 MP thumbnail request when measured).
-    Backend(object_store::GetResult),
-}
-
-impl fmt::Debug for ObjectBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ObjectBody({:?})", self.range)
-    }
-}
-
-impl ObjectBody {
-    /// The byte range of the object this body covers (half-open).
-    pub fn range(&self) -> Range<u64> {
-        self.range.clone()
-    }
-
-    /// The body length in bytes.
-    pub fn len(&self) -> u64 {
-        self.range.end - self.range.start
-    }
-
-    /// True for an empty body.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The whole body in memory. A local file is read with one positioned read into an
-    /// uninitialised buffer on the blocking pool (object_store's own `bytes()` zeroes the buffer
-    /// first: 3 MB of memset per 12 MP photo, the largest cost of a thumbnail request outside
-    /// the codec and the resize).
-    pub async fn bytes(self) -> Result<Bytes> {
-        match self.inner {
-            BodyInner::Bytes(b) => Ok(b),
-            BodyInner::Backend(object_store::GetResult {
-                payload: object_store::GetResultPayload::File(file, path),
-                range,
-                ..
-            }) => tokio::task::spawn_blocking(move || {
-                read_file_range(&file, range)
-                    .map_err(|e| internal(format!("{}: {e}", path.display())))
-            })
-            .await
-            .map_err(internal)?,
-            BodyInner::Backend(r) => r.bytes().await.map_err(backend),
-        }
-    }
-
-    /// The body as a stream of chunks (for an HTTP response body).
-    pub fn into_stream(self) -> BoxStream<'static, Result<Bytes>> {
-        match self.inner {
-            BodyInner::Bytes(b) => stream::once(async move { Ok(b) }).boxed(),
-            BodyInner::Backend(r) => r.into_stream().map_err(backend).boxed(),
-        }
-    }
-}
-
-/// Reads exactly `range` of `file` into a new buffer (never zero-filled: `read_buf` writes into
-/// the spare capacity). A file shorter than the range, which an atomically replaced object
-/// never is, is an error rather than a short body.
-fn read_file_range(file: &std::fs::File, range: Range<u64>) -> std::io::Result<Bytes> {
-    use std::io::{Read, Seek, SeekFrom};
-    let len = usize::try_from(range.end - range.start).map_err(std::io::Error::other)?;
-    let mut file = file;
-    file.seek(SeekFrom::Start(range.start))?;
-    let mut buf = Vec::with_capacity(len);
-    file.take(len as u64).read_to_end(&mut buf)?;
-    if buf.len() != len {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "object file shorter than its range",
-        ));
-    }
-    Ok(buf.into())
-}
-
-/// The store of one S3 bucket (and key prefix, "" = its root) on the server `settings` names
-/// (endpoint, region, keys, addressing; its own bucket and prefix are not used); `None` when
-/// `settings` is not an S3 configuration.
-fn s3_store(
-    settings: &StorageConfig,
-    bucket: &str,
-    prefix: &str,
-) -> Result<Option<Arc<dyn ObjectStore>>> {
-    let StorageConfig::S3 {
-        endpoint, region, access_key_id, secret_access_key, path_style, ..
-    } = settings
-    else {
-        return Ok(None);
-    };
-    // reqwest is built with rustls but no bundled crypto provider (see Cargo.toml); install
-    // ring's once for HTTPS endpoints. An error means one is installed already.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let s3 = object_store::aws::AmazonS3Builder::new()
-        .with_allow_http(endpoint.starts_with("http://"))
-        .with_endpoint(endpoint)
-        .with_region(region)
-        .with_bucket_name(bucket)
-        .with_access_key_id(access_key_id)
-        .with_secret_access_key(secret_access_key)
-        .with_virtual_hosted_style_request(!path_style)
-        .build()
-        .map_err(backend)?;
-    Ok(Some(if prefix.trim_matches('/').is_empty() {
-        Arc::new(s3)
-    } else {
-        let p = parse_path(prefix.trim_matches('/'))?;
-        Arc::new(object_store::prefix::PrefixStore::new(s3, p))
-    }))
-}
-
-/// A backend failure as a 500 that keeps the cause in its message.
-fn backend(e: object_store::Error) -> Error {
-    internal(e)
-}
-
 fn no_such_key() -> Error {
     Error::new(ErrorKind::NoSuchKey, "The specified key does not exist.")
 }
@@ -385,18 +231,6 @@ fn file_exists() -> Error {
 
 fn parse_path(s: &str) -> Result<Path> {
     Path::parse(s).map_err(|e| internal(format!("path {s:?}: {e}")))
-}
-
-/// An object opened for reading: its metadata (an ossimg trailer, or a mounted plain object's
-/// store metadata), and the body too when the first read covered it.
-struct Opened {
-    info: ObjectInfo,
-    /// The store holding it (the backing store, or a mount's).
-    store: Arc<dyn ObjectStore>,
-    path: Path,
-    /// The backend ETag of the blob the trailer came from (guards the body read).
-    e_tag: Option<String>,
-    inline: Option<Bytes>,
 }
 
 impl Storage {
@@ -521,204 +355,6 @@ impl Storage {
         }
     }
 
-    /// Reads the last [`PROBE`] bytes of the blob at `path` (`None`: no such object). Some S3
-    /// servers answer a suffix range longer than the object with `200` and the whole body, which
-    /// `object_store` refuses; then the size is asked first and the same bytes read as a plain
-    /// bounded range.
-    async fn probe(&self, path: &Path) -> Result<Option<object_store::GetResult>> {
-        let opts = GetOptions { range: Some(GetRange::Suffix(PROBE)), ..Default::default() };
-        let first_err = match self.store().get_opts(path, opts).await {
-            Ok(r) => return Ok(Some(r)),
-            Err(object_store::Error::NotFound { .. }) => return Ok(None),
-            Err(e) => e,
-        };
-        let size = match self.store().head(path).await {
-            Ok(m) => m.size,
-            Err(object_store::Error::NotFound { .. }) => return Ok(None),
-            Err(_) => return Err(backend(first_err)),
-        };
-        if size == 0 {
-            return Err(internal(format!("stored object {path} is empty")));
-        }
-        let opts = GetOptions {
-            range: Some(GetRange::Bounded(size.saturating_sub(PROBE)..size)),
-            ..Default::default()
-        };
-        match self.store().get_opts(path, opts).await {
-            Ok(r) => Ok(Some(r)),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(backend(e)),
-        }
-    }
-
-    /// Reads the trailer of the object at `path` (`None`: no such object).
-    async fn open(&self, path: &Path, key: &str) -> Result<Option<Opened>> {
-        self.open_as(path, Some(key)).await
-    }
-
-    /// Reads the trailer of the object at `path` whatever key it holds (a long key's hashed
-    /// name: the record tells the key).
-    async fn open_unchecked(&self, path: &Path) -> Result<Option<Opened>> {
-        self.open_as(path, None).await
-    }
-
-    /// Reads the trailer of the object at `path`, which must hold `key` when one is given.
-    async fn open_as(&self, path: &Path, key: Option<&str>) -> Result<Option<Opened>> {
-        for _ in 0..READ_ATTEMPTS {
-            let Some(r) = self.probe(path).await? else { return Ok(None) };
-            let blob_size = r.meta.size;
-            let start = r.range.start;
-            let e_tag = r.meta.e_tag.clone();
-            let probe = match r.bytes().await {
-                Ok(b) => b,
-                Err(object_store::Error::NotFound { .. }) => return Ok(None),
-                Err(e) => return Err(backend(e)),
-            };
-            let plen = probe.len() as u64;
-            if start + plen != blob_size {
-                continue; // Replaced between the size and the read of the fallback probe.
-            }
-            if plen < FOOTER_LEN {
-                return Err(internal(format!("stored object {path} is truncated")));
-            }
-            let n = Record::record_len(&probe[(plen - FOOTER_LEN) as usize..])?;
-            let json_start = blob_size
-                .checked_sub(FOOTER_LEN + n)
-                .ok_or_else(|| internal(format!("stored object {path} has a bad trailer")))?;
-            let json = if json_start >= start {
-                probe.slice((json_start - start) as usize..(plen - FOOTER_LEN) as usize)
-            } else {
-                // A trailer longer than the probe: read exactly it, from the same blob.
-                let opts = GetOptions {
-                    range: Some(GetRange::Bounded(json_start..blob_size - FOOTER_LEN)),
-                    if_match: e_tag.clone(),
-                    ..Default::default()
-                };
-                match self.store().get_opts(path, opts).await {
-                    Ok(r) => r.bytes().await.map_err(backend)?,
-                    Err(object_store::Error::Precondition { .. })
-                    | Err(object_store::Error::NotFound { .. }) => continue,
-                    Err(e) => return Err(backend(e)),
-                }
-            };
-            let rec = Record::parse(&json, blob_size)?;
-            if key.is_some_and(|k| rec.key != k) {
-                return Err(internal(format!("stored object {path} holds key {:?}", rec.key)));
-            }
-            let info = rec.info()?;
-            let inline = (start == 0).then(|| probe.slice(0..rec.size as usize));
-            let store = Arc::clone(&self.inner.store);
-            return Ok(Some(Opened { info, store, path: path.clone(), e_tag, inline }));
-        }
-        Err(internal(format!("object {path} kept changing while being read")))
-    }
-
-    /// Reads the body range `range` of an opened object; `Ok(None)` when the object was replaced
-    /// since it was opened (the caller starts over).
-    async fn read_body(&self, o: &Opened, range: Range<u64>) -> Result<Option<ObjectBody>> {
-        if range.is_empty() {
-            return Ok(Some(ObjectBody { range, inner: BodyInner::Bytes(Bytes::new()) }));
-        }
-        if let Some(b) = &o.inline {
-            let inner = BodyInner::Bytes(b.slice(range.start as usize..range.end as usize));
-            return Ok(Some(ObjectBody { range, inner }));
-        }
-        let opts = GetOptions {
-            range: Some(GetRange::Bounded(range.clone())),
-            if_match: o.e_tag.clone(),
-            ..Default::default()
-        };
-        match o.store.get_opts(&o.path, opts).await {
-            Ok(r) => Ok(Some(ObjectBody { range, inner: BodyInner::Backend(r) })),
-            Err(object_store::Error::Precondition { .. })
-            | Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(backend(e)),
-        }
-    }
-
-    /// GetObject with the range decided after the metadata is known: `pick` sees the object's
-    /// info and returns the half-open body range to read (`None` = all), or an error to stop
-    /// (e.g. `304`/`412` from conditional headers, or a range policy). A range outside the body
-    /// is `416 InvalidRange`. If the object is replaced during the read, `pick` runs again on the
-    /// new version: the info and the body returned always belong together.
-    pub async fn get_object_with<F>(
-        &self,
-        bucket: &str,
-        key: &str,
-        pick: F,
-    ) -> Result<(ObjectInfo, ObjectBody)>
-    where
-        F: Fn(&ObjectInfo) -> Result<Option<Range<u64>>>,
-    {
-        validate_bucket_name(bucket)?;
-        validate_key(key)?;
-        for _ in 0..READ_ATTEMPTS {
-            let Some(o) = self.open_object(bucket, key).await? else {
-                return Err(self.missing(bucket).await);
-            };
-            let range = pick(&o.info)?.unwrap_or(0..o.info.size);
-            if range.start > range.end || range.end > o.info.size {
-                return Err(Error::new(
-                    ErrorKind::InvalidRange,
-                    "The requested range cannot be satisfied.",
-                ));
-            }
-            if let Some(body) = self.read_body(&o, range).await? {
-                return Ok((o.info, body));
-            }
-        }
-        Err(internal(format!("object {bucket}/{key} kept changing while being read")))
-    }
-
-    /// GetObject. `range` is an inclusive `(first, last)` byte pair as in `Range: bytes=f-l`;
-    /// `last` past the end is clamped to the last byte, and `first` past the end (or after
-    /// `last`) is `416 InvalidRange` (the RFC behaviour; the OSS default of serving the whole
-    /// object for a bad range is the API layer's choice, via [`Storage::get_object_with`]).
-    pub async fn get_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        range: Option<(u64, u64)>,
-    ) -> Result<(ObjectInfo, ObjectBody)> {
-        self.get_object_with(bucket, key, |info| match range {
-            None => Ok(None),
-            Some((first, last)) if first <= last && first < info.size => {
-                Ok(Some(first..last.saturating_add(1).min(info.size)))
-            }
-            Some(_) => {
-                Err(Error::new(ErrorKind::InvalidRange, "The requested range cannot be satisfied."))
-            }
-        })
-        .await
-    }
-
-    /// HeadObject: the object's info without its body.
-    pub async fn head_object(&self, bucket: &str, key: &str) -> Result<ObjectInfo> {
-        validate_bucket_name(bucket)?;
-        validate_key(key)?;
-        match self.open_object(bucket, key).await? {
-            Some(o) => Ok(o.info),
-            None => Err(self.missing(bucket).await),
-        }
-    }
-
-    /// Opens `key` of `bucket` for reading, from the backing store or the bucket's mount
-    /// (`None`: no such object).
-    async fn open_object(&self, bucket: &str, key: &str) -> Result<Option<Opened>> {
-        if let Some(m) = self.inner.mounts.get(bucket) {
-            return m.open(key).await;
-        }
-        let found = self.open(&self.object_path(bucket, key)?, key).await?;
-        if found.is_some() || !self.inner.legacy_reads {
-            return Ok(found);
-        }
-        // An object of the earlier S3 layout (written before the flat names).
-        match self.segments_path(bucket, key) {
-            Ok(p) => self.open(&p, key).await,
-            Err(_) => Ok(None),
-        }
-    }
-
     /// Whether `bucket` (which must exist: `NoSuchBucket` otherwise) may hold objects under
     /// the earlier per-segment S3 names: an S3 bucket of layout 0.
     async fn legacy_bucket(&self, bucket: &str) -> Result<bool> {
@@ -787,6 +423,9 @@ impl Storage {
         }
         self.require_bucket(bucket).await?;
         let path = self.object_path(bucket, key)?;
+        // The earlier-layout copy first: `migrate` undoes a copy whose old name is gone once
+        // made, so a delete racing the move of the same object never leaves the copy behind.
+        self.drop_legacy(bucket, key).await?;
         self.changing(bucket, key, async {
             match self.store().delete(&path).await {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),

@@ -450,50 +450,96 @@ impl Default for ListQuery {
 }
 
 impl ListQuery {
-    /// Rolls keys, in UTF-8 byte order, into one page: keys outside the prefix or not after the
-    /// marker are skipped; a key holding the delimiter after the prefix becomes its common prefix
-    /// (once; one equal to the marker is skipped, so a page that ended on a common prefix is
-    /// followed by the keys after it); at most `max_keys` entries. Returns the page without its
-    /// objects and the keys whose objects belong in it, in order.
+    /// Rolls keys, in UTF-8 byte order, into one page (see [`Pager`]). Returns the page without
+    /// its objects and the keys whose objects belong in it, in order.
     pub(super) fn roll_up(
         &self,
         sorted_keys: impl IntoIterator<Item = String>,
     ) -> (ListPage, Vec<String>) {
-        let (prefix, delimiter) = (self.prefix.as_str(), self.delimiter.as_str());
-        let mut page = ListPage::default();
-        let mut keys = Vec::new();
-        // The last entry taken, a key or a common prefix: the next page's marker.
-        let mut last: Option<String> = None;
+        let mut pager = Pager::new(self);
         for k in sorted_keys {
-            if !k.starts_with(prefix) || k.as_str() <= self.marker.as_str() {
-                continue;
-            }
-            let rolled = (!delimiter.is_empty())
-                .then(|| k[prefix.len()..].find(delimiter))
-                .flatten()
-                .map(|i| k[..prefix.len() + i + delimiter.len()].to_string());
-            if let Some(cp) = &rolled {
-                if *cp == self.marker || page.common_prefixes.last() == Some(cp) {
-                    continue;
-                }
-            }
-            if keys.len() + page.common_prefixes.len() == self.max_keys {
-                page.is_truncated = true;
-                page.next_marker = last;
+            if matches!(pager.offer(&k, || k.clone()), Offer::Full | Offer::Past) {
                 break;
             }
-            match rolled {
-                Some(cp) => {
-                    last = Some(cp.clone());
-                    page.common_prefixes.push(cp);
-                }
-                None => {
-                    last = Some(k.clone());
-                    keys.push(k);
-                }
+        }
+        pager.finish()
+    }
+}
+
+/// What [`Pager::offer`] did with a key.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Offer {
+    /// Not on the page (not after the marker, or before the prefix).
+    Skipped,
+    /// Rolled into this common prefix (taken now or already): every key under it may be skipped.
+    Rolled(String),
+    /// Taken as an object of the page.
+    Taken,
+    /// The page is full: stop.
+    Full,
+    /// Past every key of the prefix: stop.
+    Past,
+}
+
+/// Builds one ListObjects page from keys offered in UTF-8 byte order: keys outside the prefix
+/// or not after the marker are skipped; a key holding the delimiter after the prefix becomes its
+/// common prefix (once; one equal to the marker is skipped, so a page that ended on a common
+/// prefix is followed by the keys after it); at most `max_keys` entries. The one paging rule
+/// of every listing (the index, the store's own LIST, a full scan).
+pub(super) struct Pager<'q, T> {
+    q: &'q ListQuery,
+    page: ListPage,
+    items: Vec<T>,
+    /// The last entry taken, a key or a common prefix: the next page's marker.
+    last: Option<String>,
+}
+
+impl<'q, T> Pager<'q, T> {
+    pub(super) fn new(q: &'q ListQuery) -> Self {
+        Pager { q, page: ListPage::default(), items: Vec::new(), last: None }
+    }
+
+    /// Offers the next key; `item` makes what the page keeps for it when it is taken.
+    pub(super) fn offer(&mut self, key: &str, item: impl FnOnce() -> T) -> Offer {
+        let (prefix, delimiter, marker) =
+            (self.q.prefix.as_str(), self.q.delimiter.as_str(), self.q.marker.as_str());
+        if key <= marker {
+            return Offer::Skipped;
+        }
+        if !key.starts_with(prefix) {
+            return if key > prefix { Offer::Past } else { Offer::Skipped };
+        }
+        let rolled = (!delimiter.is_empty())
+            .then(|| key[prefix.len()..].find(delimiter))
+            .flatten()
+            .map(|i| key[..prefix.len() + i + delimiter.len()].to_string());
+        if let Some(cp) = rolled.as_ref() {
+            if cp == marker || self.page.common_prefixes.last() == Some(cp) {
+                return Offer::Rolled(cp.clone());
             }
         }
-        (page, keys)
+        if self.items.len() + self.page.common_prefixes.len() == self.q.max_keys {
+            self.page.is_truncated = true;
+            self.page.next_marker = self.last.take();
+            return Offer::Full;
+        }
+        match rolled {
+            Some(cp) => {
+                self.last = Some(cp.clone());
+                self.page.common_prefixes.push(cp.clone());
+                Offer::Rolled(cp)
+            }
+            None => {
+                self.last = Some(key.to_string());
+                self.items.push(item());
+                Offer::Taken
+            }
+        }
+    }
+
+    /// The page (without objects) and the items taken, in order.
+    pub(super) fn finish(self) -> (ListPage, Vec<T>) {
+        (self.page, self.items)
     }
 }
 

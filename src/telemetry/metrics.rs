@@ -27,6 +27,7 @@ pub(super) struct Metrics {
     pub encode_seconds: HistogramVec,
     pub jobs_in_flight: IntGauge,
     pub jobs_queued: IntGauge,
+    pub jobs_shed: IntCounter,
     pub worker_threads: IntGauge,
     pub cache_hits: IntCounter,
     pub cache_misses: IntCounter,
@@ -132,6 +133,11 @@ impl Metrics {
                 "Processing jobs running on a worker now.",
             ),
             jobs_queued: gauge(&r, "ossimg_jobs_queued", "Processing jobs waiting for a worker."),
+            jobs_shed: counter(
+                &r,
+                "ossimg_jobs_shed_total",
+                "Processing jobs refused with 503 CpuLimitExceeded because the queue was full.",
+            ),
             worker_threads: gauge(
                 &r,
                 "ossimg_worker_pool_threads",

@@ -82,6 +82,11 @@ pub fn jobs_queued(delta: i64) {
     METRICS.jobs_queued.add(delta);
 }
 
+/// A processing job was refused because the queue was over its bound (answered 503).
+pub fn job_shed() {
+    METRICS.jobs_shed.inc();
+}
+
 /// A worker started (+1) or finished (-1) a job.
 pub fn jobs_in_flight(delta: i64) {
     METRICS.jobs_in_flight.add(delta);

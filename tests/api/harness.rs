@@ -130,6 +130,8 @@ impl Server {
             processing_budget_mib: BUDGET_MIB,
             timeouts,
             results: Default::default(),
+            load: Default::default(),
+            limits: Default::default(),
         }));
         Server { state, clock }
     }

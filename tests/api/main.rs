@@ -11,6 +11,7 @@ mod bucket_paging;
 mod buckets;
 mod caching;
 mod listing;
+mod load;
 mod mounts;
 mod multipart;
 mod objects;

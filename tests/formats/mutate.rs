@@ -17,6 +17,7 @@ use ossimg::process;
 use ossimg::ErrorKind;
 
 use super::support::read;
+use super::support::rng::Rng;
 
 /// Samples: every container flavour the new decoders parse.
 const SAMPLES: &[&str] = &[
@@ -34,38 +35,28 @@ const SAMPLES: &[&str] = &[
     "multipage.tiff",
 ];
 
-/// xorshift64*: a fixed, dependency-free sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
+/// The `i`-th mutation of `src`.
+/// A number in `[0, n)` (0 when `n` is 0).
+fn pick(rng: &mut Rng, n: usize) -> usize {
+    rng.below(n as u64) as usize
 }
 
-/// The `i`-th mutation of `src`.
 fn mutate(src: &[u8], rng: &mut Rng, i: usize) -> Vec<u8> {
     let mut b = src.to_vec();
     match i % 4 {
         // Truncation anywhere.
-        0 => b.truncate(rng.below(b.len())),
+        0 => b.truncate(pick(rng, b.len())),
         // 1–8 random bit flips.
         1 => {
-            for _ in 0..=rng.below(8) {
-                let at = rng.below(b.len());
-                b[at] ^= 1 << rng.below(8);
+            for _ in 0..=pick(rng, 8) {
+                let at = pick(rng, b.len());
+                b[at] ^= 1 << pick(rng, 8);
             }
         }
         // A header word (first 1 KiB: box sizes, ispe, IFD entries) set to an extreme.
         2 => {
-            let at = rng.below(b.len().min(1024).saturating_sub(4));
-            let v: [u8; 4] = match rng.below(3) {
+            let at = pick(rng, b.len().min(1024).saturating_sub(4));
+            let v: [u8; 4] = match pick(rng, 3) {
                 0 => [0xFF; 4],
                 1 => [0; 4],
                 _ => [0x7F, 0xFF, 0xFF, 0xFF],
@@ -74,8 +65,8 @@ fn mutate(src: &[u8], rng: &mut Rng, i: usize) -> Vec<u8> {
         }
         // A run of random bytes in the coded data.
         _ => {
-            let at = rng.below(b.len());
-            let end = (at + 1 + rng.below(64)).min(b.len());
+            let at = pick(rng, b.len());
+            let end = (at + 1 + pick(rng, 64)).min(b.len());
             for x in &mut b[at..end] {
                 *x = rng.next() as u8;
             }

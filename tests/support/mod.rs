@@ -2,6 +2,8 @@
 //! of this host, decoding answers, and golden-reference comparison.
 #![allow(dead_code)] // each test target uses a different subset
 
+pub mod rng;
+
 use std::path::PathBuf;
 
 use ossimg::backend::Engine;

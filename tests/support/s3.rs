@@ -69,6 +69,23 @@ impl S3Env {
         }
     }
 
+    /// The address the endpoint names (to put a relay in front of it).
+    pub fn socket_addr(&self) -> std::net::SocketAddr {
+        let hostport = self.endpoint.trim_start_matches("http://").trim_end_matches('/');
+        std::net::ToSocketAddrs::to_socket_addrs(hostport).unwrap().next().unwrap()
+    }
+
+    /// A `[storage]` section of `serve`'s configuration file for the test bucket under
+    /// `prefix`, reached through `endpoint` (this server's own, or a relay's).
+    pub fn toml_section(&self, endpoint: &str, prefix: &str) -> String {
+        format!(
+            "[storage]\ntype = \"s3\"\nendpoint = \"{endpoint}\"\nregion = \"{}\"\n\
+             bucket = \"{}\"\nprefix = \"{prefix}\"\naccess_key_id = \"{}\"\n\
+             secret_access_key = \"{}\"\n",
+            self.region, self.bucket, self.access_key_id, self.secret_access_key
+        )
+    }
+
     /// The test bucket as a plain object store, to write and read objects without ossimg.
     pub fn store(&self) -> Arc<dyn ObjectStore> {
         // reqwest has no bundled TLS provider (Cargo.toml): ring's, once.

@@ -1,7 +1,10 @@
 //! The GPU engine (wgpu compute): one Instance/Adapter/Device/Queue per process, one compute
 //! pipeline per shader compiled once at start-up, and [`GpuBackend::run_stages`], which uploads
 //! an image once, runs a whole cascade back to back in one command submission and reads back
-//! once (256-byte row padding stripped).
+//! once (256-byte row padding stripped). This file owns the process-wide backend and its device
+//! recovery; `adapter` finds the adapter (hardware-only for `auto`, drivers kept quiet),
+//! `device` opens a device and compiles the pipelines, `shaders` is the shader table, `passes`
+//! turns stages into passes and runs them.
 //!
 //! Each stage has WGSL twins in `shaders/` named like its CPU function in `backend::cpu`
 //! ([`shaders_for`]); [`SHADERS`] lists every shader with its parameter struct size and bindings
@@ -15,106 +18,20 @@
 //! engine re-runs that request on the CPU; a lost device is re-created on the same adapter by the
 //! next run (tries spaced by 10 s when that fails), so the GPU comes back after a reset.
 
+mod adapter;
+mod device;
+mod passes;
 mod resize_table;
+mod shaders;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+pub use adapter::AdapterKind;
+pub use shaders::{shaders_for, ShaderInfo, Target, SHADERS};
+
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::pipeline::{kernels, CompositeParams, Image, Stage};
-
-/// Side of the square compute workgroups every shader declares (`@workgroup_size(16, 16)`):
-/// 256 invocations, within every adapter's `max_compute_invocations_per_workgroup`, and a 2-D
-/// dispatch of ⌈w/16⌉×⌈h/16⌉ stays under the 65535-groups-per-dimension limit for 16384 px.
-const WORKGROUP: u32 = 16;
-
-/// How long one cascade may run before the GPU is given up on and the request re-runs on the
-/// CPU: lavapipe needs ~0.3 s per 12 MP pass, so 120 s is far beyond any legitimate run.
-const RUN_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// Where a shader writes: 8-bit levels (every stage's output) or f32 (the blur's middle).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// `texture_storage_2d<rgba8unorm, write>`.
-    Rgba8,
-    /// `texture_storage_2d<rgba32float, write>`.
-    Rgba32Float,
-}
-
-/// One WGSL file: its name (`shaders/<name>.wgsl`), its source, the size of the Rust params
-/// struct its binding-0 uniform mirrors, its destination format and the number of read-only
-/// storage buffers it takes at bindings 3, 4, … (tables, matrices, a composite's overlay pixels).
-#[derive(Debug, Clone, Copy)]
-pub struct ShaderInfo {
-    /// File stem, e.g. `resize_h`.
-    pub name: &'static str,
-    /// The WGSL source (compiled into the binary).
-    pub source: &'static str,
-    /// `size_of` the `#[repr(C)]` params struct in `pipeline` the uniform mirrors.
-    pub params_size: usize,
-    /// Destination texture format (binding 2).
-    pub target: Target,
-    /// Read-only storage buffers at bindings 3.. (weights, tables, matrices, overlay pixels).
-    pub extras: u32,
-}
-
-macro_rules! shader {
-    ($name:literal, $params:ty, $target:ident, $extras:literal) => {
-        ShaderInfo {
-            name: $name,
-            source: include_str!(concat!("../../../shaders/", $name, ".wgsl")),
-            params_size: std::mem::size_of::<$params>(),
-            target: Target::$target,
-            extras: $extras,
-        }
-    };
-}
-
-/// Every shader the engine compiles, in a fixed order (the index is the pipeline's index).
-pub const SHADERS: [ShaderInfo; 13] = {
-    use crate::pipeline::*;
-    [
-        shader!("resize_v", ResizeParams, Rgba8, 1),
-        shader!("resize_h", ResizeParams, Rgba8, 1),
-        shader!("crop", CropParams, Rgba8, 0),
-        shader!("fill", FillParams, Rgba8, 0),
-        shader!("orient", OrientParams, Rgba8, 0),
-        shader!("rotate", RotateParams, Rgba8, 1),
-        shader!("blur_h", BlurParams, Rgba32Float, 1),
-        shader!("blur_v", BlurParams, Rgba8, 1),
-        shader!("color_adjust", ColorAdjustParams, Rgba8, 1),
-        shader!("sharpen", SharpenParams, Rgba8, 0),
-        shader!("mask_circle", MaskParams, Rgba8, 0),
-        shader!("mask_rounded", MaskParams, Rgba8, 0),
-        shader!("composite", CompositeParams, Rgba8, 1),
-    ]
-};
-
-/// The shaders that implement `stage` on the GPU, in the order they run. Exhaustive on purpose:
-/// a new stage without a GPU twin is a compile error here, and `tests/shaders.rs` fails for a
-/// name without a file or a file without a stage.
-pub const fn shaders_for(stage: &Stage) -> &'static [&'static str] {
-    match stage {
-        // fast_image_resize runs the vertical pass first for 8-bit images; so does the GPU.
-        Stage::Resize(_) => &["resize_v", "resize_h"],
-        Stage::Crop(_) => &["crop"],
-        Stage::Fill(_) => &["fill"],
-        Stage::Orient(_) => &["orient"],
-        Stage::Rotate(_) => &["rotate"],
-        Stage::Blur(_) => &["blur_h", "blur_v"],
-        Stage::ColorAdjust(_) => &["color_adjust"],
-        Stage::Sharpen(_) => &["sharpen"],
-        Stage::MaskCircle(_) => &["mask_circle"],
-        Stage::MaskRounded(_) => &["mask_rounded"],
-        Stage::Composite(..) => &["composite"],
-    }
-}
-
-fn shader_index(name: &str) -> usize {
-    // Every name shaders_for returns is in SHADERS (tests/shaders.rs checks it); 0 is never
-    // reached in practice and would only run the wrong shader, not panic.
-    SHADERS.iter().position(|s| s.name == name).unwrap_or(0)
-}
+use device::Context;
 
 /// Why a cascade did not run on the GPU.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,19 +52,6 @@ impl std::fmt::Display for GpuFailure {
     }
 }
 
-struct Pipeline {
-    layout: wgpu::BindGroupLayout,
-    pipeline: wgpu::ComputePipeline,
-}
-
-/// One opened device: its queue, the compiled pipelines and whether it has been lost.
-struct Context {
-    device: wgpu::Device,
-    queue: wgpu::Queue,
-    pipelines: Vec<Pipeline>,
-    lost: Arc<AtomicBool>,
-}
-
 /// The process-wide GPU backend: the adapter and its facts, and the current device context,
 /// re-created when the device is lost (a driver reset, a GPU fault).
 pub struct GpuBackend {
@@ -164,6 +68,9 @@ pub struct GpuBackend {
     _instance: wgpu::Instance,
 }
 
+/// What the drivers printed on stderr while the shared devices were opened.
+static DEVICE_OUTPUT: Mutex<String> = Mutex::new(String::new());
+
 /// How long after a failed attempt to re-create a lost device the next attempt waits; requests
 /// run on the CPU meanwhile.
 const RECOVERY_BACKOFF: Duration = Duration::from_secs(10);
@@ -174,72 +81,55 @@ impl std::fmt::Debug for GpuBackend {
     }
 }
 
-/// The best adapter on this host and its instance, found once per process.
-fn adapter() -> &'static Result<(wgpu::Instance, wgpu::Adapter), String> {
-    static ADAPTER: OnceLock<Result<(wgpu::Instance, wgpu::Adapter), String>> = OnceLock::new();
-    ADAPTER.get_or_init(|| {
-        // WGPU_BACKEND (vulkan, gl, …) narrows the search, as wgpu documents.
-        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
-        // No Vulkan validation layers or debug labels in production runs unless asked for
-        // through WGPU_VALIDATION / WGPU_DEBUG.
-        desc.flags = wgpu::InstanceFlags::empty().with_env();
-        let backends = desc.backends;
-        let instance = wgpu::Instance::new(desc);
-        let adapters = pollster::block_on(instance.enumerate_adapters(backends));
-        // Hardware first (discrete, integrated, virtual), software (lavapipe, llvmpipe) last;
-        // Vulkan before GL within a kind.
-        let rank = |a: &wgpu::Adapter| {
-            let info = a.get_info();
-            let kind = match info.device_type {
-                wgpu::DeviceType::DiscreteGpu => 0,
-                wgpu::DeviceType::IntegratedGpu => 1,
-                wgpu::DeviceType::VirtualGpu => 2,
-                wgpu::DeviceType::Other => 3,
-                wgpu::DeviceType::Cpu => 4,
-            };
-            (kind, info.backend != wgpu::Backend::Vulkan)
-        };
-        let best = adapters.into_iter().min_by_key(rank);
-        match best {
-            Some(a) => Ok((instance, a)),
-            None => Err("no GPU adapter found (no Vulkan or GL driver could be loaded)".into()),
-        }
-    })
-}
-
-/// True when the adapter is real hardware (not lavapipe/llvmpipe, which report `Cpu`).
-fn is_hardware(info: &wgpu::AdapterInfo) -> bool {
-    matches!(
-        info.device_type,
-        wgpu::DeviceType::DiscreteGpu
-            | wgpu::DeviceType::IntegratedGpu
-            | wgpu::DeviceType::VirtualGpu
-    )
-}
-
 impl GpuBackend {
-    /// The process-wide backend on the best adapter (hardware first, a software one otherwise),
-    /// created on first use; `Err` says why none exists. Never panics or hangs when no driver is
-    /// installed (wgpu answers `NotFound` at once).
+    /// The process-wide backend on the best adapter of any kind (hardware first, a software one
+    /// otherwise), created on first use; `Err` says why none exists. Never panics or hangs when
+    /// no driver is installed (wgpu answers `NotFound` at once).
     pub fn shared() -> Result<&'static GpuBackend, String> {
-        static BACKEND: OnceLock<Result<GpuBackend, String>> = OnceLock::new();
-        BACKEND
-            .get_or_init(|| {
-                let (instance, adapter) = adapter().as_ref().map_err(Clone::clone)?;
-                GpuBackend::new(instance.clone(), adapter)
-            })
-            .as_ref()
-            .map_err(Clone::clone)
+        Self::shared_of(AdapterKind::Any)
+    }
+
+    /// The process-wide backend on the best adapter `kind` allows, created on first use (the
+    /// drivers' stderr output meanwhile is kept: [`Self::driver_output`]).
+    pub fn shared_of(kind: AdapterKind) -> Result<&'static GpuBackend, String> {
+        static HARDWARE: OnceLock<Result<GpuBackend, String>> = OnceLock::new();
+        static ANY: OnceLock<Result<GpuBackend, String>> = OnceLock::new();
+        let cell = match kind {
+            AdapterKind::Hardware => &HARDWARE,
+            AdapterKind::Any => &ANY,
+        };
+        cell.get_or_init(|| {
+            let (instance, adapter) = adapter::search(kind).found.as_ref().map_err(Clone::clone)?;
+            let mut said = DEVICE_OUTPUT.lock().unwrap_or_else(|p| p.into_inner());
+            adapter::quietly_into(&mut said, || GpuBackend::new(instance.clone(), adapter))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
     }
 
     /// The best adapter's facts without creating a device: `(name, is_hardware)`.
     pub fn probe() -> Result<(String, bool), String> {
-        let (_, adapter) = adapter().as_ref().map_err(Clone::clone)?;
+        Self::probe_of(AdapterKind::Any)
+    }
+
+    /// The facts of the best adapter `kind` allows, without creating a device:
+    /// `(name, is_hardware)`.
+    pub fn probe_of(kind: AdapterKind) -> Result<(String, bool), String> {
+        let (_, adapter) = adapter::search(kind).found.as_ref().map_err(Clone::clone)?;
         let info = adapter.get_info();
         Ok((
             format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type),
-            is_hardware(&info),
+            adapter::is_hardware(&info),
         ))
+    }
+
+    /// What the GPU drivers printed on stderr while this process searched for an adapter and
+    /// opened its device (kept off the terminal; `-v` shows it). Empty before any search.
+    pub fn driver_output() -> String {
+        let device = DEVICE_OUTPUT.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let searches = [AdapterKind::Hardware, AdapterKind::Any]
+            .map(|k| adapter::searched(k).map(|s| s.driver_output.as_str()).unwrap_or(""));
+        searches.concat() + &device
     }
 
     fn new(instance: wgpu::Instance, adapter: &wgpu::Adapter) -> Result<GpuBackend, String> {
@@ -247,7 +137,7 @@ impl GpuBackend {
         // The adapter's own limits (16384² textures, GiB buffers on real GPUs), not WebGPU's
         // conservative defaults.
         let limits = adapter.limits();
-        let ctx = Self::open(adapter, &info, &limits)?;
+        let ctx = Context::open(adapter, &info, &limits)?;
         Ok(GpuBackend {
             ctx: RwLock::new(Arc::new(ctx)),
             adapter: adapter.clone(),
@@ -257,40 +147,6 @@ impl GpuBackend {
             failed_recovery: Mutex::new(None),
             _instance: instance,
         })
-    }
-
-    /// Opens a device on `adapter` with its full limits and compiles every pipeline.
-    fn open(
-        adapter: &wgpu::Adapter,
-        info: &wgpu::AdapterInfo,
-        limits: &wgpu::Limits,
-    ) -> Result<Context, String> {
-        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
-            label: Some("ossimg"),
-            required_features: wgpu::Features::empty(),
-            required_limits: limits.clone(),
-            ..Default::default()
-        }))
-        .map_err(|e| format!("cannot open a device on {}: {e}", info.name))?;
-        // Errors outside a scope are logged, never turned into a panic (wgpu's default).
-        device.on_uncaptured_error(Arc::new(|e: wgpu::Error| {
-            eprintln!("ossimg: GPU error outside a run: {e}");
-        }));
-        let lost = Arc::new(AtomicBool::new(false));
-        let flag = lost.clone();
-        device.set_device_lost_callback(move |reason, msg| {
-            flag.store(true, Ordering::SeqCst);
-            if reason != wgpu::DeviceLostReason::Destroyed {
-                eprintln!("ossimg: GPU device lost ({reason:?}): {msg}");
-            }
-        });
-
-        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let pipelines = SHADERS.iter().map(|s| Self::pipeline(&device, s)).collect();
-        if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(format!("shader compilation failed on {}: {e}", info.name));
-        }
-        Ok(Context { device, queue, pipelines, lost })
     }
 
     /// The device to run on: the current one, or — when it has been lost — a new one opened on
@@ -309,7 +165,7 @@ impl GpuBackend {
         if failed.is_some_and(|t| t.elapsed() < RECOVERY_BACKOFF) {
             return Err(GpuFailure::Failed("the GPU device was lost".into()));
         }
-        match Self::open(&self.adapter, &self.info, &self.limits) {
+        match Context::open(&self.adapter, &self.info, &self.limits) {
             Ok(fresh) => {
                 eprintln!("ossimg: GPU device re-created on {} after a loss", self.info.name);
                 *failed = None;
@@ -321,77 +177,6 @@ impl GpuBackend {
                 Err(GpuFailure::Failed(format!("the GPU device was lost and {e}")))
             }
         }
-    }
-
-    fn pipeline(device: &wgpu::Device, s: &ShaderInfo) -> Pipeline {
-        let compute = wgpu::ShaderStages::COMPUTE;
-        let mut entries = vec![
-            wgpu::BindGroupLayoutEntry {
-                binding: 0,
-                visibility: compute,
-                ty: wgpu::BindingType::Buffer {
-                    ty: wgpu::BufferBindingType::Uniform,
-                    has_dynamic_offset: false,
-                    min_binding_size: wgpu::BufferSize::new(s.params_size as u64),
-                },
-                count: None,
-            },
-            wgpu::BindGroupLayoutEntry {
-                binding: 1,
-                visibility: compute,
-                // textureLoad only: rgba32float sources are not filterable.
-                ty: wgpu::BindingType::Texture {
-                    sample_type: wgpu::TextureSampleType::Float { filterable: false },
-                    view_dimension: wgpu::TextureViewDimension::D2,
-                    multisampled: false,
-                },
-                count: None,
-            },
-            wgpu::BindGroupLayoutEntry {
-                binding: 2,
-                visibility: compute,
-                ty: wgpu::BindingType::StorageTexture {
-                    access: wgpu::StorageTextureAccess::WriteOnly,
-                    format: format_of(s.target),
-                    view_dimension: wgpu::TextureViewDimension::D2,
-                },
-                count: None,
-            },
-        ];
-        for i in 0..s.extras {
-            entries.push(wgpu::BindGroupLayoutEntry {
-                binding: 3 + i,
-                visibility: compute,
-                ty: wgpu::BindingType::Buffer {
-                    ty: wgpu::BufferBindingType::Storage { read_only: true },
-                    has_dynamic_offset: false,
-                    min_binding_size: None,
-                },
-                count: None,
-            });
-        }
-        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some(s.name),
-            entries: &entries,
-        });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some(s.name),
-            bind_group_layouts: &[Some(&layout)],
-            immediate_size: 0,
-        });
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some(s.name),
-            source: wgpu::ShaderSource::Wgsl(s.source.into()),
-        });
-        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some(s.name),
-            layout: Some(&pipeline_layout),
-            module: &module,
-            entry_point: Some("main"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        Pipeline { layout, pipeline }
     }
 
     /// Destroys the device as a driver reset or a GPU fault would, for tests of the fallback
@@ -421,7 +206,7 @@ impl GpuBackend {
 
     /// True when the adapter is real hardware; lavapipe/llvmpipe report `DeviceType::Cpu`.
     pub fn is_hardware(&self) -> bool {
-        is_hardware(&self.info)
+        adapter::is_hardware(&self.info)
     }
 
     /// The largest texture side this device accepts (16384 on lavapipe and most GPUs).
@@ -433,531 +218,5 @@ impl GpuBackend {
     /// composite's overlay (4 bytes a pixel).
     pub fn max_storage_binding(&self) -> u64 {
         self.limits.max_storage_buffer_binding_size
-    }
-
-    /// Runs `stages` on `img` on the GPU: one upload, every pass in one submission, one
-    /// readback. The result equals the CPU engine's within each stage's declared tolerance
-    /// (`tests/gpu_parity.rs`). `Unsupported` when the plan cannot run here (empty image, a side
-    /// beyond [`Self::max_side`], a stage the planner would never produce); `Failed` when the
-    /// device failed (the caller re-runs on the CPU).
-    pub fn run_stages(&self, stages: &[Stage], img: &Image) -> Result<Image, GpuFailure> {
-        let passes = self.plan_passes(stages, img)?;
-        if passes.is_empty() {
-            return Ok(img.clone());
-        }
-        // A poisoned permit only means another run panicked; the device state is still valid.
-        let _permit = self.permit.lock().unwrap_or_else(|p| p.into_inner());
-        let ctx = self.context()?;
-        let oom = ctx.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-        let internal = ctx.device.push_error_scope(wgpu::ErrorFilter::Internal);
-        let validation = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        // wgpu may still panic on a device that died mid-run (a path its API leaves fallible
-        // only by panicking): treat that as the failure it is, and re-run on the CPU.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Self::execute(&ctx, &passes, img)
-        }))
-        .unwrap_or_else(|_| Err(GpuFailure::Failed("the GPU run panicked".into())));
-        let errors = [validation.pop(), internal.pop(), oom.pop()].map(pollster::block_on);
-        if let Some(e) = errors.into_iter().flatten().next() {
-            return Err(GpuFailure::Failed(e.to_string()));
-        }
-        result
-    }
-
-    /// Turns stages into shader passes with their parameters, checking the planner's invariants
-    /// (as `backend::cpu::run` does) and the device limits before any resource exists.
-    fn plan_passes(&self, stages: &[Stage], img: &Image) -> Result<Vec<Pass>, GpuFailure> {
-        let unsupported = |m: &str| Err(GpuFailure::Unsupported(m.to_string()));
-        if (img.width as usize).checked_mul(img.height as usize).and_then(|n| n.checked_mul(4))
-            != Some(img.pixels.len())
-        {
-            return unsupported("malformed pixel buffer");
-        }
-        let (mut w, mut h) = (img.width, img.height);
-        let mut passes = Vec::new();
-        for stage in stages {
-            let (ow, oh) = match stage {
-                Stage::Resize(p) => {
-                    if p.width == 0 || p.height == 0 {
-                        return unsupported("empty resize");
-                    }
-                    let params = bytemuck::bytes_of(p).to_vec();
-                    let need_v = p.height != h;
-                    let need_h = p.width != w;
-                    if need_v {
-                        let t = resize_table::table(h, p.height, true, !need_h)
-                            .ok_or_else(|| GpuFailure::Unsupported("empty resize".into()))?;
-                        passes.push(Pass::new("resize_v", &params, vec![cast(&t)], w, p.height));
-                    }
-                    if need_h {
-                        let t = resize_table::table(w, p.width, !need_v, true)
-                            .ok_or_else(|| GpuFailure::Unsupported("empty resize".into()))?;
-                        passes.push(Pass::new(
-                            "resize_h",
-                            &params,
-                            vec![cast(&t)],
-                            p.width,
-                            p.height,
-                        ));
-                    }
-                    (p.width, p.height)
-                }
-                Stage::Crop(p) => {
-                    if p.width == 0
-                        || p.height == 0
-                        || u64::from(p.x) + u64::from(p.width) > u64::from(w)
-                        || u64::from(p.y) + u64::from(p.height) > u64::from(h)
-                    {
-                        return unsupported("crop rectangle outside the image");
-                    }
-                    if (p.x, p.y, p.width, p.height) != (0, 0, w, h) {
-                        passes.push(Pass::new(
-                            "crop",
-                            bytemuck::bytes_of(p),
-                            vec![],
-                            p.width,
-                            p.height,
-                        ));
-                    }
-                    (p.width, p.height)
-                }
-                Stage::Fill(p) => {
-                    if u64::from(p.x) + u64::from(w) > u64::from(p.width)
-                        || u64::from(p.y) + u64::from(h) > u64::from(p.height)
-                    {
-                        return unsupported("image does not fit the fill canvas");
-                    }
-                    passes.push(Pass::new(
-                        "fill",
-                        bytemuck::bytes_of(p),
-                        vec![],
-                        p.width,
-                        p.height,
-                    ));
-                    (p.width, p.height)
-                }
-                Stage::Orient(p) => {
-                    if !(1..=8).contains(&p.orientation) {
-                        return unsupported("orientation not 1-8");
-                    }
-                    let (ow, oh) = if p.orientation >= 5 { (h, w) } else { (w, h) };
-                    if p.orientation != 1 {
-                        passes.push(Pass::new("orient", bytemuck::bytes_of(p), vec![], ow, oh));
-                    }
-                    (ow, oh)
-                }
-                Stage::Rotate(p) => {
-                    if p.width == 0 || p.height == 0 || !p.degrees.is_finite() {
-                        return unsupported("empty rotate canvas or non-finite angle");
-                    }
-                    let m = kernels::rotation_inverse(p.degrees, w, h, p.width, p.height);
-                    passes.push(Pass::new(
-                        "rotate",
-                        bytemuck::bytes_of(p),
-                        vec![cast(&m)],
-                        p.width,
-                        p.height,
-                    ));
-                    (p.width, p.height)
-                }
-                Stage::Blur(p) => {
-                    let weights = kernels::gaussian_weights(p.radius, p.sigma);
-                    // One tap (radius 0): the CPU returns the image untouched; so does the GPU.
-                    if weights.len() > 1 {
-                        let params = bytemuck::bytes_of(p);
-                        passes.push(Pass::new("blur_h", params, vec![cast(&weights)], w, h));
-                        passes.push(Pass::new("blur_v", params, vec![cast(&weights)], w, h));
-                    }
-                    (w, h)
-                }
-                Stage::ColorAdjust(p) => {
-                    if (p.bright, p.contrast) != (0, 0) {
-                        let lut: Vec<u32> = kernels::color_adjust_lut(p.bright, p.contrast)
-                            .iter()
-                            .map(|&v| u32::from(v))
-                            .collect();
-                        passes.push(Pass::new(
-                            "color_adjust",
-                            bytemuck::bytes_of(p),
-                            vec![cast(&lut)],
-                            w,
-                            h,
-                        ));
-                    }
-                    (w, h)
-                }
-                Stage::Sharpen(p) => {
-                    if p.amount != 0 {
-                        passes.push(Pass::new("sharpen", bytemuck::bytes_of(p), vec![], w, h));
-                    }
-                    (w, h)
-                }
-                Stage::MaskCircle(p) => {
-                    passes.push(Pass::new("mask_circle", bytemuck::bytes_of(p), vec![], w, h));
-                    (w, h)
-                }
-                Stage::MaskRounded(p) => {
-                    passes.push(Pass::new("mask_rounded", bytemuck::bytes_of(p), vec![], w, h));
-                    (w, h)
-                }
-                Stage::Composite(p, overlay) => {
-                    let max_binding = self.limits.max_storage_buffer_binding_size;
-                    passes.extend(composite_pass(p, overlay, (w, h), max_binding)?);
-                    (w, h)
-                }
-            };
-            (w, h) = (ow, oh);
-        }
-        // Limits, checked before anything is allocated: texture sides, the readback buffer and
-        // every storage binding.
-        let max = self.limits.max_texture_dimension_2d;
-        let sides = std::iter::once((img.width, img.height))
-            .chain(passes.iter().map(|p| (p.width, p.height)));
-        for (pw, ph) in sides {
-            if pw == 0 || ph == 0 {
-                return unsupported("empty image");
-            }
-            if pw > max || ph > max {
-                return unsupported("image side beyond the device's texture limit");
-            }
-        }
-        if padded_row(w) * u64::from(h) > self.limits.max_buffer_size {
-            return unsupported("readback buffer beyond the device limit");
-        }
-        let max_binding = self.limits.max_storage_buffer_binding_size;
-        if passes.iter().flat_map(|p| &p.extras).any(|e| e.len() as u64 > max_binding) {
-            return unsupported("stage table beyond the storage binding limit");
-        }
-        Ok(passes)
-    }
-
-    fn execute(ctx: &Context, passes: &[Pass], img: &Image) -> Result<Image, GpuFailure> {
-        let d = &ctx.device;
-        let source = d.create_texture(&texture_desc(img.width, img.height, Target::Rgba8, true));
-        ctx.queue.write_texture(
-            wgpu::TexelCopyTextureInfo {
-                texture: &source,
-                mip_level: 0,
-                origin: wgpu::Origin3d::ZERO,
-                aspect: wgpu::TextureAspect::All,
-            },
-            &img.pixels,
-            wgpu::TexelCopyBufferLayout {
-                offset: 0,
-                bytes_per_row: Some(img.width * 4),
-                rows_per_image: Some(img.height),
-            },
-            extent(img.width, img.height),
-        );
-        let mut encoder =
-            d.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("cascade") });
-        let mut current = source;
-        for pass in passes {
-            let index = shader_index(pass.shader);
-            let info = &SHADERS[index];
-            let pipeline = &ctx.pipelines[index];
-            let out = d.create_texture(&texture_desc(pass.width, pass.height, info.target, false));
-            let params = upload_buffer(ctx, pass.shader, &pass.params, wgpu::BufferUsages::UNIFORM);
-            let extras: Vec<wgpu::Buffer> = pass
-                .extras
-                .iter()
-                .map(|e| upload_buffer(ctx, pass.shader, e, wgpu::BufferUsages::STORAGE))
-                .collect();
-            let src_view = current.create_view(&Default::default());
-            let dst_view = out.create_view(&Default::default());
-            let mut entries = vec![
-                wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: wgpu::BindingResource::TextureView(&src_view),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: wgpu::BindingResource::TextureView(&dst_view),
-                },
-            ];
-            for (i, b) in extras.iter().enumerate() {
-                entries.push(wgpu::BindGroupEntry {
-                    binding: 3 + i as u32,
-                    resource: b.as_entire_binding(),
-                });
-            }
-            let bind_group = d.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: Some(pass.shader),
-                layout: &pipeline.layout,
-                entries: &entries,
-            });
-            {
-                let mut cpass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                    label: Some(pass.shader),
-                    timestamp_writes: None,
-                });
-                cpass.set_pipeline(&pipeline.pipeline);
-                cpass.set_bind_group(0, &bind_group, &[]);
-                cpass.dispatch_workgroups(
-                    pass.width.div_ceil(WORKGROUP),
-                    pass.height.div_ceil(WORKGROUP),
-                    1,
-                );
-            }
-            current = out;
-        }
-        let (w, h) = (current.width(), current.height());
-        let row = padded_row(w);
-        let readback = d.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("readback"),
-            size: row * u64::from(h),
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        encoder.copy_texture_to_buffer(
-            wgpu::TexelCopyTextureInfo {
-                texture: &current,
-                mip_level: 0,
-                origin: wgpu::Origin3d::ZERO,
-                aspect: wgpu::TextureAspect::All,
-            },
-            wgpu::TexelCopyBufferInfo {
-                buffer: &readback,
-                layout: wgpu::TexelCopyBufferLayout {
-                    offset: 0,
-                    // Row lengths fit u32: w ≤ max_texture_dimension_2d.
-                    bytes_per_row: Some(row as u32),
-                    rows_per_image: Some(h),
-                },
-            },
-            extent(w, h),
-        );
-        let submission = ctx.queue.submit([encoder.finish()]);
-        let slice = readback.slice(..);
-        let (tx, rx) = std::sync::mpsc::channel();
-        slice.map_async(wgpu::MapMode::Read, move |r| {
-            let _ = tx.send(r);
-        });
-        ctx.device
-            .poll(wgpu::PollType::Wait {
-                submission_index: Some(submission),
-                timeout: Some(RUN_TIMEOUT),
-            })
-            .map_err(|e| GpuFailure::Failed(format!("waiting for the GPU: {e}")))?;
-        match rx.recv_timeout(Duration::from_secs(1)) {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(GpuFailure::Failed(format!("reading back: {e}"))),
-            Err(_) => return Err(GpuFailure::Failed("readback never completed".into())),
-        }
-        let mut pixels = Vec::with_capacity(w as usize * h as usize * 4);
-        {
-            let data = slice
-                .get_mapped_range()
-                .map_err(|e| GpuFailure::Failed(format!("mapping the readback: {e}")))?;
-            for r in data.chunks_exact(row as usize) {
-                pixels.extend_from_slice(&r[..w as usize * 4]);
-            }
-        }
-        readback.unmap();
-        Ok(Image { width: w, height: h, pixels })
-    }
-}
-
-/// A GPU buffer holding `contents`, written through the queue. Not wgpu's `create_buffer_init`:
-/// that maps the buffer at creation and panics when the device has been lost, where this only
-/// records an error that the run's error scopes report.
-fn upload_buffer(
-    ctx: &Context,
-    label: &str,
-    contents: &[u8],
-    usage: wgpu::BufferUsages,
-) -> wgpu::Buffer {
-    // Buffer sizes are multiples of 4 (write_buffer's rule); params and tables already are.
-    let size = (contents.len() as u64).next_multiple_of(4).max(4);
-    let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some(label),
-        size,
-        usage: usage | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
-    if contents.len().is_multiple_of(4) {
-        ctx.queue.write_buffer(&buffer, 0, contents);
-    } else {
-        let mut padded = contents.to_vec();
-        padded.resize(size as usize, 0);
-        ctx.queue.write_buffer(&buffer, 0, &padded);
-    }
-    buffer
-}
-
-/// One dispatch: shader, params bytes, storage buffers, output size.
-struct Pass {
-    shader: &'static str,
-    params: Vec<u8>,
-    extras: Vec<Vec<u8>>,
-    width: u32,
-    height: u32,
-}
-
-impl Pass {
-    fn new(
-        shader: &'static str,
-        params: &[u8],
-        extras: Vec<Vec<u8>>,
-        width: u32,
-        height: u32,
-    ) -> Self {
-        Pass { shader, params: params.to_vec(), extras, width, height }
-    }
-}
-
-/// The pass for a [`Stage::Composite`] on a `base.0`×`base.1` image, checked like
-/// `backend::cpu::run` checks it, or `None` when there is nothing to draw (no opacity, an empty
-/// overlay, or one wholly outside the image: the CPU returns the image untouched, and no
-/// zero-sized buffer reaches a bind group). The overlay travels as one storage binding, so one
-/// larger than `max_binding` bytes is `Unsupported` — found here, before its pixels are copied.
-fn composite_pass(
-    p: &CompositeParams,
-    overlay: &Image,
-    base: (u32, u32),
-    max_binding: u64,
-) -> Result<Option<Pass>, GpuFailure> {
-    let unsupported = |m: &str| Err(GpuFailure::Unsupported(m.to_string()));
-    let (ow, oh) = (overlay.width, overlay.height);
-    if !super::cpu::well_formed(overlay) || (ow, oh) != (p.width, p.height) {
-        return unsupported("composite overlay malformed or not its params' size");
-    }
-    if p.opacity > 100 {
-        return unsupported("composite opacity above 100");
-    }
-    if !p.tiling_is_valid() {
-        return unsupported("composite tiling periods below the overlay size");
-    }
-    if overlay.pixels.len() as u64 > max_binding {
-        return unsupported("composite overlay beyond the storage binding limit");
-    }
-    let (x, y) = (i64::from(p.x), i64::from(p.y));
-    // A tiled overlay repeats over the whole plane: assume it meets the image.
-    let overlaps = p.tiling().is_some()
-        || (x < i64::from(base.0)
-            && y < i64::from(base.1)
-            && x + i64::from(ow) > 0
-            && y + i64::from(oh) > 0);
-    if p.opacity == 0 || ow == 0 || oh == 0 || !overlaps {
-        return Ok(None);
-    }
-    let extras = vec![overlay.pixels.clone()];
-    Ok(Some(Pass::new("composite", bytemuck::bytes_of(p), extras, base.0, base.1)))
-}
-
-fn cast<T: bytemuck::Pod>(v: &[T]) -> Vec<u8> {
-    bytemuck::cast_slice(v).to_vec()
-}
-
-/// Bytes per row of the readback buffer: `4·w` rounded up to `COPY_BYTES_PER_ROW_ALIGNMENT` (256).
-fn padded_row(w: u32) -> u64 {
-    let align = u64::from(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
-    (u64::from(w) * 4).div_ceil(align) * align
-}
-
-fn format_of(t: Target) -> wgpu::TextureFormat {
-    match t {
-        Target::Rgba8 => wgpu::TextureFormat::Rgba8Unorm,
-        Target::Rgba32Float => wgpu::TextureFormat::Rgba32Float,
-    }
-}
-
-fn extent(w: u32, h: u32) -> wgpu::Extent3d {
-    wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 }
-}
-
-fn texture_desc(w: u32, h: u32, target: Target, upload: bool) -> wgpu::TextureDescriptor<'static> {
-    let usage = if upload {
-        wgpu::TextureUsages::TEXTURE_BINDING
-            | wgpu::TextureUsages::COPY_DST
-            | wgpu::TextureUsages::COPY_SRC
-    } else {
-        wgpu::TextureUsages::TEXTURE_BINDING
-            | wgpu::TextureUsages::STORAGE_BINDING
-            | wgpu::TextureUsages::COPY_SRC
-    };
-    wgpu::TextureDescriptor {
-        label: None,
-        size: extent(w, h),
-        mip_level_count: 1,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format: format_of(target),
-        usage,
-        view_formats: &[],
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::pipeline::*;
-
-    #[test]
-    fn every_stage_names_known_shaders() {
-        let samples = [
-            Stage::Resize(ResizeParams { width: 1, height: 1, _pad: [0; 2] }),
-            Stage::Blur(BlurParams { radius: 1, sigma: 1.0, _pad: [0; 2] }),
-            Stage::composite(std::sync::Arc::new(Image::filled(1, 1, [0; 4])), 0, 0, 100),
-        ];
-        for s in samples {
-            for name in shaders_for(&s) {
-                assert!(SHADERS.iter().any(|i| i.name == *name), "{name}");
-            }
-        }
-        assert_eq!(shader_index("blur_v"), 7);
-        assert_eq!(padded_row(1), 256);
-        assert_eq!(padded_row(64), 256);
-        assert_eq!(padded_row(65), 512);
-    }
-
-    #[test]
-    fn composite_pass_checks_the_overlay_and_skips_no_ops() {
-        let ovl = Image::filled(16, 16, [1, 2, 3, 128]); // 1024 bytes
-        let p = |x: i32, y: i32, opacity: u32| CompositeParams {
-            x,
-            y,
-            width: 16,
-            height: 16,
-            opacity,
-            step_x: 0,
-            step_y: 0,
-            row_shift: 0,
-        };
-        let pass = composite_pass(&p(-15, 99, 50), &ovl, (100, 100), 1024).unwrap().unwrap();
-        assert_eq!((pass.shader, pass.width, pass.height), ("composite", 100, 100));
-        assert_eq!(pass.extras, vec![ovl.pixels.clone()]);
-        assert_eq!(pass.params, bytemuck::bytes_of(&p(-15, 99, 50)));
-        // One byte over the binding limit: the whole plan goes to the CPU.
-        assert!(matches!(
-            composite_pass(&p(0, 0, 100), &ovl, (100, 100), 1023),
-            Err(GpuFailure::Unsupported(_))
-        ));
-        // Nothing to draw: no pass (and no zero-sized buffer).
-        for q in [p(-16, 0, 100), p(0, 100, 100), p(100, 0, 100), p(0, -16, 100), p(5, 5, 0)] {
-            assert!(composite_pass(&q, &ovl, (100, 100), 1024).unwrap().is_none(), "{q:?}");
-        }
-        let empty = Image { width: 0, height: 16, pixels: vec![] };
-        let q = CompositeParams { width: 0, ..p(0, 0, 100) };
-        assert!(composite_pass(&q, &empty, (100, 100), 1024).unwrap().is_none());
-        // Inconsistent stages, as backend::cpu::run rejects them.
-        let q = CompositeParams { width: 15, ..p(0, 0, 100) };
-        assert!(composite_pass(&q, &ovl, (100, 100), 1024).is_err());
-        assert!(composite_pass(&p(0, 0, 101), &ovl, (100, 100), 1024).is_err());
-        let short = Image { width: 16, height: 16, pixels: vec![0; 1023] };
-        assert!(composite_pass(&p(0, 0, 100), &short, (100, 100), 1024).is_err());
-        // Tiled: drawn even when the origin tile is off the image; periods below the overlay's
-        // size, or a row shift past a period, are refused.
-        let tiled = |sx, sy, shift| CompositeParams {
-            step_x: sx,
-            step_y: sy,
-            row_shift: shift,
-            ..p(500, 500, 100)
-        };
-        assert!(composite_pass(&tiled(20, 16, 10), &ovl, (100, 100), 1024).unwrap().is_some());
-        for bad in [tiled(15, 16, 0), tiled(16, 15, 0), tiled(16, 16, 16), tiled(16, 0, 0)] {
-            assert!(composite_pass(&bad, &ovl, (100, 100), 1024).is_err(), "{bad:?}");
-        }
     }
 }

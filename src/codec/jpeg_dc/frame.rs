@@ -1,0 +1,209 @@
+//! Frame geometry at 1/8 scale (libjpeg-turbo's `jpeg_core_output_dimensions` and
+//! `jinit_upsampler` rules), per-component sample planes, MCU/block iteration, and the
+//! restart-aware entropy segment walker shared by the sequential and progressive decoders.
+
+use super::huffman::Bits;
+use super::markers::{after_marker, Sof, Sos};
+
+/// A component being decoded.
+pub(super) struct Comp {
+    pub h: usize,
+    pub v: usize,
+    pub tq: usize,
+    /// DCT scaled size at 1/8: 1 (DC only) or 2 (2×2 IDCT for raised subsampled chroma).
+    pub ssize: usize,
+    /// Allocated blocks per row / column (the MCU grid, which covers the single-component grid).
+    pub bw: usize,
+    pub bh: usize,
+    /// Blocks per row / column of a single-component (non-interleaved) scan.
+    pub wib: usize,
+    pub hib: usize,
+    /// Quantisation table latched at the component's first scan (`latch_quant_tables`).
+    pub quant: Option<[u16; 64]>,
+    /// Samples at the scaled size, `bw * ssize` per row.
+    pub plane: Vec<u8>,
+    /// Progressive only: the DC per block (`ssize` 1) or all 64 per block (`ssize` 2).
+    pub coefs: Vec<i16>,
+    /// Sequential scans seen for this component.
+    pub scans: u32,
+    /// Progressive only: libjpeg's `coef_bits` (current Al per coefficient, -1 = none yet).
+    pub coef_bits: [i32; 64],
+}
+
+/// The frame being decoded.
+pub(super) struct Frame {
+    pub width: usize,
+    pub height: usize,
+    pub progressive: bool,
+    pub hmax: usize,
+    pub vmax: usize,
+    pub mcux: usize,
+    pub mcuy: usize,
+    pub comps: Vec<Comp>,
+}
+
+impl Frame {
+    /// Sets up the frame, or `None` for sampling libjpeg-turbo handles with IDCT sizes or
+    /// upsampling this decoder does not implement.
+    pub fn new(sof: &Sof) -> Option<Frame> {
+        let hmax = sof.comps.iter().map(|c| c.h).max()?;
+        let vmax = sof.comps.iter().map(|c| c.v).max()?;
+        let mcux = sof.width.div_ceil(8 * hmax);
+        let mcuy = sof.height.div_ceil(8 * vmax);
+        let mut comps = Vec::with_capacity(sof.comps.len());
+        for fc in &sof.comps {
+            let (h, v) = (fc.h, fc.v);
+            let mut ssize = 1;
+            while ssize < 8 && hmax % (h * ssize * 2) == 0 && vmax % (v * ssize * 2) == 0 {
+                ssize *= 2;
+            }
+            if ssize > 2 || hmax % (h * ssize) != 0 || vmax % (v * ssize) != 0 {
+                return None;
+            }
+            let (bw, bh) = (mcux.checked_mul(h)?, mcuy.checked_mul(v)?);
+            let blocks = bw.checked_mul(bh)?;
+            comps.push(Comp {
+                h,
+                v,
+                tq: fc.tq,
+                ssize,
+                bw,
+                bh,
+                wib: (sof.width * h).div_ceil(8 * hmax),
+                hib: (sof.height * v).div_ceil(8 * vmax),
+                quant: None,
+                plane: vec![0; blocks.checked_mul(ssize * ssize)?],
+                coefs: Vec::new(),
+                scans: 0,
+                coef_bits: [-1; 64],
+            });
+        }
+        if sof.progressive {
+            for c in &mut comps {
+                c.coefs = vec![0; (c.bw * c.bh).checked_mul(if c.ssize == 1 { 1 } else { 64 })?];
+            }
+        }
+        Some(Frame {
+            width: sof.width,
+            height: sof.height,
+            progressive: sof.progressive,
+            hmax,
+            vmax,
+            mcux,
+            mcuy,
+            comps,
+        })
+    }
+
+    /// Each component's (h, v) sampling factors.
+    pub fn samp(&self) -> Vec<(usize, usize)> {
+        self.comps.iter().map(|c| (c.h, c.v)).collect()
+    }
+
+    /// MCUs per row and column of a scan (a one-component scan's MCU is one block).
+    pub fn scan_mcus(&self, sos: &Sos) -> (usize, usize) {
+        if sos.comps.len() == 1 {
+            let c = &self.comps[sos.comps[0].0];
+            (c.wib, c.hib)
+        } else {
+            (self.mcux, self.mcuy)
+        }
+    }
+
+    /// Blocks per MCU of an interleaved scan must not exceed libjpeg's limit of 10.
+    pub fn scan_ok(&self, sos: &Sos) -> bool {
+        sos.comps.len() == 1
+            || sos.comps.iter().map(|&(ci, ..)| self.comps[ci].h * self.comps[ci].v).sum::<usize>()
+                <= 10
+    }
+}
+
+/// Calls `f(index in scan, block x, block y)` for each block of MCU (`mx`, `my`) in order;
+/// `samp` holds each frame component's (h, v) sampling factors.
+#[inline]
+pub(super) fn for_each_block(
+    samp: &[(usize, usize)],
+    sos: &Sos,
+    mx: usize,
+    my: usize,
+    mut f: impl FnMut(usize, usize, usize) -> Option<()>,
+) -> Option<()> {
+    if sos.comps.len() == 1 {
+        return f(0, mx, my);
+    }
+    for (k, &(ci, ..)) in sos.comps.iter().enumerate() {
+        let (ch, cv) = samp[ci];
+        for v in 0..cv {
+            for h in 0..ch {
+                f(k, mx * ch + h, my * cv + v)?;
+            }
+        }
+    }
+    Some(())
+}
+
+/// Walks a scan's entropy-coded segments across restart markers.
+pub(super) struct Entropy<'a> {
+    data: &'a [u8],
+    pub bits: Bits,
+    seg_end: usize,
+    marker: u8,
+    next_rst: u8,
+}
+
+impl<'a> Entropy<'a> {
+    /// Starts at the first byte after the SOS segment.
+    pub fn new(data: &'a [u8], pos: usize) -> Option<Entropy<'a>> {
+        let mut bits = Bits::new();
+        let (seg_end, marker) = bits.load(data, pos)?;
+        Some(Entropy { data, bits, seg_end, marker, next_rst: 0 })
+    }
+
+    /// Ends an interval: the segment must be used up exactly and followed by the expected RSTn.
+    pub fn restart(&mut self) -> Option<()> {
+        if !self.bits.finished_cleanly() || self.marker != 0xD0 + self.next_rst {
+            return None;
+        }
+        self.next_rst = (self.next_rst + 1) & 7;
+        let pos = after_marker(self.data, self.seg_end);
+        (self.seg_end, self.marker) = self.bits.load(self.data, pos)?;
+        Some(())
+    }
+
+    /// Ends the scan: returns the position of the marker that follows it.
+    pub fn finish(self) -> Option<usize> {
+        (self.bits.finished_cleanly() && !(0xD0..=0xD7).contains(&self.marker))
+            .then_some(self.seg_end)
+    }
+}
+
+/// Runs `mcu(entropy, mx, my, restarted)` over every MCU of a scan, handling restart
+/// intervals (`restarted`: the first MCU after an RST marker, when predictors reset); returns
+/// the position of the marker after the scan.
+pub(super) fn run_scan<'a>(
+    data: &'a [u8],
+    pos: usize,
+    (mcus_x, mcus_y): (usize, usize),
+    restart: usize,
+    mut mcu: impl FnMut(&mut Entropy<'a>, usize, usize, bool) -> Option<()>,
+) -> Option<usize> {
+    let mut e = Entropy::new(data, pos)?;
+    let total = mcus_x.checked_mul(mcus_y)?;
+    let mut left = restart;
+    for m in 0..total {
+        let mut restarted = false;
+        if restart > 0 {
+            if left == 0 {
+                e.restart()?;
+                restarted = true;
+                left = restart;
+            }
+            left -= 1;
+        }
+        mcu(&mut e, m % mcus_x, m / mcus_x, restarted)?;
+        if m % mcus_x == mcus_x - 1 && e.bits.overrun() {
+            return None;
+        }
+    }
+    e.finish()
+}

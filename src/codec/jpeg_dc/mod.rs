@@ -1,0 +1,111 @@
+//! DC-only JPEG decoding at 1/8 scale: the same pixels as libjpeg-turbo's 1/8 DCT-scaled
+//! decode (`jpeg_idct_1x1` per block, `jpeg_idct_2x2` where libjpeg-turbo raises subsampled
+//! chroma's scaled size, replication upsampling, `jdcolor.c` conversion), without decoding
+//! the AC coefficients it does not need.
+//!
+//! Supported: 8-bit sequential and progressive Huffman JPEG, one (grey) or three (YCbCr or
+//! RGB) components, any sampling whose 1/8 IDCT sizes are 1 or 2 (1×1, 2×1, 1×2, 2×2, 4×1,
+//! 4×2, …), restart intervals. Everything else — and anything libjpeg-turbo would warn about
+//! (corrupt or truncated data, extraneous bytes, bogus progression) or smooth — returns `None`
+//! and the caller decodes with libjpeg-turbo, so damaged files keep libjpeg-turbo's behaviour.
+//!
+//! Files: `markers` (segments), `huffman` (tables, bit reader, AC skipping), `frame`
+//! (geometry, scan walking), `baseline` and `progressive` (scans), `output` (IDCT, upsampling,
+//! colour).
+
+mod baseline;
+mod frame;
+mod huffman;
+mod markers;
+mod output;
+mod progressive;
+
+pub use output::ColorSpace;
+
+use crate::pipeline::Image;
+use frame::Frame;
+use markers::{Reader, Tables};
+use output::PlaneRef;
+
+/// Largest frame attempted, in source pixels (the service's source limit).
+const MAX_PIXELS: usize = 250_000_000;
+
+/// Scans accepted; libjpeg-turbo is given the same limit (`TJPARAM_SCANLIMIT` in `jpeg.rs`).
+const MAX_SCANS: usize = 500;
+
+/// Decodes `bytes` to RGBA at 1/8 scale (`ceil(W/8) × ceil(H/8)`), exactly as libjpeg-turbo
+/// does with TurboJPEG's defaults, given the colour space libjpeg-turbo chose for the file.
+/// `None` when the file is not one this decoder handles or anything about it is doubtful.
+pub fn decode(bytes: &[u8], cs: ColorSpace) -> Option<Image> {
+    let mut r = Reader { data: bytes, pos: 0 };
+    if r.marker()? != 0xD8 {
+        return None;
+    }
+    let mut t = Tables::default();
+    let mut frame: Option<Frame> = None;
+    let mut ids: Vec<u8> = Vec::new();
+    let mut scans = 0;
+    loop {
+        match r.marker()? {
+            m @ 0xC0..=0xC2 => {
+                let sof = markers::sof(r.segment()?, m == 0xC2)?;
+                if frame.is_some() || sof.width * sof.height > MAX_PIXELS {
+                    return None;
+                }
+                frame = Some(Frame::new(&sof)?);
+                ids = sof.comps.iter().map(|c| c.id).collect();
+            }
+            0xC4 => markers::dht(r.segment()?, &mut t)?,
+            0xDB => markers::dqt(r.segment()?, &mut t)?,
+            0xDD => {
+                let s = r.segment()?;
+                t.restart = usize::from(u16::from_be_bytes(s.try_into().ok()?));
+            }
+            0xDA => {
+                let f = frame.as_mut()?;
+                scans += 1;
+                if scans > MAX_SCANS {
+                    return None;
+                }
+                let body = r.segment()?;
+                let sos = markers::sos(body, &ids)?;
+                r.pos = if f.progressive {
+                    progressive::scan(f, &t, &sos, bytes, r.pos)?
+                } else {
+                    baseline::scan(f, &mut t, &sos, bytes, r.pos)?
+                };
+            }
+            0xD9 => break,
+            0xE0..=0xEF | 0xFE => {
+                r.segment()?;
+            }
+            _ => return None,
+        }
+    }
+    let mut f = frame?;
+    if f.progressive {
+        progressive::finish(&mut f)?;
+    } else if f.comps.iter().any(|c| c.scans != 1) {
+        return None;
+    }
+    let want = match cs {
+        ColorSpace::Gray => 1,
+        _ => 3,
+    };
+    if f.comps.len() != want {
+        return None;
+    }
+    let planes: Vec<PlaneRef> = f
+        .comps
+        .iter()
+        .map(|c| PlaneRef {
+            samples: &c.plane,
+            stride: c.bw * c.ssize,
+            hexp: f.hmax / (c.h * c.ssize),
+            vexp: f.vmax / (c.v * c.ssize),
+        })
+        .collect();
+    let (w, h) = (f.width.div_ceil(8), f.height.div_ceil(8));
+    let pixels = output::to_rgba(&planes, cs, w, h)?;
+    Some(Image { width: w as u32, height: h as u32, pixels })
+}

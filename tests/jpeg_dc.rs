@@ -1,0 +1,206 @@
+//! The DC-only 1/8 JPEG decoder (`codec::jpeg_dc`) against libjpeg-turbo's 1/8 decode: exact
+//! pixels on every sampling, progressive script, restart interval and odd size in
+//! tests/data/jpeg_dc (made by its make.sh) and on the real JPEGs in tests/data; fallbacks
+//! (arithmetic, 12-bit, lossless, CMYK, block smoothing) still decode through libjpeg-turbo;
+//! corrupted and truncated files never panic and never decode differently.
+
+use std::path::{Path, PathBuf};
+
+use ossimg::codec::{decode_jpeg_dc_only, decode_jpeg_with};
+use ossimg::pipeline::Image;
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+}
+
+fn jpegs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg" || e == "jpeg"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Panics with the first differing pixel.
+fn assert_same(name: &str, dc: &Image, lib: &Image) {
+    assert_eq!((dc.width, dc.height), (lib.width, lib.height), "{name}: size");
+    if let Some(i) = dc.pixels.iter().zip(&lib.pixels).position(|(a, b)| a != b) {
+        let p = i / 4;
+        panic!(
+            "{name}: pixel ({}, {}) differs: dc {:?} libjpeg-turbo {:?}",
+            p % dc.width as usize,
+            p / dc.width as usize,
+            &dc.pixels[p * 4..p * 4 + 4],
+            &lib.pixels[p * 4..p * 4 + 4]
+        );
+    }
+}
+
+/// The generated files the DC decoder must handle itself.
+fn supported(p: &Path) -> bool {
+    let n = p.file_name().unwrap().to_str().unwrap();
+    !(n.starts_with("arith_") || n.starts_with("unrefined_"))
+}
+
+#[test]
+fn generated_files_decode_exactly_like_libjpeg_turbo() {
+    let files: Vec<PathBuf> =
+        jpegs(&data("jpeg_dc")).into_iter().filter(|p| supported(p)).collect();
+    assert!(files.len() >= 29, "tests/data/jpeg_dc is incomplete: {}", files.len());
+    for p in files {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&p).unwrap();
+        let dc =
+            decode_jpeg_dc_only(&bytes).unwrap_or_else(|| panic!("{name}: DC decoder refused it"));
+        let lib = decode_jpeg_with(&bytes, 8, false).unwrap();
+        assert_eq!((dc.width, dc.height), (37, 28), "{name}");
+        assert_same(&name, &dc, &lib);
+        // And through the production entry point (which picks the DC decoder).
+        assert_same(&name, &decode_jpeg_with(&bytes, 8, true).unwrap(), &lib);
+    }
+}
+
+#[test]
+fn real_jpegs_decode_exactly_like_libjpeg_turbo() {
+    let mut files = jpegs(&data(""));
+    let photos = Path::new("/work/shared/testdata/photos");
+    if photos.is_dir() {
+        files.extend(jpegs(photos));
+    } else {
+        eprintln!("{} absent: tests/data only", photos.display());
+    }
+    let mut dc_used = Vec::new();
+    for p in files {
+        let bytes = std::fs::read(&p).unwrap();
+        if bytes.len() > 4 << 20 {
+            continue; // the 33 MP photo: benches/dcdecode.rs
+        }
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let lib = decode_jpeg_with(&bytes, 8, false);
+        let dc = decode_jpeg_with(&bytes, 8, true);
+        match (&lib, &dc) {
+            (Ok(l), Ok(d)) => assert_same(&name, d, l),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+            _ => panic!(
+                "{name}: libjpeg-turbo {:?} vs with DC decoder {:?}",
+                lib.is_ok(),
+                dc.is_ok()
+            ),
+        }
+        if decode_jpeg_dc_only(&bytes).is_some() {
+            dc_used.push(name);
+        }
+    }
+    // The real photos the DC decoder must take (baseline 4:2:0 and 4:4:4, progressive,
+    // non-interleaved scans, tiny sizes) rather than fall back.
+    for must in [
+        "Landscape_1.jpg",
+        "jpg-progressive.jpg",
+        "non_interleaved_420_64x64.jpg",
+        "non_interleaved_422_64x64.jpg",
+        "non_interleaved_444_64x64.jpg",
+        "jpg-size-1x1.jpg",
+        "jpg-size-33x33.jpg",
+        "grayscale.jpg",
+    ] {
+        assert!(
+            dc_used.iter().any(|n| n == must),
+            "{must} fell back; DC decoder used for {dc_used:?}"
+        );
+    }
+}
+
+#[test]
+fn unsupported_files_fall_back_to_libjpeg_turbo() {
+    for rel in [
+        "jpeg_dc/arith_2x2.jpg",
+        "jpeg_dc/arith_prog_1x1.jpg",
+        "jpeg_dc/unrefined_1x1.jpg",
+        "monkey12.jpg",
+        "jpeg_lossless_sel1.jpg",
+        "Channel_digital_image_CMYK_color.jpg",
+        "cmyk.jpg",
+    ] {
+        let bytes = std::fs::read(data(rel)).unwrap();
+        assert!(decode_jpeg_dc_only(&bytes).is_none(), "{rel}: DC decoder should refuse it");
+        let img = decode_jpeg_with(&bytes, 8, true).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_same(rel, &img, &decode_jpeg_with(&bytes, 8, false).unwrap());
+        assert!(img.width > 0 && img.pixels.len() == img.width as usize * img.height as usize * 4);
+    }
+}
+
+/// Deterministic corruption: byte overwrites, bit flips, deletions and truncations of
+/// sequential, progressive and restart-interval files. The DC decoder must never panic, and
+/// whenever it answers, libjpeg-turbo must have decoded the same pixels.
+#[test]
+fn corrupted_files_never_panic_or_disagree() {
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rnd = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut answered = 0;
+    for rel in [
+        "base_2x2.jpg",
+        "prog_2x2.jpg",
+        "sa_2x2_restart5b.jpg",
+        "base_1x1_restart1row.jpg",
+        "moz_1x1.jpg",
+        "prog_4x1.jpg",
+    ] {
+        let orig = std::fs::read(data("jpeg_dc").join(rel)).unwrap();
+        for round in 0..60 {
+            let mut b = orig.clone();
+            match round % 4 {
+                0 => {
+                    for _ in 0..1 + rnd(4) {
+                        let i = rnd(b.len());
+                        b[i] = rnd(256) as u8;
+                    }
+                }
+                1 => {
+                    let i = rnd(b.len());
+                    b[i] ^= 1 << rnd(8);
+                }
+                2 => {
+                    let i = rnd(b.len());
+                    b.remove(i);
+                }
+                _ => b.truncate(rnd(b.len())),
+            }
+            let dc = decode_jpeg_dc_only(&b);
+            let lib = decode_jpeg_with(&b, 8, false);
+            if let Some(d) = dc {
+                answered += 1;
+                let l = lib.unwrap_or_else(|e| {
+                    panic!("{rel} round {round}: DC decoded what libjpeg-turbo refuses: {e}")
+                });
+                assert_same(&format!("{rel} round {round}"), &d, &l);
+            }
+        }
+    }
+    // Header-only damage (e.g. in APPn/COM payloads) leaves files decodable: some answers.
+    assert!(answered > 0);
+}
+
+/// Inputs the fuzzer (`fuzz/`, target `codec`) found crashing the DC-only decoder: each must be
+/// refused (or decoded exactly as libjpeg-turbo does), never panic.
+#[test]
+fn fuzzer_findings_are_refused_without_a_panic() {
+    let dir = data("jpeg_dc/regress");
+    let files = jpegs(&dir);
+    assert!(!files.is_empty());
+    for p in files {
+        let b = std::fs::read(&p).unwrap();
+        if let Some(d) = decode_jpeg_dc_only(&b) {
+            let l = decode_jpeg_with(&b, 8, false).expect("libjpeg-turbo decodes it too");
+            assert_same(&p.display().to_string(), &d, &l);
+        }
+        // The production path (DC-only first, libjpeg-turbo behind it) answers, never panics.
+        let _ = decode_jpeg_with(&b, 8, true);
+    }
+}
