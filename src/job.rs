@@ -112,7 +112,7 @@ pub fn run_with(
         Plan::Image(p) => {
             let (engine_name, source_format) = (engine.name(), info.format.name());
             let image = timed(&["decode", engine_name], source_format, || {
-                codec::decode(source, info.format, &p.decode)
+                decode_as_planned(source, &info, &p.decode)
             })?;
             let image = timed(&["run", engine_name], "", || engine.run(&p.stages, image))?;
             let output_format = p.output.format.name();
@@ -317,8 +317,24 @@ fn prepare_image(
     let Plan::Image(p) = plan::plan(&spec, &info)? else {
         return Err(Error::internal());
     };
-    let decoded = codec::decode(bytes, info.format, &p.decode).map_err(not_an_image)?;
+    let decoded = decode_as_planned(bytes, &info, &p.decode).map_err(not_an_image)?;
     engine.run(&p.stages, decoded)
+}
+
+/// Decodes `source` for a plan made from its header `info`, and checks that the pixels have the
+/// size the planner was given (the header's, shrunk on load by `spec`): a file whose pixel data
+/// disagree with its header (a TIFF whose strips disagree with its tags, found by fuzz/codec) is
+/// damaged — `ImageDamage`, never a stage's internal error — whatever its format.
+fn decode_as_planned(source: &[u8], info: &plan::SourceInfo, spec: &DecodeSpec) -> Result<Image> {
+    let image = codec::decode(source, info.format, spec)?;
+    let planned = (
+        plan::scaled_dim(info.width, spec.scale_denom),
+        plan::scaled_dim(info.height, spec.scale_denom),
+    );
+    if (image.width, image.height) != planned {
+        return Err(Error::damaged());
+    }
+    Ok(image)
 }
 
 /// An animated plan: decodes every frame (composited canvases), runs the same stages on each one

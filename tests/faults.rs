@@ -353,10 +353,7 @@ fn an_s3_outage_answers_503_and_recovers() {
     let Some(env) = s3::s3_env("an_s3_outage_answers_503_and_recovers") else { return };
     let relay = relay::Relay::new(env.socket_addr());
     let data = TempDir::new("faults-s3");
-    let config = data.path().join("ossimg.toml");
-    let endpoint = format!("http://127.0.0.1:{}", relay.port);
-    let section = env.toml_section(&endpoint, &s3::S3Env::fresh_prefix("faults-s3"));
-    std::fs::write(&config, section).unwrap();
+    let config = env.config_via(relay.port, data.path(), "faults-s3");
     let timeouts = [
         ("OSSIMG_S3_CONNECT_TIMEOUT", "1"),
         ("OSSIMG_S3_TIMEOUT", "5"),

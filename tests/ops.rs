@@ -318,10 +318,7 @@ fn ready_follows_the_s3_store() {
     let Some(env) = s3::s3_env("ready_follows_the_s3_store") else { return };
     let relay = relay::Relay::new(env.socket_addr());
     let data = TempDir::new("ops-ready");
-    let config = data.path().join("ossimg.toml");
-    let endpoint = format!("http://127.0.0.1:{}", relay.port);
-    let section = env.toml_section(&endpoint, &s3::S3Env::fresh_prefix("ops-ready"));
-    std::fs::write(&config, section).unwrap();
+    let config = env.config_via(relay.port, data.path(), "ops-ready");
     let srv = Proc::start(data.path(), &["--config", config.to_str().unwrap()], &[], &["http"]);
     let addr = srv.http.unwrap();
     let log = || srv.log();

@@ -333,6 +333,31 @@ fn cap_malloc_arenas() -> Option<i32> {
     None
 }
 
+/// Gives the memory freed after a burst of requests back to the system once the server has
+/// been idle for about a second (no request started in the last tick, none in flight):
+/// glibc's `malloc_trim`, which returns the free pages of every arena, not only the heap's top.
+/// Without it the idle RSS ratchets up with each burst, as freed chunks scattered through the
+/// arenas stay mapped (issue 17's soak; benches/RESULTS.md, "Soak"). Runs at most once per idle
+/// spell, never under load.
+async fn trim_when_idle() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let (mut seen, mut trimmed_at) = (0, 0);
+        loop {
+            tick.tick().await;
+            let (started, in_flight) = crate::telemetry::request_activity();
+            if started == seen && in_flight == 0 && started != trimmed_at {
+                trimmed_at = started;
+                // SAFETY: malloc_trim only releases free memory; it takes each arena's lock.
+                let _ = tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) }).await;
+            }
+            seen = started;
+        }
+    }
+}
+
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let arenas = cap_malloc_arenas();
     let file: FileConfig = match &args.config {
@@ -466,6 +491,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         if let Some(n) = arenas {
             tracing::debug!("malloc arenas capped at {n} (MALLOC_ARENA_MAX overrides)");
         }
+        tokio::spawn(trim_when_idle());
         for line in &mounted {
             eprintln!("ossimg: {line}");
         }

@@ -9,6 +9,7 @@ mod metrics;
 
 pub mod log;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use metrics::METRICS;
@@ -51,7 +52,18 @@ fn status_label(status: u16) -> &'static str {
 
 /// A request started (+1) or ended (-1): the requests-in-flight gauge.
 pub fn requests_in_flight(delta: i64) {
+    if delta > 0 {
+        REQUESTS_STARTED.fetch_add(1, Ordering::Relaxed);
+    }
     METRICS.requests_in_flight.add(delta);
+}
+
+/// Requests started since the process began (read by [`request_activity`]).
+static REQUESTS_STARTED: AtomicU64 = AtomicU64::new(0);
+
+/// (requests started so far, requests in flight now): what tells the server it has gone idle.
+pub fn request_activity() -> (u64, i64) {
+    (REQUESTS_STARTED.load(Ordering::Relaxed), METRICS.requests_in_flight.get())
 }
 
 /// One processing job actually run (probe → plan → decode → engine → encode) on `engine`

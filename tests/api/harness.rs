@@ -136,6 +136,18 @@ impl Server {
         Server { state, clock }
     }
 
+    /// Serves this server's state on a socket of 127.0.0.1 (`api::serve_until`), for tests that
+    /// need a real connection (keep-alive, stalls, early refusals).
+    pub async fn listen(&self) -> Listening {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(ossimg::api::serve_until(listener, self.state.clone(), async {
+            let _ = stopped.await;
+        }));
+        Listening { addr, stop, server }
+    }
+
     /// Moves the clock (server and store) to `t`.
     pub fn set_now(&self, t: i64) {
         self.clock.store(t, Ordering::SeqCst);
@@ -528,5 +540,21 @@ impl Resp {
         if let Some(ec) = xml::element(&x, "EC") {
             assert_eq!(self.header("x-oss-ec"), Some(ec.as_str()), "{x}");
         }
+    }
+}
+
+/// A server answering on a socket ([`Server::listen`]).
+pub struct Listening {
+    /// The address it listens on.
+    pub addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Listening {
+    /// Stops the server and checks that it ended cleanly.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.server.await.unwrap().unwrap();
     }
 }

@@ -40,24 +40,12 @@ fn bad_put_head(len: usize) -> String {
     )
 }
 
-/// Serves `s` on a socket of 127.0.0.1, with the public-read bucket `open` holding `open/kept`
-/// = `v1`; returns the address and what stops the server (and checks it ended cleanly).
-async fn listen(
-    s: &Server,
-) -> (std::net::SocketAddr, impl FnOnce() -> futures_util::future::BoxFuture<'static, ()>) {
+/// Serves `s` on a socket of 127.0.0.1 with the public-read bucket `open` holding `open/kept`
+/// = `v1`.
+async fn listen(s: &Server) -> Listening {
     s.bucket_acl("open", "public-read").await;
     s.object("open/kept", b"v1").await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(ossimg::api::serve_until(listener, s.state.clone(), async {
-        let _ = stop_rx.await;
-    }));
-    let stop = move || -> futures_util::future::BoxFuture<'static, ()> {
-        stop_tx.send(()).unwrap();
-        Box::pin(async move { server.await.unwrap().unwrap() })
-    };
-    (addr, stop)
+    s.listen().await
 }
 
 const GET_KEPT: &[u8] = b"GET /open/kept HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -68,7 +56,8 @@ const GET_KEPT: &[u8] = b"GET /open/kept HTTP/1.1\r\nHost: x\r\n\r\n";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn early_refusals_keep_or_close_the_connection_explicitly() {
     let s = Server::new();
-    let (addr, stop) = listen(&s).await;
+    let listening = listen(&s).await;
+    let addr = listening.addr;
     let clients = tokio::task::spawn_blocking(move || {
         let connect = || {
             let c = TcpStream::connect(addr).unwrap();
@@ -112,7 +101,7 @@ async fn early_refusals_keep_or_close_the_connection_explicitly() {
     clients.await.unwrap();
     // Nothing was stored by the refused uploads.
     s.get("open/new").send().await.err(404, "NoSuchKey");
-    stop().await;
+    listening.stop().await;
 }
 
 /// The count of shed jobs in the process's metrics.
@@ -253,7 +242,8 @@ async fn a_job_waiting_past_its_timeout_is_answered_503() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_heads_over_the_limit_are_refused() {
     let s = with_limits("header_bytes=16384");
-    let (addr, stop) = listen(&s).await;
+    let listening = listen(&s).await;
+    let addr = listening.addr;
     tokio::task::spawn_blocking(move || {
         let ask = |filler: usize| {
             let mut c = TcpStream::connect(addr).unwrap();
@@ -274,5 +264,5 @@ async fn request_heads_over_the_limit_are_refused() {
     })
     .await
     .unwrap();
-    stop().await;
+    listening.stop().await;
 }

@@ -223,12 +223,8 @@ async fn stalled_clients_are_disconnected() {
     let s = Server::with_timeouts(timeouts);
     s.bucket_acl("open", "public-read-write").await;
     s.object("open/kept", b"v1").await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(ossimg::api::serve_until(listener, s.state.clone(), async {
-        let _ = stop_rx.await;
-    }));
+    let listening = s.listen().await;
+    let addr = listening.addr;
     // Blocking clients on their own threads; each returns what it read and how long it waited.
     let talk = move |request: &'static [u8]| {
         std::thread::spawn(move || {
@@ -254,6 +250,5 @@ async fn stalled_clients_are_disconnected() {
     assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("v1"), "{answer}");
     // The stalled upload stored nothing: the previous version is intact.
     s.get("open/kept").send().await.status(200).body_is("v1");
-    stop_tx.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    listening.stop().await;
 }

@@ -86,6 +86,15 @@ impl S3Env {
         )
     }
 
+    /// Writes `dir/ossimg.toml`, storing on the test bucket through a relay on 127.0.0.1:`port`
+    /// under a fresh prefix named after `tag`; returns the file's path (for `--config`).
+    pub fn config_via(&self, port: u16, dir: &std::path::Path, tag: &str) -> std::path::PathBuf {
+        let config = dir.join("ossimg.toml");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        std::fs::write(&config, self.toml_section(&endpoint, &Self::fresh_prefix(tag))).unwrap();
+        config
+    }
+
     /// The test bucket as a plain object store, to write and read objects without ossimg.
     pub fn store(&self) -> Arc<dyn ObjectStore> {
         // reqwest has no bundled TLS provider (Cargo.toml): ring's, once.
