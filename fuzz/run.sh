@@ -7,7 +7,9 @@
 # seconds, execs, cov, ft, crashes. `cargo fuzz` needs nightly features: RUSTC_BOOTSTRAP=1 lets
 # the stable toolchain build them. No sanitizer (`-s none`): the C codecs are not instrumented
 # anyway and the Rust code is memory-safe outside the FFI, so ASan would only halve the speed.
-# Env: FUZZ_JOBS (default 1) parallel workers per target; FUZZ_NICE (default 10).
+# Env: FUZZ_JOBS (default 1) parallel workers per target; FUZZ_NICE (default 10); FUZZ_PROFILE
+# (default release) `dev` builds unoptimised (`cargo fuzz --dev`, own target dir fuzz/target-dev):
+# less than half the build time and a fraction of the speed, for CI's short runs from the corpus.
 set -euo pipefail
 cd "$(dirname "$0")"
 all=(process_string codec auth xml headers store_keys)
@@ -16,6 +18,11 @@ secs="${2:-600}"
 if [ "$target" = all ]; then targets=("${all[@]}"); else targets=("$target"); fi
 export RUSTC_BOOTSTRAP=1
 flags=(-s none --codegen-units 16)
+case "${FUZZ_PROFILE:-release}" in
+  release) ;;
+  dev) flags+=(--dev --target-dir target-dev) ;;
+  *) echo "fuzz: FUZZ_PROFILE is release or dev, not ${FUZZ_PROFILE}" >&2; exit 2 ;;
+esac
 nice -n "${FUZZ_NICE:-10}" cargo fuzz build "${flags[@]}"
 mkdir -p logs
 failed=0
