@@ -123,6 +123,18 @@ fn read_record(path: &Path) -> std::io::Result<Option<Record>> {
     Record::parse(&json, size).map(Some).map_err(|e| bad(&e.message))
 }
 
+/// "Now" by the clock the file system stamps files with: the modification time of a file
+/// created for the purpose. File times come from the kernel's coarse clock, which lags
+/// `SystemTime::now()` by up to a tick, so a put begun just after `now()` could carry an older
+/// time and be swept as a crash's leftover (seen in CI: a bucket's first write lost its staging
+/// file). Falls back to a second before `now()` (keeping what is recent) if the probe fails.
+fn file_system_now(root: &Path) -> std::time::SystemTime {
+    let probe = root.join(".ossimg/index/clock-probe");
+    let stamped = std::fs::write(&probe, b"").and_then(|()| std::fs::metadata(&probe)?.modified());
+    let _ = std::fs::remove_file(&probe);
+    stamped.unwrap_or_else(|_| std::time::SystemTime::now() - std::time::Duration::from_secs(1))
+}
+
 impl LocalIndex {
     /// The index of the data directory `root` (canonical), opened (and built or repaired) once
     /// per process.
@@ -151,7 +163,7 @@ impl LocalIndex {
         // First open in this process (one process holds a data directory): what a crash left,
         // staging files of puts and parts in progress (never read nor listed), is removed in the
         // background. Files newer than now are this process's own puts in progress: kept.
-        let (dir, started) = (root.to_path_buf(), std::time::SystemTime::now());
+        let (dir, started) = (root.to_path_buf(), file_system_now(root));
         std::thread::spawn(move || {
             let n = super::fault::sweep_staging(&dir, started);
             if n > 0 {
