@@ -8,12 +8,14 @@
 //! follows a declared `Connection: close`), every acknowledged write readable with its MD5 at the
 //! end (and every acknowledged delete gone), and RSS flat across rounds (the last round's idle
 //! RSS within 10 % of the first after the warm-up round). Each client keeps a bounded number of
-//! objects, so the data set stops growing and the RSS comparison measures leaks, not the store's
-//! index growing with it.
+//! objects, written before the first round, so the data set holds its size and the RSS comparison
+//! measures leaks, not the store's index growing with it; RSS is read when the server has been
+//! idle long enough for its idle threads to exit.
 //!
 //! Sized for CI by default; `tests/soak.sh` runs it long. Parameters (environment):
 //! `SOAK_CONCURRENCY` (64 clients), `SOAK_ROUNDS` (4), `SOAK_SECONDS` (15 per round),
-//! `SOAK_TIMEOUT_S` (30: the most one request may take), `SOAK_WRITES` (1; 0 for reads only).
+//! `SOAK_TIMEOUT_S` (30: the most one request may take), `SOAK_WRITES` (1; 0 for reads only),
+//! `SOAK_IDLE_S` (12: idle seconds after each round before RSS is read).
 
 #[path = "support/rng.rs"]
 mod rng;
@@ -91,6 +93,19 @@ fn md5_hex(data: &[u8]) -> String {
 }
 
 /// The server under test, killed and its directory removed when dropped.
+/// What `/proc/PID/status` says of a process's memory, in KiB.
+#[derive(Debug, Clone, Copy)]
+struct Memory {
+    /// Resident set: anonymous pages plus the pages of mapped files (the binary's code).
+    rss: u64,
+    /// Resident anonymous pages (heap, stacks): what a leak grows.
+    anon: u64,
+    /// Peak resident set.
+    hwm: u64,
+    /// Threads of the process.
+    threads: u64,
+}
+
 struct Server {
     child: Child,
     addr: SocketAddr,
@@ -132,8 +147,8 @@ impl Server {
         String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(4000)..]).into_owned()
     }
 
-    /// (VmRSS, VmHWM) of the server in KiB.
-    fn memory_kib(&self) -> (u64, u64) {
+    /// The server's memory, from `/proc/PID/status`.
+    fn memory(&self) -> Memory {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .expect("the server is running");
         let field = |name: &str| {
@@ -143,7 +158,12 @@ impl Server {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
                 .unwrap_or(0)
         };
-        (field("VmRSS:"), field("VmHWM:"))
+        Memory {
+            rss: field("VmRSS:"),
+            anon: field("RssAnon:"),
+            hwm: field("VmHWM:"),
+            threads: field("Threads:"),
+        }
     }
 }
 
@@ -410,6 +430,22 @@ async fn seed(c: &mut Client) -> Seed {
     Seed { range }
 }
 
+/// Writes client `id`'s share of the data set, [`LIVE_MAX`] objects, before the rounds: the store
+/// (and its index cache) is then at its steady size from the first round on, so the rounds' RSS
+/// compares like with like instead of following the data set as it fills.
+async fn fill(c: &mut Client, id: u64) {
+    let mut rng = Rng(0xF111_0000 ^ (id << 32));
+    for n in 0..LIVE_MAX {
+        let key = format!("w{id}/f{n}");
+        let body = rng.bytes_between(1, 64 * 1024);
+        let md5 = md5_hex(&body);
+        let r = request("PUT", Some(&key), &[], &[], body, Auth::V1);
+        if c.expect("fill", r, &[200], false).await.is_some() {
+            c.tally.written.insert(key, md5);
+        }
+    }
+}
+
 /// The value of `<name>` in an XML body.
 fn xml_value(body: &str, name: &str) -> Option<String> {
     let open = format!("<{name}>");
@@ -593,11 +629,28 @@ async fn mixed_load_keeps_every_promise() {
     let rounds = env_num("SOAK_ROUNDS", 4).max(1);
     let seconds = env_num("SOAK_SECONDS", 15);
     let timeout = Duration::from_secs(env_num("SOAK_TIMEOUT_S", 30));
+    let idle = env_num("SOAK_IDLE_S", 12);
     let server = Server::start();
     let addr = server.addr;
     let mut seeder = Client::new(addr, timeout);
     let seed = std::sync::Arc::new(seed(&mut seeder).await);
     let mut clients: Vec<Client> = (0..concurrency).map(|_| Client::new(addr, timeout)).collect();
+    if env_num("SOAK_WRITES", 1) != 0 {
+        let fillers: Vec<_> = (0..concurrency)
+            .map(|id| {
+                tokio::spawn(async move {
+                    let mut c = Client::new(addr, timeout);
+                    fill(&mut c, id).await;
+                    c.tally
+                })
+            })
+            .collect();
+        for (c, f) in clients.iter_mut().zip(fillers) {
+            let filled = f.await.expect("a fill task");
+            assert!(filled.failures.is_empty(), "filling failed: {:?}", filled.failures);
+            c.tally.written = filled.written;
+        }
+    }
     let mut rss = Vec::new();
     let started = Instant::now();
     for round in 0..rounds {
@@ -618,15 +671,23 @@ async fn mixed_load_keeps_every_promise() {
         for t in tasks {
             clients.push(t.await.expect("a client task"));
         }
-        // Idle: what the server keeps between bursts.
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let (now, _) = server.memory_kib();
+        // Idle: what the server keeps between bursts, read once the runtime's idle blocking
+        // threads (the file system calls' pool) have exited, after tokio's 10 s keep-alive: how
+        // many were alive, each with its touched stack, otherwise sways the reading by several
+        // MiB from round to round.
+        tokio::time::sleep(Duration::from_secs(idle)).await;
+        let now = server.memory();
         let done: u64 = clients.iter().map(|c| c.tally.requests).sum();
-        println!("soak: round {round}: {done} requests so far, idle RSS {} MiB", now / 1024);
+        println!(
+            "soak: round {round}: {done} requests so far, idle RSS {} MiB (anonymous {} MiB), {} threads",
+            now.rss / 1024,
+            now.anon / 1024,
+            now.threads
+        );
         rss.push(now);
     }
     let elapsed = started.elapsed();
-    let (_, hwm) = server.memory_kib();
+    let hwm = server.memory().hwm;
     let mut all = Tally::default();
     for c in clients {
         all.merge(c.tally);
@@ -656,7 +717,7 @@ async fn mixed_load_keeps_every_promise() {
     println!(
         "soak: {concurrency} clients, {rounds} rounds of {seconds} s: {} requests in {:.0} s ({:.0}/s), \
          {} shed (503), {} failures; latency p50 {:.1} ms p99 {:.1} ms, processed p50 {:.1} ms p99 {:.1} ms; \
-         {} connections, {} declared closes; idle RSS by round {:?} MiB, VmHWM {} MiB; {} objects verified, {} deletes verified; ops {:?}",
+         {} connections, {} declared closes; idle RSS by round {:?} MiB (anonymous {:?} MiB), VmHWM {} MiB; {} objects verified, {} deletes verified; ops {:?}",
         all.requests,
         elapsed.as_secs_f64(),
         all.requests as f64 / elapsed.as_secs_f64(),
@@ -668,7 +729,8 @@ async fn mixed_load_keeps_every_promise() {
         percentile(&all.processed_us, 0.99),
         all.connections,
         all.declared_closes,
-        rss.iter().map(|k| k / 1024).collect::<Vec<_>>(),
+        rss.iter().map(|m| m.rss / 1024).collect::<Vec<_>>(),
+        rss.iter().map(|m| m.anon / 1024).collect::<Vec<_>>(),
         hwm / 1024,
         all.written.len(),
         all.deleted.len(),
@@ -680,12 +742,13 @@ async fn mixed_load_keeps_every_promise() {
     // No connection was lost under a client: each was opened at a round's start or after an
     // answer that said `Connection: close`.
     assert_eq!(all.connections, concurrency * rounds + all.declared_closes);
-    // Memory flat: the last idle RSS within 10 % of the first after the warm-up round.
+    // Memory flat: the last idle RSS within 10 % of the first after the warm-up round (the
+    // anonymous part, heap and stacks, is printed beside it: a leak shows there first).
     if rss.len() >= 3 {
-        let (first, last) = (rss[1], *rss.last().unwrap());
+        let (first, last) = (rss[1].rss, rss.last().unwrap().rss);
         assert!(
             last * 10 <= first * 11,
-            "idle RSS grew from {} to {} MiB over the rounds: {rss:?} KiB",
+            "idle RSS grew from {} to {} MiB over the rounds: {rss:?}",
             first / 1024,
             last / 1024
         );

@@ -6,6 +6,7 @@
 #   SOAK_ROUNDS       rounds; RSS is read after each, idle      (default 12)
 #   SOAK_SECONDS      seconds of load per round                 (default 20)
 #   SOAK_TIMEOUT_S    the most one request may take, seconds    (default 30)
+#   SOAK_IDLE_S       idle seconds after a round before RSS     (default 12)
 #   MALLOC_ARENA_MAX  passed to the server as set (unset: serve caps glibc's arenas at 2)
 #
 # Prints one summary line (requests, shed 503s, failures, p50/p99, idle RSS per round, VmHWM)
