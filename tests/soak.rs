@@ -7,10 +7,10 @@
 //! timeout, no connection dropped under a client (every connection opened is a round's first or
 //! follows a declared `Connection: close`), every acknowledged write readable with its MD5 at the
 //! end (and every acknowledged delete gone), and RSS flat across rounds (the last round's idle
-//! RSS within 10 % of the first after the warm-up round). Each client keeps a bounded number of
-//! objects, written before the first round, so the data set holds its size and the RSS comparison
-//! measures leaks, not the store's index growing with it; RSS is read when the server has been
-//! idle long enough for its idle threads to exit.
+//! RSS within 10 % of the first after the warm-up round, or 8 MiB for a small server). Each
+//! client keeps a bounded number of objects, written before the first round, so the data set
+//! holds its size and the RSS comparison measures leaks, not the store's index growing with it;
+//! RSS is read when the server has been idle long enough for its idle threads to exit.
 //!
 //! Sized for CI by default; `tests/soak.sh` runs it long. Parameters (environment):
 //! `SOAK_CONCURRENCY` (64 clients), `SOAK_ROUNDS` (4), `SOAK_SECONDS` (15 per round),
@@ -92,7 +92,6 @@ fn md5_hex(data: &[u8]) -> String {
     Md5::digest(data).iter().map(|b| format!("{b:02X}")).collect()
 }
 
-/// The server under test, killed and its directory removed when dropped.
 /// What `/proc/PID/status` says of a process's memory, in KiB.
 #[derive(Debug, Clone, Copy)]
 struct Memory {
@@ -106,6 +105,7 @@ struct Memory {
     threads: u64,
 }
 
+/// The server under test, killed and its directory removed when dropped.
 struct Server {
     child: Child,
     addr: SocketAddr,
@@ -652,9 +652,11 @@ async fn mixed_load_keeps_every_promise() {
         }
     }
     let mut rss = Vec::new();
-    let started = Instant::now();
+    // Time under load: the rounds without the idle waits between them.
+    let mut elapsed = Duration::ZERO;
     for round in 0..rounds {
-        let until = Instant::now() + Duration::from_secs(seconds);
+        let started = Instant::now();
+        let until = started + Duration::from_secs(seconds);
         let tasks: Vec<_> = clients
             .drain(..)
             .enumerate()
@@ -671,6 +673,7 @@ async fn mixed_load_keeps_every_promise() {
         for t in tasks {
             clients.push(t.await.expect("a client task"));
         }
+        elapsed += started.elapsed();
         // Idle: what the server keeps between bursts, read once the runtime's idle blocking
         // threads (the file system calls' pool) have exited, after tokio's 10 s keep-alive: how
         // many were alive, each with its touched stack, otherwise sways the reading by several
@@ -686,7 +689,6 @@ async fn mixed_load_keeps_every_promise() {
         );
         rss.push(now);
     }
-    let elapsed = started.elapsed();
     let hwm = server.memory().hwm;
     let mut all = Tally::default();
     for c in clients {
@@ -715,7 +717,7 @@ async fn mixed_load_keeps_every_promise() {
     all.latencies_us.sort_unstable();
     all.processed_us.sort_unstable();
     println!(
-        "soak: {concurrency} clients, {rounds} rounds of {seconds} s: {} requests in {:.0} s ({:.0}/s), \
+        "soak: {concurrency} clients, {rounds} rounds of {seconds} s: {} requests in {:.0} s under load ({:.0}/s), \
          {} shed (503), {} failures; latency p50 {:.1} ms p99 {:.1} ms, processed p50 {:.1} ms p99 {:.1} ms; \
          {} connections, {} declared closes; idle RSS by round {:?} MiB (anonymous {:?} MiB), VmHWM {} MiB; {} objects verified, {} deletes verified; ops {:?}",
         all.requests,
@@ -743,14 +745,22 @@ async fn mixed_load_keeps_every_promise() {
     // answer that said `Connection: close`.
     assert_eq!(all.connections, concurrency * rounds + all.declared_closes);
     // Memory flat: the last idle RSS within 10 % of the first after the warm-up round (the
-    // anonymous part, heap and stacks, is printed beside it: a leak shows there first).
+    // anonymous part, heap and stacks, is printed beside it: a leak shows there first), or within
+    // RSS_STEP_KIB where that is more: at CI size (a ~60 MiB debug server) the allocator's steps
+    // alone move the reading by 3–5 MiB between rounds, more than 10 %; a leak of 1 KiB per
+    // request still fails it.
     if rss.len() >= 3 {
         let (first, last) = (rss[1].rss, rss.last().unwrap().rss);
+        let allowed = (first / 10).max(RSS_STEP_KIB);
         assert!(
-            last * 10 <= first * 11,
-            "idle RSS grew from {} to {} MiB over the rounds: {rss:?}",
+            last <= first + allowed,
+            "idle RSS grew from {} to {} MiB over the rounds (allowed: {} MiB): {rss:?}",
             first / 1024,
-            last / 1024
+            last / 1024,
+            allowed / 1024
         );
     }
 }
+
+/// The least growth of idle RSS the soak treats as a leak, KiB (see the end of the soak).
+const RSS_STEP_KIB: u64 = 8 * 1024;
