@@ -5,7 +5,10 @@
 //! when `OSSIMG_S3_ENDPOINT` is set), keys `dNN/NNNNNNN.jpg` in 100 directories, then times one
 //! page of 1 000 at the start, middle and end, a delimiter listing at the root (100 common
 //! prefixes, each skipped whole) and a full walk in pages of 1 000; on S3 also the backing
-//! store's own LIST of 1 000 names at the same places. Prints one Markdown table row per figure.
+//! store's own LIST of 1 000 names at the same places. Then ListMultipartUploads the same way:
+//! `OSSIMG_BENCH_UPLOADS_N` uploads in progress (default 20 000; a fifth of it on S3), a page of
+//! 1 000 at the start, middle and end and a delimiter listing at the root. Prints one Markdown
+//! table row per figure.
 
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -132,6 +135,54 @@ async fn bench(
     }
 }
 
+/// ListMultipartUploads at scale: `n` uploads in progress, keys `uNN/NNNNNNN.bin`.
+async fn bench_uploads(s: &Storage, label: &str, n: usize) {
+    s.create_bucket("bench-uploads", Acl::Private, StorageClass::Standard).await.unwrap();
+    let ukey = |i: usize| format!("u{:02}/{i:07}.bin", i % 100);
+    let fill = Instant::now();
+    let mut ids: Vec<(String, String)> = futures_util::stream::iter(0..n)
+        .map(|i| async move {
+            let k = ukey(i);
+            let id = s.initiate_multipart_upload("bench-uploads", &k, ObjectMeta::default());
+            (k.clone(), id.await.unwrap())
+        })
+        .buffer_unordered(64)
+        .collect()
+        .await;
+    let fill = fill.elapsed();
+    ids.sort();
+    println!(
+        "| {label} | {n} uploads | initiate (64 in flight) | {:.1} s ({:.0}/s) |",
+        fill.as_secs_f64(),
+        n as f64 / fill.as_secs_f64()
+    );
+    for (place, i) in
+        [("start", None), ("middle", Some(n / 2)), ("end", Some(n.saturating_sub(1000)))]
+    {
+        let (key_marker, upload_id_marker) = i.map(|i| ids[i].clone()).unwrap_or_default();
+        let q = UploadQuery { key_marker, upload_id_marker, max: 1000, ..UploadQuery::default() };
+        let t = median(5, || async {
+            let p = s.list_uploads("bench-uploads", &q).await.unwrap();
+            assert!(!p.entries.is_empty());
+        })
+        .await;
+        println!(
+            "| {label} | {n} uploads | ListMultipartUploads page of 1 000 at the {place} | {} |",
+            ms(t)
+        );
+    }
+    let q = UploadQuery { delimiter: "/".into(), max: 1000, ..UploadQuery::default() };
+    let t = median(3, || async {
+        let p = s.list_uploads("bench-uploads", &q).await.unwrap();
+        assert_eq!(p.entries.len(), 100.min(n));
+    })
+    .await;
+    println!(
+        "| {label} | {n} uploads | ListMultipartUploads, delimiter `/` at the root (100 common prefixes) | {} |",
+        ms(t)
+    );
+}
+
 /// The flat S3 name of a short key of only kept bytes, `/` and `.` (src/storage/layout.rs).
 fn s3_name_of(key: &str) -> String {
     key.replace('/', "!2F").replace('.', "!2E")
@@ -145,6 +196,7 @@ async fn listing_benchmark() {
         let dir = TempDir::new("bench");
         let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
         bench(&s, "local", n, None).await;
+        bench_uploads(&s, "local", env_n("OSSIMG_BENCH_UPLOADS_N", 20_000)).await;
         let size: u64 = walk_size(&dir.0);
         println!(
             "| local | {n} | disk used (files + index, 100-byte bodies) | {:.0} bytes per object |",
@@ -172,6 +224,7 @@ async fn listing_benchmark() {
                 object_store::path::Path::from(prefix.as_str()),
             ));
         bench(&s, "s3 (Garage)", n, Some(raw)).await;
+        bench_uploads(&s, "s3 (Garage)", env_n("OSSIMG_BENCH_UPLOADS_N", 20_000) / 5).await;
     }
 }
 

@@ -4,7 +4,10 @@
 //! most [`DRAIN_MAX`], arriving within the body timeout) is read and dropped, so the client's
 //! next request on the connection is served; a larger or slower one is not waited for: the
 //! answer says `Connection: close` and the connection closes after it, so the client knows
-//! before it sends its next request there.
+//! before it sends its next request there. After a server-side failure (a 5xx: a full disk, a
+//! store outage) the client did nothing wrong and is usually still sending: up to
+//! [`DRAIN_MAX_SERVER_ERROR`] is read, or its socket would be closed under it and it would see
+//! a broken pipe instead of the answer.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -19,6 +22,9 @@ use tokio::sync::oneshot;
 /// what a client has usually sent (or its socket buffers hold) by the time the answer is out,
 /// and costs nothing to read.
 pub const DRAIN_MAX: u64 = 64 * 1024;
+
+/// The most body bytes read and dropped after a 5xx answer: a typical single-part upload.
+pub const DRAIN_MAX_SERVER_ERROR: u64 = 64 << 20;
 
 /// The longest a drain waits for the rest of a small body before closing instead.
 const DRAIN_WAIT_MAX: Duration = Duration::from_secs(5);
@@ -74,8 +80,9 @@ impl Drop for Tracked {
 }
 
 /// Once `resp` is ready: when the handler left part of the request body unread, reads a rest of
-/// at most [`DRAIN_MAX`] bytes (within `wait`, at most 5 s) and drops it, or else marks `resp`
-/// `Connection: close`. A body still held elsewhere (a task streaming it) is left alone.
+/// at most [`DRAIN_MAX`] bytes ([`DRAIN_MAX_SERVER_ERROR`] after a 5xx; within `wait`, at most
+/// 5 s) and drops it, or else marks `resp` `Connection: close`. A body still held elsewhere (a
+/// task streaming it) is left alone.
 pub async fn settle(
     resp: &mut Response<Body>,
     mut leftover: oneshot::Receiver<Body>,
@@ -85,16 +92,17 @@ pub async fn settle(
     let Ok(rest) = leftover.try_recv() else { return };
     // The remaining length: exact for a Content-Length body, unknown (no upper bound) for a
     // chunked one, which is never waited for.
-    let small = rest.size_hint().upper().is_some_and(|n| n <= DRAIN_MAX);
-    if small && drain(rest, wait.min(DRAIN_WAIT_MAX)).await {
+    let max = if resp.status().is_server_error() { DRAIN_MAX_SERVER_ERROR } else { DRAIN_MAX };
+    let small = rest.size_hint().upper().is_some_and(|n| n <= max);
+    if small && drain(rest, max, wait.min(DRAIN_WAIT_MAX)).await {
         return;
     }
     resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
 }
 
 /// Reads `body` to its end within `wait`, dropping the bytes; false when it failed, ran over
-/// [`DRAIN_MAX`] or did not end in time.
-async fn drain(body: Body, wait: Duration) -> bool {
+/// `max` bytes or did not end in time.
+async fn drain(body: Body, max: u64, wait: Duration) -> bool {
     let read = async {
         let mut body = body;
         let mut seen = 0u64;
@@ -103,7 +111,7 @@ async fn drain(body: Body, wait: Duration) -> bool {
         {
             let Ok(frame) = frame else { return false };
             seen += frame.data_ref().map_or(0, |d| d.len() as u64);
-            if seen > DRAIN_MAX {
+            if seen > max {
                 return false;
             }
         }
@@ -136,6 +144,25 @@ mod tests {
         drop(body);
         let mut resp = answer();
         settle(&mut resp, rest, Duration::from_secs(1)).await;
+        assert_eq!(resp.headers()[header::CONNECTION], "close");
+    }
+
+    #[tokio::test]
+    async fn after_a_server_error_a_larger_body_is_drained() {
+        let answer_500 = || {
+            let mut r = answer();
+            *r.status_mut() = axum::http::StatusCode::INSUFFICIENT_STORAGE;
+            r
+        };
+        let (body, rest) = track(Body::from(vec![7u8; 9 << 20]));
+        drop(body);
+        let mut resp = answer_500();
+        settle(&mut resp, rest, Duration::from_secs(5)).await;
+        assert!(resp.headers().get(header::CONNECTION).is_none());
+        let (body, rest) = track(Body::from(vec![7u8; DRAIN_MAX_SERVER_ERROR as usize + 1]));
+        drop(body);
+        let mut resp = answer_500();
+        settle(&mut resp, rest, Duration::from_secs(5)).await;
         assert_eq!(resp.headers()[header::CONNECTION], "close");
     }
 

@@ -17,7 +17,7 @@ use super::object::{copy_source, CopySource};
 use super::response::{empty, xml, ApiError};
 use super::xml::{element, raw_element, raw_elements, XmlWriter};
 use crate::error::ErrorKind;
-use crate::storage::{check_part_number, BucketConfig, MAX_PART_NUMBER};
+use crate::storage::{check_part_number, BucketConfig, UploadListed, UploadQuery, MAX_PART_NUMBER};
 
 fn maybe_encoded(s: &str, url: bool) -> String {
     if url {
@@ -236,13 +236,6 @@ pub async fn list_parts(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, A
     Ok(xml(w.finish()))
 }
 
-/// One entry of a ListMultipartUploads page: an upload, or a common prefix standing for every
-/// upload whose key continues past `prefix` to the delimiter.
-enum Listed<'a> {
-    Upload(&'a crate::storage::UploadInfo),
-    Prefix(String),
-}
-
 /// `GET /<bucket>?uploads` — ListMultipartUploads (`prefix`, `delimiter`, `key-marker`,
 /// `upload-id-marker`, `max-uploads` up to 1000), by key then upload ID.
 pub async fn list_uploads(state: &AppState, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
@@ -254,38 +247,14 @@ pub async fn list_uploads(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
     let key_marker = ctx.param("key-marker").unwrap_or("");
     let id_marker = ctx.param("upload-id-marker").unwrap_or("");
     let bucket = ctx.bucket()?;
-    let all = state.0.storage.list_multipart_uploads(bucket).await?;
-    // A key marker that is a common prefix (the last entry of the previous page) skips the
-    // whole group.
-    let marker_is_group = !delimiter.is_empty() && key_marker.ends_with(delimiter);
-    let mut entries: Vec<Listed> = Vec::new();
-    for u in all.iter().filter(|u| u.key.starts_with(prefix)) {
-        let after_marker = key_marker.is_empty()
-            || (u.key.as_str() > key_marker && !(marker_is_group && u.key.starts_with(key_marker)))
-            || (u.key == key_marker && !id_marker.is_empty() && u.upload_id.as_str() > id_marker);
-        if !after_marker {
-            continue;
-        }
-        let group = (!delimiter.is_empty())
-            .then(|| u.key[prefix.len()..].find(delimiter))
-            .flatten()
-            .map(|i| u.key[..prefix.len() + i + delimiter.len()].to_string());
-        match group {
-            Some(g) => {
-                if !matches!(entries.last(), Some(Listed::Prefix(last)) if *last == g) {
-                    entries.push(Listed::Prefix(g));
-                }
-            }
-            None => entries.push(Listed::Upload(u)),
-        }
-    }
-    let truncated = entries.len() > max;
-    entries.truncate(max);
-    let (next_key, next_id) = match (truncated, entries.last()) {
-        (true, Some(Listed::Upload(u))) => (u.key.clone(), u.upload_id.as_str()),
-        (true, Some(Listed::Prefix(p))) => (p.clone(), ""),
-        _ => (String::new(), ""),
+    let q = UploadQuery {
+        prefix: prefix.to_string(),
+        delimiter: delimiter.to_string(),
+        key_marker: key_marker.to_string(),
+        upload_id_marker: id_marker.to_string(),
+        max,
     };
+    let page = state.0.storage.list_uploads(bucket, &q).await?;
     let mut w = XmlWriter::new();
     w.open("ListMultipartUploadsResult");
     if url {
@@ -294,14 +263,14 @@ pub async fn list_uploads(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
     w.elem("Bucket", bucket)
         .elem("KeyMarker", &maybe_encoded(key_marker, url))
         .elem("UploadIdMarker", id_marker)
-        .elem("NextKeyMarker", &maybe_encoded(&next_key, url))
-        .elem("NextUploadIdMarker", next_id)
+        .elem("NextKeyMarker", &maybe_encoded(&page.next_key_marker, url))
+        .elem("NextUploadIdMarker", &page.next_upload_id_marker)
         .elem("Delimiter", &maybe_encoded(delimiter, url))
         .elem("Prefix", &maybe_encoded(prefix, url))
         .elem("MaxUploads", &max.to_string())
-        .elem("IsTruncated", if truncated { "true" } else { "false" });
-    for e in &entries {
-        if let Listed::Upload(u) = e {
+        .elem("IsTruncated", if page.truncated { "true" } else { "false" });
+    for e in &page.entries {
+        if let UploadListed::Upload(u) = e {
             w.open("Upload")
                 .elem("Key", &maybe_encoded(&u.key, url))
                 .elem("UploadId", &u.upload_id)
@@ -309,8 +278,8 @@ pub async fn list_uploads(state: &AppState, ctx: &Ctx) -> Result<Response<Body>,
                 .close("Upload");
         }
     }
-    for e in &entries {
-        if let Listed::Prefix(p) = e {
+    for e in &page.entries {
+        if let UploadListed::Prefix(p) = e {
             w.open("CommonPrefixes").elem("Prefix", &maybe_encoded(p, url)).close("CommonPrefixes");
         }
     }

@@ -66,6 +66,12 @@ fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
                      writes while migrating on such a server)"
                 );
             }
+            if r.uploads_registered > 0 {
+                println!(
+                    "{b}: {} multipart uploads in progress entered in the upload listing",
+                    r.uploads_registered
+                );
+            }
             if r.was_legacy {
                 println!(
                     "{b}: migrated ({} objects moved, {} already in place)",

@@ -14,9 +14,17 @@
 //!   (a data directory from before the index, a crash during the build) is rebuilt by walking
 //!   the bucket directories and reading each object's trailer.
 //!
-//! So after any crash the index lists exactly the readable objects. The first open in a process
-//! also sweeps the staging files a crash left (`fault::sweep_staging`). One process holds the
-//! database (a second `serve` on the same data directory fails at start); several [`Storage`]s
+//! So after any crash the index lists exactly the readable objects. A second table registers
+//! the multipart uploads in progress in ListMultipartUploads order (`uploads`), filled once from
+//! the upload records when it is new.
+//!
+//! A full disk: writes are refused (507) while the file system has less than [`SPACE_RESERVE`]
+//! free, so redb's own commits keep room; redb latches any failed write (every later operation
+//! fails until the database is reopened), so a failure closes it and the next operation reopens
+//! it and replays the pending marks.
+//!
+//! The first open in a process also sweeps the staging files a crash left
+//! (`fault::sweep_staging`). One process holds the database (a second `serve` on the same data directory fails at start); several [`Storage`]s
 //! of one process share it.
 //!
 //! [`Storage`]: super::Storage
@@ -37,7 +45,11 @@ use crate::Result;
 const OBJECTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("objects");
 /// `<bucket>/<key>` → operations begun on it and not yet reflected.
 const PENDING: TableDefinition<&[u8], u64> = TableDefinition::new("pending");
-/// `format` → [`FORMAT`] once a build has completed.
+/// `(<bucket>/<key>, upload ID)` → initiation time (ms since the epoch): the multipart uploads
+/// in progress, in ListMultipartUploads order (`uploads`).
+const UPLOADS: TableDefinition<(&[u8], &str), u64> = TableDefinition::new("uploads");
+/// `format` → [`FORMAT`] once a build has completed; `uploads` → 1 once [`UPLOADS`] was filled
+/// from the upload records (a data directory from before that table).
 const STATE: TableDefinition<&str, u64> = TableDefinition::new("state");
 /// The index format; another value (or none) means rebuild.
 const FORMAT: u64 = 1;
@@ -50,14 +62,29 @@ const STRIPES: usize = 256;
 /// interior nodes of an index of tens of millions of keys; leaves a listing reads sequentially
 /// come from the kernel's page cache.
 const CACHE_BYTES: usize = 64 << 20;
+/// Free bytes kept on the data directory's file system for the index: below this (plus an
+/// eighth of the index file, the most one commit grows it by), an operation that would write
+/// it answers 507 before asking redb, which latches a failed write until it is reopened.
+const SPACE_RESERVE: u64 = 4 << 20;
 /// Entries written per transaction while rebuilding.
 const REBUILD_BATCH: usize = 50_000;
 
 /// The index of one data directory.
 pub(super) struct LocalIndex {
-    db: Database,
+    /// The database (see [`LocalIndex::with_db`]).
+    db: Mutex<Slot>,
+    /// Where it lives.
+    file: PathBuf,
     root: PathBuf,
     stripes: Vec<tokio::sync::Mutex<()>>,
+}
+
+/// The database of a [`LocalIndex`]: open, or closed after an I/O failure until the last
+/// operation still holding it ends (then the next operation reopens the file: never two handles
+/// on it at once).
+enum Slot {
+    Open(Arc<Database>),
+    Closed(Weak<Database>),
 }
 
 impl std::fmt::Debug for LocalIndex {
@@ -74,6 +101,34 @@ fn db_err(e: impl std::fmt::Display) -> crate::Error {
         return super::fault::out_of_space();
     }
     internal(format!("object index: {msg}"))
+}
+
+/// Bytes free for this process on the file system of `path` (`None`: unknown).
+fn free_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: an all-zero `statvfs` is a valid value of this plain C struct.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a NUL-terminated path and `st` a valid, exclusive out-parameter.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+        return None;
+    }
+    // `c_ulong`/`fsblkcnt_t` are `u64` on 64-bit Linux, narrower elsewhere.
+    #[allow(clippy::useless_conversion)]
+    Some(u64::from(st.f_bavail).saturating_mul(u64::from(st.f_frsize)))
+}
+
+/// The lock stripe of `key` in `bucket`.
+fn stripe(bucket: &str, key: &str) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (bucket, key).hash(&mut h);
+    (h.finish() % STRIPES as u64) as usize
+}
+
+/// Opens (or creates) the database file.
+fn open_db(file: &Path) -> std::result::Result<Database, redb::DatabaseError> {
+    redb::Builder::new().set_cache_size(CACHE_BYTES).create(file)
 }
 
 /// The index key of `key` in `bucket`.
@@ -148,18 +203,21 @@ impl LocalIndex {
             std::fs::create_dir_all(dir)
                 .map_err(|e| internal(format!("{}: {e}", dir.display())))?;
         }
-        let db = redb::Builder::new().set_cache_size(CACHE_BYTES).create(&file).map_err(
-            |e| match e {
-                redb::DatabaseError::DatabaseAlreadyOpen => internal(format!(
-                    "{}: the data directory is in use by another ossimg process",
-                    root.display()
-                )),
-                e => db_err(format!("{}: {e}", file.display())),
-            },
-        )?;
+        let db = open_db(&file).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => internal(format!(
+                "{}: the data directory is in use by another ossimg process",
+                root.display()
+            )),
+            e => db_err(format!("{}: {e}", file.display())),
+        })?;
         let stripes = (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect();
-        let ix = Arc::new(LocalIndex { db, root: root.to_path_buf(), stripes });
-        ix.build_or_repair()?;
+        let ix = Arc::new(LocalIndex {
+            db: Mutex::new(Slot::Open(Arc::new(db))),
+            file,
+            root: root.to_path_buf(),
+            stripes,
+        });
+        ix.build_or_repair(&*ix.db()?)?;
         // First open in this process (one process holds a data directory): what a crash left,
         // staging files of puts and parts in progress (never read nor listed), is removed in the
         // background. Files newer than now are this process's own puts in progress: kept.
@@ -173,6 +231,66 @@ impl LocalIndex {
         open.retain(|_, w| w.strong_count() > 0);
         open.insert(root.to_path_buf(), Arc::downgrade(&ix));
         Ok(ix)
+    }
+
+    /// The database, reopened first if an I/O failure closed it. While operations begun
+    /// before the failure still hold the old handle, a 503.
+    fn db(&self) -> Result<Arc<Database>> {
+        let mut slot = self.db.lock().unwrap_or_else(|p| p.into_inner());
+        let busy = match &*slot {
+            Slot::Open(db) => return Ok(Arc::clone(db)),
+            Slot::Closed(old) => old.strong_count() > 0,
+        };
+        let db = match busy {
+            true => Err(redb::DatabaseError::DatabaseAlreadyOpen),
+            false => open_db(&self.file),
+        };
+        let db = Arc::new(db.map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => crate::Error::new(
+                crate::ErrorKind::ServiceUnavailable,
+                "The object index is being reopened after an I/O error; try again.",
+            ),
+            e => db_err(format!("{}: {e}", self.file.display())),
+        })?);
+        // The entries of commits made without fsync since the last durable one are gone with
+        // the failure; their pending marks are back: replay them.
+        self.repair(&db, true)?;
+        tracing::info!("object index reopened after an I/O error");
+        *slot = Slot::Open(Arc::clone(&db));
+        Ok(db)
+    }
+
+    /// A 507 when the data directory's file system is too full for an index write (see
+    /// [`SPACE_RESERVE`]).
+    fn check_space(&self) -> Result<()> {
+        let file = std::fs::metadata(&self.file).map(|m| m.len()).unwrap_or(0);
+        match free_bytes(&self.file) {
+            Some(free) if free < SPACE_RESERVE + file / 8 => Err(super::fault::out_of_space()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs `f` on the database. redb latches an I/O failure (a full disk): every later
+    /// operation fails with "Previous I/O error" until the database is reopened. So a failure
+    /// that may be one closes it, and the next operation reopens it — once space is freed,
+    /// the index works again without a restart. (Pending marks of operations that failed
+    /// meanwhile are replayed at the next start.)
+    fn with_db<T>(&self, f: impl FnOnce(&Database) -> Result<T>) -> Result<T> {
+        let db = self.db()?;
+        let r = f(&db);
+        if let Err(e) = &r {
+            let io = e.kind == crate::ErrorKind::InsufficientStorage
+                || e.message.contains("I/O")
+                || e.message.contains("os error");
+            if io {
+                let mut slot = self.db.lock().unwrap_or_else(|p| p.into_inner());
+                if matches!(&*slot, Slot::Open(d) if Arc::ptr_eq(d, &db)) {
+                    tracing::warn!("object index: closing it after an I/O error: {}", e.message);
+                    *slot = Slot::Closed(Arc::downgrade(&db));
+                }
+            }
+        }
+        r
     }
 
     /// The object file of `key` in `bucket`.
@@ -196,9 +314,9 @@ impl LocalIndex {
 
     /// Rebuilds the index when it was never completely built; otherwise reflects the operations
     /// a crash interrupted.
-    fn build_or_repair(&self) -> Result<()> {
+    fn build_or_repair(&self, db: &Database) -> Result<()> {
         let built = {
-            let tx = self.db.begin_read().map_err(db_err)?;
+            let tx = db.begin_read().map_err(db_err)?;
             match tx.open_table(STATE) {
                 Ok(t) => t.get("format").map_err(db_err)?.map(|v| v.value()),
                 Err(redb::TableError::TableDoesNotExist(_)) => None,
@@ -206,10 +324,20 @@ impl LocalIndex {
             }
         };
         if built != Some(FORMAT) {
-            return self.rebuild();
+            self.rebuild(db)?;
+        } else {
+            self.repair(db, false)?;
         }
+        self.fill_uploads(db)
+    }
+
+    /// Reflects the operations on objects that a crash (or, `live`, an I/O failure of the
+    /// database while serving) interrupted. Live, a key whose lock is held is left out: its
+    /// operation is still running and will set its entry (its pending mark is replayed at the
+    /// next start).
+    fn repair(&self, db: &Database, live: bool) -> Result<()> {
         let pending: Vec<Vec<u8>> = {
-            let tx = self.db.begin_read().map_err(db_err)?;
+            let tx = db.begin_read().map_err(db_err)?;
             let t = match tx.open_table(PENDING) {
                 Ok(t) => t,
                 Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
@@ -224,17 +352,25 @@ impl LocalIndex {
         if pending.is_empty() {
             return Ok(());
         }
-        let tx = self.db.begin_write().map_err(db_err)?;
+        let tx = db.begin_write().map_err(db_err)?;
         {
             let mut objects = tx.open_table(OBJECTS).map_err(db_err)?;
             let mut marks = tx.open_table(PENDING).map_err(db_err)?;
+            let mut held = Vec::new();
             for ck in pending {
-                marks.remove(ck.as_slice()).map_err(db_err)?;
                 let Some((bucket, key)) =
                     std::str::from_utf8(&ck).ok().and_then(|s| s.split_once('/'))
                 else {
+                    marks.remove(ck.as_slice()).map_err(db_err)?;
                     continue;
                 };
+                if live {
+                    match self.stripes[stripe(bucket, key)].try_lock() {
+                        Ok(guard) => held.push(guard),
+                        Err(_) => continue,
+                    }
+                }
+                marks.remove(ck.as_slice()).map_err(db_err)?;
                 match self.observe(bucket, key)? {
                     Some(json) => objects.insert(ck.as_slice(), json.as_slice()).map_err(db_err)?,
                     None => objects.remove(ck.as_slice()).map_err(db_err)?,
@@ -245,8 +381,8 @@ impl LocalIndex {
     }
 
     /// Empties the index and fills it from the object files of every bucket directory.
-    fn rebuild(&self) -> Result<()> {
-        let tx = self.db.begin_write().map_err(db_err)?;
+    fn rebuild(&self, db: &Database) -> Result<()> {
+        let tx = db.begin_write().map_err(db_err)?;
         for t in ["objects", "pending", "state"] {
             // Any type: a table of an older format is dropped too.
             let _ = tx.delete_table(TableDefinition::<&[u8], &[u8]>::new(t));
@@ -290,20 +426,20 @@ impl LocalIndex {
                         _ => {}
                     }
                     if batch.len() >= REBUILD_BATCH {
-                        self.insert_all(std::mem::take(&mut batch))?;
+                        self.insert_all(db, std::mem::take(&mut batch))?;
                     }
                 }
             }
         }
-        self.insert_all(batch)?;
-        let mut tx = self.db.begin_write().map_err(db_err)?;
+        self.insert_all(db, batch)?;
+        let mut tx = db.begin_write().map_err(db_err)?;
         tx.set_durability(Durability::Immediate).map_err(db_err)?;
         tx.open_table(STATE).map_err(db_err)?.insert("format", FORMAT).map_err(db_err)?;
         tx.commit().map_err(db_err)
     }
 
-    fn insert_all(&self, batch: Vec<(Vec<u8>, Vec<u8>)>) -> Result<()> {
-        let tx = self.db.begin_write().map_err(db_err)?;
+    fn insert_all(&self, db: &Database, batch: Vec<(Vec<u8>, Vec<u8>)>) -> Result<()> {
+        let tx = db.begin_write().map_err(db_err)?;
         {
             let mut t = tx.open_table(OBJECTS).map_err(db_err)?;
             for (k, v) in &batch {
@@ -313,25 +449,153 @@ impl LocalIndex {
         tx.commit().map_err(db_err)
     }
 
-    /// The lock of `key`'s stripe: held while an object's state is read and written to the index.
-    pub(super) async fn lock(&self, bucket: &str, key: &str) -> tokio::sync::MutexGuard<'_, ()> {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (bucket, key).hash(&mut h);
-        self.stripes[(h.finish() % STRIPES as u64) as usize].lock().await
+    /// Fills [`UPLOADS`] from the upload records under `.ossimg/uploads/<bucket>/<id>/`, once
+    /// per index (later, initiation and removal keep it).
+    fn fill_uploads(&self, db: &Database) -> Result<()> {
+        {
+            let tx = db.begin_read().map_err(db_err)?;
+            match tx.open_table(STATE) {
+                Ok(t) if t.get("uploads").map_err(db_err)?.is_some() => return Ok(()),
+                Ok(_) | Err(redb::TableError::TableDoesNotExist(_)) => {}
+                Err(e) => return Err(db_err(e)),
+            }
+        }
+        let mut found = Vec::new();
+        let dir = self.root.join(super::multipart::UPLOADS_DIR);
+        for b in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let Some(bucket) = b.file_name().to_str().map(str::to_string) else { continue };
+            for u in std::fs::read_dir(b.path()).into_iter().flatten().flatten() {
+                let Some(id) = u.file_name().to_str().map(str::to_string) else { continue };
+                let Ok(json) = std::fs::read(u.path().join("upload.json")) else { continue };
+                if let Some((key, ms)) = super::multipart::record_head(&json) {
+                    found.push((composite(&bucket, &key), id, ms));
+                }
+            }
+        }
+        let mut tx = db.begin_write().map_err(db_err)?;
+        tx.set_durability(Durability::Immediate).map_err(db_err)?;
+        {
+            let mut t = tx.open_table(UPLOADS).map_err(db_err)?;
+            t.retain(|_, _| false).map_err(db_err)?;
+            for (ck, id, ms) in &found {
+                t.insert((ck.as_slice(), id.as_str()), ms).map_err(db_err)?;
+            }
+            tx.open_table(STATE).map_err(db_err)?.insert("uploads", 1).map_err(db_err)?;
+        }
+        tx.commit().map_err(db_err)
     }
 
-    /// Marks `key` pending, durably, before an operation changes its object.
-    pub(super) async fn begin(self: &Arc<Self>, bucket: &str, key: &str) -> Result<()> {
+    /// Records the upload `id` of `key` (durably: before its record is written).
+    pub(super) async fn add_upload(
+        self: &Arc<Self>,
+        bucket: &str,
+        key: &str,
+        id: &str,
+        initiated_ms: u64,
+    ) -> Result<()> {
+        let (ix, ck, id) = (Arc::clone(self), composite(bucket, key), id.to_string());
+        tokio::task::spawn_blocking(move || {
+            ix.check_space()?;
+            ix.with_db(|db| {
+                let tx = db.begin_write().map_err(db_err)?;
+                tx.open_table(UPLOADS)
+                    .map_err(db_err)?
+                    .insert((ck.as_slice(), id.as_str()), initiated_ms)
+                    .map_err(db_err)?;
+                tx.commit().map_err(db_err)
+            })
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    /// Forgets the upload `id` of `key` (after its files are gone).
+    pub(super) async fn remove_upload(
+        self: &Arc<Self>,
+        bucket: &str,
+        key: &str,
+        id: &str,
+    ) -> Result<()> {
+        let (ix, ck, id) = (Arc::clone(self), composite(bucket, key), id.to_string());
+        tokio::task::spawn_blocking(move || {
+            ix.with_db(|db| {
+                let tx = db.begin_write().map_err(db_err)?;
+                tx.open_table(UPLOADS)
+                    .map_err(db_err)?
+                    .remove((ck.as_slice(), id.as_str()))
+                    .map_err(db_err)?;
+                tx.commit().map_err(db_err)
+            })
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    /// Up to `limit` uploads of `bucket` from `(key, id)` on (`inclusive` or not), in
+    /// ListMultipartUploads order: `(key, upload ID, initiation ms)`.
+    pub(super) fn scan_uploads(
+        &self,
+        bucket: &str,
+        from: (&[u8], &str),
+        inclusive: bool,
+        limit: usize,
+    ) -> Result<Vec<(String, String, u64)>> {
+        self.with_db(|db| {
+            let tx = db.begin_read().map_err(db_err)?;
+            let t = match tx.open_table(UPLOADS) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+                Err(e) => return Err(db_err(e)),
+            };
+            let lo_key = composite_bytes(bucket, from.0);
+            let lo = (lo_key.as_slice(), from.1);
+            // `0` is the byte after `/`: the end of the bucket's range.
+            let hi_key = format!("{bucket}0").into_bytes();
+            let hi = (hi_key.as_slice(), "");
+            let lo = if inclusive { Bound::Included(lo) } else { Bound::Excluded(lo) };
+            let mut out = Vec::with_capacity(limit.min(4096));
+            for r in t.range::<(&[u8], &str)>((lo, Bound::Excluded(hi))).map_err(db_err)? {
+                let (k, v) = r.map_err(db_err)?;
+                let (ck, id) = k.value();
+                let key = String::from_utf8(ck[bucket.len() + 1..].to_vec())
+                    .map_err(|_| internal("upload index: a key that is not UTF-8"))?;
+                out.push((key, id.to_string(), v.value()));
+                if out.len() >= limit {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// The lock of `key`'s stripe: held while an object's state is read and written to the index.
+    pub(super) async fn lock(&self, bucket: &str, key: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        self.stripes[stripe(bucket, key)].lock().await
+    }
+
+    /// Marks `key` pending, durably, before an operation changes its object. Refused on a
+    /// nearly full disk unless the operation `deletes` (which frees space; the reserve leaves
+    /// its commit room).
+    pub(super) async fn begin(
+        self: &Arc<Self>,
+        bucket: &str,
+        key: &str,
+        deletes: bool,
+    ) -> Result<()> {
         let (ix, ck) = (Arc::clone(self), composite(bucket, key));
         tokio::task::spawn_blocking(move || {
-            let tx = ix.db.begin_write().map_err(db_err)?;
-            {
-                let mut t = tx.open_table(PENDING).map_err(db_err)?;
-                let n = t.get(ck.as_slice()).map_err(db_err)?.map(|v| v.value()).unwrap_or(0);
-                t.insert(ck.as_slice(), n + 1).map_err(db_err)?;
+            if !deletes {
+                ix.check_space()?;
             }
-            tx.commit().map_err(db_err)
+            ix.with_db(|db| {
+                let tx = db.begin_write().map_err(db_err)?;
+                {
+                    let mut t = tx.open_table(PENDING).map_err(db_err)?;
+                    let n = t.get(ck.as_slice()).map_err(db_err)?.map(|v| v.value()).unwrap_or(0);
+                    t.insert(ck.as_slice(), n + 1).map_err(db_err)?;
+                }
+                tx.commit().map_err(db_err)
+            })
         })
         .await
         .map_err(internal)?
@@ -348,25 +612,30 @@ impl LocalIndex {
     ) -> Result<()> {
         let (ix, ck) = (Arc::clone(self), composite(bucket, key));
         tokio::task::spawn_blocking(move || {
-            let mut tx = ix.db.begin_write().map_err(db_err)?;
-            // The pending mark was made durable: a crash before a later durable commit replays
-            // this from the object file.
-            tx.set_durability(Durability::None).map_err(db_err)?;
-            {
-                let mut objects = tx.open_table(OBJECTS).map_err(db_err)?;
-                match &record {
-                    Some(json) => objects.insert(ck.as_slice(), json.as_slice()).map_err(db_err)?,
-                    None => objects.remove(ck.as_slice()).map_err(db_err)?,
-                };
-                let mut marks = tx.open_table(PENDING).map_err(db_err)?;
-                let n = marks.get(ck.as_slice()).map_err(db_err)?.map(|v| v.value()).unwrap_or(0);
-                if n > 1 {
-                    marks.insert(ck.as_slice(), n - 1).map_err(db_err)?;
-                } else {
-                    marks.remove(ck.as_slice()).map_err(db_err)?;
+            ix.with_db(|db| {
+                let mut tx = db.begin_write().map_err(db_err)?;
+                // The pending mark was made durable: a crash before a later durable commit replays
+                // this from the object file.
+                tx.set_durability(Durability::None).map_err(db_err)?;
+                {
+                    let mut objects = tx.open_table(OBJECTS).map_err(db_err)?;
+                    match &record {
+                        Some(json) => {
+                            objects.insert(ck.as_slice(), json.as_slice()).map_err(db_err)?
+                        }
+                        None => objects.remove(ck.as_slice()).map_err(db_err)?,
+                    };
+                    let mut marks = tx.open_table(PENDING).map_err(db_err)?;
+                    let n =
+                        marks.get(ck.as_slice()).map_err(db_err)?.map(|v| v.value()).unwrap_or(0);
+                    if n > 1 {
+                        marks.insert(ck.as_slice(), n - 1).map_err(db_err)?;
+                    } else {
+                        marks.remove(ck.as_slice()).map_err(db_err)?;
+                    }
                 }
-            }
-            tx.commit().map_err(db_err)
+                tx.commit().map_err(db_err)
+            })
         })
         .await
         .map_err(internal)?
@@ -380,39 +649,41 @@ impl LocalIndex {
         from: Bound<&[u8]>,
         limit: usize,
     ) -> Result<Vec<(String, Vec<u8>)>> {
-        let tx = self.db.begin_read().map_err(db_err)?;
-        let t = match tx.open_table(OBJECTS) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-            Err(e) => return Err(db_err(e)),
-        };
-        let lo = match from {
-            Bound::Included(k) => Bound::Included(composite_bytes(bucket, k)),
-            Bound::Excluded(k) => Bound::Excluded(composite_bytes(bucket, k)),
-            Bound::Unbounded => Bound::Included(composite_bytes(bucket, b"")),
-        };
-        // `0` is the byte after `/`: the end of the bucket's range.
-        let hi = Bound::Excluded(format!("{bucket}0").into_bytes());
-        let lo_ref = match &lo {
-            Bound::Included(v) => Bound::Included(v.as_slice()),
-            Bound::Excluded(v) => Bound::Excluded(v.as_slice()),
-            Bound::Unbounded => Bound::Unbounded,
-        };
-        let hi_ref = match &hi {
-            Bound::Excluded(v) => Bound::Excluded(v.as_slice()),
-            _ => Bound::Unbounded,
-        };
-        let mut out = Vec::with_capacity(limit.min(4096));
-        for r in t.range::<&[u8]>((lo_ref, hi_ref)).map_err(db_err)? {
-            let (k, v) = r.map_err(db_err)?;
-            let key = String::from_utf8(k.value()[bucket.len() + 1..].to_vec())
-                .map_err(|_| internal("object index: a key that is not UTF-8"))?;
-            out.push((key, v.value().to_vec()));
-            if out.len() >= limit {
-                break;
+        self.with_db(|db| {
+            let tx = db.begin_read().map_err(db_err)?;
+            let t = match tx.open_table(OBJECTS) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+                Err(e) => return Err(db_err(e)),
+            };
+            let lo = match from {
+                Bound::Included(k) => Bound::Included(composite_bytes(bucket, k)),
+                Bound::Excluded(k) => Bound::Excluded(composite_bytes(bucket, k)),
+                Bound::Unbounded => Bound::Included(composite_bytes(bucket, b"")),
+            };
+            // `0` is the byte after `/`: the end of the bucket's range.
+            let hi = Bound::Excluded(format!("{bucket}0").into_bytes());
+            let lo_ref = match &lo {
+                Bound::Included(v) => Bound::Included(v.as_slice()),
+                Bound::Excluded(v) => Bound::Excluded(v.as_slice()),
+                Bound::Unbounded => Bound::Unbounded,
+            };
+            let hi_ref = match &hi {
+                Bound::Excluded(v) => Bound::Excluded(v.as_slice()),
+                _ => Bound::Unbounded,
+            };
+            let mut out = Vec::with_capacity(limit.min(4096));
+            for r in t.range::<&[u8]>((lo_ref, hi_ref)).map_err(db_err)? {
+                let (k, v) = r.map_err(db_err)?;
+                let key = String::from_utf8(k.value()[bucket.len() + 1..].to_vec())
+                    .map_err(|_| internal("object index: a key that is not UTF-8"))?;
+                out.push((key, v.value().to_vec()));
+                if out.len() >= limit {
+                    break;
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// Reads the state of `key`'s object file under its lock and writes it to the index, after
@@ -438,6 +709,38 @@ fn composite_bytes(bucket: &str, key: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use redb::ReadableTableMetadata;
+
+    /// An I/O failure closes the database; the next operation reopens it (refused with a 503
+    /// while a handle from before is still held) and replays the pending marks.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_write_closes_the_database_and_the_next_use_reopens_it() {
+        let root = std::env::temp_dir().join(format!("ossimg-reopen-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("bkt")).unwrap();
+        let ix = LocalIndex::open(&root).unwrap();
+        // An operation begun (its mark durable) whose object never came: the replay drops it.
+        ix.begin("bkt", "k", false).await.unwrap();
+        let held = ix.db().unwrap();
+        let failed: Result<()> = ix.with_db(|_| Err(super::super::fault::out_of_space()));
+        assert_eq!(failed.unwrap_err().kind, crate::ErrorKind::InsufficientStorage);
+        let busy = ix.scan("bkt", Bound::Unbounded, 10).unwrap_err();
+        assert_eq!(busy.kind, crate::ErrorKind::ServiceUnavailable);
+        drop(held);
+        assert_eq!(ix.scan("bkt", Bound::Unbounded, 10).unwrap(), vec![]);
+        let db = ix.db().unwrap();
+        let tx = db.begin_read().unwrap();
+        let marks = tx.open_table(PENDING).unwrap();
+        assert_eq!(ReadableTableMetadata::len(&marks).unwrap(), 0, "the mark was replayed");
+        drop(marks);
+        drop((tx, db));
+        // The reopened database serves writes again.
+        ix.add_upload("bkt", "k", "0123456789ABCDEF0123456789ABCDEF", 5).await.unwrap();
+        let ups = ix.scan_uploads("bkt", (b"", ""), true, 10).unwrap();
+        assert_eq!(ups, vec![("k".into(), "0123456789ABCDEF0123456789ABCDEF".into(), 5)]);
+        drop(ix);
+        let _ = std::fs::remove_dir_all(&root);
+    }
 
     #[test]
     fn composite_keys_keep_buckets_apart_and_in_order() {

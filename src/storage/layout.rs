@@ -110,6 +110,12 @@ impl Names {
         Names { max: S3_KEY_LIMIT.saturating_sub(BUCKET_ROOM + used).max(MIN_MAX) }
     }
 
+    /// The rules for names that the store keeps `extra` more bytes beside (a longer folder, a
+    /// tag after the name): the name bound is that much lower.
+    pub(super) fn reserving(&self, extra: usize) -> Self {
+        Names { max: self.max.saturating_sub(extra).max(MIN_MAX) }
+    }
+
     /// The longest name (bytes).
     #[cfg(test)]
     fn max(&self) -> usize {

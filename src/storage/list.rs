@@ -12,6 +12,7 @@
 
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
+use object_store::ObjectStoreExt;
 use std::collections::VecDeque;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -82,6 +83,9 @@ const WALK_BEFORE_SEEK: usize = 64;
 /// A key from a source, with what the source knows of its object.
 pub(super) struct Entry {
     pub(super) key: String,
+    /// What the store name carries after the key's name (upload markers: ` <id> <ms>`); empty
+    /// for objects.
+    pub(super) tag: String,
     pub(super) known: Known,
 }
 
@@ -131,17 +135,40 @@ impl IndexSource {
                 self.inclusive = false;
             }
             for (key, json) in got {
-                self.buf.push_back(Entry { key, known: Known::Record(json) });
+                self.buf.push_back(Entry { key, tag: String::new(), known: Known::Record(json) });
             }
         }
         Ok(self.buf.pop_front())
     }
 }
 
-/// The keys of one bucket in order, from the backing store's listing of its flat names.
-struct StoreSource<'a> {
+/// What a flat-named store listing holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Flat {
+    /// A bucket's objects: `<bucket>/<name>`, a long key's in the object's record.
+    Objects,
+    /// Upload markers (`uploads`): `<name><tag>`, the tag [`Flat::tag_len`] bytes, a long
+    /// key's in the marker's body.
+    UploadMarkers,
+}
+
+impl Flat {
+    /// Bytes of a store name after the key's name.
+    pub(super) fn tag_len(self) -> usize {
+        match self {
+            Flat::Objects => 0,
+            Flat::UploadMarkers => super::uploads::MARKER_TAG_LEN,
+        }
+    }
+}
+
+/// The keys under one store folder in order, from the backing store's listing of its flat
+/// names: a bucket's objects, or a bucket's upload markers.
+pub(super) struct StoreSource<'a> {
     s: &'a Storage,
-    bucket: &'a str,
+    /// The folder listed (`<bucket>` for objects).
+    root: String,
+    kind: Flat,
     names: Names,
     stream: Option<BoxStream<'static, object_store::Result<object_store::ObjectMeta>>>,
     /// A name read ahead while collecting a group.
@@ -152,12 +179,26 @@ struct StoreSource<'a> {
 }
 
 impl<'a> StoreSource<'a> {
+    /// A source over the flat names under `root`, named by `names`.
+    pub(super) fn new(s: &'a Storage, root: String, kind: Flat, names: Names) -> Self {
+        StoreSource {
+            s,
+            root,
+            kind,
+            names,
+            stream: None,
+            ahead: None,
+            buf: VecDeque::new(),
+            walking: None,
+        }
+    }
+
     fn seek(&mut self, offset: Option<String>) -> Result<()> {
-        let dir = parse_path(self.bucket)?;
+        let dir = parse_path(&self.root)?;
         let store = &self.s.inner.store;
         self.stream = Some(match offset {
             Some(o) => {
-                store.list_with_offset(Some(&dir), &parse_path(&format!("{}/{o}", self.bucket))?)
+                store.list_with_offset(Some(&dir), &parse_path(&format!("{}/{o}", self.root))?)
             }
             None => store.list(Some(&dir)),
         });
@@ -183,18 +224,17 @@ impl<'a> StoreSource<'a> {
                     None => return Ok(None),
                 },
             };
-            let mut parts = m.location.parts();
-            let (Some(b), Some(name), None) = (parts.next(), parts.next(), parts.next()) else {
+            let rest = m.location.as_ref().strip_prefix(self.root.as_str());
+            let Some(name) = rest.and_then(|r| r.strip_prefix('/')) else { continue };
+            if name.contains('/') {
                 continue; // a name of the earlier layout, listed by the legacy path only
-            };
-            if b.as_ref() != self.bucket {
-                continue;
             }
-            return Ok(Some((name.as_ref().to_string(), m)));
+            return Ok(Some((name.to_string(), m)));
         }
     }
 
-    async fn next(&mut self) -> Result<Option<Entry>> {
+    /// The next entry, in key order (then tag order).
+    pub(super) async fn next(&mut self) -> Result<Option<Entry>> {
         loop {
             let e = match self.next_key().await? {
                 Some(e) => e,
@@ -221,15 +261,17 @@ impl<'a> StoreSource<'a> {
                 return Ok(Some(e));
             }
             let Some((name, m)) = self.pull().await? else { return Ok(None) };
+            let Some((stem, tag)) = self.split(&name) else { continue };
             let g = self.names.group_len();
-            if name.len() < g {
-                if let Decoded::Key(key) = self.names.decode(&name) {
-                    return Ok(Some(Entry { key, known: Known::Blob(m.location, m.e_tag) }));
+            if stem.len() < g {
+                if let Decoded::Key(key) = self.names.decode(stem) {
+                    let tag = tag.to_string();
+                    return Ok(Some(Entry { key, tag, known: Known::Blob(m.location, m.e_tag) }));
                 }
                 continue;
             }
-            // A group: every name sharing the first `g` bytes, sorted by key.
-            let head = name[..g].to_string();
+            // A group: every name sharing the first `g` bytes, sorted by key (then tag).
+            let head = stem[..g].to_string();
             let mut group = vec![(name, m)];
             while let Some((n, m)) = self.pull().await? {
                 if n.as_bytes().starts_with(head.as_bytes()) {
@@ -241,25 +283,72 @@ impl<'a> StoreSource<'a> {
             }
             let mut entries = Vec::with_capacity(group.len());
             for (n, m) in group {
-                match self.names.decode(&n) {
+                let Some((stem, tag)) = self.split(&n) else { continue };
+                let tag = tag.to_string();
+                match self.names.decode(stem) {
                     Decoded::Key(key) => {
-                        entries.push(Entry { key, known: Known::Blob(m.location, m.e_tag) })
+                        entries.push(Entry { key, tag, known: Known::Blob(m.location, m.e_tag) })
                     }
                     Decoded::Hashed => {
-                        // The key is in the record; the name must be the key's own.
-                        if let Some(o) = self.s.open_unchecked(&m.location).await? {
-                            if self.names.name(&o.info.key) == n {
-                                let key = o.info.key.clone();
-                                entries.push(Entry { key, known: Known::Info(Box::new(o.info)) });
-                            }
+                        // The key is in the record (the marker's body); the name must be the
+                        // key's own.
+                        let Some((key, known)) = Self::hashed(self.s, self.kind, m).await? else {
+                            continue;
+                        };
+                        if self.names.name(&key) == stem {
+                            entries.push(Entry { key, tag, known });
                         }
                     }
                     Decoded::Foreign => {}
                 }
             }
-            entries.sort_by(|a, b| a.key.cmp(&b.key));
+            entries.sort_by(|a, b| (&a.key, &a.tag).cmp(&(&b.key, &b.tag)));
             self.buf.extend(entries);
         }
+    }
+}
+
+impl StoreSource<'_> {
+    /// A store name's key name and tag; `None` when it is too short to hold the tag.
+    fn split<'n>(&self, name: &'n str) -> Option<(&'n str, &'n str)> {
+        let cut = name.len().checked_sub(self.kind.tag_len())?;
+        name.is_char_boundary(cut).then(|| name.split_at(cut))
+    }
+
+    /// The key of a long-key entry and what is known of it, read from the store (`None`: gone,
+    /// or not ours). (Not a method: the source, holding a stream, is not `Sync`.)
+    async fn hashed(
+        s: &Storage,
+        kind: Flat,
+        m: object_store::ObjectMeta,
+    ) -> Result<Option<(String, Known)>> {
+        match kind {
+            Flat::Objects => Ok(s.open_unchecked(&m.location).await?.map(|o| {
+                let key = o.info.key.clone();
+                (key, Known::Info(Box::new(o.info)))
+            })),
+            Flat::UploadMarkers => {
+                let body = match s.inner.store.get(&m.location).await {
+                    Ok(r) => r.bytes().await.map_err(backend)?,
+                    Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                    Err(e) => return Err(backend(e)),
+                };
+                Ok(String::from_utf8(body.to_vec())
+                    .ok()
+                    .map(|key| (key, Known::Blob(m.location, m.e_tag))))
+            }
+        }
+    }
+
+    /// Positions the source at the first key `>= start`, or a little before it.
+    pub(super) fn start_at(&mut self, start: &str) -> Result<()> {
+        let off = self.names.start_before(start);
+        self.seek(off)
+    }
+
+    /// Leaves out the keys starting with `cp` (walked over while few, else skipped by a seek).
+    pub(super) fn skip_past(&mut self, cp: &str) {
+        self.walking = Some((cp.to_string(), 0));
     }
 }
 
@@ -277,10 +366,7 @@ impl Source<'_> {
                 s.seek(start.as_bytes(), true);
                 Ok(())
             }
-            Source::Store(s) => {
-                let off = s.names.start_before(start);
-                s.seek(off)
-            }
+            Source::Store(s) => s.start_at(start),
         }
     }
 
@@ -300,7 +386,7 @@ impl Source<'_> {
                 after.push(0xFF);
                 s.seek(&after, true);
             }
-            Source::Store(s) => s.walking = Some((cp.to_string(), 0)),
+            Source::Store(s) => s.skip_past(cp),
         }
     }
 }
@@ -344,15 +430,9 @@ impl Storage {
                 done: false,
                 batch: INDEX_BATCH,
             }),
-            (None, Some(names)) => Source::Store(StoreSource {
-                s: self,
-                bucket,
-                names: *names,
-                stream: None,
-                ahead: None,
-                buf: VecDeque::new(),
-                walking: None,
-            }),
+            (None, Some(names)) => {
+                Source::Store(StoreSource::new(self, bucket.to_string(), Flat::Objects, *names))
+            }
             (None, None) => return self.list_full_scan(bucket, q).await,
         };
         let (mut page, entries) = build_page(&mut src, q).await?;

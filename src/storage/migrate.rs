@@ -16,6 +16,9 @@
 //!   [`MigrateReport::atomic`] tells) a check just before the copy narrows the window for a
 //!   write to the copy itself, but a write landing inside it is lost: pause writes there. The bucket is marked current only after a final pass
 //!   finds no old name left.
+//!
+//! It also enters the multipart uploads that an ossimg from before the ordered registry of
+//! uploads began in that registry (`uploads`), so ListMultipartUploads shows them.
 
 use futures_util::TryStreamExt;
 use object_store::path::Path;
@@ -39,6 +42,9 @@ pub struct MigrateReport {
     pub already_there: usize,
     /// Whether the bucket was of layout 0 (false: nothing to do).
     pub was_legacy: bool,
+    /// Multipart uploads begun by an ossimg from before the ordered registry of uploads, entered
+    /// in it (so ListMultipartUploads shows them).
+    pub uploads_registered: usize,
     /// Whether the store honours create-if-absent (`If-None-Match: *`): when it does not
     /// (Garage 2.x), an object overwritten through the service at the very moment it is moved
     /// can lose that write, so run the migration while writes are paused.
@@ -53,9 +59,13 @@ pub fn legacy_name(bucket: &str, key: &str) -> String {
 
 impl Storage {
     /// Moves the objects of `bucket`, if it is an S3 bucket of layout 0, to the flat layout and
-    /// marks it current (see the module doc). On other backends and current buckets: nothing.
+    /// marks it current (see the module doc), and enters uploads begun before the registry of
+    /// uploads in it (`uploads`). On the local store: nothing.
     pub async fn migrate_bucket(&self, bucket: &str) -> Result<MigrateReport> {
-        let mut report = MigrateReport::default();
+        let mut report = MigrateReport {
+            uploads_registered: self.register_existing_uploads(bucket).await?,
+            ..MigrateReport::default()
+        };
         if !self.legacy_bucket(bucket).await? {
             return Ok(report);
         }

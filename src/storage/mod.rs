@@ -14,6 +14,8 @@
 //! - `.ossimg/probe/…`: a scratch object written and removed by [`Storage::conditional_writes`];
 //! - `.ossimg/uploads/<bucket>/<upload id>/`: a multipart upload in progress (`upload.json` and
 //!   one stored blob per part, see `multipart`), removed on completion or abort;
+//! - `.ossimg/upload-keys/<bucket>/<name> <upload id> <ms>` (S3 and memory): an empty marker per
+//!   upload in progress, in key order (`uploads`; the local store keeps these in its index);
 //! - `<bucket>/<name>`: one backend object per OSS object. On S3 and in memory the name is one
 //!   flat, order-preserving, bounded segment (`layout`: the store's own ordered listing is the
 //!   key order, and a 1023-byte key fits S3's 1024-byte limit through a hashed tail). On the
@@ -63,8 +65,8 @@
 //! over each common prefix. PUT, GET, HEAD and DELETE touch one object (and, locally, one
 //! index entry: O(log n)); ListBuckets reads the bucket-configuration files only. The linear
 //! paths left: listing an S3 bucket of layout 0 (created before the flat layout, until `ossimg
-//! migrate` moves it: `migrate`), and ListMultipartUploads (`multipart`: it reads the record of
-//! every upload in progress in the bucket).
+//! migrate` moves it: `migrate`). ListMultipartUploads reads its page from the ordered registry of
+//! uploads (`uploads`) in the same way.
 //!
 //! # Files
 //!
@@ -73,7 +75,8 @@
 //! the consistent read of a stored object; `body`: [`ObjectBody`]. `write`: the atomic streamed
 //! write. `record`: the metadata trailer. `keys`/`layout`: store names; `index`: the local
 //! ordered index; `list`: ListObjects (paging rule: `types::Pager`). `buckets`, `multipart`,
-//! `mount`/`plain`: bucket configuration, multipart uploads, mounted buckets. `fault`: store
+//! `mount`/`plain`: bucket configuration, multipart uploads, mounted buckets; `uploads`: the
+//! ordered registry of uploads and ListMultipartUploads. `fault`: store
 //! faults as OSS errors (503, 507) and the start-up sweep of staging files. `migrate`: moving
 //! layout-0 buckets to the flat names.
 
@@ -92,6 +95,7 @@ mod plain;
 mod read;
 mod record;
 mod types;
+mod uploads;
 mod write;
 
 /// The key mappings, for the fuzz targets (`fuzz/`) only.
@@ -108,6 +112,7 @@ pub use multipart::{check_part_number, PartInfo, UploadInfo, MAX_PART_NUMBER, MI
 pub use plain::{PlainEntry, PlainStore};
 pub use record::crc64;
 pub use types::*;
+pub use uploads::{UploadListed, UploadQuery, UploadsPage};
 
 use bytes::Bytes;
 use futures_util::stream;
@@ -397,15 +402,17 @@ impl Storage {
 
     /// Runs `op`, which writes or deletes the object `key` of `bucket`, keeping the local index
     /// in step (marked before, set from the object after, whether `op` succeeded or not) and
-    /// dropping an earlier-layout copy on S3 after a success.
+    /// dropping an earlier-layout copy on S3 after a success. `deletes`: `op` frees space, so
+    /// it runs even on a nearly full disk.
     async fn changing<T>(
         &self,
         bucket: &str,
         key: &str,
+        deletes: bool,
         op: impl std::future::Future<Output = Result<T>>,
     ) -> Result<T> {
         if let Some(ix) = &self.inner.index {
-            ix.begin(bucket, key).await?;
+            ix.begin(bucket, key, deletes).await?;
             let r = op.await;
             ix.reflect(bucket, key).await?;
             return r;
@@ -426,7 +433,7 @@ impl Storage {
         // The earlier-layout copy first: `migrate` undoes a copy whose old name is gone once
         // made, so a delete racing the move of the same object never leaves the copy behind.
         self.drop_legacy(bucket, key).await?;
-        self.changing(bucket, key, async {
+        self.changing(bucket, key, true, async {
             match self.store().delete(&path).await {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
                 Err(e) => Err(backend(e)),
@@ -472,7 +479,7 @@ impl Storage {
         self.require_bucket(bucket).await?;
         let path = self.object_path(bucket, key)?;
         let write = self.write_blob(&path, key, body, meta, forbid_overwrite, None, None);
-        self.changing(bucket, key, write).await
+        self.changing(bucket, key, false, write).await
     }
 
     /// Writes one stored blob (body and trailer) at `path`, its record naming `key`: the write
@@ -581,7 +588,7 @@ impl Storage {
                 mtime,
                 etag,
             );
-            return self.changing(dst_bucket, dst_key, write).await;
+            return self.changing(dst_bucket, dst_key, false, write).await;
         }
         Err(internal(format!("object {src_bucket}/{src_key} kept changing while being copied")))
     }

@@ -7,7 +7,8 @@
 //! part at `part/<n>` (the same body + trailer format as objects, so each part has its MD5,
 //! CRC-64 and size). Completion streams the listed parts, in order, through the ordinary object
 //! write path — the object appears atomically, with the OSS multipart ETag
-//! `"<MD5 of the parts' binary MD5s>-<part count>"` — and then removes the upload.
+//! `"<MD5 of the parts' binary MD5s>-<part count>"` — and then removes the upload. The uploads
+//! of a bucket are listed, in key order, from their registry (`uploads`).
 
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
@@ -26,7 +27,7 @@ use super::{parse_path, Storage};
 use crate::{Error, ErrorKind, Result};
 
 /// Where uploads in progress live in the backing store.
-const UPLOADS_DIR: &str = ".ossimg/uploads";
+pub(super) const UPLOADS_DIR: &str = ".ossimg/uploads";
 
 /// Part numbers run from 1 to this (OSS and S3).
 pub const MAX_PART_NUMBER: u32 = 10_000;
@@ -50,6 +51,11 @@ struct UploadRecord {
     expires: Option<String>,
     #[serde(default)]
     storage_class: StorageClass,
+}
+
+/// The key and initiation time (ms) an `upload.json` holds (`None`: not a record of ours).
+pub(super) fn record_head(json: &[u8]) -> Option<(String, u64)> {
+    serde_json::from_slice::<UploadRecord>(json).ok().map(|r| (r.key, r.initiated_ms))
 }
 
 /// One uploaded part, as ListParts shows it.
@@ -102,6 +108,11 @@ fn upload_dir(bucket: &str, id: &str) -> String {
     format!("{UPLOADS_DIR}/{bucket}/{id}")
 }
 
+/// Where the record (`upload.json`) of upload `id` lives.
+pub(super) fn upload_record_path(bucket: &str, id: &str) -> Result<Path> {
+    parse_path(&format!("{}/upload.json", upload_dir(bucket, id)))
+}
+
 /// The part number as the upload's own part blobs name it (zero-padded, so names sort).
 fn part_path(bucket: &str, id: &str, n: u32) -> Result<Path> {
     parse_path(&format!("{}/part/{n:05}", upload_dir(bucket, id)))
@@ -125,7 +136,7 @@ impl Storage {
         if !valid_upload_id(id) {
             return Err(no_such_upload());
         }
-        let path = parse_path(&format!("{}/upload.json", upload_dir(bucket, id)))?;
+        let path = upload_record_path(bucket, id)?;
         let bytes = match self.store().get(&path).await {
             Ok(r) => r.bytes().await.map_err(super::backend)?,
             Err(object_store::Error::NotFound { .. }) => {
@@ -172,8 +183,13 @@ impl Storage {
             storage_class: meta.storage_class,
         };
         let json = serde_json::to_vec(&rec).map_err(|e| internal(format!("upload encode: {e}")))?;
-        let path = parse_path(&format!("{}/upload.json", upload_dir(bucket, &id)))?;
-        self.store().put(&path, PutPayload::from(json)).await.map_err(super::backend)?;
+        let path = upload_record_path(bucket, &id)?;
+        // The registry first: an upload whose record exists is always listed.
+        self.register_upload(bucket, key, &id, rec.initiated_ms).await?;
+        if let Err(e) = self.store().put(&path, PutPayload::from(json)).await {
+            self.unregister_upload(bucket, key, &id, rec.initiated_ms).await;
+            return Err(super::backend(e));
+        }
         Ok(id)
     }
 
@@ -252,6 +268,7 @@ impl Storage {
         forbid_overwrite: bool,
     ) -> Result<PutResult> {
         let rec = self.upload(bucket, key, id).await?;
+        let rec_initiated_ms = rec.initiated_ms;
         let uploaded = self.parts(bucket, id).await?;
         let chosen: Vec<PartInfo> = match parts {
             None => uploaded,
@@ -343,23 +360,29 @@ impl Storage {
                 let path = self.object_path(bucket, key)?;
                 let write =
                     self.write_blob(&path, key, body, meta, forbid_overwrite, None, Some(etag));
-                self.changing(bucket, key, write).await?
+                self.changing(bucket, key, false, write).await?
             }
         };
-        self.remove_upload(bucket, id).await;
+        self.remove_upload(bucket, key, id, rec_initiated_ms).await;
         Ok(r)
     }
 
     /// AbortMultipartUpload: drops the upload and its parts.
     pub async fn abort_multipart_upload(&self, bucket: &str, key: &str, id: &str) -> Result<()> {
-        self.upload(bucket, key, id).await?;
-        self.remove_upload(bucket, id).await;
+        let rec = self.upload(bucket, key, id).await?;
+        self.remove_upload(bucket, key, id, rec.initiated_ms).await;
         Ok(())
     }
 
-    /// Removes an upload's record and parts (best effort: a leftover is never read as an
-    /// object and a retried removal finishes it).
-    async fn remove_upload(&self, bucket: &str, id: &str) {
+    /// Removes an upload's record and parts, then its registry entry (best effort: a leftover
+    /// is never read as an object and a retried removal finishes it).
+    async fn remove_upload(&self, bucket: &str, key: &str, id: &str, initiated_ms: u64) {
+        self.remove_upload_files(bucket, id).await;
+        self.unregister_upload(bucket, key, id, initiated_ms).await;
+    }
+
+    /// Removes an upload's record and parts.
+    async fn remove_upload_files(&self, bucket: &str, id: &str) {
         let Ok(dir) = parse_path(&upload_dir(bucket, id)) else { return };
         let Ok(paths) =
             self.store().list(Some(&dir)).map_ok(|m| m.location).try_collect::<Vec<_>>().await
@@ -374,50 +397,36 @@ impl Storage {
         }
     }
 
-    /// ListMultipartUploads: the bucket's uploads in progress, by key then upload ID.
-    pub async fn list_multipart_uploads(&self, bucket: &str) -> Result<Vec<UploadInfo>> {
-        self.require_bucket(bucket).await?;
+    /// True when `bucket` has uploads in progress (DeleteBucket refuses then, as OSS does).
+    /// Read from the upload records themselves, not the registry.
+    pub(super) async fn has_uploads(&self, bucket: &str) -> Result<bool> {
         let dir = parse_path(&format!("{UPLOADS_DIR}/{bucket}"))?;
         let listing = self.store().list_with_delimiter(Some(&dir)).await.map_err(super::backend)?;
-        let mut out = Vec::new();
         for p in listing.common_prefixes {
-            let Some(id) = p.filename().filter(|f| valid_upload_id(f)).map(str::to_string) else {
-                continue;
-            };
-            let path = parse_path(&format!("{}/upload.json", upload_dir(bucket, &id)))?;
-            let bytes = match self.store().get(&path).await {
-                Ok(r) => r.bytes().await.map_err(super::backend)?,
+            let Some(id) = p.filename().filter(|f| valid_upload_id(f)) else { continue };
+            match self.store().head(&upload_record_path(bucket, id)?).await {
+                Ok(_) => return Ok(true),
                 Err(object_store::Error::NotFound { .. }) => continue, // completed meanwhile
                 Err(e) => return Err(super::backend(e)),
-            };
-            let rec: UploadRecord = serde_json::from_slice(&bytes)
-                .map_err(|e| internal(format!("upload {id}: {e}")))?;
-            out.push(UploadInfo {
-                key: rec.key,
-                upload_id: id,
-                initiated: record::from_ms(rec.initiated_ms),
-            });
+            }
         }
-        out.sort_by(|a, b| (&a.key, &a.upload_id).cmp(&(&b.key, &b.upload_id)));
-        Ok(out)
-    }
-
-    /// True when `bucket` has uploads in progress (DeleteBucket refuses then, as OSS does).
-    pub(super) async fn has_uploads(&self, bucket: &str) -> Result<bool> {
-        Ok(!self.list_multipart_uploads(bucket).await?.is_empty())
+        Ok(false)
     }
 
     /// Removes whatever is left under the bucket's uploads (a part written by an UploadPart that
-    /// raced an abort): called by DeleteBucket once no upload is in progress.
+    /// raced an abort, a crash's leftover marker): called by DeleteBucket once no upload is in
+    /// progress.
     pub(super) async fn remove_upload_leftovers(&self, bucket: &str) {
-        let Ok(dir) = parse_path(&format!("{UPLOADS_DIR}/{bucket}")) else { return };
-        let Ok(paths) =
-            self.store().list(Some(&dir)).map_ok(|m| m.location).try_collect::<Vec<_>>().await
-        else {
-            return;
-        };
-        for p in paths {
-            let _ = self.store().delete(&p).await;
+        for root in [UPLOADS_DIR, super::uploads::MARKERS_DIR] {
+            let Ok(dir) = parse_path(&format!("{root}/{bucket}")) else { continue };
+            let Ok(paths) =
+                self.store().list(Some(&dir)).map_ok(|m| m.location).try_collect::<Vec<_>>().await
+            else {
+                continue;
+            };
+            for p in paths {
+                let _ = self.store().delete(&p).await;
+            }
         }
     }
 }
