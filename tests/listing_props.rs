@@ -18,49 +18,9 @@ use s3::{s3_env, S3Env};
 #[path = "support/storage.rs"]
 mod storage;
 use storage::TempDir;
-
-/// Key pieces: each one is a case of the name layout (see src/storage/layout.rs).
-const PIECES: &[&str] = &[
-    "a",
-    "b",
-    "a/",
-    "/",
-    "//",
-    "!",
-    "~",
-    " ",
-    "%",
-    "-",
-    ".",
-    "..",
-    "0",
-    "z",
-    "é",
-    "日本",
-    "\u{7f}",
-    "\t",
-    "!2F",
-    "~7E",
-    "#1",
-    "a~",
-    "ab",
-    "\u{10FFFF}",
-];
-
-/// A piece long enough that keys holding it get hashed names (more than ~900 escaped bytes).
-fn long_piece() -> String {
-    "L".repeat(450) + &"/".repeat(150)
-}
-
-fn key_strategy() -> impl Strategy<Value = String> {
-    let piece = prop_oneof![
-        20 => proptest::sample::select(PIECES).prop_map(str::to_string),
-        1 => Just(long_piece()),
-    ];
-    proptest::collection::vec(piece, 1..6)
-        .prop_map(|v| v.concat())
-        .prop_filter("a valid key", |k| validate_key(k).is_ok())
-}
+#[path = "support/keygen.rs"]
+mod keygen;
+use keygen::{key_strategy, PIECES};
 
 /// A query: prefix, delimiter and marker each drawn from pieces or from the keys themselves.
 #[derive(Debug, Clone)]
@@ -172,7 +132,7 @@ fn listing_matches_reference(s: Storage, cases: u32, tag: &str) {
         TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     let n = std::sync::atomic::AtomicU32::new(0);
     let strategy = (
-        proptest::collection::btree_set(key_strategy(), 0..24),
+        proptest::collection::btree_set(key_strategy(6), 0..24),
         proptest::collection::vec(query_strategy(), 3),
         proptest::collection::vec(any::<bool>(), 24),
     );

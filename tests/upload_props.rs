@@ -18,25 +18,9 @@ use s3::{s3_env, S3Env};
 #[path = "support/storage.rs"]
 mod storage;
 use storage::TempDir;
-
-/// Key pieces: each one is a case of the name layout (see src/storage/layout.rs).
-const PIECES: &[&str] =
-    &["a", "b", "a/", "/", "//", "!", "~", " ", "%", "-", "0", "é", "\u{7f}", "\0", "ab"];
-
-/// A piece long enough that keys holding it get hashed marker names.
-fn long_piece() -> String {
-    "L".repeat(450) + &"/".repeat(150)
-}
-
-fn key_strategy() -> impl Strategy<Value = String> {
-    let piece = prop_oneof![
-        20 => proptest::sample::select(PIECES).prop_map(str::to_string),
-        1 => Just(long_piece()),
-    ];
-    proptest::collection::vec(piece, 1..5)
-        .prop_map(|v| v.concat())
-        .prop_filter("a valid key", |k| validate_key(k).is_ok())
-}
+#[path = "support/keygen.rs"]
+mod keygen;
+use keygen::key_strategy;
 
 /// One entry as the reference and the test compare it: `(key or prefix, upload ID or "")`.
 type Row = (String, String);
@@ -189,7 +173,7 @@ fn listing_matches_reference(s: Storage, cases: u32, tag: &str) {
         TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     let n = std::sync::atomic::AtomicU32::new(0);
     let strategy = (
-        proptest::collection::btree_set(key_strategy(), 0..12),
+        proptest::collection::btree_set(key_strategy(5), 0..12),
         proptest::collection::vec(1usize..4, 12),
         proptest::collection::vec(query_strategy(), 3),
         proptest::collection::vec(0u8..3, 36),
