@@ -184,11 +184,12 @@ impl Storage {
         };
         let json = serde_json::to_vec(&rec).map_err(|e| internal(format!("upload encode: {e}")))?;
         let path = upload_record_path(bucket, &id)?;
-        // The registry first: an upload whose record exists is always listed.
-        self.register_upload(bucket, key, &id, rec.initiated_ms).await?;
-        if let Err(e) = self.store().put(&path, PutPayload::from(json)).await {
-            self.unregister_upload(bucket, key, &id, rec.initiated_ms).await;
-            return Err(super::backend(e));
+        // The record first: every upload listed has its record (a crash between the two leaves
+        // a record nobody holds the ID of, never listed).
+        self.store().put(&path, PutPayload::from(json)).await.map_err(super::backend)?;
+        if let Err(e) = self.register_upload(bucket, key, &id, rec.initiated_ms).await {
+            self.remove_upload_files(bucket, &id).await;
+            return Err(e);
         }
         Ok(id)
     }
@@ -363,22 +364,32 @@ impl Storage {
                 self.changing(bucket, key, false, write).await?
             }
         };
-        self.remove_upload(bucket, key, id, rec_initiated_ms).await;
+        // The object is there: a failure to drop the upload leaves it listed, to be aborted.
+        if let Err(e) = self.remove_upload(bucket, key, id, rec_initiated_ms).await {
+            tracing::warn!("upload {id}: completed, but still listed: {}", e.message);
+        }
         Ok(r)
     }
 
     /// AbortMultipartUpload: drops the upload and its parts.
     pub async fn abort_multipart_upload(&self, bucket: &str, key: &str, id: &str) -> Result<()> {
         let rec = self.upload(bucket, key, id).await?;
-        self.remove_upload(bucket, key, id, rec.initiated_ms).await;
-        Ok(())
+        self.remove_upload(bucket, key, id, rec.initiated_ms).await
     }
 
-    /// Removes an upload's record and parts, then its registry entry (best effort: a leftover
-    /// is never read as an object and a retried removal finishes it).
-    async fn remove_upload(&self, bucket: &str, key: &str, id: &str, initiated_ms: u64) {
+    /// Removes an upload's registry entry, then its record and parts (best effort: a leftover
+    /// part is never read as an object). An upload whose entry could not be dropped stays
+    /// whole (the error), to be aborted again.
+    async fn remove_upload(
+        &self,
+        bucket: &str,
+        key: &str,
+        id: &str,
+        initiated_ms: u64,
+    ) -> Result<()> {
+        self.unregister_upload(bucket, key, id, initiated_ms).await?;
         self.remove_upload_files(bucket, id).await;
-        self.unregister_upload(bucket, key, id, initiated_ms).await;
+        Ok(())
     }
 
     /// Removes an upload's record and parts.

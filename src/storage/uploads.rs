@@ -9,31 +9,28 @@
 //!   read and sorted as object groups are (the marker's body holds the key); a delimiter
 //!   listing skips each common prefix with a seek, as ListObjects does (`list`).
 //!
-//! Initiation writes the registry entry before the upload's record (`upload.json`), and removal
-//! drops the entry after the record, so the registry holds every upload. An entry whose record
-//! is gone (a crash between the two) is left out of pages, and dropped once it is older than
-//! any initiation still in flight could be.
+//! Initiation writes the upload's record (`upload.json`) before its registry entry, and removal
+//! drops the entry before the record, so every upload listed has its record and a page needs no
+//! read beyond the registry's. A crash between the two leaves a record without an entry: an
+//! upload whose initiation never answered (nobody holds its ID) or that was being aborted or
+//! completed — never listed; DeleteBucket, which reads the records, still sees it (`ossimg
+//! migrate` enters such records on S3, so they can be listed and aborted).
 
-use futures_util::future::join_all;
 use object_store::{ObjectStoreExt, PutPayload};
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::index::LocalIndex;
 use super::list::{Flat, StoreSource};
 use super::multipart::{upload_record_path, UploadInfo};
 use super::record;
-use super::{backend, parse_path, Storage, LIST_CONCURRENCY};
+use super::{backend, parse_path, Storage};
 use crate::Result;
 
 /// Where the upload markers of S3 and memory stores live.
 pub(super) const MARKERS_DIR: &str = ".ossimg/upload-keys";
 /// A marker name's tag: ` <32 hex digits> <16 hex digits>`.
 pub(super) const MARKER_TAG_LEN: usize = 1 + 32 + 1 + 16;
-/// An entry without a record is a crash's leftover once it is this old (an initiation writes
-/// the record right after the entry).
-const STALE_AFTER: Duration = Duration::from_secs(600);
 /// Index entries read by the first range read after a seek, doubling up to the second.
 const INDEX_BATCH: usize = 4;
 const INDEX_BATCH_MAX: usize = 1024;
@@ -189,10 +186,9 @@ impl Uploads<'_> {
 }
 
 /// Builds one page from `src` by the ListMultipartUploads rules.
-async fn build_page(src: &mut Uploads<'_>, q: &UploadQuery) -> Result<(UploadsPage, Vec<u64>)> {
+async fn build_page(src: &mut Uploads<'_>, q: &UploadQuery) -> Result<UploadsPage> {
     let (prefix, marker, id_marker) = (&q.prefix, &q.key_marker, &q.upload_id_marker);
     let mut page = UploadsPage::default();
-    let mut times = Vec::new();
     src.start_at(prefix.as_str().max(marker.as_str()))?;
     while let Some(it) = src.next().await? {
         if !it.key.starts_with(prefix.as_str()) {
@@ -232,7 +228,6 @@ async fn build_page(src: &mut Uploads<'_>, q: &UploadQuery) -> Result<(UploadsPa
                 page.entries.push(UploadListed::Prefix(g));
             }
             None => {
-                times.push(it.initiated_ms);
                 page.entries.push(UploadListed::Upload(UploadInfo {
                     key: it.key,
                     upload_id: it.id,
@@ -251,7 +246,7 @@ async fn build_page(src: &mut Uploads<'_>, q: &UploadQuery) -> Result<(UploadsPa
             None => {}
         }
     }
-    Ok((page, times))
+    Ok(page)
 }
 
 impl Storage {
@@ -269,7 +264,7 @@ impl Storage {
         parse_path(&format!("{MARKERS_DIR}/{bucket}/{name}")).map(Some)
     }
 
-    /// Enters a new upload in the registry (before its record is written).
+    /// Enters a new upload in the registry (once its record is written).
     pub(super) async fn register_upload(
         &self,
         bucket: &str,
@@ -287,29 +282,30 @@ impl Storage {
         Ok(())
     }
 
-    /// Drops an upload from the registry (after its record is gone). Best effort: a leftover
-    /// entry is left out of listings and dropped later.
+    /// Drops an upload from the registry (before its record is removed).
     pub(super) async fn unregister_upload(
         &self,
         bucket: &str,
         key: &str,
         id: &str,
         initiated_ms: u64,
-    ) {
+    ) -> Result<()> {
         if let Some(ix) = &self.inner.index {
-            if let Err(e) = ix.remove_upload(bucket, key, id).await {
-                tracing::warn!("upload {id}: could not drop it from the index: {}", e.message);
-            }
-        } else if let Ok(Some(path)) = self.marker_path(bucket, key, id, initiated_ms) {
-            let _ = self.store().delete(&path).await;
+            return ix.remove_upload(bucket, key, id).await;
         }
+        if let Some(path) = self.marker_path(bucket, key, id, initiated_ms)? {
+            match self.store().delete(&path).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(backend(e)),
+            }
+        }
+        Ok(())
     }
 
     /// Enters the uploads of `bucket` that an ossimg from before the registry began (their
     /// record without a marker) in the registry of an S3 or memory store; returns how many.
-    /// Idempotent, and safe while serving (a marker is only ever added for a record that
-    /// exists; one whose upload ends meanwhile is a leftover, dropped later). `ossimg
-    /// migrate` runs it.
+    /// Idempotent, and safe while serving (a marker is added for a record that exists, and
+    /// taken back if the upload ended meanwhile). `ossimg migrate` runs it.
     pub(super) async fn register_existing_uploads(&self, bucket: &str) -> Result<usize> {
         if self.inner.index.is_some() || self.inner.names.is_none() {
             return Ok(0);
@@ -332,7 +328,13 @@ impl Storage {
                 Err(e) => return Err(backend(e)),
             }
             self.register_upload(bucket, &key, &id, ms).await?;
-            added += 1;
+            match self.store().head(&upload_record_path(bucket, &id)?).await {
+                Ok(_) => added += 1,
+                Err(object_store::Error::NotFound { .. }) => {
+                    self.unregister_upload(bucket, &key, &id, ms).await?;
+                }
+                Err(e) => return Err(backend(e)),
+            }
         }
         Ok(added)
     }
@@ -358,43 +360,7 @@ impl Storage {
             }
             (None, None) => return Err(super::internal("no ordered store for uploads")),
         };
-        let (mut page, times) = build_page(&mut src, q).await?;
-        // Entries whose record is gone (a crash between the two writes) are left out.
-        let uploads: Vec<(usize, String, String, u64)> = page
-            .entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| match e {
-                UploadListed::Upload(u) => Some((i, u.key.clone(), u.upload_id.clone())),
-                UploadListed::Prefix(_) => None,
-            })
-            .zip(times)
-            .map(|((i, k, id), ms)| (i, k, id, ms))
-            .collect();
-        let mut gone = Vec::new();
-        for chunk in uploads.chunks(LIST_CONCURRENCY) {
-            let heads = chunk.iter().map(|(_, _, id, _)| async move {
-                let path = upload_record_path(bucket, id)?;
-                match self.store().head(&path).await {
-                    Ok(_) => Ok(true),
-                    Err(object_store::Error::NotFound { .. }) => Ok(false),
-                    Err(e) => Err(backend(e)),
-                }
-            });
-            for (u, found) in chunk.iter().zip(join_all(heads).await) {
-                if !found? {
-                    gone.push(u.clone());
-                }
-            }
-        }
-        let now = record::to_ms(self.now());
-        for (i, key, id, ms) in gone.iter().rev() {
-            page.entries.remove(*i);
-            if now.saturating_sub(*ms) > STALE_AFTER.as_millis() as u64 {
-                self.unregister_upload(bucket, key, id, *ms).await;
-            }
-        }
-        Ok(page)
+        build_page(&mut src, q).await
     }
 }
 
