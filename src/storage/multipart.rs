@@ -100,7 +100,7 @@ fn invalid_part() -> Error {
 
 /// Upload IDs are 32 upper-case hex digits from the OS generator; anything else names no upload
 /// (and never reaches a store path).
-fn valid_upload_id(id: &str) -> bool {
+pub(super) fn valid_upload_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
 }
 

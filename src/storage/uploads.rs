@@ -314,7 +314,10 @@ impl Storage {
         let listing = self.store().list_with_delimiter(Some(&dir)).await.map_err(backend)?;
         let mut added = 0;
         for p in listing.common_prefixes {
-            let Some(id) = p.filename().map(str::to_string) else { continue };
+            let Some(id) = p.filename().filter(|f| super::multipart::valid_upload_id(f)) else {
+                continue;
+            };
+            let id = id.to_string();
             let json = match self.store().get(&upload_record_path(bucket, &id)?).await {
                 Ok(r) => r.bytes().await.map_err(backend)?,
                 Err(object_store::Error::NotFound { .. }) => continue,
