@@ -40,9 +40,10 @@ pub enum Command {
     /// Access keys: `ossimg key issue --bucket B [--prefix P] [--read-only] --ttl 1h` prints
     /// temporary credentials (STS-like) that every instance sharing the configuration accepts.
     Key(key::KeyArgs),
-    /// Move the objects of S3 buckets created by earlier versions to the ordered layout, so
-    /// their listings cost the page: `ossimg migrate --config ossimg.toml [--bucket B]`.
-    /// Resumable, idempotent, safe while serving.
+    /// Move the objects of S3 buckets created by earlier versions to the ordered layout, and
+    /// enter the multipart uploads they began in the upload listing, so listings cost the page:
+    /// `ossimg migrate --config ossimg.toml [--bucket B]`. Resumable, idempotent, safe while
+    /// serving.
     Migrate(migrate::MigrateArgs),
 }
 
