@@ -4,8 +4,8 @@
 //! objects on the local store (default 100 000) and `OSSIMG_BENCH_S3_N` on S3 (default 20 000,
 //! when `OSSIMG_S3_ENDPOINT` is set), keys `dNN/NNNNNNN.jpg` in 100 directories, then times one
 //! page of 1 000 at the start, middle and end, a delimiter listing at the root (100 common
-//! prefixes, each skipped whole) and a full walk in pages of 1 000; on S3 also the backing
-//! store's own LIST of 1 000 names at the same places. Then ListMultipartUploads the same way:
+//! prefixes, each skipped whole) and a full walk in pages of 1 000; on S3 each listing on a new
+//! instance (nothing cached), and the backing store's own LIST of 1 000 names at the same places. Then ListMultipartUploads the same way:
 //! `OSSIMG_BENCH_UPLOADS_N` uploads in progress (default 20 000; a fifth of it on S3), a page of
 //! 1 000 at the start, middle and end and a delimiter listing at the root. Prints one Markdown
 //! table row per figure.
@@ -50,8 +50,11 @@ where
     t[runs / 2]
 }
 
+/// `fresh` gives the storage each timed listing runs on: on S3 a new instance each time, so no
+/// page is served from the in-memory cache of listed objects an instance keeps.
 async fn bench(
     s: &Storage,
+    fresh: &dyn Fn() -> Storage,
     label: &str,
     n: usize,
     raw: Option<std::sync::Arc<dyn object_store::ObjectStore>>,
@@ -76,6 +79,14 @@ async fn bench(
         fill.as_secs_f64(),
         n as f64 / fill.as_secs_f64()
     );
+    let settle = Instant::now();
+    s.settle().await;
+    if raw.is_some() {
+        println!(
+            "| {label} | {n} | listing cards still being written after the fill | {:.1} s |",
+            settle.elapsed().as_secs_f64()
+        );
+    }
     let mut sorted: Vec<String> = (0..n).map(key).collect();
     sorted.sort();
     for (place, marker) in [
@@ -85,7 +96,7 @@ async fn bench(
     ] {
         let q = ListQuery { marker: marker.clone(), max_keys: 1000, ..ListQuery::default() };
         let t = median(5, || async {
-            let p = s.list_objects("bench", &q).await.unwrap();
+            let p = fresh().list_objects("bench", &q).await.unwrap();
             assert!(!p.objects.is_empty());
         })
         .await;
@@ -93,12 +104,13 @@ async fn bench(
     }
     let q = ListQuery { delimiter: "/".into(), max_keys: 1000, ..ListQuery::default() };
     let t = median(3, || async {
-        let p = s.list_objects("bench", &q).await.unwrap();
+        let p = fresh().list_objects("bench", &q).await.unwrap();
         assert_eq!(p.common_prefixes.len(), 100.min(n));
     })
     .await;
     println!("| {label} | {n} | delimiter `/` at the root (100 common prefixes) | {} |", ms(t));
     let walk = Instant::now();
+    let s = &fresh();
     let mut q = ListQuery { max_keys: 1000, ..ListQuery::default() };
     let mut seen = 0;
     loop {
@@ -195,7 +207,7 @@ async fn listing_benchmark() {
     if n > 0 {
         let dir = TempDir::new("bench");
         let s = Storage::new(StorageConfig::Local { root: dir.0.clone() }).unwrap();
-        bench(&s, "local", n, None).await;
+        bench(&s, &|| s.clone(), "local", n, None).await;
         bench_uploads(&s, "local", env_n("OSSIMG_BENCH_UPLOADS_N", 20_000)).await;
         let size: u64 = walk_size(&dir.0);
         println!(
@@ -223,7 +235,8 @@ async fn listing_benchmark() {
                 env.store(),
                 object_store::path::Path::from(prefix.as_str()),
             ));
-        bench(&s, "s3 (Garage)", n, Some(raw)).await;
+        let fresh = || Storage::new(env.config(&prefix)).unwrap();
+        bench(&s, &fresh, "s3 (Garage)", n, Some(raw)).await;
         bench_uploads(&s, "s3 (Garage)", env_n("OSSIMG_BENCH_UPLOADS_N", 20_000) / 5).await;
     }
 }

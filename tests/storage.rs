@@ -360,9 +360,11 @@ async fn exercise(s: Storage) {
     assert_eq!(page.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), sorted);
     assert!(!page.is_truncated && page.common_prefixes.is_empty());
     let dirx = page.objects.iter().find(|o| o.key == "dir/x").unwrap();
+    let head = s.head_object("beta", "dir/x").await.unwrap();
+    assert_eq!((head.md5, head.content_type.as_str()), (Some(md5_of(b"dir/x")), "text/plain"));
     assert_eq!(
-        (dirx.size, dirx.md5, dirx.content_type.as_str()),
-        (5, Some(md5_of(b"dir/x")), "text/plain")
+        (dirx.size, &dirx.etag, dirx.last_modified, dirx.storage_class, dirx.object_type()),
+        (5, &head.etag, head.last_modified, head.storage_class, "Normal")
     );
     // Exactly max-keys entries: not truncated.
     assert!(!s.list_objects("beta", &q("", "", "", 14)).await.unwrap().is_truncated);

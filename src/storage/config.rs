@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::cards::Paged;
 use super::record::internal;
 use super::{backend, parse_path};
 use crate::Result;
@@ -74,6 +75,16 @@ pub(super) fn s3_store(
     bucket: &str,
     prefix: &str,
 ) -> Result<Option<Arc<dyn ObjectStore>>> {
+    Ok(s3_store_paged(settings, bucket, prefix)?.map(|(store, _)| store))
+}
+
+/// [`s3_store`], with the same store's paged listing (names under any prefix, not only a
+/// folder's; see `cards`).
+pub(super) fn s3_store_paged(
+    settings: &StorageConfig,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Option<(Arc<dyn ObjectStore>, Paged)>> {
     let StorageConfig::S3 {
         endpoint, region, access_key_id, secret_access_key, path_style, ..
     } = settings
@@ -104,12 +115,17 @@ pub(super) fn s3_store(
         .with_virtual_hosted_style_request(!path_style)
         .build()
         .map_err(backend)?;
-    Ok(Some(if prefix.trim_matches('/').is_empty() {
+    let prefix = prefix.trim_matches('/');
+    let paged = Paged {
+        store: Arc::new(s3.clone()),
+        prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
+    };
+    let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
         Arc::new(s3)
     } else {
-        let p = parse_path(prefix.trim_matches('/'))?;
-        Arc::new(object_store::prefix::PrefixStore::new(s3, p))
-    }))
+        Arc::new(object_store::prefix::PrefixStore::new(s3, parse_path(prefix)?))
+    };
+    Ok(Some((store, paged)))
 }
 
 /// How long a call to an S3 store may take before it fails as `503 ServiceUnavailable`

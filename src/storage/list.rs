@@ -17,14 +17,15 @@ use std::collections::VecDeque;
 use std::ops::Bound;
 use std::sync::Arc;
 
+use super::cards::Wanted;
 use super::index::LocalIndex;
 use super::layout::{Decoded, Names};
 use super::record::Record;
-use super::types::{ListPage, ListQuery, ObjectInfo, Offer, Pager};
+use super::types::{ListPage, ListQuery, ListedObject, ObjectInfo, Offer, Pager};
 use super::{backend, keys, parse_path, Opened, Storage, LIST_CONCURRENCY};
 
-/// Trailers of listed objects kept in memory, by store path and backend ETag (so an entry is
-/// never stale: a rewritten object has another ETag), up to about [`CACHE_BYTES`].
+/// What listings showed of objects, kept in memory by store path and backend ETag (so an entry
+/// is never stale: a rewritten object has another ETag), up to about [`CACHE_BYTES`].
 #[derive(Default)]
 pub(super) struct InfoCache {
     gens: std::sync::Mutex<CacheGens>,
@@ -32,22 +33,21 @@ pub(super) struct InfoCache {
 
 #[derive(Default)]
 struct CacheGens {
-    young: std::collections::HashMap<(String, String), ObjectInfo>,
-    old: std::collections::HashMap<(String, String), ObjectInfo>,
+    young: std::collections::HashMap<(String, String), ListedObject>,
+    old: std::collections::HashMap<(String, String), ListedObject>,
     young_bytes: usize,
 }
 
 /// Bytes of listed-object info the cache holds, at most (two generations of half of it).
 const CACHE_BYTES: usize = 64 << 20;
 
-/// About what one cached info costs in memory.
-fn info_bytes(path: &object_store::path::Path, info: &ObjectInfo) -> usize {
-    let meta: usize = info.user_meta.iter().map(|(k, v)| k.len() + v.len() + 48).sum();
-    2 * path.as_ref().len() + info.content_type.len() + meta + 320
+/// About what one cached entry costs in memory.
+fn info_bytes(path: &object_store::path::Path, info: &ListedObject) -> usize {
+    2 * path.as_ref().len() + info.key.len() + 200
 }
 
 impl InfoCache {
-    fn get(&self, path: &object_store::path::Path, tag: &str) -> Option<ObjectInfo> {
+    fn get(&self, path: &object_store::path::Path, tag: &str) -> Option<ListedObject> {
         let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
         let k = (path.as_ref().to_string(), tag.to_string());
         if let Some(i) = g.young.get(&k) {
@@ -59,7 +59,7 @@ impl InfoCache {
         Some(info)
     }
 
-    fn put(&self, path: &object_store::path::Path, tag: &str, info: &ObjectInfo) {
+    fn put(&self, path: &object_store::path::Path, tag: &str, info: &ListedObject) {
         let mut g = self.gens.lock().unwrap_or_else(|p| p.into_inner());
         g.young_bytes += info_bytes(path, info);
         g.young.insert((path.as_ref().to_string(), tag.to_string()), info.clone());
@@ -435,27 +435,58 @@ impl Storage {
             }
             (None, None) => return self.list_full_scan(bucket, q).await,
         };
-        let (mut page, entries) = build_page(&mut src, q).await?;
-        // Trailers to read: the listed versions the info cache does not hold.
-        let mut infos: Vec<Option<ObjectInfo>> = Vec::with_capacity(entries.len());
-        let mut to_read = Vec::new();
+        // The cards of the page's objects are listed while their names are (`cards`).
+        let start = q.prefix.as_str().max(q.marker.as_str());
+        let carded = matches!(src, Source::Store(_));
+        let prefetch = async {
+            match carded {
+                true => self.prefetch_cards(bucket, start, q.max_keys).await,
+                false => None,
+            }
+        };
+        let (built, cards) = futures_util::join!(build_page(&mut src, q), prefetch);
+        let (mut page, entries) = built?;
+        let mut listed: Vec<Option<ListedObject>> = Vec::with_capacity(entries.len());
+        // Objects known by their store name and version only: (position, path, version, key).
+        let mut blobs = Vec::new();
         for (i, e) in entries.into_iter().enumerate() {
-            infos.push(match e.known {
-                Known::Info(info) => Some(*info),
-                Known::Record(json) => Some(Record::from_json(&json)?.info()?),
+            listed.push(match e.known {
+                Known::Info(info) => Some((*info).into()),
+                Known::Record(json) => Some(Record::from_json(&json)?.info()?.into()),
                 Known::Blob(path, tag) => {
                     match tag.as_deref().and_then(|t| self.inner.info_cache.get(&path, t)) {
                         Some(info) => Some(info),
                         None => {
-                            to_read.push((i, path, e.key));
+                            blobs.push((i, path, tag, e.key));
                             None
                         }
                     }
                 }
             });
         }
+        // Their cards, where the card is of the version listed (remembered like trailers read).
+        {
+            let carded: Vec<(usize, Wanted<'_>)> = blobs
+                .iter()
+                .enumerate()
+                .filter_map(|(b, (_, path, tag, key))| {
+                    let name = path.filename().filter(|n| !n.contains(' '))?;
+                    Some((b, Wanted { name, blob_etag: tag.as_deref()?, key }))
+                })
+                .collect();
+            let wanted: Vec<&Wanted<'_>> = carded.iter().map(|(_, w)| w).collect();
+            let found = self.read_cards(bucket, cards, &wanted).await?;
+            for ((b, w), card) in carded.iter().zip(found) {
+                if let Some(c) = card {
+                    self.inner.info_cache.put(&blobs[*b].1, w.blob_etag, &c);
+                    listed[blobs[*b].0] = Some(c);
+                }
+            }
+        }
+        // The rest: their trailers (one GET each, many at once), and the cards they lacked.
+        let to_read: Vec<_> = blobs.into_iter().filter(|(i, ..)| listed[*i].is_none()).collect();
         for chunk in to_read.chunks(LIST_CONCURRENCY) {
-            let reads = chunk.iter().map(|(_, path, key)| async move {
+            let reads = chunk.iter().map(|(_, path, _, key)| async move {
                 match self.open(path, key).await? {
                     Some(o) => Ok(Some(o)),
                     // An object of the earlier layout (or one moved meanwhile).
@@ -463,17 +494,21 @@ impl Storage {
                 }
             });
             let read: Vec<Result<Option<Opened>>> = futures_util::future::join_all(reads).await;
-            for ((i, path, _), o) in chunk.iter().zip(read) {
+            for ((i, path, _, _), o) in chunk.iter().zip(read) {
                 if let Some(o) = o? {
+                    let info = ListedObject::from(o.info);
                     if let Some(tag) = &o.e_tag {
-                        self.inner.info_cache.put(path, tag, &o.info);
+                        self.inner.info_cache.put(path, tag, &info);
+                        if o.path == *path {
+                            self.card_written(bucket, &info, Some(tag));
+                        }
                     }
-                    infos[*i] = Some(o.info);
+                    listed[*i] = Some(info);
                 }
             }
         }
         // An object deleted since its name was read is left out.
-        page.objects.extend(infos.into_iter().flatten());
+        page.objects.extend(listed.into_iter().flatten());
         Ok(page)
     }
 
@@ -514,7 +549,7 @@ impl Storage {
             for o in futures_util::future::join_all(reads).await {
                 // An object deleted since the names were read is left out.
                 if let Some(o) = o? {
-                    page.objects.push(o.info);
+                    page.objects.push(o.info.into());
                 }
             }
         }

@@ -82,6 +82,7 @@
 
 mod body;
 mod buckets;
+mod cards;
 mod config;
 mod fault;
 mod index;
@@ -124,7 +125,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::{Error, ErrorKind, Result};
-use config::s3_store;
+use config::{s3_store, s3_store_paged};
 use fault::backend;
 use read::Opened;
 use record::{internal, Record};
@@ -199,6 +200,10 @@ struct Inner {
     current_layout: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// Trailers of listed S3 objects, by version (`list`).
     info_cache: Arc<list::InfoCache>,
+    /// The store's paged listing of any name prefix (S3; `cards`).
+    paged: Option<cards::Paged>,
+    /// Permits of the background card tasks (`cards`).
+    background: Arc<tokio::sync::Semaphore>,
 }
 
 /// Linux's `PATH_MAX` (bytes, with the terminating NUL).
@@ -244,6 +249,7 @@ impl Storage {
         let mut max_path = usize::MAX;
         let mut index = None;
         let mut names = Some(layout::Names::new(""));
+        let mut paged = None;
         let (store, backend): (Arc<dyn ObjectStore>, &'static str) = match config {
             StorageConfig::Memory => (Arc::new(object_store::memory::InMemory::new()), "memory"),
             StorageConfig::Local { root } => {
@@ -265,9 +271,11 @@ impl Storage {
                 (Arc::new(fs), "local")
             }
             StorageConfig::S3 { ref bucket, ref prefix, .. } => {
-                let store = s3_store(&config, bucket, prefix)?;
+                let (store, p) = s3_store_paged(&config, bucket, prefix)?
+                    .ok_or_else(|| internal("not an S3 configuration"))?;
                 names = Some(layout::Names::new(prefix));
-                (store.ok_or_else(|| internal("not an S3 configuration"))?, "s3")
+                paged = Some(p);
+                (store, "s3")
             }
         };
         Ok(Storage {
@@ -283,6 +291,8 @@ impl Storage {
                 index,
                 current_layout: Default::default(),
                 info_cache: Default::default(),
+                paged,
+                background: Arc::new(tokio::sync::Semaphore::new(cards::BACKGROUND_MAX as usize)),
             }),
         })
     }
@@ -302,6 +312,8 @@ impl Storage {
                 legacy_reads: false,
                 current_layout: Default::default(),
                 info_cache: Default::default(),
+                paged: None,
+                background: Arc::new(tokio::sync::Semaphore::new(cards::BACKGROUND_MAX as usize)),
             }),
         }
     }
@@ -439,7 +451,9 @@ impl Storage {
                 Err(e) => Err(backend(e)),
             }
         })
-        .await
+        .await?;
+        self.card_deleted(bucket, key);
+        Ok(())
     }
 
     /// PutObject from one buffer. See [`Storage::put_object`].
@@ -502,6 +516,7 @@ impl Storage {
         E: fmt::Display,
     {
         let user_meta = normalize_user_meta(meta.user_meta)?;
+        let class = meta.storage_class;
         let target = WriteTarget {
             store: self.store(),
             path,
@@ -537,13 +552,27 @@ impl Storage {
             Ok(Some(Bytes::from(rec.to_trailer()?)))
         };
         let h = write_stream(target, body, trailer).await?;
-        Ok(PutResult {
+        let put = PutResult {
             etag: etag.unwrap_or_else(|| record::etag(&h.md5)),
             md5: h.md5,
             crc64: h.crc64,
             size: h.size,
             last_modified: last_modified.unwrap_or_else(|| self.now()),
-        })
+        };
+        // An object (`<bucket>/<name>`; upload parts live under `.ossimg/`): its listing card.
+        if let Some((bucket, _)) =
+            path.as_ref().split_once('/').filter(|(b, _)| !b.starts_with('.'))
+        {
+            let listed = ListedObject {
+                key: key.to_string(),
+                size: put.size,
+                etag: put.etag.clone(),
+                last_modified: put.last_modified,
+                storage_class: class,
+            };
+            self.card_written(bucket, &listed, h.e_tag.as_deref());
+        }
+        Ok(put)
     }
 
     /// Rewrites the object at `src` as `dst_bucket/dst_key` with metadata from `make_meta`,

@@ -406,7 +406,7 @@ impl Mount {
         let (mut page, keys) = q.roll_up(found.keys().cloned());
         for k in keys {
             if let Some(Some(m)) = found.remove(&k) {
-                page.objects.push(plain_info(k, &m, None));
+                page.objects.push(plain_info(k, &m, None).into());
             }
         }
         Ok(page)

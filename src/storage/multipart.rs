@@ -425,10 +425,10 @@ impl Storage {
     }
 
     /// Removes whatever is left under the bucket's uploads (a part written by an UploadPart that
-    /// raced an abort, a crash's leftover marker): called by DeleteBucket once no upload is in
-    /// progress.
+    /// raced an abort, a crash's leftover marker) and its listing cards: called by DeleteBucket
+    /// once no upload is in progress and no object is left.
     pub(super) async fn remove_upload_leftovers(&self, bucket: &str) {
-        for root in [UPLOADS_DIR, super::uploads::MARKERS_DIR] {
+        for root in [UPLOADS_DIR, super::uploads::MARKERS_DIR, super::cards::CARDS_DIR] {
             let Ok(dir) = parse_path(&format!("{root}/{bucket}")) else { continue };
             let Ok(paths) =
                 self.store().list(Some(&dir)).map_ok(|m| m.location).try_collect::<Vec<_>>().await

@@ -376,15 +376,21 @@ pub struct ObjectInfo {
     pub storage_class: StorageClass,
 }
 
+/// `x-oss-object-type` / `<Type>` of an object with this ETag: `Multipart` for one assembled by
+/// CompleteMultipartUpload (its ETag ends in `-<parts>`), else `Normal`.
+fn object_type_of(etag: &str) -> &'static str {
+    if etag.trim_matches('"').contains('-') {
+        "Multipart"
+    } else {
+        "Normal"
+    }
+}
+
 impl ObjectInfo {
     /// `x-oss-object-type` / `<Type>`: `Multipart` for an object assembled by
     /// CompleteMultipartUpload (its ETag ends in `-<parts>`), else `Normal`.
     pub fn object_type(&self) -> &'static str {
-        if self.etag.trim_matches('"').contains('-') {
-            "Multipart"
-        } else {
-            "Normal"
-        }
+        object_type_of(&self.etag)
     }
 
     /// The `Content-MD5` header value: base64 of the MD5, when it is known.
@@ -543,11 +549,45 @@ impl<'q, T> Pager<'q, T> {
     }
 }
 
+/// One object of a ListObjects page: what its `<Contents>` entry shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedObject {
+    /// The object key.
+    pub key: String,
+    /// Body length in bytes.
+    pub size: u64,
+    /// The ETag, quoted, as [`ObjectInfo::etag`].
+    pub etag: String,
+    /// When the object was written (millisecond precision).
+    pub last_modified: SystemTime,
+    /// The storage class.
+    pub storage_class: StorageClass,
+}
+
+impl ListedObject {
+    /// `<Type>`: `Multipart` or `Normal`, as [`ObjectInfo::object_type`].
+    pub fn object_type(&self) -> &'static str {
+        object_type_of(&self.etag)
+    }
+}
+
+impl From<ObjectInfo> for ListedObject {
+    fn from(i: ObjectInfo) -> Self {
+        ListedObject {
+            key: i.key,
+            size: i.size,
+            etag: i.etag,
+            last_modified: i.last_modified,
+            storage_class: i.storage_class,
+        }
+    }
+}
+
 /// One page of ListObjects.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListPage {
     /// Objects, in UTF-8 byte order of their keys.
-    pub objects: Vec<ObjectInfo>,
+    pub objects: Vec<ListedObject>,
     /// Common prefixes, in byte order, each once.
     pub common_prefixes: Vec<String>,
     /// More entries follow.

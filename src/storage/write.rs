@@ -36,6 +36,8 @@ pub(super) struct Hashed {
     pub(super) md5: [u8; 16],
     pub(super) crc64: u64,
     pub(super) size: u64,
+    /// The backend ETag of the blob written (once written).
+    pub(super) e_tag: Option<String>,
 }
 
 /// Streams `body`, then whatever `tail` returns once the body's digests are known (the record
@@ -58,7 +60,7 @@ where
     let fed = feed(&t, body, &mut digests, &mut buffered, &mut upload).await;
     let size = digests.len;
     let (md5, crc64) = digests.finish();
-    let hashed = Hashed { md5, crc64, size };
+    let mut hashed = Hashed { md5, crc64, size, e_tag: None };
     let tail = fed
         .and_then(|()| match t.expected_md5 {
             Some(want) if want != md5 => Err(Error::new(
@@ -86,7 +88,7 @@ where
             if let Some(tail) = tail {
                 w.put(tail);
             }
-            w.finish().await.map_err(backend)?;
+            hashed.e_tag = w.finish().await.map_err(backend)?.e_tag;
         }
         None => {
             let payload: PutPayload = buffered.into_iter().chain(tail).collect();
@@ -94,18 +96,20 @@ where
             if t.forbid_overwrite {
                 let opts = PutOptions { mode: PutMode::Create, ..overwrite.clone() };
                 match t.store.put_opts(t.path, payload.clone(), opts).await {
-                    Ok(_) => {}
+                    Ok(r) => hashed.e_tag = r.e_tag,
                     Err(object_store::Error::AlreadyExists { .. })
                     | Err(object_store::Error::Precondition { .. }) => return Err(file_exists()),
                     // No create-if-absent: the check above is all there is.
                     Err(object_store::Error::NotImplemented { .. })
                     | Err(object_store::Error::NotSupported { .. }) => {
-                        t.store.put_opts(t.path, payload, overwrite).await.map_err(backend)?;
+                        let r = t.store.put_opts(t.path, payload, overwrite).await;
+                        hashed.e_tag = r.map_err(backend)?.e_tag;
                     }
                     Err(e) => return Err(backend(e)),
                 }
             } else {
-                t.store.put_opts(t.path, payload, overwrite).await.map_err(backend)?;
+                let r = t.store.put_opts(t.path, payload, overwrite).await;
+                hashed.e_tag = r.map_err(backend)?.e_tag;
             }
         }
     }
