@@ -258,3 +258,4 @@ fn walk_size(dir: &std::path::Path) -> u64 {
     }
     total
 }
+

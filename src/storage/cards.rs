@@ -22,6 +22,7 @@ use sha2::Digest as _;
 use std::sync::Arc;
 
 use super::layout::Names;
+use super::pages::{Listing, REQUEST_MAX};
 use super::record::{from_ms, to_ms};
 use super::types::{ListedObject, StorageClass};
 use super::{backend, parse_path, Storage};
@@ -180,34 +181,48 @@ impl Storage {
 
     /// Records, in the background, the card of `o` as now stored in the blob of `blob_etag`, and
     /// removes the key's other cards.
-    pub(super) fn card_written(&self, bucket: &str, o: &ListedObject, blob_etag: Option<&str>) {
+    pub(super) async fn card_written(
+        &self,
+        bucket: &str,
+        o: &ListedObject,
+        blob_etag: Option<&str>,
+    ) {
         let (Some(stem), Some(tag)) = (self.card_stem(&o.key), blob_etag) else { return };
         let Some(card) = Card::of(o, tag) else { return };
         let Ok(path) = parse_path(&format!("{CARDS_DIR}/{bucket}/{stem}{}", card.tag())) else {
             return;
         };
         let bucket = bucket.to_string();
-        self.background(move |s: Storage| async move {
+        let task = move |s: Storage| async move {
             s.store().put(&path, PutPayload::new()).await.map_err(backend)?;
             s.drop_cards(&bucket, &stem, Some(&path)).await
-        });
+        };
+        // Under load a card is left out (the first listing that misses it writes it).
+        self.background(false, task).await;
     }
 
-    /// Removes, in the background, every card of `key` (after a delete).
-    pub(super) fn card_deleted(&self, bucket: &str, key: &str) {
+    /// Removes, in the background, every card of `key` (after a delete). Waits for a free task
+    /// slot: a card left behind is never listed, but listings walk over it until DeleteBucket.
+    pub(super) async fn card_deleted(&self, bucket: &str, key: &str) {
         let Some(stem) = self.card_stem(key) else { return };
         let bucket = bucket.to_string();
-        self.background(move |s: Storage| async move { s.drop_cards(&bucket, &stem, None).await });
+        let task = move |s: Storage| async move { s.drop_cards(&bucket, &stem, None).await };
+        self.background(true, task).await;
     }
 
-    /// Runs `task` on this storage in the background, unless [`BACKGROUND_MAX`] run already or
-    /// there is no runtime to run it on. Its failure is dropped: a card is only a hint.
-    fn background<F>(&self, task: impl FnOnce(Storage) -> F + Send + 'static)
+    /// Runs `task` on this storage in the background, once fewer than [`BACKGROUND_MAX`] run
+    /// (`wait`), or only if fewer run now. Its failure is dropped: a card is only a hint.
+    async fn background<F>(&self, wait: bool, task: impl FnOnce(Storage) -> F + Send + 'static)
     where
         F: std::future::Future<Output = Result<()>> + Send + 'static,
     {
         let Ok(rt) = tokio::runtime::Handle::try_current() else { return };
-        let Ok(permit) = Arc::clone(&self.inner.background).try_acquire_owned() else { return };
+        let sem = Arc::clone(&self.inner.background);
+        let permit = match wait {
+            true => sem.acquire_owned().await.ok(),
+            false => sem.try_acquire_owned().ok(),
+        };
+        let Some(permit) = permit else { return };
         let s = self.clone();
         rt.spawn(async move {
             let _ = task(s).await;
@@ -284,28 +299,20 @@ impl Storage {
         start: &str,
         n: usize,
     ) -> Option<Cards> {
-        use futures_util::StreamExt as _;
         let names = self.card_names()?;
         let dir = format!("{CARDS_DIR}/{bucket}");
-        let folder = parse_path(&dir).ok()?;
-        let mut stream = match names.start_before(start) {
-            Some(o) => self
-                .store()
-                .list_with_offset(Some(&folder), &parse_path(&format!("{dir}/{o}")).ok()?),
-            None => self.store().list(Some(&folder)),
-        };
+        let n = n.clamp(1, REQUEST_MAX);
+        let mut listing = Listing::new(self, &dir, names.start_before(start).as_deref(), n).ok()?;
         let mut buf = std::collections::VecDeque::new();
-        while buf.len() < n.clamp(1, 1000) {
-            match stream.next().await {
-                Some(Ok(m)) => buf.push_back(m.location.filename().unwrap_or_default().to_string()),
+        while buf.len() < n {
+            match listing.next().await {
+                Ok(Some(m)) => buf.push_back(m.location.filename().unwrap_or_default().to_string()),
+                Ok(None) => break,
                 // A failed prefetch is only a lost head start: the page seeks its cards itself.
-                Some(Err(_)) => return None,
-                None => {
-                    return Some(Cards { dir, buf, stream: None, ended: true });
-                }
+                Err(_) => return None,
             }
         }
-        Some(Cards { dir, buf, stream: Some(stream), ended: false })
+        Some(Cards { dir, buf, listing: Some(listing) })
     }
 
     /// The listed objects of `wanted` (in key order) that have a card of the very blob listed,
@@ -325,7 +332,7 @@ impl Storage {
             Some(c) => c,
             None => {
                 let dir = format!("{CARDS_DIR}/{bucket}");
-                let mut c = Cards { dir, buf: Default::default(), stream: None, ended: true };
+                let mut c = Cards { dir, buf: Default::default(), listing: None };
                 c.seek(self, wanted[0].name)?;
                 c
             }
@@ -354,6 +361,9 @@ impl Storage {
                     std::cmp::Ordering::Equal => {
                         if let Some(c) = Card::parse(tag).filter(|c| c.version == version) {
                             out[i] = Some(c.listed(w.key.to_string()));
+                            // Other cards of this name are of other versions: not read (the
+                            // last wanted card found asks for no more names).
+                            break;
                         }
                     }
                     std::cmp::Ordering::Greater => {
@@ -373,45 +383,25 @@ pub(super) struct Cards {
     dir: String,
     /// Names read and not yet taken.
     buf: std::collections::VecDeque<String>,
-    /// The listing after `buf` (`None` with `ended`: nothing after it).
-    stream: Option<
-        futures_util::stream::BoxStream<'static, object_store::Result<object_store::ObjectMeta>>,
-    >,
-    ended: bool,
+    /// The listing after `buf`.
+    listing: Option<Listing>,
 }
 
 impl Cards {
     /// Restarts at the first card of the object name `name` (or after it).
     fn seek(&mut self, s: &Storage, name: &str) -> Result<()> {
-        let folder = parse_path(&self.dir)?;
-        let from = parse_path(&format!("{}/{name}", self.dir))?;
         self.buf.clear();
-        self.stream = Some(s.store().list_with_offset(Some(&folder), &from));
-        self.ended = false;
+        self.listing = Some(Listing::new(s, &self.dir, Some(name), WALK_BEFORE_SEEK + 1)?);
         Ok(())
     }
 
     /// The next card name; `None` at the end.
     async fn next(&mut self) -> Result<Option<String>> {
-        use futures_util::StreamExt as _;
         if let Some(n) = self.buf.pop_front() {
             return Ok(Some(n));
         }
-        if self.ended {
-            return Ok(None);
-        }
-        let Some(st) = self.stream.as_mut() else { return Ok(None) };
-        match st.next().await {
-            Some(m) => {
-                Ok(Some(m.map_err(backend)?.location.filename().unwrap_or_default().to_string()))
-            }
-            None => {
-                // An ended stream must not be polled again.
-                self.stream = None;
-                self.ended = true;
-                Ok(None)
-            }
-        }
+        let Some(l) = self.listing.as_mut() else { return Ok(None) };
+        Ok(l.next().await?.map(|m| m.location.filename().unwrap_or_default().to_string()))
     }
 }
 

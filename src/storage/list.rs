@@ -10,8 +10,7 @@
 //!
 //! [`BucketConfig::layout`]: super::BucketConfig::layout
 
-use futures_util::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 use object_store::ObjectStoreExt;
 use std::collections::VecDeque;
 use std::ops::Bound;
@@ -20,6 +19,7 @@ use std::sync::Arc;
 use super::cards::Wanted;
 use super::index::LocalIndex;
 use super::layout::{Decoded, Names};
+use super::pages::{Listing, REQUEST_MAX};
 use super::record::Record;
 use super::types::{ListPage, ListQuery, ListedObject, ObjectInfo, Offer, Pager};
 use super::{backend, keys, parse_path, Opened, Storage, LIST_CONCURRENCY};
@@ -170,7 +170,9 @@ pub(super) struct StoreSource<'a> {
     root: String,
     kind: Flat,
     names: Names,
-    stream: Option<BoxStream<'static, object_store::Result<object_store::ObjectMeta>>>,
+    listing: Option<Listing>,
+    /// Names the first LIST request after the next seek asks for (S3).
+    first: usize,
     /// A name read ahead while collecting a group.
     ahead: Option<object_store::ObjectMeta>,
     buf: VecDeque<Entry>,
@@ -186,22 +188,25 @@ impl<'a> StoreSource<'a> {
             root,
             kind,
             names,
-            stream: None,
+            listing: None,
+            first: REQUEST_MAX,
             ahead: None,
             buf: VecDeque::new(),
             walking: None,
         }
     }
 
+    /// Asks the first LIST request for `n` names (a page's worth, and a little more): the
+    /// default is a full request.
+    pub(super) fn first_request(mut self, n: usize) -> Self {
+        self.first = n;
+        self
+    }
+
     fn seek(&mut self, offset: Option<String>) -> Result<()> {
-        let dir = parse_path(&self.root)?;
-        let store = &self.s.inner.store;
-        self.stream = Some(match offset {
-            Some(o) => {
-                store.list_with_offset(Some(&dir), &parse_path(&format!("{}/{o}", self.root))?)
-            }
-            None => store.list(Some(&dir)),
-        });
+        self.listing = Some(Listing::new(self.s, &self.root, offset.as_deref(), self.first)?);
+        // After a jump over a common prefix: the names walked before the next jump, and one.
+        self.first = WALK_BEFORE_SEEK + 1;
         self.ahead = None;
         self.buf.clear();
         Ok(())
@@ -212,14 +217,10 @@ impl<'a> StoreSource<'a> {
         loop {
             let m = match self.ahead.take() {
                 Some(m) => m,
-                None => match self.stream.as_mut() {
-                    Some(st) => match st.next().await {
-                        Some(r) => r.map_err(backend)?,
-                        None => {
-                            // An ended stream must not be polled again.
-                            self.stream = None;
-                            return Ok(None);
-                        }
+                None => match self.listing.as_mut() {
+                    Some(l) => match l.next().await? {
+                        Some(m) => m,
+                        None => return Ok(None),
                     },
                     None => return Ok(None),
                 },
@@ -430,9 +431,12 @@ impl Storage {
                 done: false,
                 batch: INDEX_BATCH,
             }),
-            (None, Some(names)) => {
-                Source::Store(StoreSource::new(self, bucket.to_string(), Flat::Objects, *names))
-            }
+            (None, Some(names)) => Source::Store(
+                // The page, the marker (listed again from just before it) and one more name,
+                // which tells whether the page is the last.
+                StoreSource::new(self, bucket.to_string(), Flat::Objects, *names)
+                    .first_request(q.max_keys.saturating_add(2)),
+            ),
             (None, None) => return self.list_full_scan(bucket, q).await,
         };
         // The cards of the page's objects are listed while their names are (`cards`).
@@ -440,7 +444,7 @@ impl Storage {
         let carded = matches!(src, Source::Store(_));
         let prefetch = async {
             match carded {
-                true => self.prefetch_cards(bucket, start, q.max_keys).await,
+                true => self.prefetch_cards(bucket, start, q.max_keys.saturating_add(2)).await,
                 false => None,
             }
         };
@@ -500,7 +504,7 @@ impl Storage {
                     if let Some(tag) = &o.e_tag {
                         self.inner.info_cache.put(path, tag, &info);
                         if o.path == *path {
-                            self.card_written(bucket, &info, Some(tag));
+                            self.card_written(bucket, &info, Some(tag)).await;
                         }
                     }
                     listed[*i] = Some(info);

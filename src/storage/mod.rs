@@ -16,6 +16,9 @@
 //!   one stored blob per part, see `multipart`), removed on completion or abort;
 //! - `.ossimg/upload-keys/<bucket>/<name> <upload id> <ms>` (S3 and memory): an empty marker per
 //!   upload in progress, in key order (`uploads`; the local store keeps these in its index);
+//! - `.ossimg/list-cards/<bucket>/<name> <fields>` (S3 and memory): an empty *listing card* per
+//!   object, its name carrying what ListObjects shows and the version of the blob it describes
+//!   (`cards`; a hint checked against the listed blob, never the truth);
 //! - `<bucket>/<name>`: one backend object per OSS object. On S3 and in memory the name is one
 //!   flat, order-preserving, bounded segment (`layout`: the store's own ordered listing is the
 //!   key order, and a 1023-byte key fits S3's 1024-byte limit through a hashed tail). On the
@@ -60,8 +63,10 @@
 //!
 //! A ListObjects page costs the page plus a seek (`list`): on the local store, range reads of
 //! the index (the records are there: no object file is opened); on S3, the store's own LIST from
-//! the page's start (`start-after`) and the trailers of the listed objects not yet in the
-//! in-memory cache of listed versions (one GET each, many at once). A delimiter listing jumps
+//! the page's start (`start-after`) and, at the same time, the LIST of the listing cards from
+//! there (`cards`); only objects without a card of the version listed (and not in the in-memory
+//! cache of listed versions) cost a read of their trailer (one GET each, many at once), after
+//! which their card is written. A delimiter listing jumps
 //! over each common prefix. PUT, GET, HEAD and DELETE touch one object (and, locally, one
 //! index entry: O(log n)); ListBuckets reads the bucket-configuration files only. The linear
 //! paths left: listing an S3 bucket of layout 0 (created before the flat layout, until `ossimg
@@ -76,7 +81,7 @@
 //! write. `record`: the metadata trailer. `keys`/`layout`: store names; `index`: the local
 //! ordered index; `list`: ListObjects (paging rule: `types::Pager`). `buckets`, `multipart`,
 //! `mount`/`plain`: bucket configuration, multipart uploads, mounted buckets; `uploads`: the
-//! ordered registry of uploads and ListMultipartUploads. `fault`: store
+//! ordered registry of uploads and ListMultipartUploads; `cards`: listing cards. `fault`: store
 //! faults as OSS errors (503, 507) and the start-up sweep of staging files. `migrate`: moving
 //! layout-0 buckets to the flat names.
 
@@ -92,6 +97,7 @@ mod list;
 mod migrate;
 mod mount;
 mod multipart;
+mod pages;
 mod plain;
 mod read;
 mod record;
@@ -452,7 +458,7 @@ impl Storage {
             }
         })
         .await?;
-        self.card_deleted(bucket, key);
+        self.card_deleted(bucket, key).await;
         Ok(())
     }
 
@@ -570,7 +576,7 @@ impl Storage {
                 last_modified: put.last_modified,
                 storage_class: class,
             };
-            self.card_written(bucket, &listed, h.e_tag.as_deref());
+            self.card_written(bucket, &listed, h.e_tag.as_deref()).await;
         }
         Ok(put)
     }

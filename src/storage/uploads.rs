@@ -359,7 +359,9 @@ impl Storage {
             (None, Some(names)) => {
                 let names = names.reserving(MARKERS_DIR.len() + 1 + MARKER_TAG_LEN);
                 let root = format!("{MARKERS_DIR}/{bucket}");
-                Uploads::Markers(StoreSource::new(self, root, Flat::UploadMarkers, names))
+                let source = StoreSource::new(self, root, Flat::UploadMarkers, names);
+                // The page, the uploads at the marker and one more, as ListObjects asks.
+                Uploads::Markers(source.first_request(q.max.saturating_add(2)))
             }
             (None, None) => return Err(super::internal("no ordered store for uploads")),
         };
