@@ -9,6 +9,7 @@
 #   bash benches/list.sh                                  # 1 000 000 local, 200 000 on Garage
 #   LOCAL_N=100000 S3_N=20000 bash benches/list.sh        # reduced sizes
 #   UPLOADS_N=20000 (default): multipart uploads in progress for ListMultipartUploads (a fifth on S3)
+#   OSSIMG_BENCH_S3_PREFIX=ossimg-bench-…: list the Garage bucket an earlier run filled (no new fill)
 #
 # Needs: cargo; Garage from .ci/garage.sh (started here; S3_N=0 skips it).
 set -euo pipefail
