@@ -11,10 +11,11 @@
 //!   under that same ETag. A missing or stale card costs the trailer read a listing did before.
 //! - Cards are written after the object (put, copy, ACL change, multipart completion), and
 //!   removed after a delete, in the background: at most [`BACKGROUND_MAX`] tasks at once (past
-//!   that, the card is left out), so writes answer as fast as without them. A listing that had
-//!   to read a trailer writes the card it lacked, so objects written before cards existed get
-//!   theirs on the first listing. The writer of a card removes the key's other cards (one
-//!   prefix LIST of that key's cards); a delete removes them all; DeleteBucket the folder.
+//!   that a write's card is left out, and a delete waits for a slot), so writes answer as fast
+//!   as without them. A listing that had to read a trailer writes the card it lacked, so
+//!   objects written before cards existed get theirs on the first listing. The writer of a card
+//!   removes the key's other cards (one small LIST from the key's name); a delete removes them
+//!   all; DeleteBucket the folder.
 
 use object_store::path::Path;
 use object_store::{ObjectStoreExt, PutPayload};
@@ -153,15 +154,6 @@ pub(super) struct Wanted<'a> {
     pub(super) key: &'a str,
 }
 
-/// The store's own paged listing, where it has one (S3): lists a name prefix that is not a
-/// folder, a few names at a time.
-#[derive(Clone)]
-pub(super) struct Paged {
-    pub(super) store: Arc<dyn object_store::list::PaginatedListStore>,
-    /// The store's key prefix (`""`, or `<prefix>/`).
-    pub(super) prefix: String,
-}
-
 impl Storage {
     /// The naming of cards: object names bounded a little lower for the folder and the tag;
     /// `None` on the local store (its index holds the records).
@@ -240,46 +232,16 @@ impl Storage {
 
     /// Deletes the cards of the object name `stem`, but `keep`.
     async fn drop_cards(&self, bucket: &str, stem: &str, keep: Option<&Path>) -> Result<()> {
-        let dir = format!("{CARDS_DIR}/{bucket}");
+        // Cards of this name follow it at once (a space sorts below every name byte, and no
+        // card's name part holds one): the first other name ends them. One small LIST.
+        let ours = format!("{stem} ");
         let mut found = Vec::new();
-        match &self.inner.paged {
-            Some(p) => {
-                // Only this name's cards: a prefix that is not a folder, a few at a time.
-                let full = format!("{}{dir}/{stem} ", p.prefix);
-                let mut opts = object_store::list::PaginatedListOptions {
-                    max_keys: Some(16),
-                    ..Default::default()
-                };
-                loop {
-                    let r = p.store.list_paginated(Some(&full), opts.clone()).await;
-                    let r = r.map_err(backend)?;
-                    for m in r.result.objects {
-                        if let Some(rest) = m.location.as_ref().strip_prefix(p.prefix.as_str()) {
-                            found.push(parse_path(rest)?);
-                        }
-                    }
-                    match r.page_token {
-                        Some(t) => opts.page_token = Some(t),
-                        None => break,
-                    }
-                }
+        let mut names = Listing::new(self, &format!("{CARDS_DIR}/{bucket}"), Some(stem), 16)?;
+        while let Some(m) = names.next().await? {
+            if !m.location.filename().unwrap_or_default().starts_with(&ours) {
+                break;
             }
-            None => {
-                use futures_util::StreamExt as _;
-                // Cards of this name follow it at once (a space sorts below every name byte,
-                // and no card's name part holds one): the first other name ends them.
-                let ours = format!("{stem} ");
-                let folder = parse_path(&dir)?;
-                let from = parse_path(&format!("{dir}/{stem}"))?;
-                let mut names = self.store().list_with_offset(Some(&folder), &from);
-                while let Some(m) = names.next().await {
-                    let m = m.map_err(backend)?;
-                    if !m.location.filename().unwrap_or_default().starts_with(&ours) {
-                        break;
-                    }
-                    found.push(m.location);
-                }
-            }
+            found.push(m.location);
         }
         for p in found.iter().filter(|p| Some(*p) != keep) {
             match self.store().delete(p).await {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::cards::Paged;
+use super::pages::Paged;
 use super::record::internal;
 use super::{backend, parse_path};
 use crate::Result;
@@ -78,8 +78,7 @@ pub(super) fn s3_store(
     Ok(s3_store_paged(settings, bucket, prefix)?.map(|(store, _)| store))
 }
 
-/// [`s3_store`], with the same store's paged listing (names under any prefix, not only a
-/// folder's; see `cards`).
+/// [`s3_store`], with the same store's paged LIST (requests of a chosen size; see `pages`).
 pub(super) fn s3_store_paged(
     settings: &StorageConfig,
     bucket: &str,

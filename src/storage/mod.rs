@@ -206,8 +206,8 @@ struct Inner {
     current_layout: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// Trailers of listed S3 objects, by version (`list`).
     info_cache: Arc<list::InfoCache>,
-    /// The store's paged listing of any name prefix (S3; `cards`).
-    paged: Option<cards::Paged>,
+    /// The store's paged LIST (S3; `pages`).
+    paged: Option<pages::Paged>,
     /// Permits of the background card tasks (`cards`).
     background: Arc<tokio::sync::Semaphore>,
 }

@@ -9,9 +9,16 @@ use object_store::list::PaginatedListOptions;
 use object_store::ObjectMeta;
 use std::collections::VecDeque;
 
-use super::cards::Paged;
 use super::{backend, parse_path, Storage};
 use crate::Result;
+
+/// The store's own paged LIST, where it has one (S3): requests of a chosen size.
+#[derive(Clone)]
+pub(super) struct Paged {
+    pub(super) store: std::sync::Arc<dyn object_store::list::PaginatedListStore>,
+    /// The store's key prefix (`""`, or `<prefix>/`).
+    pub(super) prefix: String,
+}
 
 /// The most names one LIST request returns (S3's cap).
 pub(super) const REQUEST_MAX: usize = 1000;
@@ -28,20 +35,23 @@ enum How {
     Stream(BoxStream<'static, object_store::Result<ObjectMeta>>),
     /// A stream that ended (it must not be polled again).
     Ended,
-    Paged {
-        paged: Paged,
-        /// `<store prefix><folder>/`.
-        prefix: String,
-        /// `start-after` of the first request (a full store key).
-        offset: Option<String>,
-        token: Option<String>,
-        buf: VecDeque<ObjectMeta>,
-        done: bool,
-        /// Names the first request asks for (`None` once made).
-        first: Option<usize>,
-        /// Names the next request after the first asks for.
-        next: usize,
-    },
+    Paged(Box<Cursor>),
+}
+
+/// Where a paged listing stands.
+struct Cursor {
+    paged: Paged,
+    /// `<store prefix><folder>/`.
+    prefix: String,
+    /// `start-after` of the first request (a full store key).
+    offset: Option<String>,
+    token: Option<String>,
+    buf: VecDeque<ObjectMeta>,
+    done: bool,
+    /// Names the first request asks for (`None` once made).
+    first: Option<usize>,
+    /// Names the next request after the first asks for.
+    next: usize,
 }
 
 impl Listing {
@@ -54,7 +64,7 @@ impl Listing {
         first: usize,
     ) -> Result<Self> {
         let how = match &s.inner.paged {
-            Some(p) => How::Paged {
+            Some(p) => How::Paged(Box::new(Cursor {
                 paged: p.clone(),
                 prefix: format!("{}{folder}/", p.prefix),
                 offset: after.map(|a| format!("{}{folder}/{a}", p.prefix)),
@@ -63,7 +73,7 @@ impl Listing {
                 done: false,
                 first: Some(first.clamp(1, REQUEST_MAX)),
                 next: NEXT_FIRST,
-            },
+            })),
             None => {
                 let dir = parse_path(folder)?;
                 How::Stream(match after {
@@ -89,7 +99,8 @@ impl Listing {
                 }
             },
             How::Ended => Ok(None),
-            How::Paged { paged, prefix, offset, token, buf, done, first, next } => loop {
+            How::Paged(c) => loop {
+                let Cursor { paged, prefix, offset, token, buf, done, first, next } = &mut **c;
                 if let Some(m) = buf.pop_front() {
                     return Ok(Some(m));
                 }
