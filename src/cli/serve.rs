@@ -506,7 +506,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 Err(e) => eprintln!("ossimg: warning: cannot probe the S3 server for conditional writes: {e}"),
             }
         }
-        super::serve_ops::run(listen, ops, state).await
+        let storage = state.0.storage.clone();
+        let served = super::serve_ops::run(listen, ops, state).await;
+        // Listing cards of the last writes (S3): a few seconds to finish, else the first
+        // listing that misses them writes them.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), storage.settle()).await;
+        served
     });
     // Jobs abandoned by a timed-out drain must not hold the exit.
     rt.shutdown_background();
