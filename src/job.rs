@@ -176,7 +176,7 @@ fn timed<T>(stage: &[&str; 2], format: &str, f: impl FnOnce() -> T) -> T {
 /// The bytes a job will hold at once, estimated from the headers and the plan: the decoded image
 /// (after shrink-on-load) twice (a stage's input and output) plus the result, for every frame
 /// kept, plus each watermark object decoded at full size twice, plus each text block at an upper
-/// bound of its size ([`text_block_bound`]). Overlays are not prepared (the main image's sizes do
+/// bound of its size (`text_block_bound`). Overlays are not prepared (the main image's sizes do
 /// not depend on them), so this is cheap enough to run before admission. The decode size is the
 /// default (quality) shrink-on-load rule's, an upper bound of the fast rule's.
 pub fn estimate_bytes(

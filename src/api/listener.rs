@@ -64,7 +64,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     .await
 }
 
-/// Serves `state` on `listener` (plain HTTP/1.1, keep-alive, the state's [`Timeouts`],
+/// Serves `state` on `listener` (plain HTTP/1.1, keep-alive, the state's `Timeouts`,
 /// `/metrics` for loopback clients) until `stop` completes, then finishes the requests in
 /// flight however long they take. [`serve_on`] serves several listeners, HTTPS and a
 /// bounded drain.

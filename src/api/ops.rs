@@ -66,7 +66,7 @@ pub async fn health() -> Response<Body> {
     text(StatusCode::OK, "ok\n")
 }
 
-/// `GET /-/ready`: 200 when the store answers a probe within [`READY_TIMEOUT`] (the engine is
+/// `GET /-/ready`: 200 when the store answers a probe within `READY_TIMEOUT` (the engine is
 /// initialised before the server listens), else 503 saying why.
 pub async fn ready(State(state): State<AppState>) -> Response<Body> {
     let probe = tokio::time::timeout(READY_TIMEOUT, state.0.storage.bucket(PROBE_BUCKET)).await;

@@ -17,7 +17,7 @@ use super::{bucket, object, ops, wire};
 use crate::error::ErrorKind;
 
 /// The axum router of the service: the health probes, then every OSS request through
-/// [`dispatch`], all behind the access log ([`ops::access_log`]).
+/// `dispatch`, all behind the access log ([`ops::access_log`]).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(ops::HEALTH_PATH, get(ops::health))

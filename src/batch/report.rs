@@ -117,7 +117,7 @@ pub fn peak_rss_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Progress on stderr: a bar on a terminal, else a line every [`LINE_EVERY`].
+/// Progress on stderr: a bar on a terminal, else a line every `LINE_EVERY`.
 pub struct Progress {
     bar: Option<indicatif::ProgressBar>,
     plain: bool,

@@ -107,7 +107,7 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
     decode_with(bytes, denom, true)
 }
 
-/// [`decode`], choosing whether the DC-only decoder ([`super::jpeg_dc`]) may serve 1/8-scale
+/// `decode`, choosing whether the DC-only decoder ([`super::jpeg_dc`]) may serve 1/8-scale
 /// decodes it supports (`false`: always libjpeg-turbo; tests and benches compare the two).
 pub fn decode_with(bytes: &[u8], denom: u32, allow_dc: bool) -> Result<Image> {
     if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
@@ -248,7 +248,7 @@ fn dc_only(hdr: &Header, bytes: &[u8]) -> Option<Image> {
     (img.width == hdr.width.div_ceil(8) && img.height == hdr.height.div_ceil(8)).then_some(img)
 }
 
-/// The DC-only 1/8 decode alone (no ICC conversion), or `None` where [`decode`] would use
+/// The DC-only 1/8 decode alone (no ICC conversion), or `None` where `decode` would use
 /// libjpeg-turbo. For tests and benches.
 pub fn decode_dc_only(bytes: &[u8]) -> Option<Image> {
     let h = Handle::new().ok()?;

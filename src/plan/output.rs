@@ -17,7 +17,7 @@ const DEFAULT_HEIF_QUALITY: u32 = 50;
 const MAX_WEBP_SIDE: u32 = 16_383;
 
 /// The format `spec` writes for a source of `source` format (its last `format` action applied
-/// with the rules of [`output_format`]), known before the source is read: what `batch` names
+/// with the rules of `output_format`), known before the source is read: what `batch` names
 /// its outputs by.
 pub fn output_format_for(spec: &ProcessSpec, source: Format) -> Format {
     let requested = spec.actions.iter().rev().find_map(|a| match a {

@@ -441,9 +441,9 @@ impl Storage {
         };
         // The cards of the page's objects are listed while their names are (`cards`).
         let start = q.prefix.as_str().max(q.marker.as_str());
-        let carded = matches!(src, Source::Store(_));
+        let has_cards = matches!(src, Source::Store(_));
         let prefetch = async {
-            match carded {
+            match has_cards {
                 true => self.prefetch_cards(bucket, start, q.max_keys.saturating_add(2)).await,
                 false => None,
             }
