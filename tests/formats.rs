@@ -332,18 +332,15 @@ fn damaged_avif_has_its_own_ec() {
 }
 
 #[test]
-fn no_system_libjpeg_is_linked() {
-    // libheif's JPEG plugins are off (vendor/libheif-sys/OSSIMG.md): the only libjpeg in the
-    // process is the vendored, statically linked libjpeg-turbo. `ldd` is part of glibc on every
-    // Linux CI host.
-    let out = std::process::Command::new("ldd").arg(env!("CARGO_BIN_EXE_ossimg")).output();
-    let Ok(out) = out else {
-        eprintln!("ignored: no ldd on this host");
-        return;
-    };
-    let libs = String::from_utf8_lossy(&out.stdout);
-    assert!(libs.contains("libheif") || libs.contains("libde265"), "HEIF codecs linked: {libs}");
-    assert!(!libs.contains("libjpeg"), "a system libjpeg is linked: {libs}");
+fn libheif_opened_here_brings_its_codecs_and_no_system_libjpeg() {
+    // libheif is opened on first use (vendor/libheif-sys/OSSIMG.md): once a HEIC is decoded in
+    // this process its HEVC decoder is mapped, and libheif's JPEG plugins stay off — the only
+    // libjpeg in the process is the vendored, statically linked libjpeg-turbo.
+    let (bytes, _) = image_out(run(Engine::Cpu, "example.heic", "image/format,png").unwrap());
+    assert!(png(&bytes).width() > 0);
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    assert!(maps.contains("libde265"), "no HEVC decoder mapped after a HEIC decode:\n{maps}");
+    assert!(!maps.contains("libjpeg"), "a system libjpeg is mapped:\n{maps}");
 }
 
 /// Every real image of `tests/data` (every format this build decodes) decodes to exactly the size

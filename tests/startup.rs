@@ -30,6 +30,8 @@ fn scratch(name: &str) -> PathBuf {
 struct Run {
     out: Output,
     libraries: String,
+    /// Where the run wrote `out.jpg`.
+    dir: PathBuf,
 }
 
 /// Held by every test of this file while it spawns a child or searches for an adapter in
@@ -43,10 +45,15 @@ fn env_lock() -> std::sync::MutexGuard<'static, ()> {
 
 impl Run {
     fn new(name: &str, process: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        Run::on("example.jpg", name, process, args, env)
+    }
+
+    /// As [`Run::new`], on `tests/data/<source>`.
+    fn on(source: &str, name: &str, process: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         let _env = env_lock();
         let dir = scratch(name);
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ossimg"));
-        cmd.args(["process", data("example.jpg").to_str().unwrap(), process, "-o"])
+        cmd.args(["process", data(source).to_str().unwrap(), process, "-o"])
             .arg(dir.join("out.jpg"))
             .args(args)
             .env_remove("OSSIMG_BACKEND")
@@ -65,7 +72,7 @@ impl Run {
             .filter(|e| e.file_name().to_string_lossy().starts_with("ld."))
             .map(|e| std::fs::read_to_string(e.path()).unwrap())
             .collect();
-        Run { out, libraries }
+        Run { out, libraries, dir }
     }
 
     fn stderr(&self) -> String {
@@ -116,6 +123,28 @@ fn default_backend_w1_loads_no_gpu_driver_and_prints_nothing() {
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
     assert!(stderr.lines().nth(1).unwrap().starts_with("ossimg: job: "), "{stderr}");
     assert!(!run.loaded("libvulkan"));
+}
+
+#[test]
+fn heif_codecs_are_loaded_only_for_heif_images() {
+    // libheif (C++) and its codecs are opened on first use, not at start: libde265's static
+    // constructor alone took ~1.5 ms of every start (benches/RESULTS.md, 2026-12-04).
+    let heif_libraries = ["libde265", "libx265", "libaom", "libdav1d", "libstdc++", "libnuma"];
+    let jpeg = Run::new("jpeg-no-heif", W1, &["--backend", "cpu"], &[]);
+    assert!(jpeg.out.status.success(), "{:?}", jpeg.out);
+    assert!(jpeg.libraries.contains("file="), "LD_DEBUG wrote nothing: cannot observe loading");
+    for library in heif_libraries {
+        assert!(!jpeg.loaded(library), "{library} was loaded for a JPEG");
+    }
+    // The positive control: a HEIC source opens libheif and its HEVC decoder, and the result
+    // is right (1/1 → 100 px wide JPEG).
+    let heic = Run::on("example.heic", "heic", "image/resize,w_100/format,jpg", &[], &[]);
+    assert!(heic.out.status.success(), "{:?}", heic.out);
+    assert_eq!(heic.stderr(), "");
+    assert!(heic.loaded("libde265"), "no HEVC decoder loaded:\n{}", heic.libraries);
+    assert!(!heic.loaded("libjpeg"), "a system libjpeg was loaded");
+    let header = turbojpeg::read_header(&std::fs::read(heic.dir.join("out.jpg")).unwrap()).unwrap();
+    assert_eq!(header.width, 100);
 }
 
 #[test]

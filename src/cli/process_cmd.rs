@@ -67,7 +67,7 @@ fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
     let spec = process::resolve(&process_string, &|name| {
         styles.iter().find(|(n, _)| n == name).map(|(_, c)| c.clone())
     })?;
-    let source = std::fs::read(&args.input).map_err(|e| {
+    let source = read_source(&args.input).map_err(|e| {
         Error::new(ErrorKind::NoSuchKey, format!("cannot read {}: {e}", args.input.display()))
     })?;
     let objects = match spec.watermark_keys().is_empty() {
@@ -100,6 +100,43 @@ fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The input file's bytes: a regular file of [`MAP_AT_LEAST`] bytes or more is mapped (its page-cache
+/// pages, faulted in at once), anything else read. Reading a 3 MB photo copies it (~1.4 ms of
+/// kernel time, plus faulting in the fresh buffer) before the job starts; mapping skips both.
+enum Source {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+/// Below this a plain read is as cheap as setting up a map.
+const MAP_AT_LEAST: u64 = 256 * 1024;
+
+impl std::ops::Deref for Source {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Source::Mapped(map) => map,
+            Source::Read(bytes) => bytes,
+        }
+    }
+}
+
+fn read_source(path: &Path) -> std::io::Result<Source> {
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() && meta.len() >= MAP_AT_LEAST {
+        // SAFETY: the map is private and read-only. What mapping cannot rule out is another
+        // process changing or truncating the file during this one-shot job (the decoders would
+        // see changed bytes; a truncation raises SIGBUS), the trade mapping readers such as
+        // ripgrep make for files the user named.
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }?;
+        return Ok(Source::Mapped(map));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok(Source::Read(bytes))
 }
 
 /// The engine for this one job: `auto` weighs the planned work against the GPU's start-up

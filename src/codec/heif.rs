@@ -41,10 +41,29 @@ pub const AVIF_SPEED: i32 = 8;
 /// pillow-heif decode) — a third of the time and a smaller file for 0.2 dB.
 pub const HEIC_PRESET: &str = "ultrafast";
 
-/// The process-wide libheif instance (initialises libheif and its built-in plugins once).
-fn lib() -> &'static LibHeif {
+/// The process-wide libheif instance (initialises libheif and its built-in plugins once), after
+/// [`loaded`].
+fn lib() -> Result<&'static LibHeif> {
+    loaded()?;
     static LIB: OnceLock<LibHeif> = OnceLock::new();
-    LIB.get_or_init(LibHeif::new)
+    Ok(LIB.get_or_init(LibHeif::new))
+}
+
+/// Opens libheif, which is not loaded until the first HEIF/AVIF image (on Linux the library and
+/// its codecs are opened on first use: vendor/libheif-sys/OSSIMG.md). A host where it cannot be
+/// opened (a codec library missing) answers `NotImplemented` for HEIF/AVIF and logs why, once.
+fn loaded() -> Result<()> {
+    static LOADED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    let outcome = LOADED.get_or_init(|| {
+        let outcome = libheif_sys::load();
+        if let Err(why) = &outcome {
+            tracing::error!("HEIC/AVIF unavailable: {why}");
+        }
+        outcome
+    });
+    outcome.clone().map_err(|_| {
+        Error::new(ErrorKind::NotImplemented, "HEIC and AVIF are not available on this host.")
+    })
 }
 
 /// What the probe needs of a HEIF file's primary image, its transforms applied.
@@ -83,6 +102,7 @@ fn heif_error(format: Format, e: &HeifError) -> Error {
 
 /// Opens `bytes` under libheif's security limits, tightened to the spec §2 pixel bound.
 fn open(bytes: &[u8], format: Format) -> Result<HeifContext<'_>> {
+    loaded()?;
     let mut ctx = HeifContext::new().map_err(|e| heif_error(format, &e))?;
     let mut limits = SecurityLimits::new();
     limits.set_max_image_size_pixels(MAX_PIXELS);
@@ -122,8 +142,9 @@ pub(super) fn decode(bytes: &[u8], format: Format) -> Result<Image> {
         (true, false) => RgbChroma::HdrRgbLe,
         (true, true) => RgbChroma::HdrRgbaLe,
     };
-    let decoded =
-        lib().decode(&handle, ColorSpace::Rgb(chroma), None).map_err(|e| heif_error(format, &e))?;
+    let decoded = lib()?
+        .decode(&handle, ColorSpace::Rgb(chroma), None)
+        .map_err(|e| heif_error(format, &e))?;
     if decoded.width() != width || decoded.height() != height {
         return Err(heif_error_damaged(format));
     }
@@ -412,7 +433,7 @@ pub fn can_encode(format: Format) -> bool {
         Format::Heic => (&HEIC, CompressionFormat::Hevc),
         _ => return false,
     };
-    *cell.get_or_init(|| !lib().encoder_descriptors(1, Some(cf), None).is_empty())
+    *cell.get_or_init(|| lib().is_ok_and(|l| !l.encoder_descriptors(1, Some(cf), None).is_empty()))
 }
 
 /// Encodes `img` as AVIF (libaom, speed [`AVIF_SPEED`]) or HEIC (x265, preset [`HEIC_PRESET`]).
@@ -431,7 +452,7 @@ pub(super) fn encode(img: &Image, format: Format, quality: u32, lossless: bool) 
         _ => return Err(Error::internal()),
     };
     let failed = |_e: HeifError| Error::internal();
-    let mut encoder = lib().encoder_for_format(cf).map_err(|_| {
+    let mut encoder = lib()?.encoder_for_format(cf).map_err(|_| {
         Error::new(
             ErrorKind::NotImplemented,
             format!("Encoding {} images is not supported by this build.", format.name()),

@@ -10,6 +10,16 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=wrapper.h");
 
+    // ossimg: on Linux the embedded libheif is a shared library that the crate carries inside
+    // itself and opens on first use (src/lazy.rs), instead of a static one linked with its codec
+    // libraries into every binary (OSSIMG.md, "Opened on first use").
+    println!("cargo::rustc-check-cfg=cfg(libheif_lazy)");
+    #[cfg(feature = "embedded-libheif")]
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        build_lazy_libheif();
+        return;
+    }
+
     // https://github.com/Cykooz/libheif-sys/issues/14
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let target_env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
@@ -46,20 +56,56 @@ fn prepare_libheif_src() -> PathBuf {
     dst_dir
 }
 
+/// ossimg: builds libheif as a stripped shared library, tells the crate where it is
+/// (`LIBHEIF_SYS_EMBEDDED_SO`, embedded by src/lazy.rs) and writes the bindings with every
+/// `extern "C"` block turned into a `lazy_fn!` wrapper that resolves its symbol on first call.
+#[cfg(feature = "embedded-libheif")]
+fn build_lazy_libheif() {
+    let out_path = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let build_dir = compile_libheif_with(true);
+    let so = build_dir.join("lib/libheif.so");
+    assert!(so.is_file(), "libheif's build left no {}", so.display());
+    println!("cargo:rustc-env=LIBHEIF_SYS_EMBEDDED_SO={}", so.display());
+    println!("cargo:rustc-cfg=libheif_lazy");
+
+    let version = ["v1_23", "v1_21", "v1_20", "v1_19", "v1_18", "v1_17"]
+        .into_iter()
+        .find(|v| std::env::var(format!("CARGO_FEATURE_{}", v.to_uppercase())).is_ok())
+        .expect("one of the crate's version features (e.g. v1_23) must be enabled");
+    let src = format!("src/bindings/{version}.rs");
+    println!("cargo:rerun-if-changed={src}");
+    let bindings = std::fs::read_to_string(&src).expect("cannot read the bindings");
+    let blocks = bindings.matches("unsafe extern \"C\" {").count();
+    let lazy = bindings.replace("unsafe extern \"C\" {", "lazy_fn! {");
+    assert_eq!(lazy.matches("lazy_fn! {").count(), blocks);
+    std::fs::write(out_path.join("lazy_bindings.rs"), lazy).expect("cannot write lazy_bindings.rs");
+}
+
 #[cfg(feature = "embedded-libheif")]
 fn compile_libheif() -> String {
-    use std::path::PathBuf;
+    compile_libheif_with(false)
+        .join("lib/pkgconfig")
+        .to_string_lossy()
+        .to_string()
+}
 
+/// Configures and builds the bundled libheif (static, or `shared` and stripped) and returns
+/// its install directory.
+#[cfg(feature = "embedded-libheif")]
+fn compile_libheif_with(shared: bool) -> PathBuf {
     let out_path = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let libheif_dir = prepare_libheif_src();
 
     let mut build_config = cmake::Config::new(libheif_dir);
     build_config.out_dir(out_path.join("libheif_build"));
     build_config.define("CMAKE_INSTALL_LIBDIR", "lib");
+    if shared {
+        build_config.define("BUILD_SHARED_LIBS", "ON");
+        build_config.define("CMAKE_SHARED_LINKER_FLAGS", "-s");
+    }
 
     // Disable some options
     for key in [
-        "BUILD_SHARED_LIBS",
         "BUILD_TESTING",
         "WITH_GDK_PIXBUF",
         "WITH_EXAMPLES",
@@ -70,6 +116,9 @@ fn compile_libheif() -> String {
         "BUILD_DOCUMENTATION",
     ] {
         build_config.define(key, "OFF");
+    }
+    if !shared {
+        build_config.define("BUILD_SHARED_LIBS", "OFF");
     }
 
     // Enable some options
@@ -147,12 +196,7 @@ fn compile_libheif() -> String {
         build_config.define(format!("WITH_{}_PLUGIN", key), "OFF");
     }
 
-    let libheif_build = build_config.build();
-
-    libheif_build
-        .join("lib/pkgconfig")
-        .to_string_lossy()
-        .to_string()
+    build_config.build()
 }
 
 fn find_libheif() -> Vec<String> {

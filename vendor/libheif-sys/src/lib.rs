@@ -7,10 +7,27 @@
 include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 
 cfg_if::cfg_if! {
-    if #[cfg(any(not(feature = "use-bindgen"), docsrs))] {
+    if #[cfg(all(libheif_lazy, not(docsrs)))] {
+        // ossimg: the same declarations, each calling into the embedded libheif opened on
+        // first use (lazy.rs); `load` opens it and says why it cannot.
+        #[macro_use]
+        mod lazy;
+        pub use lazy::load;
+        mod bindings {
+            #![allow(clippy::all)]
+            include!(concat!(env!("OUT_DIR"), "/lazy_bindings.rs"));
+        }
+        pub use bindings::*;
+    } else if #[cfg(any(not(feature = "use-bindgen"), docsrs))] {
         mod bindings;
         pub use bindings::*;
     }
+}
+
+/// ossimg: libheif is linked into the binary here, so there is nothing to open.
+#[cfg(not(all(libheif_lazy, not(docsrs))))]
+pub fn load() -> Result<(), String> {
+    Ok(())
 }
 
 #[cfg(all(test, feature = "use-bindgen", not(docsrs)))]
