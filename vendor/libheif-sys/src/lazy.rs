@@ -57,7 +57,8 @@ fn open_memfd() -> Result<Handle, String> {
     }
     // SAFETY: `fd` is a new descriptor owned by nothing else.
     let mut file = unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-    file.write_all(EMBEDDED).map_err(|e| format!("writing the in-memory libheif: {e}"))?;
+    file.write_all(EMBEDDED)
+        .map_err(|e| format!("writing the in-memory libheif: {e}"))?;
     let handle = dlopen(&format!("/proc/self/fd/{fd}"));
     drop(file); // the mapping made by dlopen outlives the descriptor
     handle
@@ -93,7 +94,9 @@ fn dlopen(path: &str) -> Result<Handle, String> {
         let why = match why.is_null() {
             true => "unknown error".into(),
             // SAFETY: dlerror returns a NUL-terminated message.
-            false => unsafe { CStr::from_ptr(why) }.to_string_lossy().into_owned(),
+            false => unsafe { CStr::from_ptr(why) }
+                .to_string_lossy()
+                .into_owned(),
         };
         return Err(format!("cannot open the embedded libheif: {why}"));
     }
@@ -116,7 +119,11 @@ pub fn symbol(slot: &AtomicPtr<c_void>, name: &'static str) -> *mut c_void {
     };
     // SAFETY: `name` ends with NUL (the macro appends it); the handle stays open.
     let found = unsafe { libc::dlsym(handle.0, name.as_ptr().cast()) };
-    assert!(!found.is_null(), "libheif has no function {}", name.trim_end_matches('\0'));
+    assert!(
+        !found.is_null(),
+        "libheif has no function {}",
+        name.trim_end_matches('\0')
+    );
     slot.store(found, Ordering::Release);
     found
 }
