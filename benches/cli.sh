@@ -35,7 +35,8 @@ bin="$PWD/target/release/ossimg"
 # A plain shell's GPU environment: no runtime dir (Mesa would complain), the default backend.
 unset XDG_RUNTIME_DIR OSSIMG_BACKEND WGPU_BACKEND || true
 
-mean_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.1f" % (x["mean"]*1e3) for x in r))' "$1"; }
+# Medians, like the in-process figure they are compared with (a mean moves with one preempted run).
+median_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.1f" % (x["median"]*1e3) for x in r))' "$1"; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "== 1. W1 on $P12: whole process vs in process ($(nproc) cores, $(date -u +%F))"
@@ -43,7 +44,7 @@ hyperfine -N -w 3 -r "$RUNS" --export-json "$work/w1.json" \
   "$bin --version" \
   "$bin process $P12 $W1 -o $work/w1-auto.jpg" \
   "$bin process $P12 $W1 --backend cpu -o $work/w1-cpu.jpg" >/dev/null
-read -r version auto cpu <<<"$(mean_ms "$work/w1.json")"
+read -r version auto cpu <<<"$(median_ms "$work/w1.json")"
 inproc=$(for _ in $(seq "$RUNS"); do
   "$bin" process "$P12" "$W1" -v -o "$work/w1-v.jpg" 2>&1 | sed -n 's/^ossimg: job: \([0-9.]*\) ms.*/\1/p'
 done | median)
@@ -62,10 +63,10 @@ for r in $(seq "$ROUNDS"); do
   # Odd rounds run ossimg first, even rounds vipsthumbnail first, so drift hits both alike.
   if [ $((r % 2)) -eq 1 ]; then
     hyperfine -N -w 2 -r "$RUNS" --export-json "$work/r$r.json" "$ossimg_cmd" "$vips_cmd" >/dev/null
-    read -r o v <<<"$(mean_ms "$work/r$r.json")"
+    read -r o v <<<"$(median_ms "$work/r$r.json")"
   else
     hyperfine -N -w 2 -r "$RUNS" --export-json "$work/r$r.json" "$vips_cmd" "$ossimg_cmd" >/dev/null
-    read -r v o <<<"$(mean_ms "$work/r$r.json")"
+    read -r v o <<<"$(median_ms "$work/r$r.json")"
   fi
   echo "round $r: ossimg $o ms, vipsthumbnail $v ms"
   o_times+=("$o"); v_times+=("$v")

@@ -15,7 +15,9 @@
 # target/bench-node), wrk (apt). About 6 minutes.
 # Usage: bash benches/http.sh   (DURATION=10s ROUNDS=3 CONNECTIONS=8 to change the load;
 #        MODE=compare for the peer comparison only, MODE=cache for the result cache only;
-#        PEERS="sharp thumbor" to choose the peers; PREBUILT=1 skips the release build)
+#        PEERS="sharp thumbor" to choose the peers; PREBUILT=1 skips the release build;
+#        SHRINK=fast serves with `--shrink-on-load fast`, sharp's own rule, for a comparison
+#        that decodes the same scale as sharp — the default, quality, keeps ≥ 2× the target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${MODE:-all}
@@ -33,6 +35,7 @@ PEERS=${PEERS:-sharp thumbor}
 [ "$MODE" = cache ] && PEERS=""
 has_peer() { [[ " $PEERS " == *" $1 "* ]]; }
 W1="image/resize,w_300/quality,Q_85"
+SHRINK=${SHRINK:-quality}
 
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 if [ ! -x "$work/venv/bin/python" ]; then
@@ -57,7 +60,7 @@ trap cleanup EXIT
 rm -rf "$work/ossimg-data"
 OSSIMG_ACCESS_KEY_ID=bench OSSIMG_ACCESS_KEY_SECRET=bench-secret \
   target/release/ossimg serve --listen "127.0.0.1:$OSSIMG_PORT" --data-dir "$work/ossimg-data" --backend cpu \
-  2>"$work/ossimg.log" &
+  --shrink-on-load "$SHRINK" 2>"$work/ossimg.log" &
 pids+=($!)
 
 # thumbor: file loader rooted at tests/data, unsafe URLs, result storage off, 2 processes, its
@@ -139,7 +142,7 @@ ms() { # wrk latency (e.g. 12.34ms, 1.02s, 900.00us) → milliseconds
   python3 -c "import sys; v=sys.argv[1]; print(float(v[:-2])/1000 if v.endswith('us') else float(v[:-2]) if v.endswith('ms') else float(v[:-1])*1000)" "$1"
 }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); wrk -c $CONNECTIONS -d $DURATION, $ROUNDS rounds; W1 = $W1"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); wrk -c $CONNECTIONS -d $DURATION, $ROUNDS rounds; W1 = $W1; ossimg shrink-on-load: $SHRINK"
 if [ "$MODE" != cache ]; then
 servers=(ossimg); for p in $PEERS; do servers+=("$p"); done
 printf "%-6s %-5s %-8s %10s %10s %10s %8s %10s\n" photo round server "req/s" "p50 ms" "p99 ms" "non-2xx" "req/CPU-s"
