@@ -34,8 +34,8 @@ pub(super) struct Huff {
     valoff: [i32; 17],
     vals: [u8; 256],
     nvals: usize,
-    /// AC skip entries (see [`Huff::skip_entry`]); empty until [`Huff::ensure_skip`].
-    skip: Vec<u16>,
+    /// AC skip entries (see [`Huff::skip_entry`]); `None` until [`Huff::ensure_skip`].
+    skip: Option<Box<[u16; 1 << SKIP]>>,
 }
 
 impl Huff {
@@ -55,7 +55,7 @@ impl Huff {
             valoff: [0; 17],
             vals: [0; 256],
             nvals: total,
-            skip: Vec::new(),
+            skip: None,
         };
         h.vals[..total].copy_from_slice(symbols);
         let mut code: i64 = 0;
@@ -89,8 +89,9 @@ impl Huff {
 
     /// Builds the AC skip table unless it exists (sequential scans only need it).
     pub(super) fn ensure_skip(&mut self) {
-        if self.skip.is_empty() {
-            self.skip = (0..1u32 << SKIP).map(|w| self.skip_entry(w)).collect();
+        if self.skip.is_none() {
+            let t: Vec<u16> = (0..1u32 << SKIP).map(|w| self.skip_entry(w)).collect();
+            self.skip = t.into_boxed_slice().try_into().ok();
         }
     }
 
@@ -191,16 +192,22 @@ impl Huff {
 
     /// Skips the AC part of one block (coefficients 1..=63) of a sequential scan. Requires
     /// [`Huff::ensure_skip`].
+    ///
+    /// Each step looks the skip entry up from the bits buffered before the step's refill (at
+    /// least 43 are), so the refill is off the lookup → shift dependency chain.
     #[inline]
     pub(super) fn skip_ac(&self, br: &mut Bits) -> Option<()> {
+        let skip = self.skip.as_deref()?;
+        br.fill();
         let mut k = 1u32;
         loop {
-            br.refill();
-            let e = u32::from(self.skip.get(br.peek(SKIP) as usize).copied().unwrap_or(0));
+            let e = u32::from(skip[(br.buf >> (64 - SKIP)) as usize]);
+            br.fill();
             let bits = e & 15;
             let adv = (e >> 4) & 127;
             if bits != 0 && k + adv < 64 {
-                br.consume(bits);
+                br.buf <<= bits;
+                br.n -= bits;
                 k += adv;
                 if e >> 11 != 0 {
                     return Some(());
@@ -237,21 +244,27 @@ pub(super) fn extend(v: u32, s: u32) -> i32 {
 /// Bit reader over one entropy-coded segment, copied out of the file without its stuffed
 /// zero bytes and followed by zero padding: a refill is one unaligned load, no 0xFF checks.
 /// Reading past the data supplies zero bits and is detected afterwards, never a panic.
+///
+/// The refill is the branch-free one of F. Giesen's "Reading bits in far too many ways"
+/// (variant 4): the next word is ORed in below the buffered bits and the byte pointer moves by
+/// whole bytes, so the load's address never waits on the bits being decoded.
 pub(super) struct Bits {
     /// Unstuffed segment bytes, then 8 zero bytes.
     data: Vec<u8>,
     /// Real bits in `data`.
     len_bits: usize,
-    /// Position of the first unconsumed bit.
-    pos: usize,
-    /// The next `n` bits, most significant first.
+    /// The next byte of `data` not yet counted in `n`.
+    ptr: usize,
+    /// The next `n` bits, most significant first; the bits below them are zero or the bits
+    /// that follow in the data (a refill ORs the same bits in again).
     buf: u64,
+    /// Buffered bits, at most 63.
     n: u32,
 }
 
 impl Bits {
     pub(super) fn new() -> Bits {
-        Bits { data: Vec::new(), len_bits: 0, pos: 0, buf: 0, n: 0 }
+        Bits { data: Vec::new(), len_bits: 0, ptr: 0, buf: 0, n: 0 }
     }
 
     /// Loads the entropy-coded data of `file` from `from` up to the next marker; returns the
@@ -282,24 +295,30 @@ impl Bits {
         };
         self.len_bits = self.data.len() * 8;
         self.data.extend_from_slice(&[0; 8]);
-        self.pos = 0;
+        self.ptr = 0;
+        self.buf = 0;
         self.n = 0;
-        self.refill();
+        self.fill();
         Some(marker)
     }
 
-    /// Tops the buffer up to at least 57 bits when it holds fewer than 32.
+    /// Tops the buffer up to at least 56 bits, whatever it holds (branch-free).
+    #[inline(always)]
+    pub(super) fn fill(&mut self) {
+        let word = match self.data.get(self.ptr..self.ptr + 8) {
+            Some(s) => u64::from_be_bytes(s.try_into().unwrap_or([0; 8])),
+            None => 0,
+        };
+        self.buf |= word >> self.n;
+        self.ptr += ((63 - self.n) >> 3) as usize;
+        self.n |= 56;
+    }
+
+    /// Tops the buffer up to at least 56 bits when it holds fewer than 32.
     #[inline(always)]
     pub(super) fn refill(&mut self) {
         if self.n < 32 {
-            let byte = self.pos >> 3;
-            let raw = match self.data.get(byte..byte + 8) {
-                Some(s) => u64::from_be_bytes(s.try_into().unwrap_or([0; 8])),
-                None => 0,
-            };
-            let sh = (self.pos & 7) as u32;
-            self.buf = raw << sh;
-            self.n = 64 - sh;
+            self.fill();
         }
     }
 
@@ -313,9 +332,8 @@ impl Bits {
     #[inline(always)]
     pub(super) fn consume(&mut self, k: u32) {
         let k = k.min(self.n);
-        self.buf = if k >= 64 { 0 } else { self.buf << k };
+        self.buf <<= k;
         self.n -= k;
-        self.pos += k as usize;
     }
 
     /// Reads `k` bits (0..=16); the caller has refilled since the last ≤ 31 bits were read.
@@ -329,16 +347,23 @@ impl Bits {
         v
     }
 
+    /// Position of the first unconsumed bit.
+    #[inline]
+    fn pos(&self) -> usize {
+        self.ptr * 8 - self.n as usize
+    }
+
     /// True once the reader has run far past the segment (hostile or truncated data).
     #[inline]
     pub(super) fn overrun(&self) -> bool {
-        self.pos > self.len_bits + 64
+        self.pos() > self.len_bits + 64
     }
 
     /// True when the segment was consumed exactly: no bit past its end was used and fewer than
     /// 8 real bits are left (more would be extraneous bytes libjpeg-turbo warns about).
     pub(super) fn finished_cleanly(&self) -> bool {
-        self.pos <= self.len_bits && self.len_bits - self.pos < 8
+        let pos = self.pos();
+        pos <= self.len_bits && self.len_bits - pos < 8
     }
 }
 
