@@ -38,26 +38,20 @@ pub(super) fn idct1(dc: i16, q0: u16) -> u8 {
 /// `jpeg_idct_2x2`: a 2×2 block (row-major) from a natural-order coefficient block; only
 /// coefficients whose row and column are 0, 1, 3, 5 or 7 contribute.
 pub(super) fn idct2(blk: &[i16; 64], q: &[u16; 64]) -> [u8; 4] {
-    // Most chroma blocks have none of the contributing AC terms: both passes then reduce
-    // exactly to (4·dc·q + 16) >> 5 (pass 1 yields 4·dc·q with no rounding loss).
-    const USED: [usize; 24] = {
-        let idx = [0usize, 1, 3, 5, 7];
-        let mut t = [0usize; 24];
-        let (mut n, mut r) = (0, 0);
-        while r < 5 {
-            let mut c = 0;
-            while c < 5 {
-                if r + c > 0 {
-                    t[n] = idx[r] * 8 + idx[c];
-                    n += 1;
-                }
-                c += 1;
-            }
-            r += 1;
+    // Per column: any nonzero coefficient among the rows the 2×2 IDCT reads (0, 1, 3, 5, 7),
+    // leaving out the DC. A column without one contributes exactly 0 to both passes; a block
+    // with none at all reduces exactly to (4·dc·q + 16) >> 5 (pass 1 yields 4·dc·q with no
+    // rounding loss).
+    let mut any = [0i16; 8];
+    for r in [1usize, 3, 5, 7] {
+        for (a, &v) in any.iter_mut().zip(&blk[r * 8..r * 8 + 8]) {
+            *a |= v;
         }
-        t
-    };
-    if USED.iter().all(|&i| blk[i] == 0) {
+    }
+    for (a, &v) in any.iter_mut().zip(&blk[..8]).skip(1) {
+        *a |= v;
+    }
+    if any[0] | any[1] | any[3] | any[5] | any[7] == 0 {
         let ws = (deq(blk[0], q[0]) * 4) as i32; // the `(int)` of pass 1
         let v = range_idct(((i64::from(ws) + 16) >> 5) as i32);
         return [v; 4];
@@ -69,6 +63,9 @@ pub(super) fn idct2(blk: &[i16; 64], q: &[u16; 64]) -> [u8; 4] {
     let descale = |x: i64, n: u32| (x + (1 << (n - 1))) >> n;
     let mut ws = [[0i32; 8]; 2];
     for col in [0usize, 1, 3, 5, 7] {
+        if col != 0 && any[col] == 0 {
+            continue; // descale(0) is 0
+        }
         let z = |row: usize| deq(blk[row * 8 + col], q[row * 8 + col]);
         let tmp10 = z(0) << 15;
         let tmp0 = z(7) * C7 + z(5) * C5 + z(3) * C3 + z(1) * C1;
@@ -116,40 +113,62 @@ fn ycc_tables() -> &'static [[i32; 256]; 4] {
 }
 
 /// Upsamples and converts the planes to `width × height` RGBA.
-pub(super) fn to_rgba(
-    planes: &[PlaneRef],
+pub(super) fn to_rgba<'a>(
+    planes: &[PlaneRef<'a>],
     cs: ColorSpace,
     width: usize,
     height: usize,
 ) -> Option<Vec<u8>> {
+    let want = if cs == ColorSpace::Gray { 1 } else { 3 };
+    if planes.len() != want || planes.iter().any(|p| p.hexp == 0 || p.vexp == 0) {
+        return None;
+    }
     let mut out = vec![0u8; width.checked_mul(height)?.checked_mul(4)?];
     let t = ycc_tables();
     let clamp = |v: i32| v.clamp(0, 255) as u8;
+    // Rows of horizontally replicated planes, rebuilt per output row; empty for the others.
+    let mut wide: Vec<Vec<u8>> =
+        planes.iter().map(|p| if p.hexp == 1 { Vec::new() } else { vec![0; width] }).collect();
     for (y, row) in out.chunks_exact_mut(width * 4).enumerate() {
-        let mut rows: [&[u8]; 3] = [&[]; 3];
-        for (c, p) in planes.iter().enumerate() {
+        let src = |p: &PlaneRef<'a>| {
             let start = (y / p.vexp) * p.stride;
-            rows[c] = p.samples.get(start..start + p.stride)?;
-        }
-        let at = |c: usize, x: usize| -> Option<u8> { rows[c].get(x / planes[c].hexp).copied() };
-        for (x, px) in row.chunks_exact_mut(4).enumerate() {
-            let rgb = match cs {
-                ColorSpace::Gray => {
-                    let g = at(0, x)?;
-                    [g, g, g]
+            p.samples.get(start..start + p.stride)
+        };
+        for (p, w) in planes.iter().zip(&mut wide) {
+            if p.hexp != 1 {
+                let s = src(p)?;
+                for (x, d) in w.iter_mut().enumerate() {
+                    *d = *s.get(x / p.hexp)?;
                 }
-                ColorSpace::Rgb => [at(0, x)?, at(1, x)?, at(2, x)?],
-                ColorSpace::YCbCr => {
-                    let (yy, cb, cr) =
-                        (i32::from(at(0, x)?), usize::from(at(1, x)?), usize::from(at(2, x)?));
-                    [
+            }
+        }
+        let mut rows: [&[u8]; 3] = [&[]; 3];
+        for ((r, p), w) in rows.iter_mut().zip(planes).zip(&wide) {
+            *r = if p.hexp == 1 { src(p)?.get(..width)? } else { w };
+        }
+        let px = row.chunks_exact_mut(4);
+        match cs {
+            ColorSpace::Gray => {
+                for (o, &g) in px.zip(rows[0]) {
+                    o.copy_from_slice(&[g, g, g, 255]);
+                }
+            }
+            ColorSpace::Rgb => {
+                for (o, ((&r, &g), &b)) in px.zip(rows[0].iter().zip(rows[1]).zip(rows[2])) {
+                    o.copy_from_slice(&[r, g, b, 255]);
+                }
+            }
+            ColorSpace::YCbCr => {
+                for (o, ((&yy, &cb), &cr)) in px.zip(rows[0].iter().zip(rows[1]).zip(rows[2])) {
+                    let (yy, cb, cr) = (i32::from(yy), usize::from(cb), usize::from(cr));
+                    o.copy_from_slice(&[
                         clamp(yy + t[0][cr]),
                         clamp(yy + ((t[3][cb] + t[2][cr]) >> 16)),
                         clamp(yy + t[1][cb]),
-                    ]
+                        255,
+                    ]);
                 }
-            };
-            px.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+            }
         }
     }
     Some(out)
