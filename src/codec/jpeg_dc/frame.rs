@@ -190,7 +190,8 @@ pub(super) fn run_scan<'a>(
     let mut e = Entropy::new(data, pos)?;
     let total = mcus_x.checked_mul(mcus_y)?;
     let mut left = restart;
-    for m in 0..total {
+    let (mut mx, mut my) = (0, 0);
+    for _ in 0..total {
         let mut restarted = false;
         if restart > 0 {
             if left == 0 {
@@ -200,9 +201,13 @@ pub(super) fn run_scan<'a>(
             }
             left -= 1;
         }
-        mcu(&mut e, m % mcus_x, m / mcus_x, restarted)?;
-        if m % mcus_x == mcus_x - 1 && e.bits.overrun() {
-            return None;
+        mcu(&mut e, mx, my, restarted)?;
+        mx += 1;
+        if mx == mcus_x {
+            if e.bits.overrun() {
+                return None;
+            }
+            (mx, my) = (0, my + 1);
         }
     }
     e.finish()
