@@ -64,8 +64,8 @@ pub(super) fn scan(
             } else {
                 let mut blk = [0i16; 64];
                 blk[0] = pred[k] as i16;
-                ac_t.decode_band(br, &mut blk, 1, 63, 0)?;
-                let px = idct2(&blk, q);
+                let nz = ac_t.decode_ac(br, &mut blk)?;
+                let px = idct2(&blk, q, nz);
                 let stride = bw * 2;
                 let o = by * 2 * stride + bx * 2;
                 plane.get_mut(o..o + 2)?.copy_from_slice(&px[..2]);

@@ -152,7 +152,7 @@ impl Huff {
     }
 
     /// Decodes a DC difference (symbol plus extended magnitude bits).
-    #[inline]
+    #[inline(always)]
     pub(super) fn decode_diff(&self, br: &mut Bits) -> Option<i32> {
         br.refill();
         let s = u32::from(self.decode(br)?);
@@ -188,6 +188,32 @@ impl Huff {
             k += 1;
         }
         Some(None)
+    }
+
+    /// Decodes coefficients 1..=63 of one sequential block into `blk` exactly as
+    /// `decode_band(br, blk, 1, 63, 0)` does; returns a mask of the natural positions written
+    /// (bit `i` for `blk[i]`), a superset of the nonzero AC coefficients.
+    #[inline]
+    pub(super) fn decode_ac(&self, br: &mut Bits, blk: &mut [i16; 64]) -> Option<u64> {
+        let mut nz = 0u64;
+        let mut k = 1usize;
+        while k <= 63 {
+            br.refill();
+            let sym = self.decode(br)?;
+            let (run, size) = (usize::from(sym >> 4), u32::from(sym & 15));
+            if size != 0 {
+                k += run;
+                let nat = NATURAL[k] & 63;
+                blk[nat] = extend(br.take(size), size) as i16;
+                nz |= 1 << nat;
+            } else if run == 15 {
+                k += 15;
+            } else {
+                break;
+            }
+            k += 1;
+        }
+        Some(nz)
     }
 
     /// Skips the AC part of one block (coefficients 1..=63) of a sequential scan. Requires

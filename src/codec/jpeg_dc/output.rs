@@ -35,23 +35,33 @@ pub(super) fn idct1(dc: i16, q0: u16) -> u8 {
     range_idct(v)
 }
 
+/// Mask of the natural positions of `blk` holding a nonzero coefficient (bit `i` for `blk[i]`),
+/// as [`idct2`] takes it.
+pub(super) fn nonzero(blk: &[i16; 64]) -> u64 {
+    blk.iter().enumerate().fold(0, |m, (i, &v)| m | u64::from(v != 0) << i)
+}
+
+/// Bit mask of the positions of column `col` in the rows the 2×2 IDCT reads (0, 1, 3, 5, 7).
+const fn column(col: usize) -> u64 {
+    let rows = [0usize, 1, 3, 5, 7];
+    let (mut m, mut i) = (0u64, 0);
+    while i < 5 {
+        m |= 1 << (rows[i] * 8 + col);
+        i += 1;
+    }
+    m
+}
+
 /// `jpeg_idct_2x2`: a 2×2 block (row-major) from a natural-order coefficient block; only
-/// coefficients whose row and column are 0, 1, 3, 5 or 7 contribute.
-pub(super) fn idct2(blk: &[i16; 64], q: &[u16; 64]) -> [u8; 4] {
-    // Per column: any nonzero coefficient among the rows the 2×2 IDCT reads (0, 1, 3, 5, 7),
-    // leaving out the DC. A column without one contributes exactly 0 to both passes; a block
-    // with none at all reduces exactly to (4·dc·q + 16) >> 5 (pass 1 yields 4·dc·q with no
+/// coefficients whose row and column are 0, 1, 3, 5 or 7 contribute. `nz` marks the positions
+/// that may be nonzero (any superset of the nonzero ones, e.g. [`nonzero`]).
+pub(super) fn idct2(blk: &[i16; 64], q: &[u16; 64], nz: u64) -> [u8; 4] {
+    const COLS: [u64; 8] = [column(0), column(1), 0, column(3), 0, column(5), 0, column(7)];
+    const USED: u64 = (COLS[0] | COLS[1] | COLS[3] | COLS[5] | COLS[7]) & !1;
+    // A column without a nonzero coefficient contributes exactly 0 to both passes; a block
+    // with none but the DC reduces exactly to (4·dc·q + 16) >> 5 (pass 1 yields 4·dc·q with no
     // rounding loss).
-    let mut any = [0i16; 8];
-    for r in [1usize, 3, 5, 7] {
-        for (a, &v) in any.iter_mut().zip(&blk[r * 8..r * 8 + 8]) {
-            *a |= v;
-        }
-    }
-    for (a, &v) in any.iter_mut().zip(&blk[..8]).skip(1) {
-        *a |= v;
-    }
-    if any[0] | any[1] | any[3] | any[5] | any[7] == 0 {
+    if nz & USED == 0 {
         let ws = (deq(blk[0], q[0]) * 4) as i32; // the `(int)` of pass 1
         let v = range_idct(((i64::from(ws) + 16) >> 5) as i32);
         return [v; 4];
@@ -63,7 +73,7 @@ pub(super) fn idct2(blk: &[i16; 64], q: &[u16; 64]) -> [u8; 4] {
     let descale = |x: i64, n: u32| (x + (1 << (n - 1))) >> n;
     let mut ws = [[0i32; 8]; 2];
     for col in [0usize, 1, 3, 5, 7] {
-        if col != 0 && any[col] == 0 {
+        if col != 0 && nz & COLS[col] == 0 {
             continue; // descale(0) is 0
         }
         let z = |row: usize| deq(blk[row * 8 + col], q[row * 8 + col]);
@@ -198,12 +208,14 @@ mod tests {
         blk[0] = 37;
         let v = idct1(37, 3);
         // 2×2 of a DC-only block: (dc·q·4 + 16) >> 5, the same rounding as 1×1.
-        assert_eq!(idct2(&blk, &q), [v; 4]);
+        assert_eq!(idct2(&blk, &q, nonzero(&blk)), [v; 4]);
         // An AC term the 2×2 IDCT ignores (row 2) keeps the flat result; one it uses does not.
         blk[16] = 40;
-        assert_eq!(idct2(&blk, &q), [v; 4]);
+        assert_eq!(idct2(&blk, &q, nonzero(&blk)), [v; 4]);
         blk[1] = 40;
-        let px = idct2(&blk, &q);
+        let px = idct2(&blk, &q, nonzero(&blk));
+        // A superset mask gives the same pixels.
+        assert_eq!(idct2(&blk, &q, u64::MAX), px);
         assert!(px[0] > px[1] && px[2] > px[3], "{px:?}");
     }
 }

@@ -7,7 +7,7 @@
 use super::frame::{for_each_block, run_scan, Frame};
 use super::huffman::{Bits, Huff, NATURAL};
 use super::markers::{after_marker, find_marker, Sos, Tables};
-use super::output::{idct1, idct2};
+use super::output::{idct1, idct2, nonzero};
 
 /// Decodes (or skips) one progressive scan starting at `pos`; returns the next marker's position.
 pub(super) fn scan(
@@ -216,7 +216,8 @@ pub(super) fn finish(frame: &mut Frame) -> Option<()> {
         } else {
             let stride = c.bw * 2;
             for (i, blk) in c.coefs.chunks_exact(64).enumerate() {
-                let px = idct2(blk.try_into().ok()?, &q);
+                let blk = blk.try_into().ok()?;
+                let px = idct2(blk, &q, nonzero(blk));
                 let o = (i / c.bw) * 2 * stride + (i % c.bw) * 2;
                 c.plane.get_mut(o..o + 2)?.copy_from_slice(&px[..2]);
                 c.plane.get_mut(o + stride..o + stride + 2)?.copy_from_slice(&px[2..]);
