@@ -23,6 +23,8 @@ pub(super) const NATURAL: [usize; 80] = {
 const LOOK: u32 = 9;
 /// Bits of lookahead for the AC skip table.
 const SKIP: u32 = 13;
+// A skip entry's bit count must fit below its `advance` field (see `Huff::skip_entry`).
+const _: () = assert!(SKIP < 16);
 
 /// One DHT table made ready for decoding.
 pub(super) struct Huff {
@@ -108,9 +110,9 @@ impl Huff {
     }
 
     /// The skip entry for a [`SKIP`]-bit window: as many whole AC symbols (code and magnitude
-    /// bits) as fit, stopping after an EOB. Packed as `bits | advance << 4 | eob << 11`, where
+    /// bits) as fit, stopping after an EOB. Packed as `bits | advance << 6 | eob << 13`, where
     /// `advance` (< 80) is how far the coefficient index moves; `bits` 0 means "decode one by
-    /// one".
+    /// one". Bits 4 and 5 stay clear so that the entry itself is the shift count.
     fn skip_entry(&self, w: u32) -> u16 {
         let (mut pos, mut adv, mut eob) = (0u32, 0u32, 0u32);
         while pos < SKIP && adv < 64 {
@@ -129,7 +131,7 @@ impl Huff {
             pos += len + size;
             adv += if size == 0 { 16 } else { run + 1 };
         }
-        (pos | adv << 4 | eob << 11) as u16
+        (pos | adv << 6 | eob << 13) as u16
     }
 
     /// Decodes one symbol; `None` for a code no table entry matches (libjpeg-turbo warns).
@@ -230,12 +232,14 @@ impl Huff {
             let e = u32::from(skip[(br.buf >> (64 - SKIP)) as usize]);
             br.fill();
             let bits = e & 15;
-            let adv = (e >> 4) & 127;
+            let adv = (e >> 6) & 127;
             if bits != 0 && k + adv < 64 {
-                br.buf <<= bits;
+                // `wrapping_shl` shifts by `e & 63`, which is `bits`: one instruction on the
+                // lookup → shift chain.
+                br.buf = br.buf.wrapping_shl(e);
                 br.n -= bits;
                 k += adv;
-                if e >> 11 != 0 {
+                if e >> 13 != 0 {
                     return Some(());
                 }
                 continue;
