@@ -2,7 +2,7 @@
 //! table for DC-only components; all coefficients decoded for components that need the 2×2
 //! IDCT. Samples go straight into the component planes.
 
-use super::frame::{for_each_block, run_scan, Frame};
+use super::frame::{run_scan, Frame};
 use super::huffman::Huff;
 use super::markers::{Sos, Tables};
 use super::output::{idct1, idct2};
@@ -34,44 +34,74 @@ pub(super) fn scan(
     }
     let mcus = frame.scan_mcus(sos);
     let mut pred = [0i32; 4];
-    // Per scan component: tables, quantisation, geometry (copied out so planes can be borrowed).
-    let info: Vec<(&Huff, &Huff, [u16; 64], usize)> = sos
-        .comps
-        .iter()
-        .map(|&(ci, td, ta)| {
-            let c = &frame.comps[ci];
-            Some((t.dc[td].as_ref()?, t.ac[ta].as_ref()?, c.quant?, ci))
-        })
-        .collect::<Option<_>>()?;
-    let samp = frame.samp();
-    let geo: Vec<(usize, usize)> = frame.comps.iter().map(|c| (c.bw, c.ssize)).collect();
+    // The blocks of one MCU in decoding order (`for_each_block`'s), with what each needs,
+    // so that the block loop is one flat loop the compiler can keep the bit reader through.
+    let interleaved = sos.comps.len() > 1;
+    let mut slots = Vec::new();
+    for (k, &(ci, td, ta)) in sos.comps.iter().enumerate() {
+        let c = &frame.comps[ci];
+        let (ch, cv) = if interleaved { (c.h, c.v) } else { (1, 1) };
+        for dy in 0..cv {
+            for dx in 0..ch {
+                slots.push(Slot {
+                    k,
+                    dc: t.dc[td].as_ref()?,
+                    ac: t.ac[ta].as_ref()?,
+                    q: c.quant?,
+                    ci,
+                    ch,
+                    cv,
+                    dx,
+                    dy,
+                    bw: c.bw,
+                    ssize: c.ssize,
+                });
+            }
+        }
+    }
     let mut planes: Vec<&mut Vec<u8>> = frame.comps.iter_mut().map(|c| &mut c.plane).collect();
     let restart = t.restart;
     run_scan(data, pos, mcus, restart, |e, mx, my, restarted| {
         if restarted {
             pred = [0; 4];
         }
-        for_each_block(&samp, sos, mx, my, |k, bx, by| {
-            let (dc_t, ac_t, q, ci) = &info[k];
-            let ci = *ci;
-            let br = &mut e.bits;
-            pred[k] = pred[k].wrapping_add(dc_t.decode_diff(br)?);
-            let (bw, ssize) = geo[ci];
-            let plane = &mut *planes[ci];
-            if ssize == 1 {
-                ac_t.skip_ac(br)?;
-                *plane.get_mut(by * bw + bx)? = idct1(pred[k] as i16, q[0]);
+        let br = &mut e.bits;
+        for s in &slots {
+            let (bx, by) = (mx * s.ch + s.dx, my * s.cv + s.dy);
+            let p = pred.get_mut(s.k)?;
+            *p = p.wrapping_add(s.dc.decode_diff(br)?);
+            let plane = &mut **planes.get_mut(s.ci)?;
+            if s.ssize == 1 {
+                s.ac.skip_ac(br)?;
+                *plane.get_mut(by * s.bw + bx)? = idct1(*p as i16, s.q[0]);
             } else {
                 let mut blk = [0i16; 64];
-                blk[0] = pred[k] as i16;
-                let nz = ac_t.decode_ac(br, &mut blk)?;
-                let px = idct2(&blk, q, nz);
-                let stride = bw * 2;
+                blk[0] = *p as i16;
+                let nz = s.ac.decode_ac(br, &mut blk)?;
+                let px = idct2(&blk, &s.q, nz);
+                let stride = s.bw * 2;
                 let o = by * 2 * stride + bx * 2;
                 plane.get_mut(o..o + 2)?.copy_from_slice(&px[..2]);
                 plane.get_mut(o + stride..o + stride + 2)?.copy_from_slice(&px[2..]);
             }
-            Some(())
-        })
+        }
+        Some(())
     })
+}
+
+/// One block of an MCU: its scan component `k` (predictor index), tables, quantisation, frame
+/// component `ci`, sampling (`ch`, `cv`; 1 in a one-component scan), offset in the MCU
+/// (`dx`, `dy`), plane width in blocks and DCT scaled size.
+struct Slot<'t> {
+    k: usize,
+    dc: &'t Huff,
+    ac: &'t Huff,
+    q: [u16; 64],
+    ci: usize,
+    ch: usize,
+    cv: usize,
+    dx: usize,
+    dy: usize,
+    bw: usize,
+    ssize: usize,
 }
