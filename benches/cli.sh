@@ -35,6 +35,7 @@ bin="$PWD/target/release/ossimg"
 # A plain shell's GPU environment: no runtime dir (Mesa would complain), the default backend.
 unset XDG_RUNTIME_DIR OSSIMG_BACKEND WGPU_BACKEND || true
 
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # Medians, like the in-process figure they are compared with (a mean moves with one preempted run).
 median_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.1f" % (x["median"]*1e3) for x in r))' "$1"; }
 
