@@ -2,7 +2,7 @@
 //! table for DC-only components; all coefficients decoded for components that need the 2×2
 //! IDCT. Samples go straight into the component planes.
 
-use super::frame::{run_scan, Frame};
+use super::frame::{mcu_blocks, run_scan, Frame, McuBlock};
 use super::huffman::Huff;
 use super::markers::{Sos, Tables};
 use super::output::{idct1, idct2};
@@ -34,31 +34,24 @@ pub(super) fn scan(
     }
     let mcus = frame.scan_mcus(sos);
     let mut pred = [0i32; 4];
-    // The blocks of one MCU in decoding order (`for_each_block`'s), with what each needs,
-    // so that the block loop is one flat loop the compiler can keep the bit reader through.
-    let interleaved = sos.comps.len() > 1;
-    let mut slots = Vec::new();
-    for (k, &(ci, td, ta)) in sos.comps.iter().enumerate() {
-        let c = &frame.comps[ci];
-        let (ch, cv) = if interleaved { (c.h, c.v) } else { (1, 1) };
-        for dy in 0..cv {
-            for dx in 0..ch {
-                slots.push(Slot {
-                    k,
-                    dc: t.dc[td].as_ref()?,
-                    ac: t.ac[ta].as_ref()?,
-                    q: c.quant?,
-                    ci,
-                    ch,
-                    cv,
-                    dx,
-                    dy,
-                    bw: c.bw,
-                    ssize: c.ssize,
-                });
-            }
-        }
-    }
+    // The blocks of one MCU with what each needs, so that the block loop is one flat loop the
+    // compiler can keep the bit reader through.
+    let slots = mcu_blocks(&frame.samp(), sos)
+        .into_iter()
+        .map(|b| {
+            let (ci, td, ta) = sos.comps[b.k];
+            let c = &frame.comps[ci];
+            Some(Slot {
+                b,
+                dc: t.dc[td].as_ref()?,
+                ac: t.ac[ta].as_ref()?,
+                q: c.quant?,
+                ci,
+                bw: c.bw,
+                ssize: c.ssize,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
     let mut planes: Vec<&mut Vec<u8>> = frame.comps.iter_mut().map(|c| &mut c.plane).collect();
     let restart = t.restart;
     run_scan(data, pos, mcus, restart, |e, mx, my, restarted| {
@@ -67,8 +60,8 @@ pub(super) fn scan(
         }
         let br = &mut e.bits;
         for s in &slots {
-            let (bx, by) = (mx * s.ch + s.dx, my * s.cv + s.dy);
-            let p = pred.get_mut(s.k)?;
+            let (bx, by) = s.b.at(mx, my);
+            let p = pred.get_mut(s.b.k)?;
             *p = p.wrapping_add(s.dc.decode_diff(br)?);
             let plane = &mut **planes.get_mut(s.ci)?;
             if s.ssize == 1 {
@@ -89,19 +82,14 @@ pub(super) fn scan(
     })
 }
 
-/// One block of an MCU: its scan component `k` (predictor index), tables, quantisation, frame
-/// component `ci`, sampling (`ch`, `cv`; 1 in a one-component scan), offset in the MCU
-/// (`dx`, `dy`), plane width in blocks and DCT scaled size.
+/// One block of an MCU ([`McuBlock`]) with its tables, quantisation, frame component `ci`,
+/// plane width in blocks and DCT scaled size.
 struct Slot<'t> {
-    k: usize,
+    b: McuBlock,
     dc: &'t Huff,
     ac: &'t Huff,
     q: [u16; 64],
     ci: usize,
-    ch: usize,
-    cv: usize,
-    dx: usize,
-    dy: usize,
     bw: usize,
     ssize: usize,
 }

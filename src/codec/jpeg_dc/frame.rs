@@ -118,28 +118,39 @@ impl Frame {
     }
 }
 
-/// Calls `f(index in scan, block x, block y)` for each block of MCU (`mx`, `my`) in order;
-/// `samp` holds each frame component's (h, v) sampling factors.
-#[inline]
-pub(super) fn for_each_block(
-    samp: &[(usize, usize)],
-    sos: &Sos,
-    mx: usize,
-    my: usize,
-    mut f: impl FnMut(usize, usize, usize) -> Option<()>,
-) -> Option<()> {
-    if sos.comps.len() == 1 {
-        return f(0, mx, my);
+/// One block of an MCU: the index of its component in the scan, that component's sampling
+/// factors within the MCU (1 × 1 in a one-component scan) and the block's offset in the MCU.
+#[derive(Clone, Copy)]
+pub(super) struct McuBlock {
+    pub k: usize,
+    pub ch: usize,
+    pub cv: usize,
+    pub dx: usize,
+    pub dy: usize,
+}
+
+impl McuBlock {
+    /// The block's position in its component's block grid in MCU (`mx`, `my`).
+    #[inline]
+    pub fn at(&self, mx: usize, my: usize) -> (usize, usize) {
+        (mx * self.ch + self.dx, my * self.cv + self.dy)
     }
+}
+
+/// The blocks of one MCU of `sos`, in decoding order; `samp` holds each frame component's
+/// (h, v) sampling factors.
+pub(super) fn mcu_blocks(samp: &[(usize, usize)], sos: &Sos) -> Vec<McuBlock> {
+    let interleaved = sos.comps.len() > 1;
+    let mut blocks = Vec::new();
     for (k, &(ci, ..)) in sos.comps.iter().enumerate() {
-        let (ch, cv) = samp[ci];
-        for v in 0..cv {
-            for h in 0..ch {
-                f(k, mx * ch + h, my * cv + v)?;
+        let (ch, cv) = if interleaved { samp[ci] } else { (1, 1) };
+        for dy in 0..cv {
+            for dx in 0..ch {
+                blocks.push(McuBlock { k, ch, cv, dx, dy });
             }
         }
     }
-    Some(())
+    blocks
 }
 
 /// Walks a scan's entropy-coded segments across restart markers.

@@ -4,7 +4,7 @@
 //! Progression is validated as `start_pass_phuff_decoder` does, and files whose final
 //! coefficient state would switch on libjpeg-turbo's block smoothing are refused.
 
-use super::frame::{for_each_block, run_scan, Frame};
+use super::frame::{mcu_blocks, run_scan, Frame};
 use super::huffman::{Bits, Huff, NATURAL};
 use super::markers::{after_marker, find_marker, Sos, Tables};
 use super::output::{idct1, idct2, nonzero};
@@ -70,7 +70,7 @@ pub(super) fn scan(
 /// A DC scan (first or refinement), possibly interleaved.
 fn dc_scan(frame: &mut Frame, t: &Tables, sos: &Sos, data: &[u8], pos: usize) -> Option<usize> {
     let (ah, al) = (sos.ah, u32::from(sos.al));
-    let samp = frame.samp();
+    let blocks = mcu_blocks(&frame.samp(), sos);
     let mcus = frame.scan_mcus(sos);
     let geo: Vec<(usize, usize)> = frame.comps.iter().map(|c| (c.bw, c.ssize)).collect();
     let tabs: Vec<Option<&Huff>> = sos.comps.iter().map(|&(_, td, _)| t.dc[td].as_ref()).collect();
@@ -80,7 +80,8 @@ fn dc_scan(frame: &mut Frame, t: &Tables, sos: &Sos, data: &[u8], pos: usize) ->
         if restarted {
             pred = [0; 4];
         }
-        for_each_block(&samp, sos, mx, my, |k, bx, by| {
+        for b in &blocks {
+            let (k, (bx, by)) = (b.k, b.at(mx, my));
             let ci = sos.comps[k].0;
             let (bw, ssize) = geo[ci];
             let idx = (by * bw + bx) * if ssize == 1 { 1 } else { 64 };
@@ -95,8 +96,8 @@ fn dc_scan(frame: &mut Frame, t: &Tables, sos: &Sos, data: &[u8], pos: usize) ->
                     *coef |= (1i32 << al) as i16;
                 }
             }
-            Some(())
-        })
+        }
+        Some(())
     })
 }
 
