@@ -1,5 +1,5 @@
 //! DC-only 1/8 JPEG decode (`codec::jpeg_dc`) against libjpeg-turbo's 1/8 DCT-scaled decode,
-//! both through `codec::decode_jpeg_with` (the production entry point: TurboJPEG header, ICC,
+//! and its 1/4 low-frequency decode against libjpeg-turbo's 1/4 (sequential files), all through `codec::decode_jpeg_with` (the production entry point: TurboJPEG header, ICC,
 //! RGBA), on the 12 MP photos (baseline) and on the 33 MP photo made progressive with
 //! `jpegtran -progressive` (written once to `target/dcdecode/`; skipped with a message when
 //! jpegtran or `../shared/testdata/photos/9643x10328.jpg` is absent).
@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ossimg::codec::{decode_jpeg_dc_only, decode_jpeg_with};
+use ossimg::codec::{decode_jpeg_reduced, decode_jpeg_with};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -94,28 +94,34 @@ fn dcdecode(c: &mut Criterion) {
             continue;
         }
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(decode_jpeg_dc_only(&bytes).is_some(), "{label}: the DC decoder falls back");
+        assert!(decode_jpeg_reduced(&bytes, 8).is_some(), "{label}: the DC decoder falls back");
         let lib = decode_jpeg_with(&bytes, 8, false).expect("libjpeg-turbo decode");
         let dc = decode_jpeg_with(&bytes, 8, true).expect("DC decode");
         assert!(lib.pixels == dc.pixels, "{label}: pixels differ");
-        let tl = median(|| drop(decode_jpeg_with(&bytes, 8, false)), runs);
-        let td = median(|| drop(decode_jpeg_with(&bytes, 8, true)), runs);
-        println!(
-            "dcdecode {label} ({}x{} → {}x{}): libjpeg-turbo 1/8 {:.2} ms, DC-only {:.2} ms, {:.2}× faster",
-            lib.width * 8,
-            lib.height * 8,
-            lib.width,
-            lib.height,
-            tl.as_secs_f64() * 1e3,
-            td.as_secs_f64() * 1e3,
-            tl.as_secs_f64() / td.as_secs_f64()
-        );
-        g.bench_function(format!("{label}/libjpeg-turbo"), |b| {
-            b.iter(|| decode_jpeg_with(&bytes, 8, false))
-        });
-        g.bench_function(format!("{label}/dc-only"), |b| {
-            b.iter(|| decode_jpeg_with(&bytes, 8, true))
-        });
+        for denom in [8, 4] {
+            // 1/4 only serves sequential files (the progressive one falls back).
+            if denom == 4 && decode_jpeg_reduced(&bytes, 4).is_none() {
+                continue;
+            }
+            let tl = median(|| drop(decode_jpeg_with(&bytes, denom, false)), runs);
+            let td = median(|| drop(decode_jpeg_with(&bytes, denom, true)), runs);
+            let own = if denom == 8 { "DC-only" } else { "low-frequency" };
+            println!(
+                "dcdecode {label} ({}x{} → 1/{denom}): libjpeg-turbo {:.2} ms, {own} {:.2} ms, {:.2}× faster",
+                lib.width * 8,
+                lib.height * 8,
+                tl.as_secs_f64() * 1e3,
+                td.as_secs_f64() * 1e3,
+                tl.as_secs_f64() / td.as_secs_f64()
+            );
+            let tag = if denom == 8 { String::new() } else { format!("/1-{denom}") };
+            g.bench_function(format!("{label}{tag}/libjpeg-turbo"), |b| {
+                b.iter(|| decode_jpeg_with(&bytes, denom, false))
+            });
+            g.bench_function(format!("{label}{tag}/{}", own.to_lowercase()), |b| {
+                b.iter(|| decode_jpeg_with(&bytes, denom, true))
+            });
+        }
     }
     g.finish();
 }

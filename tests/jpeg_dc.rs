@@ -2,11 +2,12 @@
 //! pixels on every sampling, progressive script, restart interval and odd size in
 //! tests/data/jpeg_dc (made by its make.sh) and on the real JPEGs in tests/data; fallbacks
 //! (arithmetic, 12-bit, lossless, CMYK, block smoothing) still decode through libjpeg-turbo;
-//! corrupted and truncated files never panic and never decode differently.
+//! corrupted and truncated files never panic and never decode differently. The 1/4
+//! low-frequency decode against libjpeg-turbo's 1/4: taken where it applies, close to it.
 
 use std::path::{Path, PathBuf};
 
-use ossimg::codec::{decode_jpeg_dc_only, decode_jpeg_with};
+use ossimg::codec::{decode_jpeg_reduced, decode_jpeg_with};
 use ossimg::pipeline::Image;
 
 fn data(rel: &str) -> PathBuf {
@@ -52,8 +53,8 @@ fn generated_files_decode_exactly_like_libjpeg_turbo() {
     for p in files {
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         let bytes = std::fs::read(&p).unwrap();
-        let dc =
-            decode_jpeg_dc_only(&bytes).unwrap_or_else(|| panic!("{name}: DC decoder refused it"));
+        let dc = decode_jpeg_reduced(&bytes, 8)
+            .unwrap_or_else(|| panic!("{name}: DC decoder refused it"));
         let lib = decode_jpeg_with(&bytes, 8, false).unwrap();
         assert_eq!((dc.width, dc.height), (37, 28), "{name}");
         assert_same(&name, &dc, &lib);
@@ -89,7 +90,7 @@ fn real_jpegs_decode_exactly_like_libjpeg_turbo() {
                 dc.is_ok()
             ),
         }
-        if decode_jpeg_dc_only(&bytes).is_some() {
+        if decode_jpeg_reduced(&bytes, 8).is_some() {
             dc_used.push(name);
         }
     }
@@ -124,7 +125,7 @@ fn unsupported_files_fall_back_to_libjpeg_turbo() {
         "cmyk.jpg",
     ] {
         let bytes = std::fs::read(data(rel)).unwrap();
-        assert!(decode_jpeg_dc_only(&bytes).is_none(), "{rel}: DC decoder should refuse it");
+        assert!(decode_jpeg_reduced(&bytes, 8).is_none(), "{rel}: DC decoder should refuse it");
         let img = decode_jpeg_with(&bytes, 8, true).unwrap_or_else(|e| panic!("{rel}: {e}"));
         assert_same(rel, &img, &decode_jpeg_with(&bytes, 8, false).unwrap());
         assert!(img.width > 0 && img.pixels.len() == img.width as usize * img.height as usize * 4);
@@ -172,7 +173,7 @@ fn corrupted_files_never_panic_or_disagree() {
                 }
                 _ => b.truncate(rnd(b.len())),
             }
-            let dc = decode_jpeg_dc_only(&b);
+            let dc = decode_jpeg_reduced(&b, 8);
             let lib = decode_jpeg_with(&b, 8, false);
             if let Some(d) = dc {
                 answered += 1;
@@ -196,11 +197,147 @@ fn fuzzer_findings_are_refused_without_a_panic() {
     assert!(!files.is_empty());
     for p in files {
         let b = std::fs::read(&p).unwrap();
-        if let Some(d) = decode_jpeg_dc_only(&b) {
+        if let Some(d) = decode_jpeg_reduced(&b, 8) {
             let l = decode_jpeg_with(&b, 8, false).expect("libjpeg-turbo decodes it too");
             assert_same(&p.display().to_string(), &d, &l);
         }
-        // The production path (DC-only first, libjpeg-turbo behind it) answers, never panics.
+        // The production path (jpeg_dc first, libjpeg-turbo behind it) answers, never panics,
+        // at both scales jpeg_dc serves.
         let _ = decode_jpeg_with(&b, 8, true);
+        let _ = decode_jpeg_reduced(&b, 4);
+        let _ = decode_jpeg_with(&b, 4, true);
     }
+}
+
+/// PSNR over the RGB channels of two images of the same size.
+fn psnr(a: &Image, b: &Image) -> f64 {
+    let (mut se, mut n) = (0f64, 0f64);
+    for (pa, pb) in a.pixels.chunks_exact(4).zip(b.pixels.chunks_exact(4)) {
+        for c in 0..3 {
+            let d = f64::from(pa[c]) - f64::from(pb[c]);
+            se += d * d;
+            n += 1.0;
+        }
+    }
+    if se == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0f64 * 255.0 * n / se).log10()
+    }
+}
+
+/// The 1/4 low-frequency decode against libjpeg-turbo's 1/4 (box means of every frequency):
+/// the same size, and close — the difference is the odd frequencies 3, 5, 7 that libjpeg-turbo
+/// folds into its 2×2 means as aliasing. Camera photos stay above 48 dB; files with hard
+/// synthetic edges (test patterns, line art) above 35 dB. Whether the thumbnails made from it
+/// are as good is measured end to end by benches/shrink.rs (PSNR against a full decode).
+#[test]
+fn quarter_scale_is_close_to_libjpeg_turbo() {
+    let mut files = jpegs(&data(""));
+    files.extend(jpegs(&data("jpeg_dc")).into_iter().filter(|p| supported(p)));
+    let photos = Path::new("/work/shared/testdata/photos");
+    if photos.is_dir() {
+        files.extend(
+            jpegs(photos).into_iter().filter(|p| std::fs::metadata(p).unwrap().len() < 4 << 20),
+        );
+    }
+    let camera =
+        ["photo-12mp.jpg", "photo-2mp.jpg", "jpg-orientation-6.jpg", "2569067123_aca715a2ee_o.jpg"];
+    let mut used = Vec::new();
+    for p in files {
+        let bytes = std::fs::read(&p).unwrap();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let lib = decode_jpeg_with(&bytes, 4, false);
+        let prod = decode_jpeg_with(&bytes, 4, true);
+        let Some(own) = decode_jpeg_reduced(&bytes, 4) else {
+            // Not taken: the production path is libjpeg-turbo's, pixel for pixel.
+            match (&lib, &prod) {
+                (Ok(l), Ok(d)) => assert_same(&name, d, l),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+                _ => panic!(
+                    "{name}: libjpeg-turbo {:?} vs production {:?}",
+                    lib.is_ok(),
+                    prod.is_ok()
+                ),
+            }
+            continue;
+        };
+        let lib =
+            lib.unwrap_or_else(|e| panic!("{name}: libjpeg-turbo refuses what jpeg_dc took: {e}"));
+        let prod = prod.unwrap();
+        // The production path takes it too (and converts an ICC profile, like libjpeg-turbo's).
+        assert_eq!((own.width, own.height), (lib.width, lib.height), "{name}: size");
+        assert_eq!((prod.width, prod.height), (lib.width, lib.height), "{name}: size");
+        let db = psnr(&prod, &lib);
+        let floor = if camera.contains(&name.as_str()) { 48.0 } else { 35.0 };
+        assert!(db >= floor, "{name}: {db:.2} dB against libjpeg-turbo's 1/4 (floor {floor})");
+        used.push(name);
+    }
+    // Sequential files with no upsampling at 1/4 (4:2:0, 4:4:4, grey, RGB, restarts,
+    // non-interleaved scans) are taken; 4:2:2-like samplings and progressive files are not.
+    for must in [
+        "photo-12mp.jpg",
+        "photo-2mp.jpg",
+        "base_2x2.jpg",
+        "base_1x1_restart1row.jpg",
+        "base_2x2_restart3b.jpg",
+        "base_2x2_1x1_2x2.jpg",
+        "gray.jpg",
+        "rgb.jpg",
+        "non_interleaved_420_64x64.jpg",
+        "non_interleaved_444_64x64.jpg",
+        "jpg-size-33x33.jpg",
+    ] {
+        assert!(used.iter().any(|n| n == must), "{must} fell back at 1/4; taken: {used:?}");
+    }
+    for refused in [
+        "base_2x1.jpg",
+        "base_4x1.jpg",
+        "prog_2x2.jpg",
+        "jpg-progressive.jpg",
+        "non_interleaved_422_64x64.jpg",
+    ] {
+        assert!(!used.iter().any(|n| n == refused), "{refused} was taken at 1/4");
+    }
+}
+
+/// Corrupted files at 1/4: never a panic, and whatever `jpeg_dc` decodes, libjpeg-turbo
+/// decodes to nearly the same pixels (damage `jpeg_dc` cannot vouch for falls back).
+#[test]
+fn corrupted_files_at_quarter_scale_never_panic_or_drift() {
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut rnd = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut answered = 0;
+    for rel in ["base_2x2.jpg", "base_2x2_restart3b.jpg", "base_1x1_restart1row.jpg", "gray.jpg"] {
+        let orig = std::fs::read(data("jpeg_dc").join(rel)).unwrap();
+        for round in 0..60 {
+            let mut b = orig.clone();
+            match round % 3 {
+                0 => {
+                    let i = rnd(b.len());
+                    b[i] ^= 1 << rnd(8);
+                }
+                1 => {
+                    let i = rnd(b.len());
+                    b.remove(i);
+                }
+                _ => b.truncate(rnd(b.len())),
+            }
+            if let Some(d) = decode_jpeg_reduced(&b, 4) {
+                answered += 1;
+                let l = decode_jpeg_with(&b, 4, false).unwrap_or_else(|e| {
+                    panic!("{rel} round {round}: jpeg_dc decoded what libjpeg-turbo refuses: {e}")
+                });
+                let db = psnr(&d, &l);
+                assert!(db >= 35.0, "{rel} round {round}: {db:.2} dB");
+            }
+            let _ = decode_jpeg_with(&b, 4, true);
+        }
+    }
+    assert!(answered > 0);
 }

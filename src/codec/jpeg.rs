@@ -1,8 +1,10 @@
 //! JPEG decoding through libjpeg-turbo's TurboJPEG 3 API (`turbojpeg::raw`, vendored 3.1):
 //! DCT-domain shrink-on-load, 8/12-bit lossy and 2–16-bit lossless JPEG, grayscale, RGB, YCbCr,
-//! CMYK/YCCK (Adobe-inverted aware) and the embedded ICC profile. At 1/8 scale, the 8-bit
-//! Huffman grey/YCbCr/RGB files it supports are decoded by [`super::jpeg_dc`] instead: the same
-//! pixels, several times faster on progressive files (it skips the AC data).
+//! CMYK/YCCK (Adobe-inverted aware) and the embedded ICC profile. At 1/8 and 1/4 scale, the
+//! 8-bit Huffman grey/YCbCr/RGB files it supports are decoded by [`super::jpeg_dc`] instead,
+//! which skips the AC data it does not need: at 1/8 the same pixels, up to ten times faster
+//! on progressive files; at 1/4 (sequential files, no upsampling) box means of each block's
+//! low frequencies.
 //!
 //! The safe `turbojpeg::Decompressor` wrapper is not used because it hides what this module
 //! needs: the warning/fatal distinction, `TJPARAM_MAXPIXELS`/`MAXMEMORY`, the data precision,
@@ -17,7 +19,7 @@ use turbojpeg::raw;
 
 use super::decode::{check_pixel_count, shrink_box};
 use super::icc;
-use super::jpeg_dc::ColorSpace;
+use super::jpeg_dc::{ColorSpace, Scale};
 use crate::pipeline::Image;
 use crate::{Error, ErrorKind, Result};
 
@@ -107,9 +109,9 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
     decode_with(bytes, denom, true)
 }
 
-/// `decode`, choosing whether the DC-only decoder ([`super::jpeg_dc`]) may serve 1/8-scale
-/// decodes it supports (`false`: always libjpeg-turbo; tests and benches compare the two).
-pub fn decode_with(bytes: &[u8], denom: u32, allow_dc: bool) -> Result<Image> {
+/// `decode`, choosing whether [`super::jpeg_dc`] may serve the 1/8- and 1/4-scale decodes it
+/// supports (`false`: always libjpeg-turbo; tests and benches compare the two).
+pub fn decode_with(bytes: &[u8], denom: u32, allow_own: bool) -> Result<Image> {
     if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
         return Err(Error::damaged());
     }
@@ -160,7 +162,7 @@ pub fn decode_with(bytes: &[u8], denom: u32, allow_dc: bool) -> Result<Image> {
         .and_then(|n| n.checked_mul(channels))
         .ok_or_else(too_large)?;
 
-    let dc = if allow_dc && denom == 8 { dc_only(&hdr, bytes) } else { None };
+    let dc = if allow_own { reduced(&hdr, bytes, denom) } else { None };
     let (samples, warned) = if let Some(img) = dc {
         (img.pixels, false)
     } else if hdr.precision <= 8 {
@@ -232,9 +234,15 @@ pub fn decode_with(bytes: &[u8], denom: u32, allow_dc: bool) -> Result<Image> {
     Ok(img)
 }
 
-/// The DC-only 1/8 decode of an 8-bit lossy grey/YCbCr/RGB JPEG, in the colour space
-/// libjpeg-turbo chose; `None` when it does not apply (the caller uses libjpeg-turbo).
-fn dc_only(hdr: &Header, bytes: &[u8]) -> Option<Image> {
+/// The 1/8 (DC-only) or 1/4 (low-frequency) decode of an 8-bit lossy grey/YCbCr/RGB JPEG by
+/// [`super::jpeg_dc`], in the colour space libjpeg-turbo chose; `None` when it does not apply
+/// (the caller uses libjpeg-turbo).
+fn reduced(hdr: &Header, bytes: &[u8], denom: u32) -> Option<Image> {
+    let scale = match denom {
+        8 => Scale::Eighth,
+        4 => Scale::Quarter,
+        _ => return None,
+    };
     let cs = match hdr.colorspace {
         raw::TJCS_TJCS_GRAY => ColorSpace::Gray,
         raw::TJCS_TJCS_YCbCr => ColorSpace::YCbCr,
@@ -244,20 +252,21 @@ fn dc_only(hdr: &Header, bytes: &[u8]) -> Option<Image> {
     if hdr.precision != 8 || hdr.lossless {
         return None;
     }
-    let img = super::jpeg_dc::decode(bytes, cs)?;
-    (img.width == hdr.width.div_ceil(8) && img.height == hdr.height.div_ceil(8)).then_some(img)
+    let img = super::jpeg_dc::decode(bytes, cs, scale)?;
+    (img.width == hdr.width.div_ceil(denom) && img.height == hdr.height.div_ceil(denom))
+        .then_some(img)
 }
 
-/// The DC-only 1/8 decode alone (no ICC conversion), or `None` where `decode` would use
-/// libjpeg-turbo. For tests and benches.
-pub fn decode_dc_only(bytes: &[u8]) -> Option<Image> {
+/// [`super::jpeg_dc`]'s decode at `1/denom` alone (no ICC conversion), or `None` where
+/// `decode` would use libjpeg-turbo. For tests and benches.
+pub fn decode_reduced(bytes: &[u8], denom: u32) -> Option<Image> {
     let h = Handle::new().ok()?;
     // SAFETY: pointer and length describe `bytes`, which outlives the call.
     let rc = unsafe { raw::tj3DecompressHeader(h.0, bytes.as_ptr(), bytes.len() as raw::size_t) };
     if rc != 0 {
         return None;
     }
-    dc_only(&header(&h).ok()?, bytes)
+    reduced(&header(&h).ok()?, bytes, denom)
 }
 
 /// Reads and validates the header parameters set by `tj3DecompressHeader`.

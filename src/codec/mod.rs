@@ -24,7 +24,7 @@ pub use exif::exif_block;
 pub use heif::{can_encode, EC_AVIF_DECODE};
 pub use hue::{average_hue, average_hue_json};
 pub use info::info_json;
-pub use jpeg::{decode_dc_only as decode_jpeg_dc_only, decode_with as decode_jpeg_with};
+pub use jpeg::{decode_reduced as decode_jpeg_reduced, decode_with as decode_jpeg_with};
 pub use probe::{probe, EC_DECODE_REFUSED, MAX_SOURCE_PIXELS, MAX_SOURCE_SIDE};
 pub use quality::estimate_jpeg_quality;
 pub use sniff::sniff;

@@ -1,11 +1,15 @@
 //! Sequential (baseline and extended Huffman) scans: DC decoded, AC skipped through the skip
-//! table for DC-only components; all coefficients decoded for components that need the 2×2
+//! table for DC-only components; the first three AC coefficients decoded and the rest skipped
+//! for the 1/4 scale's 2×2 blocks; all coefficients decoded for components raised to a larger
 //! IDCT. Samples go straight into the component planes.
 
-use super::frame::{mcu_blocks, run_scan, Frame, McuBlock};
+use super::frame::{mcu_blocks, run_scan, Frame, Idct, McuBlock};
 use super::huffman::Huff;
 use super::markers::{Sos, Tables};
-use super::output::{idct1, idct2};
+use super::output::{box4, box_basis, idct1, idct2, low2};
+
+/// Zigzag position of coefficient (1,1), the last one [`low2`] reads.
+const LOW2_LAST: u32 = 4;
 
 /// Decodes one sequential scan starting at `pos`; returns the position of the next marker.
 pub(super) fn scan(
@@ -28,7 +32,7 @@ pub(super) fn scan(
             c.quant = Some(t.q[c.tq]?);
         }
         let ac = t.ac[ta].as_mut()?;
-        if c.ssize == 1 {
+        if matches!(c.idct, Idct::Dc | Idct::Low2) {
             ac.ensure_skip();
         }
     }
@@ -48,12 +52,13 @@ pub(super) fn scan(
                 q: c.quant?,
                 ci,
                 bw: c.bw,
-                ssize: c.ssize,
+                idct: c.idct,
             })
         })
         .collect::<Option<Vec<_>>>()?;
     let mut planes: Vec<&mut Vec<u8>> = frame.comps.iter_mut().map(|c| &mut c.plane).collect();
     let restart = t.restart;
+    let basis = box_basis();
     run_scan(data, pos, mcus, restart, |e, mx, my, restarted| {
         if restarted {
             pred = [0; 4];
@@ -64,26 +69,51 @@ pub(super) fn scan(
             let p = pred.get_mut(s.b.k)?;
             *p = p.wrapping_add(s.dc.decode_diff(br)?);
             let plane = &mut **planes.get_mut(s.ci)?;
-            if s.ssize == 1 {
-                s.ac.skip_ac(br)?;
-                *plane.get_mut(by * s.bw + bx)? = idct1(*p as i16, s.q[0]);
-            } else {
-                let mut blk = [0i16; 64];
-                blk[0] = *p as i16;
-                let nz = s.ac.decode_ac(br, &mut blk)?;
-                let px = idct2(&blk, &s.q, nz);
-                let stride = s.bw * 2;
-                let o = by * 2 * stride + bx * 2;
-                plane.get_mut(o..o + 2)?.copy_from_slice(&px[..2]);
-                plane.get_mut(o + stride..o + stride + 2)?.copy_from_slice(&px[2..]);
+            let put =
+                |plane: &mut Vec<u8>, px: &[u8], n: usize| put_block(plane, px, n, s.bw, bx, by);
+            match s.idct {
+                Idct::Dc => {
+                    s.ac.skip_ac(br)?;
+                    *plane.get_mut(by * s.bw + bx)? = idct1(*p as i16, s.q[0]);
+                }
+                Idct::Exact2 => {
+                    let mut blk = [0i16; 64];
+                    blk[0] = *p as i16;
+                    let nz = s.ac.decode_ac(br, &mut blk)?;
+                    put(plane, &idct2(&blk, &s.q, nz), 2)?;
+                }
+                Idct::Low2 => {
+                    let mut blk = [0i16; 64];
+                    blk[0] = *p as i16;
+                    s.ac.decode_head(br, &mut blk, LOW2_LAST)?;
+                    put(plane, &low2(&blk, &s.q, basis), 2)?;
+                }
+                Idct::Box4 => {
+                    let mut blk = [0i16; 64];
+                    blk[0] = *p as i16;
+                    let nz = s.ac.decode_ac(br, &mut blk)? | 1;
+                    put(plane, &box4(&blk, &s.q, nz, basis), 4)?;
+                }
             }
         }
         Some(())
     })
 }
 
+/// Writes an `n × n` block of samples (row-major) at block (`bx`, `by`) of a plane `bw` blocks
+/// wide.
+#[inline]
+fn put_block(plane: &mut [u8], px: &[u8], n: usize, bw: usize, bx: usize, by: usize) -> Option<()> {
+    let stride = bw * n;
+    let o = by * n * stride + bx * n;
+    for (r, row) in px.chunks_exact(n).enumerate() {
+        plane.get_mut(o + r * stride..o + r * stride + n)?.copy_from_slice(row);
+    }
+    Some(())
+}
+
 /// One block of an MCU ([`McuBlock`]) with its tables, quantisation, frame component `ci`,
-/// plane width in blocks and DCT scaled size.
+/// plane width in blocks and reduced IDCT.
 struct Slot<'t> {
     b: McuBlock,
     dc: &'t Huff,
@@ -91,5 +121,5 @@ struct Slot<'t> {
     q: [u16; 64],
     ci: usize,
     bw: usize,
-    ssize: usize,
+    idct: Idct,
 }

@@ -1,17 +1,52 @@
 //! Frame geometry at 1/8 scale (libjpeg-turbo's `jpeg_core_output_dimensions` and
-//! `jinit_upsampler` rules), per-component sample planes, MCU/block iteration, and the
-//! restart-aware entropy segment walker shared by the sequential and progressive decoders.
+//! `jinit_upsampler` rules) and at 1/4 (the same rules, planes that need no upsampling),
+//! per-component sample planes and reduced IDCTs, MCU/block iteration, and the restart-aware
+//! entropy segment walker shared by the sequential and progressive decoders.
 
 use super::huffman::Bits;
 use super::markers::{after_marker, Sof, Sos};
+
+/// The scale a frame is decoded at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// 1/8, pixel for pixel libjpeg-turbo's.
+    Eighth,
+    /// 1/4 from each block's low frequencies (see [`super::output::low2`]).
+    Quarter,
+}
+
+impl Scale {
+    /// The output's reduction factor.
+    pub fn denom(self) -> usize {
+        match self {
+            Scale::Eighth => 8,
+            Scale::Quarter => 4,
+        }
+    }
+}
+
+/// How a component's blocks become samples, and which of their coefficients are decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Idct {
+    /// 1/8: one sample from the DC; the AC coefficients are skipped.
+    Dc,
+    /// 1/8, subsampled chroma raised to 2×2: `jpeg_idct_2x2` of every coefficient.
+    Exact2,
+    /// 1/4: 2×2 from coefficients (0,0), (0,1), (1,0), (1,1); the rest are skipped.
+    Low2,
+    /// 1/4, subsampled chroma raised to 4×4: 2×2 box means of every coefficient's IDCT.
+    Box4,
+}
 
 /// A component being decoded.
 pub(super) struct Comp {
     pub h: usize,
     pub v: usize,
     pub tq: usize,
-    /// DCT scaled size at 1/8: 1 (DC only) or 2 (2×2 IDCT for raised subsampled chroma).
+    /// Samples per block side: 1 or 2 at 1/8 (2 for raised subsampled chroma), 2 or 4 at 1/4.
     pub ssize: usize,
+    /// How blocks become `ssize × ssize` samples.
+    pub idct: Idct,
     /// Allocated blocks per row / column (the MCU grid, which covers the single-component grid).
     pub bw: usize,
     pub bh: usize,
@@ -22,7 +57,7 @@ pub(super) struct Comp {
     pub quant: Option<[u16; 64]>,
     /// Samples at the scaled size, `bw * ssize` per row.
     pub plane: Vec<u8>,
-    /// Progressive only: the DC per block (`ssize` 1) or all 64 per block (`ssize` 2).
+    /// Progressive only: the DC per block ([`Idct::Dc`]) or all 64 per block.
     pub coefs: Vec<i16>,
     /// Sequential scans seen for this component.
     pub scans: u32,
@@ -43,9 +78,14 @@ pub(super) struct Frame {
 }
 
 impl Frame {
-    /// Sets up the frame, or `None` for sampling libjpeg-turbo handles with IDCT sizes or
-    /// upsampling this decoder does not implement.
-    pub fn new(sof: &Sof) -> Option<Frame> {
+    /// Sets up the frame at `scale`, or `None` for sampling libjpeg-turbo handles with IDCT
+    /// sizes or upsampling this decoder does not implement (at 1/4: any upsampling at all, and
+    /// progressive files).
+    pub fn new(sof: &Sof, scale: Scale) -> Option<Frame> {
+        if scale == Scale::Quarter && sof.progressive {
+            return None;
+        }
+        let min = 8 / scale.denom();
         let hmax = sof.comps.iter().map(|c| c.h).max()?;
         let vmax = sof.comps.iter().map(|c| c.v).max()?;
         let mcux = sof.width.div_ceil(8 * hmax);
@@ -53,11 +93,25 @@ impl Frame {
         let mut comps = Vec::with_capacity(sof.comps.len());
         for fc in &sof.comps {
             let (h, v) = (fc.h, fc.v);
-            let mut ssize = 1;
-            while ssize < 8 && hmax % (h * ssize * 2) == 0 && vmax % (v * ssize * 2) == 0 {
-                ssize *= 2;
+            // `jpeg_core_output_dimensions`: subsampled components get a larger IDCT instead
+            // of upsampling while that stays within 8.
+            let mut raise = 1;
+            while min * raise < 8 && hmax % (h * raise * 2) == 0 && vmax % (v * raise * 2) == 0 {
+                raise *= 2;
             }
-            if ssize > 2 || hmax % (h * ssize) != 0 || vmax % (v * ssize) != 0 {
+            let ssize = min * raise;
+            let idct = match (scale, ssize) {
+                (Scale::Eighth, 1) => Idct::Dc,
+                (Scale::Eighth, 2) => Idct::Exact2,
+                (Scale::Quarter, 2) => Idct::Low2,
+                (Scale::Quarter, 4) => Idct::Box4,
+                _ => return None,
+            };
+            let upsampled = h * raise != hmax || v * raise != vmax;
+            if hmax % (h * raise) != 0
+                || vmax % (v * raise) != 0
+                || (scale == Scale::Quarter && upsampled)
+            {
                 return None;
             }
             let (bw, bh) = (mcux.checked_mul(h)?, mcuy.checked_mul(v)?);
@@ -67,6 +121,7 @@ impl Frame {
                 v,
                 tq: fc.tq,
                 ssize,
+                idct,
                 bw,
                 bh,
                 wib: (sof.width * h).div_ceil(8 * hmax),
@@ -80,7 +135,8 @@ impl Frame {
         }
         if sof.progressive {
             for c in &mut comps {
-                c.coefs = vec![0; (c.bw * c.bh).checked_mul(if c.ssize == 1 { 1 } else { 64 })?];
+                let per_block = if c.idct == Idct::Dc { 1 } else { 64 };
+                c.coefs = vec![0; (c.bw * c.bh).checked_mul(per_block)?];
             }
         }
         Some(Frame {

@@ -220,14 +220,50 @@ impl Huff {
 
     /// Skips the AC part of one block (coefficients 1..=63) of a sequential scan. Requires
     /// [`Huff::ensure_skip`].
+    #[inline]
+    pub(super) fn skip_ac(&self, br: &mut Bits) -> Option<()> {
+        self.skip_from(br, 1)
+    }
+
+    /// Decodes coefficients 1..=`last` (zigzag order) of one sequential block into `blk`
+    /// (natural order) and skips the rest of the block as [`Huff::skip_ac`] does: what a
+    /// reduced IDCT that reads only the first few coefficients needs. Requires
+    /// [`Huff::ensure_skip`].
+    #[inline]
+    pub(super) fn decode_head(&self, br: &mut Bits, blk: &mut [i16; 64], last: u32) -> Option<()> {
+        let mut k = 1u32;
+        while k <= last {
+            br.refill();
+            let sym = self.decode(br)?;
+            let (run, size) = (u32::from(sym >> 4), u32::from(sym & 15));
+            if size != 0 {
+                k += run;
+                let v = extend(br.take(size), size);
+                if k <= last {
+                    blk[NATURAL[k as usize]] = v as i16;
+                }
+            } else if run == 15 {
+                k += 15;
+            } else {
+                return Some(());
+            }
+            k += 1;
+        }
+        if k < 64 {
+            self.skip_from(br, k)?;
+        }
+        Some(())
+    }
+
+    /// Skips coefficients `k..=63` of a sequential block (`k` ≥ 1; the block ends at its EOB
+    /// or at 63).
     ///
     /// Each step looks the skip entry up from the bits buffered before the step's refill (at
     /// least 43 are), so the refill is off the lookup → shift dependency chain.
     #[inline]
-    pub(super) fn skip_ac(&self, br: &mut Bits) -> Option<()> {
+    fn skip_from(&self, br: &mut Bits, mut k: u32) -> Option<()> {
         let skip = self.skip.as_deref()?;
         br.fill();
-        let mut k = 1u32;
         loop {
             let e = u32::from(skip[(br.buf >> (64 - SKIP)) as usize]);
             br.fill();

@@ -20,6 +20,7 @@ mod markers;
 mod output;
 mod progressive;
 
+pub use frame::Scale;
 pub use output::ColorSpace;
 
 use crate::pipeline::Image;
@@ -33,10 +34,11 @@ const MAX_PIXELS: usize = 250_000_000;
 /// Scans accepted; libjpeg-turbo is given the same limit (`TJPARAM_SCANLIMIT` in `jpeg.rs`).
 const MAX_SCANS: usize = 500;
 
-/// Decodes `bytes` to RGBA at 1/8 scale (`ceil(W/8) × ceil(H/8)`), exactly as libjpeg-turbo
-/// does with TurboJPEG's defaults, given the colour space libjpeg-turbo chose for the file.
-/// `None` when the file is not one this decoder handles or anything about it is doubtful.
-pub fn decode(bytes: &[u8], cs: ColorSpace) -> Option<Image> {
+/// Decodes `bytes` to RGBA at `scale` (`ceil(W/d) × ceil(H/d)`), given the colour space
+/// libjpeg-turbo chose for the file: at 1/8 exactly as libjpeg-turbo does with TurboJPEG's
+/// defaults, at 1/4 from each block's low frequencies. `None` when the file is not one this
+/// decoder handles at that scale or anything about it is doubtful.
+pub fn decode(bytes: &[u8], cs: ColorSpace, scale: Scale) -> Option<Image> {
     let mut r = Reader { data: bytes, pos: 0 };
     if r.marker()? != 0xD8 {
         return None;
@@ -52,7 +54,7 @@ pub fn decode(bytes: &[u8], cs: ColorSpace) -> Option<Image> {
                 if frame.is_some() || sof.width * sof.height > MAX_PIXELS {
                     return None;
                 }
-                frame = Some(Frame::new(&sof)?);
+                frame = Some(Frame::new(&sof, scale)?);
                 ids = sof.comps.iter().map(|c| c.id).collect();
             }
             0xC4 => markers::dht(r.segment()?, &mut t)?,
@@ -95,17 +97,19 @@ pub fn decode(bytes: &[u8], cs: ColorSpace) -> Option<Image> {
     if f.comps.len() != want {
         return None;
     }
+    // Output samples per block side: the fully sampled components' `ssize`.
+    let min = 8 / scale.denom();
     let planes: Vec<PlaneRef> = f
         .comps
         .iter()
         .map(|c| PlaneRef {
             samples: &c.plane,
             stride: c.bw * c.ssize,
-            hexp: f.hmax / (c.h * c.ssize),
-            vexp: f.vmax / (c.v * c.ssize),
+            hexp: f.hmax * min / (c.h * c.ssize),
+            vexp: f.vmax * min / (c.v * c.ssize),
         })
         .collect();
-    let (w, h) = (f.width.div_ceil(8), f.height.div_ceil(8));
+    let (w, h) = (f.width.div_ceil(scale.denom()), f.height.div_ceil(scale.denom()));
     let pixels = output::to_rgba(&planes, cs, w, h)?;
     Some(Image { width: w as u32, height: h as u32, pixels })
 }

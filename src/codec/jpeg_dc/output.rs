@@ -1,7 +1,7 @@
 //! The 1/8-scale "IDCT" (libjpeg-turbo's `jpeg_idct_1x1` and `jpeg_idct_2x2`, integer for
-//! integer), box upsampling by replication (at 1/8 libjpeg-turbo never uses fancy upsampling:
-//! `jinit_upsampler` requires `min_DCT_scaled_size > 1`) and colour conversion to RGBA
-//! (`jdcolor.c`'s YCbCr tables).
+//! integer), the 1/4-scale box-mean IDCTs ([`low2`], [`box4`]), box upsampling by replication
+//! (at 1/8 libjpeg-turbo never uses fancy upsampling: `jinit_upsampler` requires
+//! `min_DCT_scaled_size > 1`) and colour conversion to RGBA (`jdcolor.c`'s YCbCr tables).
 
 /// Output colour space, as libjpeg-turbo decides it from the markers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +91,109 @@ pub(super) fn idct2(blk: &[i16; 64], q: &[u16; 64], nz: u64) -> [u8; 4] {
             + i64::from(w[1]) * C1;
         out[2 * r] = range_idct(descale(tmp10 + tmp0, 13 + 2 + 3 + 2) as i32);
         out[2 * r + 1] = range_idct(descale(tmp10 - tmp0, 13 + 2 + 3 + 2) as i32);
+    }
+    out
+}
+
+/// Box means of the 8-point IDCT's basis over `N` equal runs of samples: `B[n][u]` is
+/// `C(u)/2` times the mean of `cos((2x+1)uπ/16)` over the `x` of run `n` (`C(0) = 1/√2`, else
+/// 1), so that a block's `N × N` box means are `Σ_v Σ_u B[m][v]·B[n][u]·F[v][u]` for its
+/// dequantised coefficients `F` (row `v`, column `u`). Even `u ≥ 2` average to 0 over runs of
+/// 4; only `u = 4` does over runs of 2.
+pub(super) struct BoxBasis {
+    b2: [[f32; 8]; 2],
+    b4: [[f32; 8]; 4],
+}
+
+/// The box-mean bases, computed once.
+pub(super) fn box_basis() -> &'static BoxBasis {
+    fn runs<const N: usize>() -> [[f32; 8]; N] {
+        let len = 8 / N;
+        std::array::from_fn(|n| {
+            std::array::from_fn(|u| {
+                let c = if u == 0 { std::f64::consts::FRAC_1_SQRT_2 } else { 1.0 };
+                let mean = (n * len..(n + 1) * len)
+                    .map(|x| ((2 * x + 1) as f64 * u as f64 * std::f64::consts::PI / 16.0).cos())
+                    .sum::<f64>()
+                    / len as f64;
+                let v = c / 2.0 * mean;
+                // Exact zeros where the mean vanishes, so skipped coefficients cost nothing.
+                (if v.abs() < 1e-12 { 0.0 } else { v }) as f32
+            })
+        })
+    }
+    static B: std::sync::OnceLock<BoxBasis> = std::sync::OnceLock::new();
+    B.get_or_init(|| BoxBasis { b2: runs::<2>(), b4: runs::<4>() })
+}
+
+/// A level-shifted box mean rounded to a sample.
+#[inline]
+fn sample(s: f32) -> u8 {
+    (s + 128.5).clamp(0.0, 255.0) as u8
+}
+
+/// 1/4 scale for a fully sampled component: the 2×2 box means (row-major) of a block's IDCT,
+/// computed from coefficients (0,0), (0,1), (1,0) and (1,1) only. The exact means
+/// (libjpeg-turbo's `jpeg_idct_2x2`) add the odd frequencies 3, 5 and 7 of each direction,
+/// which are above the 2×2 grid's Nyquist limit and fold into it as aliasing; leaving them
+/// out is what lets the decoder skip every coefficient past zigzag position 4.
+#[inline]
+pub(super) fn low2(blk: &[i16; 64], q: &[u16; 64], b: &BoxBasis) -> [u8; 4] {
+    let f = |i: usize| deq(blk[i], q[i]) as f32;
+    let (f00, f01, f10, f11) = (f(0), f(1), f(8), f(9));
+    let (d, a) = (b.b2[0][0], b.b2[0][1]);
+    // b2[1][1] = -a: the second run's mean of the first cosine is the first's, negated.
+    let dc = f00 * d * d;
+    let h = f01 * d * a;
+    let v = f10 * a * d;
+    let hv = f11 * a * a;
+    [
+        sample(dc + h + v + hv),
+        sample(dc - h + v - hv),
+        sample(dc + h - v - hv),
+        sample(dc - h - v + hv),
+    ]
+}
+
+/// 1/4 scale for chroma subsampled 2× both ways: the 4×4 box means (row-major) of a block's
+/// IDCT over all its coefficients (what libjpeg-turbo's `jpeg_idct_4x4` computes, in floating
+/// point). `nz` marks the positions that may be nonzero.
+pub(super) fn box4(blk: &[i16; 64], q: &[u16; 64], nz: u64, b: &BoxBasis) -> [u8; 16] {
+    if nz & !1 == 0 {
+        return [sample(deq(blk[0], q[0]) as f32 / 8.0); 16];
+    }
+    // Row pass over the rows holding a coefficient, then the column pass over those rows.
+    let mut rows = [[0f32; 4]; 8];
+    let mut used = 0u8;
+    for (v, r) in rows.iter_mut().enumerate() {
+        let mut m = (nz >> (v * 8)) & 0xFF;
+        if m == 0 {
+            continue;
+        }
+        used |= 1 << v;
+        while m != 0 {
+            let u = m.trailing_zeros() as usize;
+            m &= m - 1;
+            let f = deq(blk[v * 8 + u], q[v * 8 + u]) as f32;
+            for (n, o) in r.iter_mut().enumerate() {
+                *o += b.b4[n][u] * f;
+            }
+        }
+    }
+    let mut acc = [[0f32; 4]; 4];
+    while used != 0 {
+        let v = used.trailing_zeros() as usize;
+        used &= used - 1;
+        for (m, a) in acc.iter_mut().enumerate() {
+            let w = b.b4[m][v];
+            for (o, &x) in a.iter_mut().zip(&rows[v]) {
+                *o += w * x;
+            }
+        }
+    }
+    let mut out = [0u8; 16];
+    for (o, &s) in out.iter_mut().zip(acc.as_flattened()) {
+        *o = sample(s);
     }
     out
 }
@@ -217,5 +320,73 @@ mod tests {
         // A superset mask gives the same pixels.
         assert_eq!(idct2(&blk, &q, u64::MAX), px);
         assert!(px[0] > px[1] && px[2] > px[3], "{px:?}");
+    }
+
+    /// Box means (`n × n`, row-major, level-shifted) of a block's exact floating-point IDCT.
+    fn reference_means(blk: &[i16; 64], q: &[u16; 64], n: usize) -> Vec<f64> {
+        use std::f64::consts::{FRAC_1_SQRT_2, PI};
+        let c = |u: usize| if u == 0 { FRAC_1_SQRT_2 } else { 1.0 };
+        let mut px = [[0f64; 8]; 8];
+        for (y, row) in px.iter_mut().enumerate() {
+            for (x, p) in row.iter_mut().enumerate() {
+                let mut s = 0.0;
+                for v in 0..8 {
+                    for u in 0..8 {
+                        let f = f64::from(blk[v * 8 + u]) * f64::from(q[v * 8 + u]);
+                        s += c(u)
+                            * c(v)
+                            * f
+                            * ((2 * x + 1) as f64 * u as f64 * PI / 16.0).cos()
+                            * ((2 * y + 1) as f64 * v as f64 * PI / 16.0).cos();
+                    }
+                }
+                *p = s / 4.0 + 128.0;
+            }
+        }
+        let len = 8 / n;
+        (0..n * n)
+            .map(|i| {
+                let (m, k) = (i / n, i % n);
+                let sum: f64 =
+                    (0..len * len).map(|j| px[m * len + j / len][k * len + j % len]).sum();
+                sum / (len * len) as f64
+            })
+            .collect()
+    }
+
+    fn assert_near(got: &[u8], want: &[f64]) {
+        for (g, w) in got.iter().zip(want) {
+            let w = w.clamp(0.0, 255.0);
+            assert!((f64::from(*g) - w).abs() <= 0.51, "{got:?} vs {want:?}");
+        }
+    }
+
+    #[test]
+    fn quarter_idcts_are_box_means_of_the_idct() {
+        let b = box_basis();
+        let mut seed = 7u64;
+        let mut rnd = |n: i64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as i64 % (2 * n + 1) - n) as i16
+        };
+        let q: [u16; 64] = std::array::from_fn(|i| 1 + (i as u16 % 13));
+        for _ in 0..200 {
+            // low2 is exact for a block holding only (0,0), (0,1), (1,0), (1,1).
+            let mut blk = [0i16; 64];
+            for i in [0, 1, 8, 9] {
+                blk[i] = rnd(60);
+            }
+            assert_near(&low2(&blk, &q, b), &reference_means(&blk, &q, 2));
+            // box4 is exact for any block.
+            let blk: [i16; 64] =
+                std::array::from_fn(|i| if i < 20 || i % 7 == 0 { rnd(40) } else { 0 });
+            assert_near(&box4(&blk, &q, nonzero(&blk) | 1, b), &reference_means(&blk, &q, 4));
+        }
+        // A DC-only block is flat at every scale, and equals jpeg_idct_1x1.
+        let mut blk = [0i16; 64];
+        blk[0] = 37;
+        let q = [3u16; 64];
+        assert_eq!(low2(&blk, &q, b), [idct1(37, 3); 4]);
+        assert_eq!(box4(&blk, &q, 1, b), [idct1(37, 3); 16]);
     }
 }

@@ -4,7 +4,7 @@
 //! Progression is validated as `start_pass_phuff_decoder` does, and files whose final
 //! coefficient state would switch on libjpeg-turbo's block smoothing are refused.
 
-use super::frame::{mcu_blocks, run_scan, Frame};
+use super::frame::{mcu_blocks, run_scan, Frame, Idct};
 use super::huffman::{Bits, Huff, NATURAL};
 use super::markers::{after_marker, find_marker, Sos, Tables};
 use super::output::{idct1, idct2, nonzero};
@@ -46,7 +46,7 @@ pub(super) fn scan(
         return dc_scan(frame, t, sos, data, pos);
     }
     let (ci, _, ta) = sos.comps[0];
-    if frame.comps[ci].ssize == 1 {
+    if frame.comps[ci].idct == Idct::Dc {
         return skip_scan(data, pos);
     }
     let ac = t.ac[ta].as_ref()?;
@@ -72,7 +72,7 @@ fn dc_scan(frame: &mut Frame, t: &Tables, sos: &Sos, data: &[u8], pos: usize) ->
     let (ah, al) = (sos.ah, u32::from(sos.al));
     let blocks = mcu_blocks(&frame.samp(), sos);
     let mcus = frame.scan_mcus(sos);
-    let geo: Vec<(usize, usize)> = frame.comps.iter().map(|c| (c.bw, c.ssize)).collect();
+    let geo: Vec<(usize, Idct)> = frame.comps.iter().map(|c| (c.bw, c.idct)).collect();
     let tabs: Vec<Option<&Huff>> = sos.comps.iter().map(|&(_, td, _)| t.dc[td].as_ref()).collect();
     let mut coefs: Vec<&mut Vec<i16>> = frame.comps.iter_mut().map(|c| &mut c.coefs).collect();
     let mut pred = [0i32; 4];
@@ -83,8 +83,8 @@ fn dc_scan(frame: &mut Frame, t: &Tables, sos: &Sos, data: &[u8], pos: usize) ->
         for b in &blocks {
             let (k, (bx, by)) = (b.k, b.at(mx, my));
             let ci = sos.comps[k].0;
-            let (bw, ssize) = geo[ci];
-            let idx = (by * bw + bx) * if ssize == 1 { 1 } else { 64 };
+            let (bw, idct) = geo[ci];
+            let idx = (by * bw + bx) * if idct == Idct::Dc { 1 } else { 64 };
             let coef = coefs[ci].get_mut(idx)?;
             if ah == 0 {
                 let diff = tabs[k]?.decode_diff(&mut e.bits)?;
@@ -210,7 +210,7 @@ pub(super) fn finish(frame: &mut Frame) -> Option<()> {
             return None;
         }
         let q = c.quant?;
-        if c.ssize == 1 {
+        if c.idct == Idct::Dc {
             for (p, &dc) in c.plane.iter_mut().zip(&c.coefs) {
                 *p = idct1(dc, q[0]);
             }
