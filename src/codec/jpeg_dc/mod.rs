@@ -1,17 +1,26 @@
-//! DC-only JPEG decoding at 1/8 scale: the same pixels as libjpeg-turbo's 1/8 DCT-scaled
-//! decode (`jpeg_idct_1x1` per block, `jpeg_idct_2x2` where libjpeg-turbo raises subsampled
-//! chroma's scaled size, replication upsampling, `jdcolor.c` conversion), without decoding
-//! the AC coefficients it does not need.
+//! JPEG decoding at reduced scale without the AC coefficients it does not need.
 //!
-//! Supported: 8-bit sequential and progressive Huffman JPEG, one (grey) or three (YCbCr or
-//! RGB) components, any sampling whose 1/8 IDCT sizes are 1 or 2 (1×1, 2×1, 1×2, 2×2, 4×1,
-//! 4×2, …), restart intervals. Everything else — and anything libjpeg-turbo would warn about
-//! (corrupt or truncated data, extraneous bytes, bogus progression) or smooth — returns `None`
-//! and the caller decodes with libjpeg-turbo, so damaged files keep libjpeg-turbo's behaviour.
+//! At 1/8: DC-only, the same pixels as libjpeg-turbo's 1/8 DCT-scaled decode
+//! (`jpeg_idct_1x1` per block, `jpeg_idct_2x2` where libjpeg-turbo raises subsampled chroma's
+//! scaled size, replication upsampling, `jdcolor.c` conversion). Supported: 8-bit sequential
+//! and progressive Huffman JPEG, one (grey) or three (YCbCr or RGB) components, any sampling
+//! whose 1/8 IDCT sizes are 1 or 2 (1×1, 2×1, 1×2, 2×2, 4×1, 4×2, …), restart intervals.
+//!
+//! At 1/4: each fully sampled block becomes the 2×2 box means of its four lowest frequencies
+//! (coefficients past zigzag position 4 are skipped, not decoded), chroma subsampled 2× both
+//! ways the 4×4 box means of all of its; same colour conversion. libjpeg-turbo's 1/4 also
+//! folds frequencies 3, 5 and 7 into its 2×2 means (aliasing above the new Nyquist limit), so
+//! the pixels differ slightly; thumbnails made from either are equally close to a full decode
+//! (benches/RESULTS.md, "1/4-scale low-frequency decode"). Supported: 8-bit sequential Huffman
+//! JPEG whose planes need no upsampling at 1/4 (grey, 4:4:4, 4:2:0).
+//!
+//! Everything else — and anything libjpeg-turbo would warn about (corrupt or truncated data,
+//! extraneous bytes, bogus progression) or smooth — returns `None` and the caller decodes with
+//! libjpeg-turbo, so damaged files keep libjpeg-turbo's behaviour.
 //!
 //! Files: `markers` (segments), `huffman` (tables, bit reader, AC skipping), `frame`
-//! (geometry, scan walking), `baseline` and `progressive` (scans), `output` (IDCT, upsampling,
-//! colour).
+//! (geometry, reduced-IDCT choice, scan walking), `baseline` and `progressive` (scans),
+//! `output` (IDCTs, upsampling, colour).
 
 mod baseline;
 mod frame;
