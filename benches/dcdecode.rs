@@ -6,7 +6,8 @@
 //!
 //! Prints, per photo, the median of a few timed runs of each decoder and their ratio, then runs
 //! the criterion groups. Under `cargo test` (no `--bench` argument) only the 2 MP photo runs,
-//! once, so the benchmark cannot rot. `DCDECODE_ONLY=12mp` (a label) measures one photo.
+//! once, so the benchmark cannot rot. `DCDECODE_ONLY=12mp` (a label) measures one photo;
+//! `DCDECODE_PHOTOS=a.jpg,b.jpg` (paths from the crate root) measures those instead.
 //!
 //! Run: `cargo bench --bench dcdecode`.
 
@@ -57,6 +58,15 @@ fn progressive_33mp() -> Option<PathBuf> {
 fn photos() -> Vec<(String, PathBuf)> {
     if !bench_mode() {
         return vec![("2mp".into(), root().join("tests/data/photo-2mp.jpg"))];
+    }
+    if let Ok(list) = std::env::var("DCDECODE_PHOTOS") {
+        return list
+            .split(',')
+            .map(|p| {
+                let label = Path::new(p).file_stem().map(|s| s.to_string_lossy().into_owned());
+                (label.unwrap_or_default(), root().join(p))
+            })
+            .collect();
     }
     let mut v = vec![("12mp".to_string(), root().join("tests/data/photo-12mp.jpg"))];
     if std::env::var("DCDECODE_ONLY").is_ok_and(|o| o == "12mp") {
