@@ -208,21 +208,24 @@ pub(super) struct PlaneRef<'a> {
     pub vexp: usize,
 }
 
-/// `jdcolor.c` YCbCr→RGB tables: (Cr→R, Cb→B, Cr→G, Cb→G + ONE_HALF).
-fn ycc_tables() -> &'static [[i32; 256]; 4] {
-    static T: std::sync::OnceLock<[[i32; 256]; 4]> = std::sync::OnceLock::new();
-    T.get_or_init(|| {
-        const ONE_HALF: i64 = 1 << 15;
-        let fix = |x: f64| (x * 65536.0 + 0.5) as i64;
-        let mut t = [[0i32; 256]; 4];
-        for (i, x) in (-128i64..128).enumerate() {
-            t[0][i] = ((fix(1.40200) * x + ONE_HALF) >> 16) as i32;
-            t[1][i] = ((fix(1.77200) * x + ONE_HALF) >> 16) as i32;
-            t[2][i] = (-fix(0.71414) * x) as i32;
-            t[3][i] = (-fix(0.34414) * x + ONE_HALF) as i32;
-        }
-        t
-    })
+/// `jdcolor.c`'s YCbCr→RGB conversion for one pixel, as arithmetic rather than its tables
+/// (`FIX(x)` is `x·2¹⁶` rounded; each table entry is the expression below for its index), so
+/// that a row of pixels vectorises.
+#[inline(always)]
+fn ycc_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 4] {
+    const ONE_HALF: i32 = 1 << 15;
+    const FIX_1_40200: i32 = 91881;
+    const FIX_1_77200: i32 = 116130;
+    const FIX_0_71414: i32 = 46802;
+    const FIX_0_34414: i32 = 22554;
+    let (y, cb, cr) = (i32::from(y), i32::from(cb) - 128, i32::from(cr) - 128);
+    let clamp = |v: i32| v.clamp(0, 255) as u8;
+    [
+        clamp(y + ((FIX_1_40200 * cr + ONE_HALF) >> 16)),
+        clamp(y + ((-FIX_0_34414 * cb - FIX_0_71414 * cr + ONE_HALF) >> 16)),
+        clamp(y + ((FIX_1_77200 * cb + ONE_HALF) >> 16)),
+        255,
+    ]
 }
 
 /// Upsamples and converts the planes to `width × height` RGBA.
@@ -237,8 +240,6 @@ pub(super) fn to_rgba<'a>(
         return None;
     }
     let mut out = vec![0u8; width.checked_mul(height)?.checked_mul(4)?];
-    let t = ycc_tables();
-    let clamp = |v: i32| v.clamp(0, 255) as u8;
     // Rows of horizontally replicated planes, rebuilt per output row; empty for the others.
     let mut wide: Vec<Vec<u8>> =
         planes.iter().map(|p| if p.hexp == 1 { Vec::new() } else { vec![0; width] }).collect();
@@ -273,13 +274,7 @@ pub(super) fn to_rgba<'a>(
             }
             ColorSpace::YCbCr => {
                 for (o, ((&yy, &cb), &cr)) in px.zip(rows[0].iter().zip(rows[1]).zip(rows[2])) {
-                    let (yy, cb, cr) = (i32::from(yy), usize::from(cb), usize::from(cr));
-                    o.copy_from_slice(&[
-                        clamp(yy + t[0][cr]),
-                        clamp(yy + ((t[3][cb] + t[2][cr]) >> 16)),
-                        clamp(yy + t[1][cb]),
-                        255,
-                    ]);
+                    o.copy_from_slice(&ycc_to_rgb(yy, cb, cr));
                 }
             }
         }
