@@ -39,6 +39,15 @@ fn assert_same(name: &str, dc: &Image, lib: &Image) {
     }
 }
 
+/// The production decode (`ours`) and libjpeg-turbo's agree: the same pixels, or the same error.
+fn assert_same_outcome(name: &str, ours: &ossimg::Result<Image>, lib: &ossimg::Result<Image>) {
+    match (ours, lib) {
+        (Ok(d), Ok(l)) => assert_same(name, d, l),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+        _ => panic!("{name}: production {:?} vs libjpeg-turbo {:?}", ours.is_ok(), lib.is_ok()),
+    }
+}
+
 /// The generated files the DC decoder must handle itself.
 fn supported(p: &Path) -> bool {
     let n = p.file_name().unwrap().to_str().unwrap();
@@ -81,15 +90,7 @@ fn real_jpegs_decode_exactly_like_libjpeg_turbo() {
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         let lib = decode_jpeg_with(&bytes, 8, false);
         let dc = decode_jpeg_with(&bytes, 8, true);
-        match (&lib, &dc) {
-            (Ok(l), Ok(d)) => assert_same(&name, d, l),
-            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
-            _ => panic!(
-                "{name}: libjpeg-turbo {:?} vs with DC decoder {:?}",
-                lib.is_ok(),
-                dc.is_ok()
-            ),
-        }
+        assert_same_outcome(&name, &dc, &lib);
         if decode_jpeg_reduced(&bytes, 8).is_some() {
             dc_used.push(name);
         }
@@ -132,30 +133,18 @@ fn unsupported_files_fall_back_to_libjpeg_turbo() {
     }
 }
 
-/// Deterministic corruption: byte overwrites, bit flips, deletions and truncations of
-/// sequential, progressive and restart-interval files. The DC decoder must never panic, and
-/// whenever it answers, libjpeg-turbo must have decoded the same pixels.
-#[test]
-fn corrupted_files_never_panic_or_disagree() {
-    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+/// 60 deterministically damaged copies of `orig` (xorshift from `seed`), in turn: 1–4 bytes
+/// overwritten, one bit flipped, one byte deleted, truncated.
+fn damaged(orig: &[u8], mut seed: u64) -> Vec<Vec<u8>> {
     let mut rnd = |n: usize| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
         (seed % n as u64) as usize
     };
-    let mut answered = 0;
-    for rel in [
-        "base_2x2.jpg",
-        "prog_2x2.jpg",
-        "sa_2x2_restart5b.jpg",
-        "base_1x1_restart1row.jpg",
-        "moz_1x1.jpg",
-        "prog_4x1.jpg",
-    ] {
-        let orig = std::fs::read(data("jpeg_dc").join(rel)).unwrap();
-        for round in 0..60 {
-            let mut b = orig.clone();
+    (0..60)
+        .map(|round| {
+            let mut b = orig.to_vec();
             match round % 4 {
                 0 => {
                     for _ in 0..1 + rnd(4) {
@@ -173,6 +162,27 @@ fn corrupted_files_never_panic_or_disagree() {
                 }
                 _ => b.truncate(rnd(b.len())),
             }
+            b
+        })
+        .collect()
+}
+
+/// Deterministic corruption: byte overwrites, bit flips, deletions and truncations of
+/// sequential, progressive and restart-interval files. The DC decoder must never panic, and
+/// whenever it answers, libjpeg-turbo must have decoded the same pixels.
+#[test]
+fn corrupted_files_never_panic_or_disagree() {
+    let mut answered = 0;
+    for rel in [
+        "base_2x2.jpg",
+        "prog_2x2.jpg",
+        "sa_2x2_restart5b.jpg",
+        "base_1x1_restart1row.jpg",
+        "moz_1x1.jpg",
+        "prog_4x1.jpg",
+    ] {
+        let orig = std::fs::read(data("jpeg_dc").join(rel)).unwrap();
+        for (round, b) in damaged(&orig, 0x9E37_79B9_7F4A_7C15).into_iter().enumerate() {
             let dc = decode_jpeg_reduced(&b, 8);
             let lib = decode_jpeg_with(&b, 8, false);
             if let Some(d) = dc {
@@ -251,15 +261,7 @@ fn quarter_scale_is_close_to_libjpeg_turbo() {
         let prod = decode_jpeg_with(&bytes, 4, true);
         let Some(own) = decode_jpeg_reduced(&bytes, 4) else {
             // Not taken: the production path is libjpeg-turbo's, pixel for pixel.
-            match (&lib, &prod) {
-                (Ok(l), Ok(d)) => assert_same(&name, d, l),
-                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
-                _ => panic!(
-                    "{name}: libjpeg-turbo {:?} vs production {:?}",
-                    lib.is_ok(),
-                    prod.is_ok()
-                ),
-            }
+            assert_same_outcome(&name, &prod, &lib);
             continue;
         };
         let lib =
@@ -305,29 +307,10 @@ fn quarter_scale_is_close_to_libjpeg_turbo() {
 /// decodes to nearly the same pixels (damage `jpeg_dc` cannot vouch for falls back).
 #[test]
 fn corrupted_files_at_quarter_scale_never_panic_or_drift() {
-    let mut seed = 0x2545_F491_4F6C_DD1Du64;
-    let mut rnd = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
     let mut answered = 0;
     for rel in ["base_2x2.jpg", "base_2x2_restart3b.jpg", "base_1x1_restart1row.jpg", "gray.jpg"] {
         let orig = std::fs::read(data("jpeg_dc").join(rel)).unwrap();
-        for round in 0..60 {
-            let mut b = orig.clone();
-            match round % 3 {
-                0 => {
-                    let i = rnd(b.len());
-                    b[i] ^= 1 << rnd(8);
-                }
-                1 => {
-                    let i = rnd(b.len());
-                    b.remove(i);
-                }
-                _ => b.truncate(rnd(b.len())),
-            }
+        for (round, b) in damaged(&orig, 0x2545_F491_4F6C_DD1D).into_iter().enumerate() {
             if let Some(d) = decode_jpeg_reduced(&b, 4) {
                 answered += 1;
                 let l = decode_jpeg_with(&b, 4, false).unwrap_or_else(|e| {

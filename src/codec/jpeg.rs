@@ -162,8 +162,8 @@ pub fn decode_with(bytes: &[u8], denom: u32, allow_own: bool) -> Result<Image> {
         .and_then(|n| n.checked_mul(channels))
         .ok_or_else(too_large)?;
 
-    let dc = if allow_own { reduced(&hdr, bytes, denom) } else { None };
-    let (samples, warned) = if let Some(img) = dc {
+    let own = if allow_own { reduced(&hdr, bytes, denom) } else { None };
+    let (samples, warned) = if let Some(img) = own {
         (img.pixels, false)
     } else if hdr.precision <= 8 {
         let (mut buf, warned) = decompress8(&h, bytes, samples, pf)?;

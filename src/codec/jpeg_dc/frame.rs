@@ -11,7 +11,7 @@ use super::markers::{after_marker, Sof, Sos};
 pub enum Scale {
     /// 1/8, pixel for pixel libjpeg-turbo's.
     Eighth,
-    /// 1/4 from each block's low frequencies (see [`super::output::low2`]).
+    /// 1/4, from the four lowest frequencies of each fully sampled block.
     Quarter,
 }
 
