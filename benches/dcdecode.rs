@@ -1,7 +1,8 @@
 //! DC-only 1/8 JPEG decode (`codec::jpeg_dc`) against libjpeg-turbo's 1/8 DCT-scaled decode,
-//! and its 1/4 low-frequency decode against libjpeg-turbo's 1/4 (sequential files), all through `codec::decode_jpeg_with` (the production entry point: TurboJPEG header, ICC,
-//! RGBA), on the 12 MP photos (baseline) and on the 33 MP photo made progressive with
-//! `jpegtran -progressive` (written once to `target/dcdecode/`; skipped with a message when
+//! and its 1/4 low-frequency decode against libjpeg-turbo's 1/4 (sequential files), all through
+//! `codec::decode_jpeg_with` (the production entry point: TurboJPEG header, ICC, RGBA), on the
+//! 12 MP photos (baseline) and on the 33 MP photo made progressive with `jpegtran -progressive`
+//! (written once to `target/dcdecode/`; skipped with a message when
 //! jpegtran or `../shared/testdata/photos/9643x10328.jpg` is absent).
 //!
 //! Prints, per photo, the median of a few timed runs of each decoder and their ratio, then runs

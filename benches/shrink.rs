@@ -4,8 +4,8 @@
 //!
 //! For every photo × target width it prints the DCT scale each rule picks, the PSNR (RGB, 8-bit)
 //! of each rule's pixels against the reference, and the median time of the whole job (decode →
-//! stages → JPEG Q85 encode) on the CPU engine. The acceptance rule of issue 13: fast ≥ 40 dB and
-//! ≥ quality − 1 dB on every row. The quality rule is also run with every JPEG decoded by
+//! stages → JPEG Q85 encode) on the CPU engine. The acceptance rule of issue 13: fast ≥ 40 dB
+//! and ≥ quality − 1 dB on every row. The quality rule is also run with every JPEG decoded by
 //! libjpeg-turbo (never `codec::jpeg_dc`), which shows what `jpeg_dc`'s 1/4 low-frequency decode
 //! costs or gains in PSNR and time. Photos: `tests/data`'s photos and, where present,
 //! `../shared/testdata/photos` (`SHRINK_PHOTOS=a.jpg,b.jpg` to choose). Under `cargo test` (no
