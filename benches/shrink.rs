@@ -13,45 +13,23 @@
 //!
 //! Run: `cargo bench --bench shrink` (a few minutes on 2 cores).
 
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+mod common;
 
+use common::{median_ms, name, photos, psnr};
 use ossimg::backend::Engine;
 use ossimg::codec;
 use ossimg::pipeline::Image;
-use ossimg::plan::{self, ImagePlan, NoOverlays, Options, Plan, ShrinkOnLoad, SourceInfo};
+use ossimg::plan::{
+    self, ImagePlan, JpegQuantiser, NoOverlays, Options, Plan, ShrinkOnLoad, SourceInfo,
+};
 use ossimg::process::{self, Format};
 
 const WIDTHS: [u32; 4] = [150, 300, 600, 1024];
 
-fn photos(full: bool) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Ok(list) = std::env::var("SHRINK_PHOTOS") {
-        return list.split(',').map(|p| root.join(p)).collect();
-    }
-    let mut v: Vec<PathBuf> = ["photo-12mp.jpg", "photo-2mp.jpg", "jpg-orientation-6.jpg"]
-        .iter()
-        .map(|n| root.join("tests/data").join(n))
-        .collect();
-    if !full {
-        v.truncate(1);
-        return v;
-    }
-    let shared = root.join("../shared/testdata/photos");
-    if let Ok(dir) = std::fs::read_dir(&shared) {
-        let mut extra: Vec<PathBuf> = dir
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
-            .collect();
-        extra.sort();
-        v.extend(extra);
-    }
-    v
-}
-
 fn image_plan(spec: &process::ProcessSpec, info: &SourceInfo, rule: ShrinkOnLoad) -> ImagePlan {
-    let opts = Options { shrink_on_load: rule };
+    // Rounding JPEG quantisation, so the times compare decode rules only (benches/jpegenc.rs
+    // measures the trellis).
+    let opts = Options { shrink_on_load: rule, jpeg_quantiser: JpegQuantiser::Round };
     match plan::plan_opts(spec, info, &opts, &mut NoOverlays).expect("plan") {
         Plan::Image(p) => p,
         _ => unreachable!("an image plan"),
@@ -70,45 +48,12 @@ fn pixels_turbo(src: &[u8], p: &ImagePlan) -> Image {
     Engine::Cpu.run(&p.stages, decoded).expect("stages")
 }
 
-/// PSNR over the RGB channels of two images of the same size.
-fn psnr(a: &Image, b: &Image) -> f64 {
-    assert_eq!((a.width, a.height), (b.width, b.height), "sizes differ");
-    let mut se = 0f64;
-    let mut n = 0u64;
-    for (pa, pb) in a.pixels.chunks_exact(4).zip(b.pixels.chunks_exact(4)) {
-        for c in 0..3 {
-            let d = f64::from(pa[c]) - f64::from(pb[c]);
-            se += d * d;
-        }
-        n += 3;
-    }
-    let mse = se / n as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64 * 255.0 / mse).log10()
-    }
-}
-
 /// Median milliseconds of `runs` whole jobs (decode → stages → encode) for `p`.
 fn job_ms(src: &[u8], info: &SourceInfo, p: &ImagePlan, runs: usize) -> f64 {
     median_ms(runs, || {
         let img = pixels(src, info, p);
         std::hint::black_box(codec::encode(&img, &p.output).expect("encode"));
     })
-}
-
-/// Median milliseconds of `runs` calls of `job`.
-fn median_ms(runs: usize, mut job: impl FnMut()) -> f64 {
-    let mut t: Vec<f64> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            job();
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t[t.len() / 2]
 }
 
 fn main() {
@@ -121,7 +66,7 @@ fn main() {
     // Worst PSNR of the quality rule's pixels minus libjpeg-turbo's for the same plan (what
     // `codec::jpeg_dc`'s 1/4 decode costs).
     let mut worst_own = f64::INFINITY;
-    for path in photos(full) {
+    for path in photos(full, "SHRINK_PHOTOS") {
         let src = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let info = codec::probe(&src).expect("probe");
         // The reference decodes at full size: plan as if the source could not shrink on load.
@@ -145,8 +90,7 @@ fn main() {
                 let img = pixels_turbo(&src, &quality);
                 std::hint::black_box(codec::encode(&img, &quality.output).expect("encode"));
             });
-            let name =
-                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = name(&path);
             println!(
                 "| {name} | {}×{} | {w} | 1/{} / 1/{} | {pf:.2} | {pq:.2} | {pt:.2} | {:+.2} | {tf:.1} | {tq:.1} | {tt:.1} |",
                 info.width,

@@ -117,6 +117,9 @@ pub struct OutputSpec {
     pub lossless: bool,
     /// Progressive JPEG (`interlace,1`).
     pub progressive: bool,
+    /// Baseline JPEG quantised by rate-distortion optimisation (trellis) instead of rounding:
+    /// smaller files at the same quality setting, for more encode time (see [`JpegQuantiser`]).
+    pub trellis: bool,
 }
 
 /// The size libjpeg-turbo produces for one side when decoding at `1/denom`: `ceil(d/denom)`.
@@ -147,11 +150,11 @@ const SHRINK_DENOMS: [u32; 3] = [8, 4, 2];
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ShrinkOnLoad {
     /// The decoded image stays at least the resize target on both axes (sharp's
-    /// `fastShrinkOnLoad`, Pillow's `draft`): the default, chosen by measurement
-    /// (`benches/shrink.rs`, table in `benches/RESULTS.md`).
+    /// `fastShrinkOnLoad`, Pillow's `draft`): faster, and softer on detailed photos.
     Fast,
     /// The decoded image stays at least twice the resize target (libvips' rule), so the final
-    /// Lanczos pass always has two or more source pixels per output pixel.
+    /// Lanczos pass always has two or more source pixels per output pixel: the default, chosen
+    /// by measurement (`benches/shrink.rs`, table in `benches/RESULTS.md`).
     #[default]
     Quality,
 }
@@ -178,11 +181,63 @@ impl std::str::FromStr for ShrinkOnLoad {
     }
 }
 
+/// How baseline JPEG output is quantised (`jpeg_quantiser` in the config, `--jpeg-quantiser`
+/// on `process`, `batch` and `serve`). Progressive output (`interlace,1`) is always
+/// libjpeg-turbo's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JpegQuantiser {
+    /// Trellis for outputs of at most [`AUTO_TRELLIS_MAX_PIXELS`], where the encode is a small
+    /// part of the job and the bytes are what a page or a CDN pays for; rounding above.
+    #[default]
+    Auto,
+    /// Always trellis: the smallest files, for batch jobs where encode time matters less.
+    Trellis,
+    /// Always libjpeg-turbo's rounding: the fastest encode.
+    Round,
+}
+
+/// Largest output, in pixels, that [`JpegQuantiser::Auto`] trellis-quantises.
+pub const AUTO_TRELLIS_MAX_PIXELS: u64 = 1 << 20;
+
+impl JpegQuantiser {
+    /// Whether a baseline JPEG of `width`×`height` is trellis-quantised.
+    pub fn trellis(self, width: u32, height: u32) -> bool {
+        match self {
+            JpegQuantiser::Auto => u64::from(width) * u64::from(height) <= AUTO_TRELLIS_MAX_PIXELS,
+            JpegQuantiser::Trellis => true,
+            JpegQuantiser::Round => false,
+        }
+    }
+}
+
+impl std::str::FromStr for JpegQuantiser {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "auto" => Ok(JpegQuantiser::Auto),
+            "trellis" => Ok(JpegQuantiser::Trellis),
+            "round" => Ok(JpegQuantiser::Round),
+            other => Err(format!("jpeg-quantiser must be auto, trellis or round, not {other:?}")),
+        }
+    }
+}
+
 /// Planner settings that are not part of the process string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Options {
     /// The shrink-on-load rule for JPEG sources.
     pub shrink_on_load: ShrinkOnLoad,
+    /// How baseline JPEG output is quantised.
+    pub jpeg_quantiser: JpegQuantiser,
+}
+
+impl Options {
+    /// The settings as text, for what must tell results made under different settings apart
+    /// (result-cache keys, ETags).
+    pub fn fingerprint(&self) -> String {
+        format!("shrink_on_load={:?} jpeg_quantiser={:?}", self.shrink_on_load, self.jpeg_quantiser)
+    }
 }
 
 /// [`plan_with`] without watermark resources ([`NoOverlays`]).
@@ -285,7 +340,7 @@ pub fn plan_opts(
     let scale_denom = shrink_denom(src, &canvas.stages, opts.shrink_on_load.margin());
     let decoded = (scaled_dim(src.width, scale_denom), scaled_dim(src.height, scale_denom));
     resize_before_orient(&mut canvas.stages, decoded);
-    let output = output::output_spec(spec, src, canvas.width, canvas.height)?;
+    let output = output::output_spec(spec, src, canvas.width, canvas.height, opts.jpeg_quantiser)?;
     let animated = keeps_animation(spec, src, &output, (canvas.width, canvas.height));
     Ok(Plan::Image(ImagePlan {
         decode: DecodeSpec { scale_denom },

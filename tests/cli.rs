@@ -83,6 +83,55 @@ fn shrink_on_load_rule_is_selectable() {
 }
 
 #[test]
+fn jpeg_quantiser_is_selectable() {
+    // A 300 px thumbnail: `auto` (default) trellis-quantises it, `round` is libjpeg-turbo's;
+    // same size, and the trellis file is the smaller. A 1.08 MP output stays with libjpeg-turbo
+    // under `auto`, unless `trellis` is asked for.
+    let run = |name: &str, process: &str, extra: &[&str], env: Option<&str>| {
+        let out = scratch(name);
+        let mut cmd = bin();
+        cmd.args(["process", data("photo-2mp.jpg").to_str().unwrap(), process])
+            .arg("-o")
+            .arg(&out)
+            .args(["--backend", "cpu"])
+            .args(extra)
+            .env_remove("OSSIMG_JPEG_QUANTISER");
+        if let Some(v) = env {
+            cmd.env("OSSIMG_JPEG_QUANTISER", v);
+        }
+        assert!(cmd.status().unwrap().success(), "{name}");
+        std::fs::read(&out).unwrap()
+    };
+    let w300 = "image/resize,w_300";
+    let default = run("jq-default.jpg", w300, &[], None);
+    let auto = run("jq-auto.jpg", w300, &["--jpeg-quantiser", "auto"], None);
+    let trellis = run("jq-trellis.jpg", w300, &["--jpeg-quantiser", "trellis"], None);
+    let round = run("jq-round.jpg", w300, &["--jpeg-quantiser", "round"], None);
+    let round_env = run("jq-round-env.jpg", w300, &[], Some("round"));
+    assert_eq!(default, auto);
+    assert_eq!(auto, trellis);
+    assert_eq!(round, round_env);
+    for b in [&trellis, &round] {
+        let info = ossimg::codec::probe(b).unwrap();
+        assert_eq!((info.width, info.height), (300, 225));
+    }
+    assert!(trellis.len() * 100 <= round.len() * 95, "{} vs {}", trellis.len(), round.len());
+    let w1200 = "image/resize,w_1200";
+    let big_auto = run("jq-big-auto.jpg", w1200, &[], None);
+    let big_round = run("jq-big-round.jpg", w1200, &["--jpeg-quantiser", "round"], None);
+    let big_trellis = run("jq-big-trellis.jpg", w1200, &["--jpeg-quantiser", "trellis"], None);
+    assert_eq!(big_auto, big_round);
+    assert!(big_trellis.len() < big_round.len(), "{} vs {}", big_trellis.len(), big_round.len());
+    let bad = bin()
+        .args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_10"])
+        .args(["--jpeg-quantiser", "mozjpeg", "-o", "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("auto, trellis or round"));
+}
+
+#[test]
 fn process_accepts_url_encoded_values_and_styles() {
     let out = scratch("styled.png");
     let st = bin()

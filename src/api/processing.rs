@@ -248,11 +248,18 @@ pub async fn watermark_objects(
 }
 
 /// The strong ETag of a processed result: a digest of the ossimg version, the source's ETag,
-/// the canonical process string and `marks` (watermark key and ETag lines), as OSS writes
-/// ETags (32 upper-case hex digits, quoted). Every instance of one version computes the same.
-pub fn result_etag(source_etag: &str, canonical: &str, marks: &str) -> String {
+/// the canonical process string, `marks` (watermark key and ETag lines) and the planner
+/// `settings` (shrink-on-load rule, JPEG quantiser), as OSS writes ETags (32 upper-case hex
+/// digits, quoted). Every instance of one version and configuration computes the same.
+pub fn result_etag(
+    source_etag: &str,
+    canonical: &str,
+    marks: &str,
+    settings: &crate::plan::Options,
+) -> String {
     let mut h = Sha256::new();
-    for part in [env!("CARGO_PKG_VERSION"), source_etag, canonical, marks] {
+    let settings = settings.fingerprint();
+    for part in [env!("CARGO_PKG_VERSION"), source_etag, canonical, marks, &settings] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
@@ -324,7 +331,8 @@ pub async fn process(
         marks.push_str(&format!("{mark} {}\n", m.etag));
     }
     let canonical = spec.to_string();
-    let etag = result_etag(&info.etag, &canonical, &marks);
+    let settings = state.0.plan;
+    let etag = result_etag(&info.etag, &canonical, &marks, &settings);
     let results = &state.0.results;
     let cache_control =
         results.cache_control.get(bucket).cloned().or_else(|| info.cache_control.clone());
@@ -351,7 +359,11 @@ pub async fn process(
                 bucket: bucket.to_string(),
                 key: key.to_string(),
                 source_etag: info.etag.clone(),
-                process: format!("{}\n{canonical}\n{marks}", env!("CARGO_PKG_VERSION")),
+                process: format!(
+                    "{}\n{}\n{canonical}\n{marks}",
+                    env!("CARGO_PKG_VERSION"),
+                    settings.fingerprint()
+                ),
             };
             (cache.get_or_compute(&ckey, compute).await.0?, Some(etag))
         }

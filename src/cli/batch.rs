@@ -70,6 +70,10 @@ pub struct BatchArgs {
     /// resize target) or `fast` (≥ 1×, sharp's fastShrinkOnLoad; faster, visibly softer).
     #[arg(long, env = "OSSIMG_SHRINK_ON_LOAD", value_name = "quality|fast")]
     pub shrink_on_load: Option<crate::plan::ShrinkOnLoad>,
+    /// JPEG quantisation: `auto` (default: trellis for outputs up to 1 MP, smaller files),
+    /// `trellis` (always; smallest files, slower encode) or `round` (libjpeg-turbo's, fastest).
+    #[arg(long, env = "OSSIMG_JPEG_QUANTISER", value_name = "auto|trellis|round")]
+    pub jpeg_quantiser: Option<crate::plan::JpegQuantiser>,
     /// Fonts for text watermarks.
     #[command(flatten)]
     pub fonts: super::FontArgs,
@@ -119,7 +123,10 @@ fn execute(args: BatchArgs) -> anyhow::Result<ExitCode> {
             engine,
             objects: Arc::new(objects),
             fonts,
-            plan: crate::plan::Options { shrink_on_load: args.shrink_on_load.unwrap_or_default() },
+            plan: crate::plan::Options {
+                shrink_on_load: args.shrink_on_load.unwrap_or_default(),
+                jpeg_quantiser: args.jpeg_quantiser.unwrap_or_default(),
+            },
             skip_existing: args.skip_existing,
             shard,
             dry_run: args.dry_run,

@@ -35,6 +35,10 @@ pub struct ProcessArgs {
     /// resize target) or `fast` (≥ 1×, sharp's fastShrinkOnLoad; faster, visibly softer).
     #[arg(long, env = "OSSIMG_SHRINK_ON_LOAD", value_name = "quality|fast")]
     pub shrink_on_load: Option<crate::plan::ShrinkOnLoad>,
+    /// JPEG quantisation: `auto` (default: trellis for outputs up to 1 MP, smaller files),
+    /// `trellis` (always; smallest files, slower encode) or `round` (libjpeg-turbo's, fastest).
+    #[arg(long, env = "OSSIMG_JPEG_QUANTISER", value_name = "auto|trellis|round")]
+    pub jpeg_quantiser: Option<crate::plan::JpegQuantiser>,
     /// Fonts for text watermarks.
     #[command(flatten)]
     pub fonts: super::FontArgs,
@@ -78,7 +82,10 @@ fn execute(args: &ProcessArgs) -> anyhow::Result<()> {
         )?,
     };
     let fonts = super::text_renderer(&args.fonts, &spec)?;
-    let options = crate::plan::Options { shrink_on_load: args.shrink_on_load.unwrap_or_default() };
+    let options = crate::plan::Options {
+        shrink_on_load: args.shrink_on_load.unwrap_or_default(),
+        jpeg_quantiser: args.jpeg_quantiser.unwrap_or_default(),
+    };
     let engine = choose_engine(choice, &source, &spec, &options, args.verbose)?;
     let resources = job::Resources { fonts: fonts.as_ref(), objects: Some(&objects), options };
     let started = std::time::Instant::now();

@@ -35,6 +35,10 @@ pub struct ServeArgs {
     /// resize target) or `fast` (≥ 1×, sharp's fastShrinkOnLoad; faster, visibly softer).
     #[arg(long, env = "OSSIMG_SHRINK_ON_LOAD", value_name = "quality|fast")]
     pub shrink_on_load: Option<crate::plan::ShrinkOnLoad>,
+    /// JPEG quantisation: `auto` (default: trellis for outputs up to 1 MP, smaller files),
+    /// `trellis` (always; smallest files, slower encode) or `round` (libjpeg-turbo's, fastest).
+    #[arg(long, env = "OSSIMG_JPEG_QUANTISER", value_name = "auto|trellis|round")]
+    pub jpeg_quantiser: Option<crate::plan::JpegQuantiser>,
     /// Domain for virtual-hosted buckets: `<bucket>.<domain>`.
     #[arg(long)]
     pub domain: Option<String>,
@@ -104,6 +108,8 @@ pub struct FileConfig {
     pub limits: toml::Table,
     /// Shrink-on-load rule for JPEG sources: "quality" (default) or "fast".
     pub shrink_on_load: Option<String>,
+    /// JPEG quantisation: "auto" (default), "trellis" or "round".
+    pub jpeg_quantiser: Option<String>,
     /// Access key pairs.
     #[serde(default)]
     pub keys: Vec<KeyPair>,
@@ -407,6 +413,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         (None, Some(s)) => s.parse().map_err(|e: String| anyhow::anyhow!("config: {e}"))?,
         (None, None) => Default::default(),
     };
+    let jpeg_quantiser = match (args.jpeg_quantiser, &file.jpeg_quantiser) {
+        (Some(q), _) => q,
+        (None, Some(s)) => s.parse().map_err(|e: String| anyhow::anyhow!("config: {e}"))?,
+        (None, None) => Default::default(),
+    };
     let mounts = mount_configs(file.mounts, &args.mounts)?;
     let mounted: Vec<String> = mounts
         .iter()
@@ -461,7 +472,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         keys: Box::new(key_map),
         engine,
         fonts: Some(Arc::new(fonts)),
-        plan: crate::plan::Options { shrink_on_load },
+        plan: crate::plan::Options { shrink_on_load, jpeg_quantiser },
         addressing: crate::api::wire::Addressing { domain, custom_domains, aliyuncs_hosts },
         region: region.clone(),
         clock: Box::new(std::time::SystemTime::now),

@@ -220,7 +220,13 @@ mod tests {
     const BUDGET: u64 = 64 << 20;
 
     fn gif_out() -> OutputSpec {
-        OutputSpec { format: Format::Gif, quality: 90, lossless: false, progressive: false }
+        OutputSpec {
+            format: Format::Gif,
+            quality: 90,
+            lossless: false,
+            progressive: false,
+            trellis: false,
+        }
     }
 
     #[test]

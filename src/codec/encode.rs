@@ -13,6 +13,7 @@ use image::codecs::gif::GifEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
 
+use super::jpeg_enc::Quantiser;
 use crate::pipeline::Image;
 use crate::plan::OutputSpec;
 use crate::process::Format;
@@ -20,6 +21,10 @@ use crate::{Error, ErrorKind, Result};
 
 /// Largest side a JPEG or GIF can record (16-bit size fields).
 pub(super) const MAX_SIDE_16BIT: u32 = 65_535;
+
+/// Largest side of a JPEG: libjpeg's `JPEG_MAX_DIMENSION`. libjpeg-turbo neither writes nor
+/// reads larger ones, so no decoder built on it (most of them) could open such a file.
+pub(super) const MAX_SIDE_JPEG: u32 = 65_500;
 
 /// Largest side libwebp accepts (`WEBP_MAX_DIMENSION`; spec §2 "Conversion to WebP: ≤ 16 383").
 pub(super) const MAX_SIDE_WEBP: u32 = 16_383;
@@ -31,9 +36,10 @@ pub(super) const GIF_SPEED: i32 = 10;
 
 /// Encodes `img` as `out.format`. JPEG and lossy WebP use `out.quality` (clamped to 1–100);
 /// `out.lossless` selects lossless WebP; `out.progressive` writes a progressive JPEG (SOF2) and
-/// is ignored by other formats (spec §3.14 \[U\]).
+/// is ignored by other formats (spec §3.14 \[U\]); `out.trellis` writes a baseline JPEG with
+/// the codec's own trellis-quantising encoder (`jpeg_enc`) instead of libjpeg-turbo.
 ///
-/// Errors: a side over the format's limit (JPEG/GIF 65 535, WebP 16 383) → `ImageTooLarge`;
+/// Errors: a side over the format's limit (JPEG 65 500, GIF 65 535, WebP 16 383) → `ImageTooLarge`;
 /// HEIC/AVIF without an encoder in this build → `NotImplemented`; an encoder failure →
 /// `InternalError`.
 pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
@@ -47,8 +53,8 @@ pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
     };
     match out.format {
         Format::Jpg => {
-            check_side(img, MAX_SIDE_16BIT, "JPEG")?;
-            run(&|| encode_jpeg(img, quality, out.progressive))
+            check_side(img, MAX_SIDE_JPEG, "JPEG")?;
+            run(&|| encode_jpeg(img, quality, out.progressive, out.trellis))
         }
         Format::Png => run(&|| encode_png(img)),
         Format::Webp => {
@@ -121,7 +127,7 @@ fn rgba_or_rgb(img: &Image) -> (std::borrow::Cow<'_, [u8]>, ExtendedColorType) {
     }
 }
 
-fn encode_jpeg(img: &Image, quality: u32, progressive: bool) -> Result<Vec<u8>> {
+fn encode_jpeg(img: &Image, quality: u32, progressive: bool, trellis: bool) -> Result<Vec<u8>> {
     let flattened;
     let pixels: &[u8] = if img.has_transparency() {
         flattened = flatten_on_white(img);
@@ -129,6 +135,15 @@ fn encode_jpeg(img: &Image, quality: u32, progressive: bool) -> Result<Vec<u8>> 
     } else {
         &img.pixels
     };
+    if trellis && !progressive {
+        return Ok(super::jpeg_enc::encode(
+            pixels,
+            img.width,
+            img.height,
+            quality,
+            Quantiser::Trellis,
+        ));
+    }
     let mut c = turbojpeg::Compressor::new().map_err(encoder_failed)?;
     c.set_quality(quality as i32).map_err(encoder_failed)?;
     // 4:2:0, as libvips/OSS write by default; quarter-size chroma halves the file at no

@@ -37,7 +37,7 @@ fn card_alpha(w: u32, h: u32) -> Image {
 }
 
 fn spec(format: Format) -> OutputSpec {
-    OutputSpec { format, quality: 90, lossless: false, progressive: false }
+    OutputSpec { format, quality: 90, lossless: false, progressive: false, trellis: false }
 }
 
 fn roundtrip(img: &Image, out: &OutputSpec) -> Image {

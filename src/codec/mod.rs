@@ -12,6 +12,7 @@ mod icc;
 mod info;
 mod jpeg;
 pub mod jpeg_dc;
+mod jpeg_enc;
 mod probe;
 mod quality;
 mod sniff;

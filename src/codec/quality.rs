@@ -54,6 +54,14 @@ const fn scaled(basic: u16, q: u32) -> u32 {
     }
 }
 
+/// The quantisation tables libjpeg writes at `quality` (1–100, baseline): luminance and
+/// chrominance, natural order.
+pub(super) fn standard_tables(quality: u32) -> ([u16; 64], [u16; 64]) {
+    let q = quality.clamp(1, 100);
+    let table = |basic: &[u16; 64]| basic.map(|b| scaled(b, q) as u16);
+    (table(&STD_LUMINANCE), table(&STD_CHROMINANCE))
+}
+
 /// The reference statistics for quality `i + 1` at index `i` (i = 0‥99); index 100 is the
 /// zero sentinel ImageMagick's tables end with. `both` = luminance and chrominance tables
 /// (`hash`/`sums`), otherwise luminance only (`single_hash`/`single_sums`).

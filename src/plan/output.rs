@@ -1,7 +1,7 @@
 //! Encoder settings (§1.4, §3.12–§3.14): output format, quality, lossless and interlace. These are
 //! global: their position in the cascade does not matter, and the last occurrence wins \[U\].
 
-use super::{OutputSpec, SourceInfo};
+use super::{JpegQuantiser, OutputSpec, SourceInfo};
 use crate::error::{Error, ErrorKind, Result};
 use crate::process::{Action, Format, ProcessSpec, Quality};
 
@@ -77,12 +77,14 @@ fn quality(q: Option<&Quality>, src: &SourceInfo, format: Format) -> u32 {
 /// The encoder settings of `spec` for an image of the given final size.
 ///
 /// `interlace,1` only turns on progressive output for JPEG (other formats ignore it \[U\]). WebP
-/// output with a side over 16383 px is a 400 `InvalidArgument` (spec §2).
+/// output with a side over 16383 px is a 400 `InvalidArgument` (spec §2). Baseline JPEG is
+/// trellis-quantised where `quantiser` says so for this size.
 pub(super) fn output_spec(
     spec: &ProcessSpec,
     src: &SourceInfo,
     width: u32,
     height: u32,
+    quantiser: JpegQuantiser,
 ) -> Result<OutputSpec> {
     let mut requested = None;
     let mut q = None;
@@ -117,5 +119,6 @@ pub(super) fn output_spec(
         quality: quality(q, src, format),
         lossless: q.is_some_and(|q| q.lossless),
         progressive: interlace && format == Format::Jpg,
+        trellis: format == Format::Jpg && !interlace && quantiser.trellis(width, height),
     })
 }

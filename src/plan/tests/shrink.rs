@@ -37,7 +37,7 @@ fn heic_with_alpha_is_not_converted_to_jpg() {
 
 #[test]
 fn shrink_on_load_fast_keeps_one_times_the_target() {
-    let fast = Options { shrink_on_load: ShrinkOnLoad::Fast };
+    let fast = Options { shrink_on_load: ShrinkOnLoad::Fast, ..Options::default() };
     let denom = |w: u32, src: &SourceInfo, opts: &Options| {
         let spec = spec(vec![Action::Resize(Resize { w: Some(w), ..rz() })]);
         match plan_opts(&spec, src, opts, &mut NoOverlays) {

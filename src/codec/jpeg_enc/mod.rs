@@ -1,0 +1,238 @@
+//! Baseline JPEG encoder with trellis quantisation, for outputs where bytes matter more than
+//! encode time (thumbnails): 4:2:0 YCbCr, libjpeg's quantisation tables for the quality (so
+//! `Q_85` means what it means to libjpeg), rate-distortion optimised quantisation (`trellis`),
+//! and Huffman tables optimised for the image. The output is a plain JFIF baseline file any
+//! decoder reads. libjpeg-turbo has no trellis quantisation and mozjpeg (which has) cannot be
+//! linked beside the vendored libjpeg-turbo (same symbols), hence our own.
+//!
+//! Files: `dct` (forward DCT), `trellis` (quantisation), `entropy` (Huffman tables and the
+//! bitstream).
+
+mod dct;
+mod entropy;
+mod trellis;
+
+use entropy::{BitWriter, Counts, Table};
+use trellis::{Quant, Rate};
+
+/// How the encoder quantises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Quantiser {
+    /// Rounding, as libjpeg does.
+    Round,
+    /// Rate-distortion optimised ([`trellis`]).
+    Trellis,
+}
+
+/// Components in scan order: Y (2×2 blocks per MCU), Cb, Cr.
+const COMPONENTS: usize = 3;
+
+/// The component of the `i`-th block of the scan (six per MCU).
+fn component(i: usize) -> usize {
+    match i % 6 {
+        0..=3 => 0,
+        4 => 1,
+        _ => 2,
+    }
+}
+
+/// Quantisation table / Huffman table slot of component `c`: 0 luma, 1 chroma.
+fn slot(c: usize) -> usize {
+    usize::from(c > 0)
+}
+
+/// Encodes RGBX pixels (4 bytes per pixel, the 4th ignored; `width·height·4` bytes) as a
+/// baseline 4:2:0 JPEG at `quality` (1–100). `width` and `height` must be 1–65 500.
+pub(crate) fn encode(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+    quality: u32,
+    quant: Quantiser,
+) -> Vec<u8> {
+    let (w, h) = (width as usize, height as usize);
+    assert!(w > 0 && h > 0 && w <= 65_500 && h <= 65_500 && pixels.len() == w * h * 4);
+    let (luma_q, chroma_q) = super::quality::standard_tables(quality);
+    // At quality 100 every step is 1: nothing to trade, the trellis would only round.
+    let lambda = trellis::lambda(quality);
+    let quant = if lambda.is_none() { Quantiser::Round } else { quant };
+    let lambda = lambda.unwrap_or(0.0);
+    let tables = [Quant::new(&luma_q, lambda), Quant::new(&chroma_q, lambda)];
+    let nblocks = w.div_ceil(16) * h.div_ceil(16) * 6;
+
+    let mut scan = Scan::new(nblocks);
+    match quant {
+        Quantiser::Round => for_each_block(pixels, w, h, |c, coef| {
+            scan.push(c, coef, &tables[slot(c)], &trellis::round)
+        }),
+        Quantiser::Trellis => {
+            let rates = [Rate::typical(false), Rate::typical(true)];
+            for_each_block(pixels, w, h, |c, coef| {
+                let rate = &rates[slot(c)];
+                scan.push(c, coef, &tables[slot(c)], &|k, q, o| trellis::trellis(k, q, rate, o))
+            });
+        }
+    }
+    let counts = scan.counts;
+    let dc = [Table::optimal(&counts[0].dc), Table::optimal(&counts[1].dc)];
+    let ac = [Table::optimal(&counts[0].ac), Table::optimal(&counts[1].ac)];
+    let mut out = headers(width, height, &luma_q, &chroma_q, &dc, &ac);
+    out.reserve(scan.blocks.len() * 16);
+    let mut bw = BitWriter::new(out);
+    let mut pred = [0i32; COMPONENTS];
+    for (i, q) in scan.blocks.iter().enumerate() {
+        let c = component(i);
+        bw.block(q, i32::from(q[0]) - pred[c], &dc[slot(c)], &ac[slot(c)]);
+        pred[c] = i32::from(q[0]);
+    }
+    let mut out = bw.finish();
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    out
+}
+
+/// A quantiser: coefficients (zigzag order) and a table into quantised values.
+type QuantiseFn<'a> = dyn Fn(&[f32; 64], &Quant, &mut [i16; 64]) + 'a;
+
+/// Quantised blocks in scan order and their symbol statistics.
+struct Scan {
+    blocks: Vec<[i16; 64]>,
+    counts: [Counts; 2],
+    /// Each component's last DC, which the next block's is coded against.
+    pred: [i32; COMPONENTS],
+}
+
+impl Scan {
+    fn new(capacity: usize) -> Scan {
+        Scan {
+            blocks: Vec::with_capacity(capacity),
+            counts: [Counts::new(), Counts::new()],
+            pred: [0; COMPONENTS],
+        }
+    }
+
+    /// Quantises the next block, of component `c`, with `quantise` and table `q` (a dummy
+    /// block when `coef` is None), and counts its symbols.
+    fn push(&mut self, c: usize, coef: Option<&[f32; 64]>, q: &Quant, quantise: &QuantiseFn<'_>) {
+        let mut out = [0i16; 64];
+        match coef {
+            Some(coef) => quantise(coef, q, &mut out),
+            None => dummy(&mut out, self.pred[c]),
+        }
+        self.counts[slot(c)].add(&out, i32::from(out[0]) - self.pred[c]);
+        self.pred[c] = i32::from(out[0]);
+        self.blocks.push(out);
+    }
+}
+
+/// A block past the component's edge that only fills the last MCU: no AC, the previous DC
+/// (a zero difference), as libjpeg writes them; decoders discard its pixels.
+fn dummy(q: &mut [i16; 64], pred: i32) {
+    q.fill(0);
+    q[0] = pred as i16;
+}
+
+/// Calls `f(component, coefficients)` for every block of the 4:2:0 scan in MCU order (four Y
+/// blocks, then Cb, then Cr), with the orthonormal DCT of its level-shifted samples (zigzag order), or `None`
+/// for a Y block wholly outside the image's `ceil(w/8)×ceil(h/8)` blocks. Edges are padded by
+/// repeating the last column and row; chroma is the mean of each 2×2 square.
+fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Option<&[f32; 64]>)) {
+    let (yblocks_x, yblocks_y) = (w.div_ceil(8), h.div_ceil(8));
+    let pw = w.div_ceil(16) * 16;
+    let cw = pw / 2;
+    let mut y = vec![0f32; 16 * pw];
+    let mut cb = vec![0f32; 8 * cw];
+    let mut cr = vec![0f32; 8 * cw];
+    // Full-resolution Cb and Cr of the two source rows behind one chroma row.
+    let mut full = [vec![0f32; pw], vec![0f32; pw], vec![0f32; pw], vec![0f32; pw]];
+    let mut block = [0f32; 64];
+    let row = |r: usize| &pixels[r.min(h - 1) * w * 4..][..w * 4];
+    for my in 0..h.div_ceil(16) {
+        for r in 0..16 {
+            let dst = &mut y[r * pw..][..pw];
+            for (d, p) in dst.iter_mut().zip(row(my * 16 + r).chunks_exact(4)) {
+                let [red, g, b] = [p[0], p[1], p[2]].map(f32::from);
+                *d = 0.299 * red + 0.587 * g + 0.114 * b - 128.0;
+            }
+            let last = dst[w - 1];
+            dst[w..].fill(last);
+        }
+        for r in 0..8 {
+            let [b0, r0, b1, r1] = &mut full;
+            for (k, (fb, fr)) in [(b0, r0), (b1, r1)].into_iter().enumerate() {
+                let src = row(my * 16 + 2 * r + k).chunks_exact(4);
+                for ((db, dr), p) in fb.iter_mut().zip(fr.iter_mut()).zip(src) {
+                    let [red, g, b] = [p[0], p[1], p[2]].map(f32::from);
+                    *db = -0.168_736 * red - 0.331_264 * g + 0.5 * b;
+                    *dr = 0.5 * red - 0.418_688 * g - 0.081_312 * b;
+                }
+                let (lb, lr) = (fb[w - 1], fr[w - 1]);
+                fb[w..].fill(lb);
+                fr[w..].fill(lr);
+            }
+            let [b0, r0, b1, r1] = &full;
+            for (plane, top, bottom) in [(&mut cb, b0, b1), (&mut cr, r0, r1)] {
+                let dst = &mut plane[r * cw..][..cw];
+                for (x, d) in dst.iter_mut().enumerate() {
+                    *d = 0.25 * (top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1]);
+                }
+            }
+        }
+        for mx in 0..pw / 16 {
+            for (by, bx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                if mx * 2 + bx >= yblocks_x || my * 2 + by >= yblocks_y {
+                    f(0, None);
+                    continue;
+                }
+                load(&y, pw, by * 8, mx * 16 + bx * 8, &mut block);
+                f(0, Some(&dct::forward(&mut block)));
+            }
+            for (c, plane) in [(1, &cb), (2, &cr)] {
+                load(plane, cw, 0, mx * 8, &mut block);
+                f(c, Some(&dct::forward(&mut block)));
+            }
+        }
+    }
+}
+
+/// Copies the 8×8 block at (`row`, `col`) of a plane `stride` wide into `block`.
+fn load(plane: &[f32], stride: usize, row: usize, col: usize, block: &mut [f32; 64]) {
+    for r in 0..8 {
+        let s = (row + r) * stride + col;
+        block[r * 8..r * 8 + 8].copy_from_slice(&plane[s..s + 8]);
+    }
+}
+
+/// SOI, JFIF APP0, both DQTs, SOF0 (Y 2×2, Cb and Cr 1×1), the four DHTs and the SOS header.
+fn headers(
+    width: u32,
+    height: u32,
+    luma: &[u16; 64],
+    chroma: &[u16; 64],
+    dc: &[Table; 2],
+    ac: &[Table; 2],
+) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xD8];
+    let segment = |out: &mut Vec<u8>, marker: u8, body: &[u8]| {
+        out.extend_from_slice(&[0xFF, marker]);
+        out.extend_from_slice(&(body.len() as u16 + 2).to_be_bytes());
+        out.extend_from_slice(body);
+    };
+    // JFIF 1.01, no units, 1:1 aspect, no thumbnail (what libjpeg writes).
+    segment(&mut out, 0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    for (id, t) in [luma, chroma].into_iter().enumerate() {
+        let mut body = vec![id as u8];
+        body.extend(entropy::ZIGZAG.iter().map(|&z| t[z] as u8));
+        segment(&mut out, 0xDB, &body);
+    }
+    let (w, h) = ((width as u16).to_be_bytes(), (height as u16).to_be_bytes());
+    segment(&mut out, 0xC0, &[8, h[0], h[1], w[0], w[1], 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    for id in 0..2u8 {
+        for (class, t) in [(0u8, &dc[usize::from(id)]), (1, &ac[usize::from(id)])] {
+            let mut body = Vec::new();
+            t.dht(class, id, &mut body);
+            segment(&mut out, 0xC4, &body);
+        }
+    }
+    segment(&mut out, 0xDA, &[3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
+    out
+}
