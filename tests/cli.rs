@@ -42,24 +42,42 @@ fn process_writes_the_image() {
     assert_eq!((info.width, info.height), (100, 67));
 }
 
+/// Runs `ossimg process` on tests/data's `input` on the CPU with `extra` arguments and the
+/// environment variable `var.0` set to `var.1` (removed when None); returns the output file.
+fn process_with(
+    input: &str,
+    process: &str,
+    name: &str,
+    extra: &[&str],
+    var: (&str, Option<&str>),
+) -> Vec<u8> {
+    let out = scratch(name);
+    let mut cmd = bin();
+    cmd.args(["process", data(input).to_str().unwrap(), process])
+        .arg("-o")
+        .arg(&out)
+        .args(["--backend", "cpu"])
+        .args(extra)
+        .env_remove(var.0);
+    if let Some(v) = var.1 {
+        cmd.env(var.0, v);
+    }
+    assert!(cmd.status().unwrap().success(), "{name}");
+    std::fs::read(&out).unwrap()
+}
+
 #[test]
 fn shrink_on_load_rule_is_selectable() {
     // 4032×3024 → w_300: the quality rule (default) decodes at 1/4, the fast rule at 1/8; same
     // size, different pixels, and the fast one is the softer (fewer JPEG bytes).
     let run = |name: &str, extra: &[&str], env: Option<&str>| {
-        let out = scratch(name);
-        let mut cmd = bin();
-        cmd.args(["process", data("photo-12mp.jpg").to_str().unwrap(), "image/resize,w_300"])
-            .arg("-o")
-            .arg(&out)
-            .args(["--backend", "cpu"])
-            .args(extra)
-            .env_remove("OSSIMG_SHRINK_ON_LOAD");
-        if let Some(v) = env {
-            cmd.env("OSSIMG_SHRINK_ON_LOAD", v);
-        }
-        assert!(cmd.status().unwrap().success(), "{name}");
-        std::fs::read(&out).unwrap()
+        process_with(
+            "photo-12mp.jpg",
+            "image/resize,w_300",
+            name,
+            extra,
+            ("OSSIMG_SHRINK_ON_LOAD", env),
+        )
     };
     let default = run("sol-default.jpg", &[], None);
     let quality = run("sol-quality.jpg", &["--shrink-on-load", "quality"], None);
@@ -88,19 +106,7 @@ fn jpeg_quantiser_is_selectable() {
     // same size, and the trellis file is the smaller. A 1.08 MP output stays with libjpeg-turbo
     // under `auto`, unless `trellis` is asked for.
     let run = |name: &str, process: &str, extra: &[&str], env: Option<&str>| {
-        let out = scratch(name);
-        let mut cmd = bin();
-        cmd.args(["process", data("photo-2mp.jpg").to_str().unwrap(), process])
-            .arg("-o")
-            .arg(&out)
-            .args(["--backend", "cpu"])
-            .args(extra)
-            .env_remove("OSSIMG_JPEG_QUANTISER");
-        if let Some(v) = env {
-            cmd.env("OSSIMG_JPEG_QUANTISER", v);
-        }
-        assert!(cmd.status().unwrap().success(), "{name}");
-        std::fs::read(&out).unwrap()
+        process_with("photo-2mp.jpg", process, name, extra, ("OSSIMG_JPEG_QUANTISER", env))
     };
     let w300 = "image/resize,w_300";
     let default = run("jq-default.jpg", w300, &[], None);

@@ -45,6 +45,11 @@ fn psnr(a: &Image, b: &Image) -> f64 {
     10.0 * (255.0f64.powi(2) / (se / n).max(1e-12)).log10()
 }
 
+/// Baseline JPEG output at `quality`, trellis-quantised or libjpeg-turbo's.
+fn jpeg(quality: u32, trellis: bool) -> OutputSpec {
+    OutputSpec { format: Format::Jpg, quality, lossless: false, progressive: false, trellis }
+}
+
 fn decode(jpeg: &[u8]) -> Image {
     decode_jpeg_with(jpeg, 1, false).expect("libjpeg-turbo decodes the output")
 }
@@ -117,13 +122,7 @@ fn trellis_streams_are_clean_baseline_at_every_size_and_quality() {
         let img = card(w, h, i as u32 + 1);
         let (mut first_psnr, mut last_psnr) = (None, 0.0);
         for quality in [1, 40, 85, 95, 100] {
-            let out = OutputSpec {
-                format: Format::Jpg,
-                quality,
-                lossless: false,
-                progressive: false,
-                trellis: true,
-            };
+            let out = jpeg(quality, true);
             let jpeg = codec::encode(&img, &out).unwrap();
             let what = format!("{w}×{h} Q{quality}");
             // Baseline (SOF0) JFIF.
@@ -160,13 +159,7 @@ fn trellis_streams_are_clean_baseline_at_every_size_and_quality() {
 #[test]
 fn jpeg_sides_past_libjpegs_limit_are_refused_clearly() {
     for trellis in [true, false] {
-        let out = OutputSpec {
-            format: Format::Jpg,
-            quality: 85,
-            lossless: false,
-            progressive: false,
-            trellis,
-        };
+        let out = jpeg(85, trellis);
         let err = codec::encode(&Image::filled(65_501, 1, [9, 9, 9, 255]), &out).unwrap_err();
         assert_eq!(err.kind, ossimg::ErrorKind::ImageTooLarge, "trellis {trellis}: {err:?}");
     }
@@ -176,13 +169,7 @@ fn jpeg_sides_past_libjpegs_limit_are_refused_clearly() {
 fn flat_colours_survive_within_two_levels() {
     for rgb in [[200, 30, 90], [0, 0, 0], [255, 255, 255], [12, 250, 128]] {
         let img = Image::filled(37, 19, [rgb[0], rgb[1], rgb[2], 255]);
-        let out = OutputSpec {
-            format: Format::Jpg,
-            quality: 85,
-            lossless: false,
-            progressive: false,
-            trellis: true,
-        };
+        let out = jpeg(85, true);
         let back = decode(&codec::encode(&img, &out).unwrap());
         for p in back.pixels.chunks_exact(4) {
             for c in 0..3 {
@@ -198,13 +185,7 @@ fn transparent_pixels_are_flattened_on_white_by_the_trellis_encoder_too() {
     for p in img.pixels.chunks_exact_mut(4).take(24 * 12) {
         p[3] = 0;
     }
-    let out = OutputSpec {
-        format: Format::Jpg,
-        quality: 90,
-        lossless: false,
-        progressive: false,
-        trellis: true,
-    };
+    let out = jpeg(90, true);
     let back = decode(&codec::encode(&img, &out).unwrap());
     let at = |x: usize, y: usize| &back.pixels[(y * 24 + x) * 4..][..3];
     assert!(at(12, 2).iter().all(|&c| c >= 250), "top half white: {:?}", at(12, 2));
@@ -241,13 +222,7 @@ fn an_edit_changes_the_output_only_near_the_pixels_it_changes() {
             b.pixels[i..i + 4].copy_from_slice(&[250, 10, 10, 255]);
         }
     }
-    let out = OutputSpec {
-        format: Format::Jpg,
-        quality: 85,
-        lossless: false,
-        progressive: false,
-        trellis: true,
-    };
+    let out = jpeg(85, true);
     let (da, db) =
         (decode(&codec::encode(&a, &out).unwrap()), decode(&codec::encode(&b, &out).unwrap()));
     let mut changed = 0;

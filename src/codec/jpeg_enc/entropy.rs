@@ -76,23 +76,9 @@ impl Table {
             f[c1] += f[c2];
             f[c2] = 0;
             // Every member of both chains gets one bit longer; chain c2 is appended to c1.
-            let mut c = c1;
-            loop {
-                size[c] += 1;
-                if next[c] == usize::MAX {
-                    break;
-                }
-                c = next[c];
-            }
-            next[c] = c2;
-            let mut c = c2;
-            loop {
-                size[c] += 1;
-                if next[c] == usize::MAX {
-                    break;
-                }
-                c = next[c];
-            }
+            let tail = lengthen(c1, &mut size, &next);
+            next[tail] = c2;
+            lengthen(c2, &mut size, &next);
         }
         let mut bits = [0u32; 33];
         for &s in &size {
@@ -156,6 +142,18 @@ impl Table {
         out.push(class << 4 | id);
         out.extend_from_slice(&self.counts);
         out.extend_from_slice(&self.symbols);
+    }
+}
+
+/// Adds one bit to the code size of every symbol in the chain that starts at `c` (linked by
+/// `next`) and returns the chain's last symbol.
+fn lengthen(mut c: usize, size: &mut [u32; 257], next: &[usize; 257]) -> usize {
+    loop {
+        size[c] += 1;
+        if next[c] == usize::MAX {
+            return c;
+        }
+        c = next[c];
     }
 }
 
