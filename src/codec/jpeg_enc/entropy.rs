@@ -137,11 +137,32 @@ impl Table {
         t
     }
 
+    /// Bits this table spends on symbols with frequencies `freq`, plus its DHT payload.
+    fn cost(&self, freq: &[u32; 256]) -> u64 {
+        let coded: u64 =
+            freq.iter().zip(&self.len).map(|(&f, &l)| u64::from(f) * u64::from(l)).sum();
+        coded + 8 * (17 + self.symbols.len() as u64)
+    }
+
     /// The DHT payload for class `class` (0 DC, 1 AC) and slot `id`.
     pub(super) fn dht(&self, class: u8, id: u8, out: &mut Vec<u8>) {
         out.push(class << 4 | id);
         out.extend_from_slice(&self.counts);
         out.extend_from_slice(&self.symbols);
+    }
+}
+
+/// The Huffman tables of one class for luminance (`luma` frequencies) and chrominance:
+/// `[luma, chroma]`, or one table for both where that costs fewer bytes in all (small or flat
+/// images, where a second table costs more than it saves).
+pub(super) fn tables(luma: &[u32; 256], chroma: &[u32; 256]) -> Vec<Table> {
+    let (l, c) = (Table::optimal(luma), Table::optimal(chroma));
+    let both: [u32; 256] = std::array::from_fn(|s| luma[s] + chroma[s]);
+    let shared = Table::optimal(&both);
+    if shared.cost(&both) <= l.cost(luma) + c.cost(chroma) {
+        vec![shared]
+    } else {
+        vec![l, c]
     }
 }
 
@@ -314,6 +335,20 @@ mod tests {
         one[5] = 100;
         let t = Table::optimal(&one);
         assert_eq!((t.len[5], t.symbols.as_slice()), (1, &[5u8][..]));
+    }
+
+    #[test]
+    fn chroma_shares_the_luma_table_only_when_that_is_smaller() {
+        // Alike statistics: one table saves a whole DHT.
+        let mut a = [0u32; 256];
+        a[..6].copy_from_slice(&[900, 500, 300, 200, 80, 20]);
+        assert_eq!(tables(&a, &a).len(), 1);
+        // Disjoint, busy statistics: two tables code each side in fewer bits.
+        let mut b = [0u32; 256];
+        b[6..12].copy_from_slice(&[900, 500, 300, 200, 80, 20]);
+        let t = tables(&a.map(|v| v * 50), &b.map(|v| v * 50));
+        assert_eq!(t.len(), 2);
+        assert_eq!((t[0].len[0], t[1].len[6]), (1, 1));
     }
 
     #[test]
