@@ -236,3 +236,14 @@ fn an_edit_changes_the_output_only_near_the_pixels_it_changes() {
     }
     assert!(changed >= 64, "the square itself changed ({changed} pixels)");
 }
+
+#[test]
+fn the_quality_setting_is_read_back_from_the_tables() {
+    // libjpeg's scaled tables in one DQT segment: `quality,q_` (relative to the source's
+    // estimated quality) and `info` read ossimg's own outputs like libjpeg's.
+    let img = card(64, 48, 9);
+    for quality in [30, 60, 85, 95] {
+        let jpeg = codec::encode(&img, &jpeg(quality, true)).unwrap();
+        assert_eq!(codec::estimate_jpeg_quality(&jpeg), Some(quality), "Q{quality}");
+    }
+}
