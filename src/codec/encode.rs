@@ -1,10 +1,11 @@
 //! Encoding the pipeline's RGBA8 [`Image`] into the output format of an [`OutputSpec`].
 //!
-//! JPEG: libjpeg-turbo (quality, 4:2:0, optional progressive); PNG, BMP, GIF: the `image`
-//! crate; TIFF: the `tiff` crate, Deflate-compressed (`tiff.rs`); WebP: libwebp through the `webp` crate. Outputs without alpha (JPEG) are flattened on
-//! WHITE (spec §3.12). Alpha-capable outputs keep alpha only when some pixel is not opaque, so
-//! opaque images are written as RGB (smaller files). HEIC (x265) and AVIF (libaom) through libheif
-//! (`heif.rs`).
+//! JPEG: libjpeg-turbo (quality, 4:2:0, optional progressive), or `jpeg_enc`'s trellis encoder
+//! for the baseline outputs the plan marks; PNG, BMP, GIF: the `image` crate; TIFF: the `tiff`
+//! crate, Deflate-compressed (`tiff.rs`); WebP: libwebp through the `webp` crate. Outputs
+//! without alpha (JPEG) are flattened on WHITE (spec §3.12). Alpha-capable outputs keep alpha
+//! only when some pixel is not opaque, so opaque images are written as RGB (smaller files).
+//! HEIC (x265) and AVIF (libaom) through libheif (`heif.rs`).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -39,9 +40,9 @@ pub(super) const GIF_SPEED: i32 = 10;
 /// is ignored by other formats (spec §3.14 \[U\]); `out.trellis` writes a baseline JPEG with
 /// the codec's own trellis-quantising encoder (`jpeg_enc`) instead of libjpeg-turbo.
 ///
-/// Errors: a side over the format's limit (JPEG 65 500, GIF 65 535, WebP 16 383) → `ImageTooLarge`;
-/// HEIC/AVIF without an encoder in this build → `NotImplemented`; an encoder failure →
-/// `InternalError`.
+/// Errors: a side over the format's limit (JPEG 65 500, GIF 65 535, WebP 16 383) →
+/// `ImageTooLarge`; HEIC/AVIF without an encoder in this build → `NotImplemented`; an encoder
+/// failure → `InternalError`.
 pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
     let expected = img.width as usize * img.height as usize * 4;
     if img.width == 0 || img.height == 0 || img.pixels.len() != expected {
