@@ -1,6 +1,6 @@
 //! JPEG encoders side by side on W1 thumbnails (`resize,w_300/quality,Q_85`, the default
-//! shrink-on-load rule; the first three photos also at Q 75 and 95): libjpeg-turbo's rounding against ossimg's trellis quantisation
-//! (`codec/jpeg_enc`), on the same pixels.
+//! shrink-on-load rule; the first three photos also at Q 75 and 95): libjpeg-turbo's rounding
+//! against ossimg's trellis quantisation (`codec/jpeg_enc`), on the same pixels.
 //!
 //! Per photo: bytes, PSNR (RGB) of the decoded JPEG against the pixels that were encoded, PSNR
 //! against the full-decode reference (what the thumbnail should look like), and the median

@@ -133,9 +133,10 @@ fn dummy(q: &mut [i16; 64], pred: i32) {
 }
 
 /// Calls `f(component, coefficients)` for every block of the 4:2:0 scan in MCU order (four Y
-/// blocks, then Cb, then Cr), with the orthonormal DCT of its level-shifted samples (zigzag order), or `None`
-/// for a Y block wholly outside the image's `ceil(w/8)×ceil(h/8)` blocks. Edges are padded by
-/// repeating the last column and row; chroma is the mean of each 2×2 square.
+/// blocks, then Cb, then Cr), with the orthonormal DCT of its level-shifted samples (zigzag
+/// order), or `None` for a Y block wholly outside the image's `ceil(w/8)×ceil(h/8)` blocks.
+/// Edges are padded by repeating the last column and row; chroma is the mean of each 2×2
+/// square.
 fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Option<&[f32; 64]>)) {
     let (yblocks_x, yblocks_y) = (w.div_ceil(8), h.div_ceil(8));
     let pw = w.div_ceil(16) * 16;
