@@ -13,24 +13,11 @@
 
 mod common;
 
-use common::{median_ms, name, photos, psnr};
-use ossimg::backend::Engine;
+use common::{image_plan, median_ms, name, photos, pixels, psnr};
 use ossimg::codec;
 use ossimg::pipeline::Image;
-use ossimg::plan::{self, ImagePlan, OutputSpec, Plan, SourceInfo};
+use ossimg::plan::{Options, OutputSpec, SourceInfo};
 use ossimg::process::{self, Format};
-
-fn image_plan(spec: &process::ProcessSpec, info: &SourceInfo) -> ImagePlan {
-    match plan::plan(spec, info).expect("plan") {
-        Plan::Image(p) => p,
-        _ => unreachable!("an image plan"),
-    }
-}
-
-fn pixels(src: &[u8], info: &SourceInfo, p: &ImagePlan) -> Image {
-    let decoded = codec::decode(src, info.format, &p.decode).expect("decode");
-    Engine::Cpu.run(&p.stages, decoded).expect("stages")
-}
 
 /// Decodes a JPEG at full size.
 fn decode(jpeg: &[u8]) -> Image {
@@ -52,12 +39,16 @@ fn main() {
         let info = codec::probe(&src).expect("probe");
         let spec = process::resolve(&format!("image/resize,w_300/quality,Q_{quality}"), &|_| None)
             .expect("spec");
-        let p = image_plan(&spec, &info);
+        let p = image_plan(&spec, &info, &Options::default());
         let img = pixels(&src, &info, &p);
         let reference = pixels(
             &src,
             &info,
-            &image_plan(&spec, &SourceInfo { format: Format::Png, ..info.clone() }),
+            &image_plan(
+                &spec,
+                &SourceInfo { format: Format::Png, ..info.clone() },
+                &Options::default(),
+            ),
         );
         let round = OutputSpec { trellis: false, ..p.output };
         let trellis = OutputSpec { trellis: true, ..p.output };

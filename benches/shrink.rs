@@ -15,31 +15,19 @@
 
 mod common;
 
-use common::{median_ms, name, photos, psnr};
+use common::{image_plan, median_ms, name, photos, pixels, psnr};
 use ossimg::backend::Engine;
 use ossimg::codec;
 use ossimg::pipeline::Image;
-use ossimg::plan::{
-    self, ImagePlan, JpegQuantiser, NoOverlays, Options, Plan, ShrinkOnLoad, SourceInfo,
-};
+use ossimg::plan::{ImagePlan, JpegQuantiser, Options, ShrinkOnLoad, SourceInfo};
 use ossimg::process::{self, Format};
 
 const WIDTHS: [u32; 4] = [150, 300, 600, 1024];
 
-fn image_plan(spec: &process::ProcessSpec, info: &SourceInfo, rule: ShrinkOnLoad) -> ImagePlan {
-    // Rounding JPEG quantisation, so the times compare decode rules only (benches/jpegenc.rs
-    // measures the trellis).
-    let opts = Options { shrink_on_load: rule, jpeg_quantiser: JpegQuantiser::Round };
-    match plan::plan_opts(spec, info, &opts, &mut NoOverlays).expect("plan") {
-        Plan::Image(p) => p,
-        _ => unreachable!("an image plan"),
-    }
-}
-
-/// The job's pixels for `p` (decode at its scale, then its stages).
-fn pixels(src: &[u8], info: &SourceInfo, p: &ImagePlan) -> Image {
-    let decoded = codec::decode(src, info.format, &p.decode).expect("decode");
-    Engine::Cpu.run(&p.stages, decoded).expect("stages")
+/// The plan under shrink-on-load `rule`, with rounding JPEG quantisation, so the times compare
+/// decode rules only (benches/jpegenc.rs measures the trellis).
+fn rule_plan(spec: &process::ProcessSpec, info: &SourceInfo, rule: ShrinkOnLoad) -> ImagePlan {
+    image_plan(spec, info, &Options { shrink_on_load: rule, jpeg_quantiser: JpegQuantiser::Round })
 }
 
 /// [`pixels`] with the JPEG always decoded by libjpeg-turbo (never `codec::jpeg_dc`).
@@ -77,9 +65,9 @@ fn main() {
             }
             let spec = process::resolve(&format!("image/resize,w_{w}/quality,Q_85"), &|_| None)
                 .expect("process string");
-            let reference = pixels(&src, &info, &image_plan(&spec, &full_info, ShrinkOnLoad::Fast));
-            let fast = image_plan(&spec, &info, ShrinkOnLoad::Fast);
-            let quality = image_plan(&spec, &info, ShrinkOnLoad::Quality);
+            let reference = pixels(&src, &info, &rule_plan(&spec, &full_info, ShrinkOnLoad::Fast));
+            let fast = rule_plan(&spec, &info, ShrinkOnLoad::Fast);
+            let quality = rule_plan(&spec, &info, ShrinkOnLoad::Quality);
             let (pf, pq, pt) = (
                 psnr(&pixels(&src, &info, &fast), &reference),
                 psnr(&pixels(&src, &info, &quality), &reference),

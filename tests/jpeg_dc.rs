@@ -5,10 +5,13 @@
 //! corrupted and truncated files never panic and never decode differently. The 1/4
 //! low-frequency decode against libjpeg-turbo's 1/4: taken where it applies, close to it.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use ossimg::codec::{decode_jpeg_reduced, decode_jpeg_with};
 use ossimg::pipeline::Image;
+use support::psnr;
 
 fn data(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
@@ -216,23 +219,6 @@ fn fuzzer_findings_are_refused_without_a_panic() {
         let _ = decode_jpeg_with(&b, 8, true);
         let _ = decode_jpeg_reduced(&b, 4);
         let _ = decode_jpeg_with(&b, 4, true);
-    }
-}
-
-/// PSNR over the RGB channels of two images of the same size.
-fn psnr(a: &Image, b: &Image) -> f64 {
-    let (mut se, mut n) = (0f64, 0f64);
-    for (pa, pb) in a.pixels.chunks_exact(4).zip(b.pixels.chunks_exact(4)) {
-        for c in 0..3 {
-            let d = f64::from(pa[c]) - f64::from(pb[c]);
-            se += d * d;
-            n += 1.0;
-        }
-    }
-    if se == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64 * 255.0 * n / se).log10()
     }
 }
 

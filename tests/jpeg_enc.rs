@@ -7,6 +7,8 @@
 //! output only near the pixels it changes. The planner's `auto` rule picks the trellis for
 //! outputs up to 1 MP, never for progressive JPEG.
 
+mod support;
+
 use std::path::Path;
 
 use ossimg::backend::Engine;
@@ -14,6 +16,7 @@ use ossimg::codec::{self, decode_jpeg_reduced, decode_jpeg_with};
 use ossimg::pipeline::Image;
 use ossimg::plan::{self, ImagePlan, JpegQuantiser, NoOverlays, Options, OutputSpec, Plan};
 use ossimg::process::{self, Format};
+use support::psnr;
 
 fn plan_for(process: &str, src: &[u8], opts: Options) -> ImagePlan {
     let spec = process::resolve(process, &|_| None).expect("process string");
@@ -31,18 +34,6 @@ fn thumbnail(name: &str) -> (Image, OutputSpec) {
     let p = plan_for("image/resize,w_300/quality,Q_85", &src, Options::default());
     let decoded = codec::decode(&src, Format::Jpg, &p.decode).expect("decode");
     (Engine::Cpu.run(&p.stages, decoded).expect("stages"), p.output)
-}
-
-fn psnr(a: &Image, b: &Image) -> f64 {
-    assert_eq!((a.width, a.height), (b.width, b.height));
-    let (mut se, mut n) = (0f64, 0f64);
-    for (pa, pb) in a.pixels.chunks_exact(4).zip(b.pixels.chunks_exact(4)) {
-        for c in 0..3 {
-            se += (f64::from(pa[c]) - f64::from(pb[c])).powi(2);
-            n += 1.0;
-        }
-    }
-    10.0 * (255.0f64.powi(2) / (se / n).max(1e-12)).log10()
 }
 
 /// Baseline JPEG output at `quality`, trellis-quantised or libjpeg-turbo's.

@@ -1,9 +1,14 @@
-//! Helpers the photo benchmarks share (`shrink`, `jpegenc`): the photo set, PSNR, timing.
+//! Helpers the photo benchmarks share (`shrink`, `jpegenc`): the photo set, plans and their
+//! pixels, PSNR, timing.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use ossimg::backend::Engine;
+use ossimg::codec;
 use ossimg::pipeline::Image;
+use ossimg::plan::{self, ImagePlan, NoOverlays, Options, Plan, SourceInfo};
+use ossimg::process::ProcessSpec;
 
 /// `tests/data`'s photos and, with `full`, every JPEG of `../shared/testdata/photos` (sorted);
 /// without `full` only the first. `env_var` (a comma-separated list, relative to the project)
@@ -70,4 +75,18 @@ pub fn median_ms(runs: usize, mut job: impl FnMut()) -> f64 {
         .collect();
     t.sort_by(f64::total_cmp);
     t[t.len() / 2]
+}
+
+/// The image plan of `spec` for a source, under `opts`.
+pub fn image_plan(spec: &ProcessSpec, info: &SourceInfo, opts: &Options) -> ImagePlan {
+    match plan::plan_opts(spec, info, opts, &mut NoOverlays).expect("plan") {
+        Plan::Image(p) => p,
+        _ => unreachable!("an image plan"),
+    }
+}
+
+/// The job's pixels for `p` (decode at its scale, then its stages on the CPU).
+pub fn pixels(src: &[u8], info: &SourceInfo, p: &ImagePlan) -> Image {
+    let decoded = codec::decode(src, info.format, &p.decode).expect("decode");
+    Engine::Cpu.run(&p.stages, decoded).expect("stages")
 }

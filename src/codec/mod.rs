@@ -13,6 +13,7 @@ mod info;
 mod jpeg;
 pub mod jpeg_dc;
 mod jpeg_enc;
+mod jpeg_std;
 mod probe;
 mod quality;
 mod sniff;

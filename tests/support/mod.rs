@@ -1,5 +1,5 @@
-//! Helpers shared by the image test targets (golden.rs, watermark.rs): test data, the engines
-//! of this host, decoding answers, and golden-reference comparison.
+//! Helpers shared by the image test targets (golden.rs, watermark.rs, jpeg_dc.rs, jpeg_enc.rs):
+//! test data, the engines of this host, decoding answers, golden-reference comparison and PSNR.
 #![allow(dead_code)] // each test target uses a different subset
 
 pub mod rng;
@@ -89,4 +89,21 @@ pub fn check_golden(name: &str, img: &Image, tolerance: u8) {
     };
     let d = max_diff(img, &reference);
     assert!(d <= tolerance, "{name}: max channel difference {d} > tolerance {tolerance}");
+}
+
+/// PSNR over the RGB channels of two images of the same size.
+pub fn psnr(a: &Image, b: &Image) -> f64 {
+    let (mut se, mut n) = (0f64, 0f64);
+    for (pa, pb) in a.pixels.chunks_exact(4).zip(b.pixels.chunks_exact(4)) {
+        for c in 0..3 {
+            let d = f64::from(pa[c]) - f64::from(pb[c]);
+            se += d * d;
+            n += 1.0;
+        }
+    }
+    if se == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0f64 * 255.0 * n / se).log10()
+    }
 }

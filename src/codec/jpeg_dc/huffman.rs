@@ -3,17 +3,14 @@
 //! consumes one or several (run, size) symbols plus their magnitude bits per lookup without
 //! producing coefficients.
 
+use crate::codec::jpeg_std::ZIGZAG;
+
 /// Zigzag index → natural index, with libjpeg's 16 extra entries for runs past the end.
 pub(super) const NATURAL: [usize; 80] = {
-    let zz: [usize; 64] = [
-        0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27,
-        20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
-        58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-    ];
     let mut t = [63usize; 80];
     let mut i = 0;
     while i < 64 {
-        t[i] = zz[i];
+        t[i] = ZIGZAG[i];
         i += 1;
     }
     t

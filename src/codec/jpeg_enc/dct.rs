@@ -2,7 +2,7 @@
 //! uses the same one), followed by the descaling that makes the result the orthonormal DCT of
 //! T.81 A.3.3, so squared errors of coefficients are squared errors of pixels.
 
-use super::entropy::ZIGZAG;
+use crate::codec::jpeg_std::ZIGZAG;
 
 /// `√2·cos(kπ/16)` for k ≥ 1 and 1 for k = 0: the row and column scale AAN leaves in its output.
 const AAN: [f64; 8] = [

@@ -8,13 +8,6 @@ pub(super) fn category(v: i32) -> u32 {
     32 - v.unsigned_abs().leading_zeros()
 }
 
-/// Zigzag position → natural (row-major) index.
-pub(super) const ZIGZAG: [usize; 64] = [
-    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
-    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
-    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-];
-
 /// A Huffman table: the DHT's 16 counts and symbols, and each symbol's code and length.
 pub(super) struct Table {
     /// Number of codes of each length 1–16.

@@ -52,7 +52,7 @@ pub(crate) fn encode(
 ) -> Vec<u8> {
     let (w, h) = (width as usize, height as usize);
     assert!(w > 0 && h > 0 && w <= 65_500 && h <= 65_500 && pixels.len() == w * h * 4);
-    let (luma_q, chroma_q) = super::quality::standard_tables(quality);
+    let (luma_q, chroma_q) = super::jpeg_std::standard_tables(quality);
     // At quality 100 every step is 1: nothing to trade, the trellis would only round.
     let lambda = trellis::lambda(quality);
     let quant = if lambda.is_none() { Quantiser::Round } else { quant };
@@ -226,7 +226,7 @@ fn headers(
     let mut body = Vec::with_capacity(130);
     for (id, t) in [luma, chroma].into_iter().enumerate() {
         body.push(id as u8);
-        body.extend(entropy::ZIGZAG.iter().map(|&z| t[z] as u8));
+        body.extend(super::jpeg_std::ZIGZAG.iter().map(|&z| t[z] as u8));
     }
     segment(&mut out, 0xDB, &body);
     let (w, h) = ((width as u16).to_be_bytes(), (height as u16).to_be_bytes());

@@ -9,7 +9,8 @@
 //! as the squared error of the pixels (the DCT is orthonormal) at a fixed price in bits
 //! ([`lambda`]): the trade that maximises PSNR per byte.
 
-use super::entropy::{category, ZIGZAG};
+use super::entropy::category;
+use crate::codec::jpeg_std::{quality_scale, ZIGZAG};
 
 /// Bit costs of the AC symbols of one Huffman table.
 pub(super) struct Rate {
@@ -125,8 +126,7 @@ const LAMBDA_AT_UNIT_SCALE: f32 = 0.0225;
 /// quality, instead of a fixed price that would strip a `Q_95` file of detail its user asked
 /// for.
 pub(super) fn lambda(quality: u32) -> Option<f32> {
-    let q = quality.clamp(1, 100);
-    let scale = if q < 50 { 5000 / q } else { 200 - 2 * q };
+    let scale = quality_scale(quality.clamp(1, 100));
     (scale > 0).then(|| {
         let s = scale as f32 / 100.0;
         LAMBDA_AT_UNIT_SCALE / (s * s)
