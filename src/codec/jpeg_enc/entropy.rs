@@ -182,12 +182,13 @@ impl Counts {
         Counts { dc: [0; 256], ac: [0; 256] }
     }
 
-    /// Counts the symbols of one block (`q`: quantised, zigzag order; `dc_diff` its DC minus
-    /// the previous block's of the same component).
-    pub(super) fn add(&mut self, q: &[i16; 64], dc_diff: i32) {
+    /// Counts the symbols of one block (`q`: quantised, zigzag order; `mask` its
+    /// [`nonzero`] positions; `dc_diff` its DC minus the previous block's of the same
+    /// component).
+    pub(super) fn add(&mut self, q: &[i16; 64], mask: u64, dc_diff: i32) {
         self.dc[category(dc_diff) as usize] += 1;
         let mut prev = 0u32;
-        let mut mask = nonzero(q) & !1;
+        let mut mask = mask & !1;
         while mask != 0 {
             let k = mask.trailing_zeros();
             let run = k - prev - 1;
@@ -204,10 +205,19 @@ impl Counts {
 
 /// Bit `k` set where `q[k]` is not zero.
 #[inline]
-fn nonzero(q: &[i16; 64]) -> u64 {
+pub(super) fn nonzero(q: &[i16; 64]) -> u64 {
+    bitmask(&q.map(|v| u8::from(v != 0)))
+}
+
+/// Bit `k` set where `flags[k]` is 1 (every flag 0 or 1). Eight flags at a time: multiplying
+/// their little-endian word by `0x0102_0408_1020_4080` gathers flag `j` into bit `56 + j`
+/// with no carries, since the partial products of the other bytes stay below bit 56.
+#[inline]
+pub(super) fn bitmask(flags: &[u8; 64]) -> u64 {
     let mut m = 0u64;
-    for (k, &v) in q.iter().enumerate() {
-        m |= u64::from(v != 0) << k;
+    for (i, chunk) in flags.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        m |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * i);
     }
     m
 }
@@ -247,13 +257,13 @@ impl BitWriter {
     }
 
     /// Codes one block (see [`Counts::add`] for the arguments) with tables `dc` and `ac`.
-    pub(super) fn block(&mut self, q: &[i16; 64], dc_diff: i32, dc: &Table, ac: &Table) {
+    pub(super) fn block(&mut self, q: &[i16; 64], mask: u64, dc_diff: i32, dc: &Table, ac: &Table) {
         let s = category(dc_diff);
         let code = |t: &Table, sym: usize| (u32::from(t.code[sym]), u32::from(t.len[sym]));
         let (c, l) = code(dc, s as usize);
         self.put(c << s | magnitude_bits(dc_diff, s), l + s);
         let mut prev = 0u32;
-        let mut mask = nonzero(q) & !1;
+        let mut mask = mask & !1;
         while mask != 0 {
             let k = mask.trailing_zeros();
             let mut run = k - prev - 1;
@@ -354,5 +364,27 @@ mod tests {
         assert_eq!(magnitude_bits(-3, 2), 0b00);
         assert_eq!(magnitude_bits(3, 2), 0b11);
         assert_eq!(magnitude_bits(-2, 2), 0b01);
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::*;
+
+    #[test]
+    fn bitmask_sets_the_flagged_positions() {
+        let mut seed = 5u32;
+        for _ in 0..200 {
+            let flags: [u8; 64] = std::array::from_fn(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                u8::from(seed >> 16 & 3 == 0)
+            });
+            let want = (0..64).fold(0u64, |m, k| m | u64::from(flags[k]) << k);
+            assert_eq!(bitmask(&flags), want);
+        }
+        assert_eq!(bitmask(&[1; 64]), u64::MAX);
+        let mut q = [0i16; 64];
+        (q[0], q[9], q[63]) = (-1, 300, 1);
+        assert_eq!(nonzero(&q), 1 | 1 << 9 | 1 << 63);
     }
 }

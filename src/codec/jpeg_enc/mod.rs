@@ -80,10 +80,10 @@ pub(crate) fn encode(
     out.reserve(scan.blocks.len() * 16);
     let mut bw = BitWriter::new(out);
     let mut pred = [0i32; COMPONENTS];
-    for (i, q) in scan.blocks.iter().enumerate() {
+    for (i, (q, &mask)) in scan.blocks.iter().zip(&scan.masks).enumerate() {
         let c = component(i);
         let (d, a) = (&dc[slot(c).min(dc.len() - 1)], &ac[slot(c).min(ac.len() - 1)]);
-        bw.block(q, i32::from(q[0]) - pred[c], d, a);
+        bw.block(q, mask, i32::from(q[0]) - pred[c], d, a);
         pred[c] = i32::from(q[0]);
     }
     let mut out = bw.finish();
@@ -94,9 +94,10 @@ pub(crate) fn encode(
 /// A quantiser: coefficients (zigzag order) and a table into quantised values.
 type QuantiseFn<'a> = dyn Fn(&[f32; 64], &Quant, &mut [i16; 64]) + 'a;
 
-/// Quantised blocks in scan order and their symbol statistics.
+/// Quantised blocks in scan order, their non-zero positions, and their symbol statistics.
 struct Scan {
     blocks: Vec<[i16; 64]>,
+    masks: Vec<u64>,
     counts: [Counts; 2],
     /// Each component's last DC, which the next block's is coded against.
     pred: [i32; COMPONENTS],
@@ -106,6 +107,7 @@ impl Scan {
     fn new(capacity: usize) -> Scan {
         Scan {
             blocks: Vec::with_capacity(capacity),
+            masks: Vec::with_capacity(capacity),
             counts: [Counts::new(), Counts::new()],
             pred: [0; COMPONENTS],
         }
@@ -119,9 +121,11 @@ impl Scan {
             Some(coef) => quantise(coef, q, &mut out),
             None => dummy(&mut out, self.pred[c]),
         }
-        self.counts[slot(c)].add(&out, i32::from(out[0]) - self.pred[c]);
+        let mask = entropy::nonzero(&out);
+        self.counts[slot(c)].add(&out, mask, i32::from(out[0]) - self.pred[c]);
         self.pred[c] = i32::from(out[0]);
         self.blocks.push(out);
+        self.masks.push(mask);
     }
 }
 
@@ -144,8 +148,6 @@ fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Op
     let mut y = vec![0f32; 16 * pw];
     let mut cb = vec![0f32; 8 * cw];
     let mut cr = vec![0f32; 8 * cw];
-    // Full-resolution Cb and Cr of the two source rows behind one chroma row.
-    let mut full = [vec![0f32; pw], vec![0f32; pw], vec![0f32; pw], vec![0f32; pw]];
     let mut block = [0f32; 64];
     let row = |r: usize| &pixels[r.min(h - 1) * w * 4..][..w * 4];
     for my in 0..h.div_ceil(16) {
@@ -159,24 +161,32 @@ fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Op
             dst[w..].fill(last);
         }
         for r in 0..8 {
-            let [b0, r0, b1, r1] = &mut full;
-            for (k, (fb, fr)) in [(b0, r0), (b1, r1)].into_iter().enumerate() {
-                let src = row(my * 16 + 2 * r + k).chunks_exact(4);
-                for ((db, dr), p) in fb.iter_mut().zip(fr.iter_mut()).zip(src) {
-                    let [red, g, b] = [p[0], p[1], p[2]].map(f32::from);
-                    *db = -0.168_736 * red - 0.331_264 * g + 0.5 * b;
-                    *dr = 0.5 * red - 0.418_688 * g - 0.081_312 * b;
-                }
-                let (lb, lr) = (fb[w - 1], fr[w - 1]);
-                fb[w..].fill(lb);
-                fr[w..].fill(lr);
+            let (top, bottom) = (row(my * 16 + 2 * r), row(my * 16 + 2 * r + 1));
+            let (cb_row, cr_row) = (&mut cb[r * cw..][..cw], &mut cr[r * cw..][..cw]);
+            // Cb and Cr of the mean colour of each 2×2 square (the conversion is linear, so
+            // this is the mean of the four pixels' Cb and Cr): the pairs of whole columns,
+            // then the edge, whose missing column and padding repeat the last pixel.
+            let chroma = |sum: [i32; 3]| {
+                let [red, g, b] = sum.map(|v| v as f32 * 0.25);
+                (
+                    -0.168_736 * red - 0.331_264 * g + 0.5 * b,
+                    0.5 * red - 0.418_688 * g - 0.081_312 * b,
+                )
+            };
+            let pairs = w / 2;
+            let squares = top.chunks_exact(8).zip(bottom.chunks_exact(8));
+            for ((db, dr), (t, b)) in cb_row.iter_mut().zip(cr_row.iter_mut()).zip(squares) {
+                let s = [0, 1, 2].map(|c| {
+                    i32::from(t[c]) + i32::from(t[c + 4]) + i32::from(b[c]) + i32::from(b[c + 4])
+                });
+                (*db, *dr) = chroma(s);
             }
-            let [b0, r0, b1, r1] = &full;
-            for (plane, top, bottom) in [(&mut cb, b0, b1), (&mut cr, r0, r1)] {
-                let dst = &mut plane[r * cw..][..cw];
-                for (x, d) in dst.iter_mut().enumerate() {
-                    *d = 0.25 * (top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1]);
-                }
+            if pairs < cw {
+                let (t, b) = (&top[(w - 1) * 4..], &bottom[(w - 1) * 4..]);
+                let s = [0, 1, 2].map(|c| 2 * (i32::from(t[c]) + i32::from(b[c])));
+                let (lb, lr) = chroma(s);
+                cb_row[pairs..].fill(lb);
+                cr_row[pairs..].fill(lr);
             }
         }
         for mx in 0..pw / 16 {

@@ -9,7 +9,7 @@
 //! as the squared error of the pixels (the DCT is orthonormal) at a fixed price in bits
 //! ([`lambda`]): the trade that maximises PSNR per byte.
 
-use super::entropy::category;
+use super::entropy::{bitmask, category};
 use crate::codec::jpeg_std::{quality_scale, ZIGZAG};
 
 /// Bit costs of the AC symbols of one Huffman table.
@@ -19,9 +19,10 @@ pub(super) struct Rate {
     by_size: [[f32; 16]; 11],
     eob: f32,
     zrl: f32,
-    /// The widest range of one size's costs over the 16 run lengths: a run end whose cost
-    /// exceeds a later one's by this much can never be the better predecessor.
-    spread: f32,
+    /// The most a longer run (ZRLs included) can cost less than a shorter one before a symbol
+    /// of the same size: a run end whose cost exceeds a later one's by more than this can
+    /// never be the better predecessor.
+    slack: f32,
 }
 
 /// Cost, in bits, assumed for a symbol the statistics never saw.
@@ -80,14 +81,19 @@ impl Rate {
                 *v = bits((r as u8) << 4 | s as u8) + s as f32;
             }
         }
-        let spread = by_size[1..]
-            .iter()
-            .map(|row| {
-                row.iter().fold(f32::MIN, |a, &b| a.max(b))
-                    - row.iter().fold(f32::MAX, |a, &b| a.min(b))
-            })
-            .fold(0f32, f32::max);
-        Rate { by_size, eob: bits(0x00), zrl: bits(0xF0), spread }
+        let zrl = bits(0xF0);
+        // For each size, the largest `cost(short run) − cost(long run)` over runs 0–62: scan the
+        // runs from long to short, keeping the cheapest longer one seen.
+        let mut slack = f32::MIN;
+        for row in &by_size[1..] {
+            let cost = |r: usize| (r >> 4) as f32 * zrl + row[r & 15];
+            let mut cheapest_longer = cost(62);
+            for r in (0..62).rev() {
+                slack = slack.max(cost(r) - cheapest_longer);
+                cheapest_longer = cheapest_longer.min(cost(r));
+            }
+        }
+        Rate { by_size, eob: bits(0x00), zrl, slack }
     }
 }
 
@@ -173,11 +179,10 @@ pub(super) fn trellis(coef: &[f32; 64], t: &Quant, rate: &Rate, out: &mut [i16; 
     out.fill(0);
     out[0] = dc(coef[0], t.q[0]);
     let mut x = [0f32; 64];
-    let mut live = 0u64;
     for k in 1..64 {
         x[k] = (coef[k] * t.recip[k]).abs().min(AC_MAX);
-        live |= u64::from(x[k] >= 0.5) << k;
     }
+    let mut live = bitmask(&x.map(|x| u8::from(x >= 0.5))) & !1;
     // For each position p that may end a run (0, the block start, or a live one): cost[p], the
     // least cost of coding 1..=p with p the last non-zero one; from[p] the non-zero position
     // before it; val[p] its magnitude. `active` lists the run ends still worth trying.
@@ -218,11 +223,11 @@ pub(super) fn trellis(coef: &[f32; 64], t: &Quant, rate: &Rate, out: &mut [i16; 
         cost[i] = c;
         from[i] = at as u8;
         val[i] = v as i16;
-        // Run ends that cost `spread` more than this one never win again: drop them.
+        // Run ends that cost more than this one plus `slack` never win again: drop them.
         let mut kept = 0;
         for k in 0..n {
             let p = active[k];
-            if cost[usize::from(p)] < c + rate.spread {
+            if cost[usize::from(p)] <= c + rate.slack {
                 active[kept] = p;
                 kept += 1;
             }
@@ -339,5 +344,87 @@ mod tests {
             assert!(measure(&t) <= measure(&r) + 1e-2, "{} > {}", measure(&t), measure(&r));
             assert_eq!(t[0], r[0]);
         }
+    }
+}
+
+#[cfg(test)]
+mod pruning_tests {
+    use super::*;
+
+    /// The least `bits + λ·SSE` of a block, relative to coding every AC coefficient as zero,
+    /// by the same dynamic programme with every earlier position kept as a candidate run end.
+    fn unpruned_least_cost(coef: &[f32; 64], t: &Quant, rate: &Rate) -> f32 {
+        let x: [f32; 64] = std::array::from_fn(|k| (coef[k] * t.recip[k]).abs().min(AC_MAX));
+        let mut cost = [f32::INFINITY; 64];
+        cost[0] = 0.0;
+        for i in (1..64).filter(|&i| x[i] >= 0.5) {
+            let v = (x[i] + 0.5) as i32;
+            let s = category(v) as usize;
+            let lo = (1i32 << (s - 1)) - 1;
+            for (val, size) in [(v, s), (lo, s - 1)] {
+                if val == 0 {
+                    continue;
+                }
+                let d = t.weight[i] * ((val as f32 - x[i]).powi(2) - x[i] * x[i]);
+                for p in 0..i {
+                    let run = i - 1 - p;
+                    let bits = (run >> 4) as f32 * rate.zrl + rate.by_size[size][run & 15];
+                    cost[i] = cost[i].min(cost[p] + bits + d);
+                }
+            }
+        }
+        (0..64).map(|p| cost[p] + if p < 63 { rate.eob } else { 0.0 }).fold(f32::INFINITY, f32::min)
+    }
+
+    /// The same relative cost of the quantised block `b`.
+    fn cost_of(b: &[i16; 64], coef: &[f32; 64], t: &Quant, rate: &Rate) -> f32 {
+        let (mut total, mut prev) = (0f32, 0usize);
+        for k in (1..64).filter(|&k| b[k] != 0) {
+            let x = coef[k] * t.recip[k];
+            total += t.weight[k] * ((f32::from(b[k]) - x).powi(2) - x * x);
+            let run = k - 1 - prev;
+            let s = category(i32::from(b[k])) as usize;
+            total += (run >> 4) as f32 * rate.zrl + rate.by_size[s][run & 15];
+            prev = k;
+        }
+        total + if prev < 63 { rate.eob } else { 0.0 }
+    }
+
+    /// The pruning (`slack`) is exact: the trellis finds the least cost on real-looking blocks
+    /// (coefficients falling off with frequency, runs past 16) and on noise, with T.81's rates.
+    #[test]
+    fn pruned_trellis_finds_the_least_cost() {
+        let table: [u16; 64] = std::array::from_fn(|k| 3 + (k as u16) / 3);
+        let mut seed = 11u32;
+        let mut rnd = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (seed >> 16) as f32 / 65_536.0 - 0.5
+        };
+        for chroma in [false, true] {
+            let rate = Rate::typical(chroma);
+            for lambda in [0.05, 0.25, 1.0] {
+                let q = Quant::new(&table, lambda);
+                for n in 0..300 {
+                    let coef: [f32; 64] = std::array::from_fn(|k| {
+                        let fall = if n % 2 == 0 { 1.0 + k as f32 / 3.0 } else { 1.0 };
+                        // Sparse blocks: most positions near zero, a few strong ones.
+                        let strong = if rnd() > 0.3 { 60.0 } else { 4.0 };
+                        rnd() * strong * 8.0 / fall
+                    });
+                    let mut out = [0i16; 64];
+                    trellis(&coef, &q, &rate, &mut out);
+                    let (got, want) =
+                        (cost_of(&out, &coef, &q, &rate), unpruned_least_cost(&coef, &q, &rate));
+                    assert!((got - want).abs() <= 1e-3 * want.abs().max(1.0), "{got} vs {want}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn slack_of_the_typical_tables() {
+        // Luma: run 15 of size 1 (0xF1, 16-bit code) costs 17 bits, run 16 (ZRL + 0x01) 14.
+        assert_eq!(Rate::typical(false).slack, 3.0);
+        assert_eq!(Rate::typical(true).slack, 3.0);
     }
 }
