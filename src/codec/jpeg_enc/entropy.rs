@@ -206,7 +206,11 @@ impl Counts {
 /// Bit `k` set where `q[k]` is not zero.
 #[inline]
 pub(super) fn nonzero(q: &[i16; 64]) -> u64 {
-    bitmask(&q.map(|v| u8::from(v != 0)))
+    let mut flags = [0u8; 64];
+    for (f, &v) in flags.iter_mut().zip(q) {
+        *f = u8::from(v != 0);
+    }
+    bitmask(&flags)
 }
 
 /// Bit `k` set where `flags[k]` is 1 (every flag 0 or 1). Eight flags at a time: multiplying

@@ -154,7 +154,7 @@ fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Op
         for r in 0..16 {
             let dst = &mut y[r * pw..][..pw];
             for (d, p) in dst.iter_mut().zip(row(my * 16 + r).chunks_exact(4)) {
-                let [red, g, b] = [p[0], p[1], p[2]].map(f32::from);
+                let (red, g, b) = (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]));
                 *d = 0.299 * red + 0.587 * g + 0.114 * b - 128.0;
             }
             let last = dst[w - 1];
@@ -166,8 +166,8 @@ fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Op
             // Cb and Cr of the mean colour of each 2×2 square (the conversion is linear, so
             // this is the mean of the four pixels' Cb and Cr): the pairs of whole columns,
             // then the edge, whose missing column and padding repeat the last pixel.
-            let chroma = |sum: [i32; 3]| {
-                let [red, g, b] = sum.map(|v| v as f32 * 0.25);
+            let chroma = |[red, g, b]: [i32; 3]| {
+                let (red, g, b) = (red as f32 * 0.25, g as f32 * 0.25, b as f32 * 0.25);
                 (
                     -0.168_736 * red - 0.331_264 * g + 0.5 * b,
                     0.5 * red - 0.418_688 * g - 0.081_312 * b,
@@ -176,15 +176,15 @@ fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Op
             let pairs = w / 2;
             let squares = top.chunks_exact(8).zip(bottom.chunks_exact(8));
             for ((db, dr), (t, b)) in cb_row.iter_mut().zip(cr_row.iter_mut()).zip(squares) {
-                let s = [0, 1, 2].map(|c| {
+                let s = |c: usize| {
                     i32::from(t[c]) + i32::from(t[c + 4]) + i32::from(b[c]) + i32::from(b[c + 4])
-                });
-                (*db, *dr) = chroma(s);
+                };
+                (*db, *dr) = chroma([s(0), s(1), s(2)]);
             }
             if pairs < cw {
                 let (t, b) = (&top[(w - 1) * 4..], &bottom[(w - 1) * 4..]);
-                let s = [0, 1, 2].map(|c| 2 * (i32::from(t[c]) + i32::from(b[c])));
-                let (lb, lr) = chroma(s);
+                let s = |c: usize| 2 * (i32::from(t[c]) + i32::from(b[c]));
+                let (lb, lr) = chroma([s(0), s(1), s(2)]);
                 cb_row[pairs..].fill(lb);
                 cr_row[pairs..].fill(lr);
             }

@@ -179,10 +179,12 @@ pub(super) fn trellis(coef: &[f32; 64], t: &Quant, rate: &Rate, out: &mut [i16; 
     out.fill(0);
     out[0] = dc(coef[0], t.q[0]);
     let mut x = [0f32; 64];
+    let mut flags = [0u8; 64];
     for k in 1..64 {
         x[k] = (coef[k] * t.recip[k]).abs().min(AC_MAX);
+        flags[k] = u8::from(x[k] >= 0.5);
     }
-    let mut live = bitmask(&x.map(|x| u8::from(x >= 0.5))) & !1;
+    let mut live = bitmask(&flags);
     // For each position p that may end a run (0, the block start, or a live one): cost[p], the
     // least cost of coding 1..=p with p the last non-zero one; from[p] the non-zero position
     // before it; val[p] its magnitude. `active` lists the run ends still worth trying.
