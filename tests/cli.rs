@@ -91,13 +91,18 @@ fn shrink_on_load_rule_is_selectable() {
         assert_eq!((info.width, info.height), (300, 225));
     }
     assert!(fast.len() < quality.len(), "{} vs {}", fast.len(), quality.len());
+    refuses_value("--shrink-on-load", "sharp", "fast or quality");
+}
+
+/// `ossimg process … <flag> <value>` exits with the usage code 2 and names the choices.
+fn refuses_value(flag: &str, value: &str, choices: &str) {
     let bad = bin()
         .args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_10"])
-        .args(["--shrink-on-load", "sharp", "-o", "/dev/null"])
+        .args([flag, value, "-o", "/dev/null"])
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("fast or quality"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains(choices), "{flag} {value}");
 }
 
 #[test]
@@ -128,13 +133,7 @@ fn jpeg_quantiser_is_selectable() {
     let big_trellis = run("jq-big-trellis.jpg", w1200, &["--jpeg-quantiser", "trellis"], None);
     assert_eq!(big_auto, big_round);
     assert!(big_trellis.len() < big_round.len(), "{} vs {}", big_trellis.len(), big_round.len());
-    let bad = bin()
-        .args(["process", data("example.jpg").to_str().unwrap(), "image/resize,w_10"])
-        .args(["--jpeg-quantiser", "mozjpeg", "-o", "/dev/null"])
-        .output()
-        .unwrap();
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("auto, trellis or round"));
+    refuses_value("--jpeg-quantiser", "mozjpeg", "auto, trellis or round");
 }
 
 #[test]

@@ -24,6 +24,10 @@ pub(crate) enum Quantiser {
     Trellis,
 }
 
+/// The trellis' bit costs, luma and chroma: fixed (T.81's typical tables), so built once.
+static TYPICAL_RATES: std::sync::LazyLock<[Rate; 2]> =
+    std::sync::LazyLock::new(|| [Rate::typical(false), Rate::typical(true)]);
+
 /// Components in scan order: Y (2×2 blocks per MCU), Cb, Cr.
 const COMPONENTS: usize = 3;
 
@@ -66,7 +70,7 @@ pub(crate) fn encode(
             scan.push(c, coef, &tables[slot(c)], &trellis::round)
         }),
         Quantiser::Trellis => {
-            let rates = [Rate::typical(false), Rate::typical(true)];
+            let rates = &*TYPICAL_RATES;
             for_each_block(pixels, w, h, |c, coef| {
                 let rate = &rates[slot(c)];
                 scan.push(c, coef, &tables[slot(c)], &|k, q, o| trellis::trellis(k, q, rate, o))
