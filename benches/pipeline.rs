@@ -1,7 +1,8 @@
 //! End-to-end benchmarks of the typical OSS strings (probe → plan → decode → stages → encode),
 //! in process, on the CPU engine:
 //!
-//! - W1: a ≥ 12 MP JPEG photo (and a 2 MP one) → `image/resize,w_300/quality,Q_85`
+//! - W1: a ≥ 12 MP JPEG photo (and a 2 MP one) → `image/resize,w_300/quality,Q_85`; its parts
+//!   (`W1-parts/…`) for the RGBA path and, where the photo takes it, the planar path
 //! - W2: a 2 MP JPEG → `image/resize,m_lfit,w_1024,h_1024/rotate,90`
 //! - W4: a 2 MP JPEG → `image/blur,r_5,s_3`
 //!
@@ -10,7 +11,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
-use ossimg::backend::Engine;
+use ossimg::backend::{cpu, Engine};
 use ossimg::plan::{self, Plan};
 use ossimg::{codec, job, process};
 
@@ -47,6 +48,22 @@ fn w1_parts(c: &mut Criterion) {
     let webp = plan::OutputSpec { format: process::Format::Webp, ..p.output };
     c.bench_function("W1-parts/encode-webp", |b| {
         b.iter(|| codec::encode(black_box(&result), &webp).unwrap())
+    });
+    // The planar path's steps (job::run_planar), where the photo takes it (not when rotated by
+    // EXIF, nor at the 1/4 and 1/8 scales jpeg_dc serves).
+    let Some(planes) = codec::decode_jpeg_planes(&src, p.decode.scale_denom).unwrap() else {
+        return;
+    };
+    let (w, h) = (result.width, result.height);
+    let small = cpu::resize_planes(planes.clone(), w, h).unwrap();
+    c.bench_function("W1-parts/planar-decode", |b| {
+        b.iter(|| codec::decode_jpeg_planes(black_box(&src), p.decode.scale_denom).unwrap())
+    });
+    c.bench_function("W1-parts/planar-resize", |b| {
+        b.iter(|| cpu::resize_planes(planes.clone(), w, h).unwrap())
+    });
+    c.bench_function("W1-parts/planar-encode", |b| {
+        b.iter(|| codec::encode_planes(black_box(&small), &p.output).unwrap())
     });
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::backend::Engine;
 use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
-use crate::pipeline::Image;
+use crate::pipeline::{Image, Stage};
 use crate::plan::{self, DecodeSpec, Overlays, Plan};
 use crate::process::{Action, Format, ProcessSpec, TextMark, WatermarkImage};
 use crate::telemetry;
@@ -110,6 +110,9 @@ pub fn run_with(
             Ok(Output::Image { bytes, format: p.output.format })
         }
         Plan::Image(p) => {
+            if let Some(bytes) = run_planar(source, &info, &p, engine)? {
+                return Ok(Output::Image { bytes, format: p.output.format });
+            }
             let (engine_name, source_format) = (engine.name(), info.format.name());
             let image = timed(&["decode", engine_name], source_format, || {
                 decode_as_planned(source, &info, &p.decode)
@@ -122,6 +125,55 @@ pub fn run_with(
             Ok(Output::Image { bytes, format: p.output.format })
         }
     }
+}
+
+/// The planar thumbnail path. A JPEG whose plan only resizes, into the default JPEG output, on the CPU engine, is decoded to its Y'CbCr planes, each plane is
+/// resized (chroma at its own resolution, straight to the output's 4:2:0) and the planes are
+/// encoded: no RGB conversion and no chroma upsampling at the decoded size, and fewer samples to
+/// resample. The pixels equal the RGBA path's within rounding (`tests/planar.rs` states the
+/// tolerance). `None` when the plan or the source does not qualify (`codec::decode_jpeg_planes`
+/// says which sources): the caller then runs the RGBA path.
+fn run_planar(
+    source: &[u8],
+    info: &plan::SourceInfo,
+    p: &plan::ImagePlan,
+    engine: Engine,
+) -> Result<Option<Vec<u8>>> {
+    let planned = (
+        plan::scaled_dim(info.width, p.decode.scale_denom),
+        plan::scaled_dim(info.height, p.decode.scale_denom),
+    );
+    // Only resizes: a plan that leaves the pixels alone (`quality`, `format`) stays on the RGBA
+    // path, so its answer is the one an edit (a watermark) changes only where it draws.
+    let [Stage::Resize(r)] = p.stages.as_slice() else {
+        return Ok(None);
+    };
+    let size = (r.width, r.height);
+    if !matches!(engine, Engine::Cpu)
+        || info.format != Format::Jpg
+        || !codec::encodes_planes(&p.output)
+        || size.0 == 0
+        || size.1 == 0
+    {
+        return Ok(None);
+    }
+    let engine_name = engine.name();
+    let decoded = timed(&["decode", engine_name], info.format.name(), || {
+        codec::decode_jpeg_planes(source, p.decode.scale_denom)
+    })?;
+    let Some(planes) = decoded else {
+        return Ok(None);
+    };
+    if (planes.width, planes.height) != planned {
+        return Err(Error::damaged());
+    }
+    let planes = timed(&["run", engine_name], "", || {
+        crate::backend::cpu::resize_planes(planes, size.0, size.1)
+    })?;
+    let bytes = timed(&["encode", engine_name], p.output.format.name(), || {
+        codec::encode_planes(&planes, &p.output)
+    })?;
+    Ok(Some(bytes))
 }
 
 /// The main image's planned stages and decoded size for `spec` on `source`, from the header

@@ -1,4 +1,5 @@
-//! Encoding the pipeline's RGBA8 [`Image`] into the output format of an [`OutputSpec`].
+//! Encoding the pipeline's RGBA8 [`Image`] into the output format of an [`OutputSpec`], and the
+//! planar path's Y'CbCr [`Planes`] into the default JPEG output ([`encode_planes`]).
 //!
 //! JPEG: libjpeg-turbo (quality, 4:2:0, optional progressive), or `jpeg_enc`'s trellis encoder
 //! for the baseline outputs the plan marks; PNG, BMP, GIF: the `image` crate; TIFF: the `tiff`
@@ -14,8 +15,8 @@ use image::codecs::gif::GifEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
 
-use super::jpeg_enc::Quantiser;
-use crate::pipeline::Image;
+use super::jpeg_enc::{Quantiser, Source};
+use crate::pipeline::{Image, Plane, Planes};
 use crate::plan::OutputSpec;
 use crate::process::Format;
 use crate::{Error, ErrorKind, Result};
@@ -77,16 +78,51 @@ pub fn encode(img: &Image, out: &OutputSpec) -> Result<Vec<u8>> {
 }
 
 pub(super) fn check_side(img: &Image, max: u32, what: &str) -> Result<()> {
-    if img.width > max || img.height > max {
+    check_dims(img.width, img.height, max, what)
+}
+
+/// [`check_side`] for a `width × height` output.
+fn check_dims(width: u32, height: u32, max: u32, what: &str) -> Result<()> {
+    if width > max || height > max {
         return Err(Error::new(
             ErrorKind::ImageTooLarge,
-            format!(
-                "{what} output cannot exceed {max} pixels per side ({}x{}).",
-                img.width, img.height
-            ),
+            format!("{what} output cannot exceed {max} pixels per side ({width}x{height})."),
         ));
     }
     Ok(())
+}
+
+/// True when [`encode_planes`] writes `out`: a baseline JPEG from the trellis encoder (the
+/// default JPEG output), which takes Y'CbCr planes as they are. Other outputs need RGBA.
+pub fn encodes_planes(out: &OutputSpec) -> bool {
+    out.format == Format::Jpg && out.trellis && !out.progressive
+}
+
+/// Encodes 4:2:0 Y'CbCr planes (as [`crate::backend::cpu::resize_planes`] makes them) for an
+/// output [`encodes_planes`] accepts — the same encoder and settings [`encode`] uses for it, with
+/// the colour conversion and chroma averaging already done by the planes. Errors: a side over
+/// 65 500 → `ImageTooLarge`; any other output or a malformed plane set → `InternalError`.
+pub fn encode_planes(planes: &Planes, out: &OutputSpec) -> Result<Vec<u8>> {
+    let (w, h) = (planes.width, planes.height);
+    let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+    let shape = |p: &Plane, pw: u32, ph: u32| {
+        (p.width, p.height, p.data.len()) == (pw, ph, pw as usize * ph as usize)
+    };
+    let well_formed = w > 0
+        && h > 0
+        && planes.chroma_step == (2, 2)
+        && shape(&planes.y, w, h)
+        && shape(&planes.cb, cw, ch)
+        && shape(&planes.cr, cw, ch);
+    if !encodes_planes(out) || !well_formed {
+        return Err(Error::new(ErrorKind::InternalError, "encode: not a planar JPEG output"));
+    }
+    check_dims(w, h, MAX_SIDE_JPEG, "JPEG")?;
+    let quality = out.quality.clamp(1, 100);
+    catch_unwind(AssertUnwindSafe(|| {
+        super::jpeg_enc::encode(Source::Planes(planes), w, h, quality, Quantiser::Trellis)
+    }))
+    .map_err(|_| Error::internal())
 }
 
 fn encoder_failed(_cause: impl std::fmt::Display) -> Error {
@@ -138,7 +174,7 @@ fn encode_jpeg(img: &Image, quality: u32, progressive: bool, trellis: bool) -> R
     };
     if trellis && !progressive {
         return Ok(super::jpeg_enc::encode(
-            pixels,
+            Source::Rgbx(pixels),
             img.width,
             img.height,
             quality,

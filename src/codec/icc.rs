@@ -80,6 +80,14 @@ pub(crate) fn to_srgb(img: &mut Image, profile: &[u8], model: Model) -> bool {
     }
 }
 
+/// True when [`to_srgb`] may change RGB pixels described by `profile`: it parses as an RGB
+/// profile that is not sRGB. Decoders that would skip the RGBA conversion (the planar JPEG path)
+/// must not when this holds.
+pub(crate) fn converts_rgb(profile: &[u8]) -> bool {
+    ColorProfile::new_from_slice(profile)
+        .is_ok_and(|p| p.color_space == DataColorSpace::Rgb && !is_srgb(&p))
+}
+
 /// True when an RGB profile is colorimetrically sRGB: the same primaries (within 0.002 in XYZ,
 /// which absorbs the s15Fixed16 rounding and the slightly different primaries vendors' sRGB
 /// profiles carry, while Display P3's red X differs by ≈ 0.08) and tone curves whose 8-bit

@@ -20,7 +20,7 @@ use turbojpeg::raw;
 use super::decode::{check_pixel_count, shrink_box};
 use super::icc;
 use super::jpeg_dc::{ColorSpace, Scale};
-use crate::pipeline::Image;
+use crate::pipeline::{Image, Plane, Planes};
 use crate::{Error, ErrorKind, Result};
 
 /// Progressive scans allowed before giving up. Real encoders write ≤ ~20 scans (mozjpeg and
@@ -112,24 +112,7 @@ pub(crate) fn decode(bytes: &[u8], denom: u32) -> Result<Image> {
 /// `decode`, choosing whether [`super::jpeg_dc`] may serve the 1/8- and 1/4-scale decodes it
 /// supports (`false`: always libjpeg-turbo; tests and benches compare the two).
 pub fn decode_with(bytes: &[u8], denom: u32, allow_own: bool) -> Result<Image> {
-    if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
-        return Err(Error::damaged());
-    }
-    let h = Handle::new()?;
-    h.set(raw::TJPARAM_TJPARAM_SCANLIMIT, MAX_SCANS)?;
-    h.set(raw::TJPARAM_TJPARAM_MAXMEMORY, MAX_MEMORY_MIB)?;
-    h.set(
-        raw::TJPARAM_TJPARAM_MAXPIXELS,
-        i32::try_from(super::decode::MAX_PIXELS).unwrap_or(i32::MAX),
-    )?;
-
-    // SAFETY: pointer and length describe `bytes`, which outlives the call.
-    let rc = unsafe { raw::tj3DecompressHeader(h.0, bytes.as_ptr(), bytes.len() as raw::size_t) };
-    if rc != 0 && !h.last_was_warning() {
-        return Err(Error::damaged());
-    }
-    let hdr = header(&h)?;
-    check_pixel_count(hdr.width, hdr.height)?;
+    let (h, hdr) = open(bytes)?;
     let icc_profile = h.icc_profile();
 
     let cmyk = hdr.colorspace == raw::TJCS_TJCS_CMYK || hdr.colorspace == raw::TJCS_TJCS_YCCK;
@@ -232,6 +215,111 @@ pub fn decode_with(bytes: &[u8], denom: u32, allow_own: bool) -> Result<Image> {
         img = shrink_box(&img, denom);
     }
     Ok(img)
+}
+
+/// A decompressor with the limits set and `bytes`' header read and validated.
+fn open(bytes: &[u8]) -> Result<(Handle, Header)> {
+    if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
+        return Err(Error::damaged());
+    }
+    let h = Handle::new()?;
+    h.set(raw::TJPARAM_TJPARAM_SCANLIMIT, MAX_SCANS)?;
+    h.set(raw::TJPARAM_TJPARAM_MAXMEMORY, MAX_MEMORY_MIB)?;
+    h.set(
+        raw::TJPARAM_TJPARAM_MAXPIXELS,
+        i32::try_from(super::decode::MAX_PIXELS).unwrap_or(i32::MAX),
+    )?;
+
+    // SAFETY: pointer and length describe `bytes`, which outlives the call.
+    let rc = unsafe { raw::tj3DecompressHeader(h.0, bytes.as_ptr(), bytes.len() as raw::size_t) };
+    if rc != 0 && !h.last_was_warning() {
+        return Err(Error::damaged());
+    }
+    let hdr = header(&h)?;
+    check_pixel_count(hdr.width, hdr.height)?;
+    Ok((h, hdr))
+}
+
+/// Decodes an 8-bit lossy YCbCr JPEG at `1/denom` scale (`denom` 1 or 2) to its Y, Cb and Cr
+/// planes, without upsampling the chroma or converting to RGB: the input of the planar
+/// thumbnail path (`job`), which resizes and re-encodes the planes as they are. The luma plane
+/// is `ceil(W/denom) × ceil(H/denom)`, as [`decode`] makes it; the chroma planes are at the
+/// source's own subsampling.
+///
+/// `Ok(None)` wherever [`decode`] would give different pixels or a different error: other
+/// colour spaces, precisions and scales (1/4 and 1/8 go to [`super::jpeg_dc`]), a non-sRGB ICC
+/// profile (converted there), and any decode that did not succeed cleanly (a damaged file is
+/// left to [`decode`]'s policy). Header errors are the same as [`decode`]'s.
+pub fn decode_planes(bytes: &[u8], denom: u32) -> Result<Option<Planes>> {
+    let (h, hdr) = open(bytes)?;
+    let subsamp = h.get(raw::TJPARAM_TJPARAM_SUBSAMP);
+    let known = [
+        raw::TJSAMP_TJSAMP_444,
+        raw::TJSAMP_TJSAMP_422,
+        raw::TJSAMP_TJSAMP_420,
+        raw::TJSAMP_TJSAMP_440,
+        raw::TJSAMP_TJSAMP_411,
+        raw::TJSAMP_TJSAMP_441,
+    ];
+    if hdr.lossless
+        || hdr.precision != 8
+        || hdr.colorspace != raw::TJCS_TJCS_YCbCr
+        || !(denom == 1 || denom == 2)
+        || !known.contains(&subsamp)
+        || h.icc_profile().is_some_and(|p| icc::converts_rgb(&p))
+    {
+        return Ok(None);
+    }
+    // SAFETY: the handle is live; 1/1 and 1/2 are supported factors.
+    let rc = unsafe {
+        raw::tj3SetScalingFactor(h.0, raw::tjscalingfactor { num: 1, denom: denom as CInt })
+    };
+    if rc != 0 {
+        return Err(Error::internal());
+    }
+    let (w, hgt) = (hdr.width.div_ceil(denom), hdr.height.div_ceil(denom));
+    // SAFETY: pure functions of their arguments; 0 (out of bounds) is checked below.
+    let dims: [(i32, i32); 3] = std::array::from_fn(|c| unsafe {
+        (
+            raw::tj3YUVPlaneWidth(c as CInt, w as CInt, subsamp),
+            raw::tj3YUVPlaneHeight(c as CInt, hgt as CInt, subsamp),
+        )
+    });
+    if dims.iter().any(|&(pw, ph)| pw < 1 || ph < 1) {
+        return Ok(None);
+    }
+    let mut planes: [Vec<u8>; 3] =
+        std::array::from_fn(|c| vec![0u8; dims[c].0 as usize * dims[c].1 as usize]);
+    let mut ptrs: [*mut u8; 3] = std::array::from_fn(|c| planes[c].as_mut_ptr());
+    let mut strides: [CInt; 3] = std::array::from_fn(|c| dims[c].0);
+    // SAFETY: each plane holds exactly plane width × plane height bytes for the scaled size the
+    // library decodes to (tj3YUVPlaneWidth/Height of the same width, height and subsampling),
+    // written with the given strides; `bytes` outlives the call.
+    let rc = unsafe {
+        raw::tj3DecompressToYUVPlanes8(
+            h.0,
+            bytes.as_ptr(),
+            bytes.len() as raw::size_t,
+            ptrs.as_mut_ptr(),
+            strides.as_mut_ptr(),
+        )
+    };
+    if rc != 0 {
+        return Ok(None);
+    }
+    let [y, cb, cr] = planes;
+    let plane =
+        |c: usize, data: Vec<u8>| Plane { width: dims[c].0 as u32, height: dims[c].1 as u32, data };
+    // Luma samples per chroma sample: the plane sizes of a whole number of MCUs.
+    let (mcu_w, mcu_h) = (dims[0].0 as u32 / dims[1].0 as u32, dims[0].1 as u32 / dims[1].1 as u32);
+    Ok(Some(Planes {
+        width: w,
+        height: hgt,
+        y: plane(0, y),
+        cb: plane(1, cb),
+        cr: plane(2, cr),
+        chroma_step: (mcu_w, mcu_h),
+    }))
 }
 
 /// The 1/8 (DC-only) or 1/4 (low-frequency) decode of an 8-bit lossy grey/YCbCr/RGB JPEG by

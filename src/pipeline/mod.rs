@@ -1,5 +1,6 @@
-//! The pixel pipeline's plain data: the in-memory [`Image`], the [`Stage`] list every engine
-//! runs, and each stage's parameters (flat `#[repr(C)]` structs that a future WGSL twin mirrors).
+//! The pixel pipeline's plain data: the in-memory [`Image`] (and the Y'CbCr [`Planes`] of the
+//! planar JPEG path), the [`Stage`] list every engine runs, and each stage's parameters (flat
+//! `#[repr(C)]` structs that a future WGSL twin mirrors).
 //! Knows nothing of files, codecs, wgpu or the network.
 
 pub mod kernels;
@@ -54,6 +55,47 @@ impl Image {
 impl std::fmt::Debug for Image {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Image({}x{})", self.width, self.height)
+    }
+}
+
+/// One 8-bit sample plane: `width × height` samples, rows packed top to bottom.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Plane {
+    /// Samples per row.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+    /// The samples (`width * height`).
+    pub data: Vec<u8>,
+}
+
+/// An opaque image as the Y, Cb and Cr planes a JPEG stores (JFIF: full-range BT.601, chroma
+/// sited between the luma samples it covers). The planar thumbnail path (`job`) decodes a
+/// JPEG to these, resizes each plane and encodes them, skipping the RGB conversion and the
+/// chroma upsampling the RGBA path spends most of its non-entropy time on.
+///
+/// A plane may extend right and below the picture (a decoder's whole MCUs): the picture is the
+/// top-left `width × height` luma samples and the top-left `width / step_x × height / step_y`
+/// (fractional) chroma samples, where `chroma_step = (step_x, step_y)` is the subsampling.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Planes {
+    /// Picture width in luma samples.
+    pub width: u32,
+    /// Picture height in luma samples.
+    pub height: u32,
+    /// Luma.
+    pub y: Plane,
+    /// Blue-difference chroma.
+    pub cb: Plane,
+    /// Red-difference chroma.
+    pub cr: Plane,
+    /// Luma samples per chroma sample, horizontally and vertically (1, 2 or 4).
+    pub chroma_step: (u32, u32),
+}
+
+impl std::fmt::Debug for Planes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Planes({}x{}, chroma {:?})", self.width, self.height, self.chroma_step)
     }
 }
 

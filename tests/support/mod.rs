@@ -66,7 +66,8 @@ pub fn max_diff(a: &Image, b: &Image) -> u8 {
 }
 
 /// Compares `img` with `tests/golden/<name>.png`, or writes it when `OSSIMG_BLESS` is set.
-pub fn check_golden(name: &str, img: &Image, tolerance: u8) {
+/// Returns the reference (`None` when blessing), for further checks.
+pub fn check_golden(name: &str, img: &Image, tolerance: u8) -> Option<Image> {
     let path =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.png"));
     if std::env::var_os("OSSIMG_BLESS").is_some() {
@@ -75,7 +76,7 @@ pub fn check_golden(name: &str, img: &Image, tolerance: u8) {
             .unwrap()
             .save(&path)
             .unwrap();
-        return;
+        return None;
     }
     let reference = image::open(&path)
         .unwrap_or_else(|e| {
@@ -89,6 +90,7 @@ pub fn check_golden(name: &str, img: &Image, tolerance: u8) {
     };
     let d = max_diff(img, &reference);
     assert!(d <= tolerance, "{name}: max channel difference {d} > tolerance {tolerance}");
+    Some(reference)
 }
 
 /// PSNR over the RGB channels of two images of the same size.

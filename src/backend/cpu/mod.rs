@@ -28,7 +28,7 @@ pub use fill::fill;
 pub use mask_circle::mask_circle;
 pub use mask_rounded::mask_rounded;
 pub use orient::orient;
-pub use resize::resize;
+pub use resize::{resize, resize_planes};
 pub use rotate::rotate;
 pub use sharpen::sharpen;
 

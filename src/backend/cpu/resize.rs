@@ -1,4 +1,5 @@
-//! `resize`: Lanczos3 resampling through `fast_image_resize` (SIMD convolution).
+//! `resize`: Lanczos3 resampling through `fast_image_resize` (SIMD convolution), of RGBA images
+//! and (`resize_planes`) of the planar JPEG path's Y'CbCr planes.
 
 use std::cell::RefCell;
 
@@ -6,7 +7,7 @@ use fast_image_resize::images::{Image as FirImage, ImageRef};
 use fast_image_resize::{Filter, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 
 use super::{blank, well_formed};
-use crate::pipeline::{Image, ResizeParams};
+use crate::pipeline::{Image, Plane, Planes, ResizeParams};
 use crate::{Error, Result};
 
 thread_local! {
@@ -55,6 +56,13 @@ fn lanczos3(x: f64) -> f64 {
     })
 }
 
+/// The Lanczos3 convolution both resizers use: [`lanczos3`] with the built-in kernel's
+/// support, the same convolution as `FilterType::Lanczos3` with its weights remembered.
+fn convolution() -> Result<ResizeOptions> {
+    let filter = Filter::new("Lanczos3", lanczos3, 3.0).map_err(|_| Error::internal())?;
+    Ok(ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Custom(filter))))
+}
+
 /// Resamples the whole image to exactly `p.width`×`p.height` with a Lanczos3 convolution. Colour
 /// is weighted by alpha (the library premultiplies and divides back) unless the image is fully
 /// opaque, where that work is skipped. The same size returns a copy; an empty source or target
@@ -70,16 +78,81 @@ pub fn resize(img: &Image, p: &ResizeParams) -> Result<Image> {
     let src = ImageRef::new(img.width, img.height, &img.pixels, PixelType::U8x4)
         .map_err(|_| Error::internal())?;
     let mut dst = FirImage::new(p.width, p.height, PixelType::U8x4);
-    // `lanczos3` with the built-in kernel's support: the same convolution as
-    // `FilterType::Lanczos3`, its weights remembered.
-    let filter = Filter::new("Lanczos3", lanczos3, 3.0).map_err(|_| Error::internal())?;
-    let options = ResizeOptions::new()
-        .resize_alg(ResizeAlg::Convolution(FilterType::Custom(filter)))
-        .use_alpha(img.has_transparency());
+    let options = convolution()?.use_alpha(img.has_transparency());
     RESIZER
         .with(|r| r.borrow_mut().resize(&src, &mut dst, &options))
         .map_err(|_| Error::internal())?;
     Ok(Image { width: p.width, height: p.height, pixels: dst.into_vec() })
+}
+
+/// Resamples Y'CbCr planes to a `width × height` picture with 4:2:0 chroma
+/// (`ceil(width/2) × ceil(height/2)`, what a JPEG encoder writes), each plane with the same
+/// Lanczos3 convolution as [`resize`]: luma from the source's luma, chroma from the source's
+/// chroma at its own subsampling, both mapping the picture onto the picture (chroma sited at
+/// the centre of the luma it covers, as JFIF does). Planes already at their target size are
+/// moved, not resampled. `width` and `height` must be ≥ 1.
+pub fn resize_planes(src: Planes, width: u32, height: u32) -> Result<Planes> {
+    let (cw, ch) = (width.div_ceil(2), height.div_ceil(2));
+    let (sx, sy) = src.chroma_step;
+    let luma = (f64::from(src.width), f64::from(src.height));
+    // The output chroma covers 2·cw × 2·ch output pixels, one more than the picture on an odd
+    // side; its source is the matching stretch of the source's chroma, which may then reach
+    // past the decoded plane (the plane is extended by its edge samples).
+    let chroma = (
+        f64::from(2 * cw) * luma.0 / f64::from(width) / f64::from(sx),
+        f64::from(2 * ch) * luma.1 / f64::from(height) / f64::from(sy),
+    );
+    Ok(Planes {
+        width,
+        height,
+        y: resize_plane(src.y, luma, width, height)?,
+        cb: resize_plane(src.cb, chroma, cw, ch)?,
+        cr: resize_plane(src.cr, chroma, cw, ch)?,
+        chroma_step: (2, 2),
+    })
+}
+
+/// Resamples the top-left `region` (in samples, possibly fractional) of `plane` to
+/// `width × height`; a plane whose region already is that size is returned as it is (trimmed
+/// of any padding). A region past the plane's edge reads the plane's edge samples there.
+fn resize_plane(plane: Plane, region: (f64, f64), width: u32, height: u32) -> Result<Plane> {
+    if region == (f64::from(width), f64::from(height)) {
+        if (plane.width, plane.height) == (width, height) {
+            return Ok(plane);
+        }
+        let rows = plane.data.chunks_exact(plane.width as usize).take(height as usize);
+        let data = rows.flat_map(|r| &r[..width as usize]).copied().collect();
+        return Ok(Plane { width, height, data });
+    }
+    let plane = extend(plane, region.0.ceil() as u32, region.1.ceil() as u32);
+    let src = ImageRef::new(plane.width, plane.height, &plane.data, PixelType::U8)
+        .map_err(|_| Error::internal())?;
+    let mut dst = FirImage::new(width, height, PixelType::U8);
+    let options = convolution()?.crop(0.0, 0.0, region.0, region.1);
+    RESIZER
+        .with(|r| r.borrow_mut().resize(&src, &mut dst, &options))
+        .map_err(|_| Error::internal())?;
+    Ok(Plane { width, height, data: dst.into_vec() })
+}
+
+/// `plane` widened and heightened to at least `width × height` by repeating its last column
+/// and row (itself when it already is that large).
+fn extend(plane: Plane, width: u32, height: u32) -> Plane {
+    let (w, h) = (plane.width.max(width), plane.height.max(height));
+    if (w, h) == (plane.width, plane.height) {
+        return plane;
+    }
+    let mut data = Vec::with_capacity(w as usize * h as usize);
+    for row in plane.data.chunks_exact(plane.width as usize) {
+        data.extend_from_slice(row);
+        let last = row[row.len() - 1];
+        data.resize(data.len() + (w - plane.width) as usize, last);
+    }
+    let last_row = data.len() - w as usize;
+    for _ in plane.height..h {
+        data.extend_from_within(last_row..last_row + w as usize);
+    }
+    Plane { width: w, height: h, data }
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ mod entropy;
 mod trellis;
 
 use entropy::{BitWriter, Counts, Table};
+
+use crate::pipeline::{Plane, Planes};
 use trellis::{Quant, Rate};
 
 /// How the encoder quantises.
@@ -45,17 +47,38 @@ fn slot(c: usize) -> usize {
     usize::from(c > 0)
 }
 
-/// Encodes RGBX pixels (4 bytes per pixel, the 4th ignored; `width·height·4` bytes) as a
-/// baseline 4:2:0 JPEG at `quality` (1–100). `width` and `height` must be 1–65 500.
+/// The encoder's input picture.
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'a> {
+    /// RGBX pixels, 4 bytes per pixel (the 4th ignored), `width·height·4` bytes.
+    Rgbx(&'a [u8]),
+    /// Y'CbCr planes already at 4:2:0: luma `width × height`, chroma
+    /// `ceil(width/2) × ceil(height/2)`, no padding (what `resize_planes` makes).
+    Planes(&'a Planes),
+}
+
+/// Encodes `src` as a baseline 4:2:0 JPEG at `quality` (1–100). `width` and `height` must be
+/// 1–65 500 and match the source's buffers.
 pub(crate) fn encode(
-    pixels: &[u8],
+    src: Source<'_>,
     width: u32,
     height: u32,
     quality: u32,
     quant: Quantiser,
 ) -> Vec<u8> {
     let (w, h) = (width as usize, height as usize);
-    assert!(w > 0 && h > 0 && w <= 65_500 && h <= 65_500 && pixels.len() == w * h * 4);
+    assert!(w > 0 && h > 0 && w <= 65_500 && h <= 65_500);
+    match src {
+        Source::Rgbx(pixels) => assert_eq!(pixels.len(), w * h * 4),
+        Source::Planes(p) => {
+            let (cw, ch) = (width.div_ceil(2), height.div_ceil(2));
+            assert!((p.width, p.height, p.chroma_step) == (width, height, (2, 2)));
+            assert!((p.y.width, p.y.height, p.y.data.len()) == (width, height, w * h));
+            for c in [&p.cb, &p.cr] {
+                assert!((c.width, c.height, c.data.len()) == (cw, ch, (cw * ch) as usize));
+            }
+        }
+    }
     let (luma_q, chroma_q) = super::jpeg_std::standard_tables(quality);
     // At quality 100 every step is 1: nothing to trade, the trellis would only round.
     let lambda = trellis::lambda(quality);
@@ -66,12 +89,12 @@ pub(crate) fn encode(
 
     let mut scan = Scan::new(nblocks);
     match quant {
-        Quantiser::Round => for_each_block(pixels, w, h, |c, coef| {
+        Quantiser::Round => for_each_block(src, w, h, |c, coef| {
             scan.push(c, coef, &tables[slot(c)], &trellis::round)
         }),
         Quantiser::Trellis => {
             let rates = &*TYPICAL_RATES;
-            for_each_block(pixels, w, h, |c, coef| {
+            for_each_block(src, w, h, |c, coef| {
                 let rate = &rates[slot(c)];
                 scan.push(c, coef, &tables[slot(c)], &|k, q, o| trellis::trellis(k, q, rate, o))
             });
@@ -143,9 +166,14 @@ fn dummy(q: &mut [i16; 64], pred: i32) {
 /// Calls `f(component, coefficients)` for every block of the 4:2:0 scan in MCU order (four Y
 /// blocks, then Cb, then Cr), with the orthonormal DCT of its level-shifted samples (zigzag
 /// order), or `None` for a Y block wholly outside the image's `ceil(w/8)×ceil(h/8)` blocks.
-/// Edges are padded by repeating the last column and row; chroma is the mean of each 2×2
-/// square.
-fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Option<&[f32; 64]>)) {
+/// Edges are padded by repeating the last column and row. From RGBX, chroma is that of the mean
+/// colour of each 2×2 square; from planes, it is the chroma planes' samples.
+fn for_each_block(
+    src: Source<'_>,
+    w: usize,
+    h: usize,
+    mut f: impl FnMut(usize, Option<&[f32; 64]>),
+) {
     let (yblocks_x, yblocks_y) = (w.div_ceil(8), h.div_ceil(8));
     let pw = w.div_ceil(16) * 16;
     let cw = pw / 2;
@@ -153,45 +181,10 @@ fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Op
     let mut cb = vec![0f32; 8 * cw];
     let mut cr = vec![0f32; 8 * cw];
     let mut block = [0f32; 64];
-    let row = |r: usize| &pixels[r.min(h - 1) * w * 4..][..w * 4];
     for my in 0..h.div_ceil(16) {
-        for r in 0..16 {
-            let dst = &mut y[r * pw..][..pw];
-            for (d, p) in dst.iter_mut().zip(row(my * 16 + r).chunks_exact(4)) {
-                let (red, g, b) = (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]));
-                *d = 0.299 * red + 0.587 * g + 0.114 * b - 128.0;
-            }
-            let last = dst[w - 1];
-            dst[w..].fill(last);
-        }
-        for r in 0..8 {
-            let (top, bottom) = (row(my * 16 + 2 * r), row(my * 16 + 2 * r + 1));
-            let (cb_row, cr_row) = (&mut cb[r * cw..][..cw], &mut cr[r * cw..][..cw]);
-            // Cb and Cr of the mean colour of each 2×2 square (the conversion is linear, so
-            // this is the mean of the four pixels' Cb and Cr): the pairs of whole columns,
-            // then the edge, whose missing column and padding repeat the last pixel.
-            let chroma = |[red, g, b]: [i32; 3]| {
-                let (red, g, b) = (red as f32 * 0.25, g as f32 * 0.25, b as f32 * 0.25);
-                (
-                    -0.168_736 * red - 0.331_264 * g + 0.5 * b,
-                    0.5 * red - 0.418_688 * g - 0.081_312 * b,
-                )
-            };
-            let pairs = w / 2;
-            let squares = top.chunks_exact(8).zip(bottom.chunks_exact(8));
-            for ((db, dr), (t, b)) in cb_row.iter_mut().zip(cr_row.iter_mut()).zip(squares) {
-                let s = |c: usize| {
-                    i32::from(t[c]) + i32::from(t[c + 4]) + i32::from(b[c]) + i32::from(b[c + 4])
-                };
-                (*db, *dr) = chroma([s(0), s(1), s(2)]);
-            }
-            if pairs < cw {
-                let (t, b) = (&top[(w - 1) * 4..], &bottom[(w - 1) * 4..]);
-                let s = |c: usize| 2 * (i32::from(t[c]) + i32::from(b[c]));
-                let (lb, lr) = chroma([s(0), s(1), s(2)]);
-                cb_row[pairs..].fill(lb);
-                cr_row[pairs..].fill(lr);
-            }
+        match src {
+            Source::Rgbx(pixels) => rgbx_rows(pixels, w, h, my, &mut y, &mut cb, &mut cr),
+            Source::Planes(p) => plane_rows(p, my, &mut y, &mut cb, &mut cr),
         }
         for mx in 0..pw / 16 {
             for (by, bx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
@@ -208,6 +201,75 @@ fn for_each_block(pixels: &[u8], w: usize, h: usize, mut f: impl FnMut(usize, Op
             }
         }
     }
+}
+
+/// Fills MCU row `my`'s level-shifted luma (16 rows of `y`) and chroma (8 rows of `cb`, `cr`),
+/// each row as wide as the buffers (whole MCUs), from RGBX pixels `w × h`.
+fn rgbx_rows(
+    pixels: &[u8],
+    w: usize,
+    h: usize,
+    my: usize,
+    y: &mut [f32],
+    cb: &mut [f32],
+    cr: &mut [f32],
+) {
+    let (pw, cw) = (y.len() / 16, cb.len() / 8);
+    let row = |r: usize| &pixels[r.min(h - 1) * w * 4..][..w * 4];
+    for r in 0..16 {
+        let dst = &mut y[r * pw..][..pw];
+        for (d, p) in dst.iter_mut().zip(row(my * 16 + r).chunks_exact(4)) {
+            let (red, g, b) = (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]));
+            *d = 0.299 * red + 0.587 * g + 0.114 * b - 128.0;
+        }
+        let last = dst[w - 1];
+        dst[w..].fill(last);
+    }
+    for r in 0..8 {
+        let (top, bottom) = (row(my * 16 + 2 * r), row(my * 16 + 2 * r + 1));
+        let (cb_row, cr_row) = (&mut cb[r * cw..][..cw], &mut cr[r * cw..][..cw]);
+        // Cb and Cr of the mean colour of each 2×2 square (the conversion is linear, so
+        // this is the mean of the four pixels' Cb and Cr): the pairs of whole columns,
+        // then the edge, whose missing column and padding repeat the last pixel.
+        let chroma = |[red, g, b]: [i32; 3]| {
+            let (red, g, b) = (red as f32 * 0.25, g as f32 * 0.25, b as f32 * 0.25);
+            (-0.168_736 * red - 0.331_264 * g + 0.5 * b, 0.5 * red - 0.418_688 * g - 0.081_312 * b)
+        };
+        let pairs = w / 2;
+        let squares = top.chunks_exact(8).zip(bottom.chunks_exact(8));
+        for ((db, dr), (t, b)) in cb_row.iter_mut().zip(cr_row.iter_mut()).zip(squares) {
+            let s = |c: usize| {
+                i32::from(t[c]) + i32::from(t[c + 4]) + i32::from(b[c]) + i32::from(b[c + 4])
+            };
+            (*db, *dr) = chroma([s(0), s(1), s(2)]);
+        }
+        if pairs < cw {
+            let (t, b) = (&top[(w - 1) * 4..], &bottom[(w - 1) * 4..]);
+            let s = |c: usize| 2 * (i32::from(t[c]) + i32::from(b[c]));
+            let (lb, lr) = chroma([s(0), s(1), s(2)]);
+            cb_row[pairs..].fill(lb);
+            cr_row[pairs..].fill(lr);
+        }
+    }
+}
+
+/// [`rgbx_rows`] from 4:2:0 planes: every sample level-shifted, edges repeated.
+fn plane_rows(p: &Planes, my: usize, y: &mut [f32], cb: &mut [f32], cr: &mut [f32]) {
+    fn rows(plane: &Plane, first: usize, dst: &mut [f32], n: usize) {
+        let (w, h) = (plane.width as usize, plane.height as usize);
+        let stride = dst.len() / n;
+        for (r, out) in dst.chunks_exact_mut(stride).enumerate() {
+            let src = &plane.data[(first + r).min(h - 1) * w..][..w];
+            for (d, &s) in out.iter_mut().zip(src) {
+                *d = f32::from(s) - 128.0;
+            }
+            let last = out[w - 1];
+            out[w..].fill(last);
+        }
+    }
+    rows(&p.y, my * 16, y, 16);
+    rows(&p.cb, my * 8, cb, 8);
+    rows(&p.cr, my * 8, cr, 8);
 }
 
 /// Copies the 8×8 block at (`row`, `col`) of a plane `stride` wide into `block`.
