@@ -55,12 +55,12 @@ fn w1_parts(c: &mut Criterion) {
         return;
     };
     let (w, h) = (result.width, result.height);
-    let small = cpu::resize_planes(planes.clone(), w, h).unwrap();
+    let small = cpu::resize_planes(planes.clone(), w, h, (false, false)).unwrap();
     c.bench_function("W1-parts/planar-decode", |b| {
         b.iter(|| codec::decode_jpeg_planes(black_box(&src), p.decode.scale_denom).unwrap())
     });
     c.bench_function("W1-parts/planar-resize", |b| {
-        b.iter(|| cpu::resize_planes(planes.clone(), w, h).unwrap())
+        b.iter(|| cpu::resize_planes(planes.clone(), w, h, (false, false)).unwrap())
     });
     c.bench_function("W1-parts/planar-encode", |b| {
         b.iter(|| codec::encode_planes(black_box(&small), &p.output).unwrap())

@@ -8,10 +8,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::backend::cpu;
 use crate::backend::Engine;
 use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
-use crate::pipeline::{Image, Stage};
+use crate::pipeline::{Image, Planes, Stage};
 use crate::plan::{self, DecodeSpec, Overlays, Plan};
 use crate::process::{Action, Format, ProcessSpec, TextMark, WatermarkImage};
 use crate::telemetry;
@@ -127,7 +128,8 @@ pub fn run_with(
     }
 }
 
-/// The planar thumbnail path. A JPEG whose plan only resizes, into the default JPEG output, on the CPU engine, is decoded to its Y'CbCr planes, each plane is
+/// The planar thumbnail path. A JPEG whose plan only resizes (and perhaps turns or mirrors by its
+/// EXIF orientation or a `rotate` by 90s), into the default JPEG output, on the CPU engine, is decoded to its Y'CbCr planes, each plane is
 /// resized (chroma at its own resolution, straight to the output's 4:2:0) and the planes are
 /// encoded: no RGB conversion and no chroma upsampling at the decoded size, and fewer samples to
 /// resample. The pixels equal the RGBA path's within rounding (`tests/planar.rs` states the
@@ -143,10 +145,14 @@ fn run_planar(
         plan::scaled_dim(info.width, p.decode.scale_denom),
         plan::scaled_dim(info.height, p.decode.scale_denom),
     );
-    // Only resizes: a plan that leaves the pixels alone (`quality`, `format`) stays on the RGBA
-    // path, so its answer is the one an edit (a watermark) changes only where it draws.
-    let [Stage::Resize(r)] = p.stages.as_slice() else {
-        return Ok(None);
+    // A resize, then perhaps an orientation transform (EXIF orientation or `rotate` by a
+    // multiple of 90, which the planner moves after the resize). A plan that leaves the pixels
+    // alone (`quality`, `format`) stays on the RGBA path, so its answer is the one an edit (a
+    // watermark) changes only where it draws.
+    let (r, orientation) = match p.stages.as_slice() {
+        [Stage::Resize(r)] => (r, 1),
+        [Stage::Resize(r), Stage::Orient(o)] => (r, o.orientation),
+        _ => return Ok(None),
     };
     let size = (r.width, r.height);
     if !matches!(engine, Engine::Cpu)
@@ -168,12 +174,27 @@ fn run_planar(
         return Err(Error::damaged());
     }
     let planes = timed(&["run", engine_name], "", || {
-        crate::backend::cpu::resize_planes(planes, size.0, size.1)
+        let planes = cpu::resize_planes(planes, size.0, size.1, cpu::reversed_axes(orientation))?;
+        Ok::<_, Error>(if orientation == 1 { planes } else { orient_planes(&planes, orientation) })
     })?;
     let bytes = timed(&["encode", engine_name], p.output.format.name(), || {
         codec::encode_planes(&planes, &p.output)
     })?;
     Ok(Some(bytes))
+}
+
+/// Each of `planes` moved by EXIF orientation `orientation` (4:2:0 stays 4:2:0: a transposing
+/// transform swaps the chroma planes' sides with the luma's).
+fn orient_planes(planes: &Planes, orientation: u32) -> Planes {
+    let y = cpu::orient_plane(&planes.y, orientation);
+    Planes {
+        width: y.width,
+        height: y.height,
+        y,
+        cb: cpu::orient_plane(&planes.cb, orientation),
+        cr: cpu::orient_plane(&planes.cr, orientation),
+        chroma_step: planes.chroma_step,
+    }
 }
 
 /// The main image's planned stages and decoded size for `spec` on `source`, from the header

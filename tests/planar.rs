@@ -1,6 +1,7 @@
-//! The planar JPEG path (`job::run_planar`): a JPEG that is only resized into the default JPEG
-//! output is decoded to its Y'CbCr planes, each plane resized and the planes encoded, skipping
-//! the RGB conversion and the chroma upsampling at the decoded size. Checked here: which jobs
+//! The planar JPEG path (`job::run_planar`): a JPEG that is only resized (then perhaps turned or
+//! mirrored by its EXIF orientation or a `rotate` by 90s) into the default JPEG output is decoded
+//! to its Y'CbCr planes, each plane resized and the planes encoded, skipping the RGB conversion
+//! and the chroma upsampling at the decoded size. Checked here: which jobs
 //! take it (and that every other job gives exactly the RGBA path's bytes), that its thumbnails
 //! are as faithful as the RGBA path's to a full-decode reference, and the pieces on their own —
 //! the plane decoder against libjpeg-turbo's RGB decode, the plane resizer's geometry, the
@@ -11,7 +12,7 @@ mod support;
 use ossimg::backend::{cpu, Engine};
 use ossimg::codec;
 use ossimg::job::{self, Output};
-use ossimg::pipeline::{Image, Plane, Planes, ResizeParams, Stage};
+use ossimg::pipeline::{Image, Plane, Planes};
 use ossimg::plan::{self, DecodeSpec, NoOverlays, Options, Plan};
 use ossimg::process;
 use support::{decode_any, psnr, read};
@@ -41,12 +42,17 @@ fn rgba_bytes(src: &[u8], process: &str) -> Vec<u8> {
     codec::encode(&img, &p.output).expect("encode")
 }
 
-/// The source decoded at full size and Lanczos-resized to `(w, h)`: what a thumbnail should
-/// look like before any shrink-on-load or encoding.
-fn reference(src: &[u8], w: u32, h: u32) -> Image {
-    let full = decode_any(src);
-    let resize = Stage::Resize(ResizeParams { width: w, height: h, _pad: [0; 2] });
-    Engine::Cpu.run(&[resize], full).expect("resize")
+/// The job's stages run on the source decoded at full size, with no JPEG encoding: what a
+/// thumbnail should look like before any shrink-on-load or encoding.
+fn reference(src: &[u8], process: &str) -> Image {
+    let info = codec::probe(src).expect("probe");
+    let Plan::Image(p) =
+        plan::plan_opts(&spec(process), &info, &Options::default(), &mut NoOverlays).expect("plan")
+    else {
+        panic!("an image plan")
+    };
+    let full = codec::decode(src, info.format, &DecodeSpec { scale_denom: 1 }).expect("decode");
+    Engine::Cpu.run(&p.stages, full).expect("stages")
 }
 
 #[test]
@@ -62,6 +68,17 @@ fn thumbnails_are_as_faithful_as_the_rgba_paths() {
         ("non_interleaved_444_64x64.jpg", "image/resize,w_40"),
         ("paris_exif_xmp_icc.jpg", "image/resize,w_200"),
         ("iptc.jpg", "image/resize,w_320"),
+        // EXIF orientations 2–8 and `rotate` by 90s, on even and odd sizes (the chroma pairs
+        // must start at the turned thumbnail's top-left).
+        ("Landscape_2.jpg", "image/resize,w_300"),
+        ("Landscape_3.jpg", "image/resize,w_301"),
+        ("Landscape_4.jpg", "image/resize,w_300,h_199,m_fixed"),
+        ("Landscape_5.jpg", "image/resize,w_301"),
+        ("Landscape_6.jpg", "image/resize,w_301,h_201,m_fixed"),
+        ("Landscape_7.jpg", "image/resize,w_300"),
+        ("Landscape_8.jpg", "image/resize,w_301,h_199,m_fixed"),
+        ("photo-2mp.jpg", "image/resize,w_301,h_199,m_fixed/rotate,90"),
+        ("photo-2mp.jpg", "image/resize,w_300/rotate,180"),
     ];
     for (name, process) in cases {
         let src = read(name);
@@ -69,7 +86,7 @@ fn thumbnails_are_as_faithful_as_the_rgba_paths() {
         assert_ne!(planar, rgba, "{name} {process}: the planar path was not taken");
         let (planar, rgba) = (decode_any(&planar), decode_any(&rgba));
         assert_eq!((planar.width, planar.height), (rgba.width, rgba.height), "{name} {process}");
-        let want = reference(&src, rgba.width, rgba.height);
+        let want = reference(&src, process);
         let (p, r) = (psnr(&want, &planar), psnr(&want, &rgba));
         // Both are JPEG at the same quality; the planar one may differ by its rounding and
         // its sharper chroma (resampled from the source's chroma, not averaged from RGB).
@@ -94,7 +111,7 @@ fn other_jobs_give_the_rgba_paths_bytes() {
         // No resize (the answer a watermark then changes only where it draws), stages besides a
         // resize, and a 1/8-scale decode (served by jpeg_dc).
         ("iptc.jpg", "image/quality,q_80"),
-        ("photo-2mp.jpg", "image/resize,w_300/rotate,90"),
+        ("photo-2mp.jpg", "image/resize,w_300/rotate,45"),
         ("photo-2mp.jpg", "image/crop,w_100,h_100"),
         ("photo-2mp.jpg", "image/resize,w_100"),
     ];
@@ -168,7 +185,7 @@ fn planes_resize_to_the_output_420_geometry() {
         cr: flat(18, 24, 40),
         chroma_step: (2, 1),
     };
-    let out = cpu::resize_planes(src.clone(), 7, 5).unwrap();
+    let out = cpu::resize_planes(src.clone(), 7, 5, (false, false)).unwrap();
     assert_eq!((out.width, out.height, out.chroma_step), (7, 5, (2, 2)));
     assert_eq!((out.y.width, out.y.height), (7, 5));
     assert_eq!((out.cb.width, out.cb.height, out.cr.width, out.cr.height), (4, 3, 4, 3));
@@ -182,7 +199,7 @@ fn planes_resize_to_the_output_420_geometry() {
             *v = if (i % w) * 2 < w { 0 } else { 255 };
         }
     }
-    let out = cpu::resize_planes(src, 36, 20).unwrap();
+    let out = cpu::resize_planes(src, 36, 20, (false, false)).unwrap();
     let row = &out.y.data[..36];
     assert!(row[..15].iter().all(|&v| v < 8) && row[21..].iter().all(|&v| v > 247), "{row:?}");
     let crow = &out.cb.data[..18];
@@ -223,4 +240,29 @@ fn planes_encode_to_their_colours() {
     let webp = plan::OutputSpec { format: process::Format::Webp, ..out };
     assert!(!codec::encodes_planes(&webp));
     assert!(codec::encode_planes(&planes, &webp).is_err());
+}
+
+#[test]
+fn chroma_at_the_end_starts_before_the_picture() {
+    // A 5-wide picture whose chroma is 0 left of centre and 255 right of it, resized to 5 (odd,
+    // so 3 chroma samples cover 6 pixels): from the start, the third pair is half past the
+    // picture's right edge; from the end, the first pair is half before its left edge. Either
+    // way the picture maps onto the picture, so the luma is untouched.
+    let ramp = |w: u32| Plane {
+        width: w,
+        height: 2,
+        data: (0..2).flat_map(|_| (0..w).map(move |x| if 2 * x < w { 0 } else { 255 })).collect(),
+    };
+    let src =
+        Planes { width: 5, height: 2, y: ramp(5), cb: ramp(5), cr: ramp(5), chroma_step: (1, 1) };
+    let start = cpu::resize_planes(src.clone(), 5, 2, (false, false)).unwrap();
+    let end = cpu::resize_planes(src, 5, 2, (true, false)).unwrap();
+    assert_eq!(start.y.data, end.y.data);
+    assert_eq!((start.cb.width, end.cb.width), (3, 3));
+    // Pairs (0,1) (2,3) (4,5) against (-1,0) (1,2) (3,4), centred at 1, 3, 5 and 0, 2, 4 on
+    // the source [0, 0, 0, 255, 255]: the start-aligned middle sample sits on the edge (mid
+    // grey), the end-aligned one a pixel left of it (dark), its last one on the bright side.
+    let (s, e) = (&start.cb.data[..3], &end.cb.data[..3]);
+    assert!(s[0] < 8 && s[1].abs_diff(128) <= 8 && s[2] > 247, "{s:?}");
+    assert!(e[0] < 8 && e[1] < 64 && e[2] > 192, "{e:?}");
 }

@@ -27,7 +27,7 @@ pub use crop::crop;
 pub use fill::fill;
 pub use mask_circle::mask_circle;
 pub use mask_rounded::mask_rounded;
-pub use orient::orient;
+pub use orient::{orient, orient_plane, reversed_axes};
 pub use resize::{resize, resize_planes};
 pub use rotate::rotate;
 pub use sharpen::sharpen;

@@ -1,9 +1,10 @@
-//! `orient`: the eight EXIF orientation transforms (rotations by multiples of 90° and mirrors).
+//! `orient`: the eight EXIF orientation transforms (rotations by multiples of 90° and mirrors), of
+//! RGBA images and (`orient_plane`) of the planar thumbnail path's sample planes.
 //! Bit-exact pixel moves; the transposing ones walk the image in square blocks so both the reads
 //! and the writes stay in cache.
 
 use super::{blank, well_formed};
-use crate::pipeline::{Image, OrientParams};
+use crate::pipeline::{Image, OrientParams, Plane};
 
 /// Side of the square blocks the transposing transforms copy at a time. 16 rows of a
 /// power-of-two-wide image (1024 px: 4 KiB stride) fall in the same L1 cache sets, so larger
@@ -16,15 +17,47 @@ const BLOCK: usize = 16;
 /// clockwise, 7 transverse, 8 rotate 270° clockwise. 5–8 swap width and height. Any other value
 /// copies the image unchanged ([`super::run`] rejects it first).
 pub fn orient(img: &Image, p: &OrientParams) -> Image {
-    let (w, h) = (img.width as usize, img.height as usize);
     let swaps = matches!(p.orientation, 5..=8);
     if !well_formed(img) || img.pixels.is_empty() {
         return if swaps { blank(img.height, img.width) } else { blank(img.width, img.height) };
     }
     let src: &[[u8; 4]] = bytemuck::cast_slice(&img.pixels);
     let mut pixels = vec![0u8; img.pixels.len()];
-    let dst: &mut [[u8; 4]] = bytemuck::cast_slice_mut(&mut pixels);
-    match p.orientation {
+    transform(src, bytemuck::cast_slice_mut(&mut pixels), img.width, img.height, p.orientation);
+    let (width, height) = if swaps { (img.height, img.width) } else { (img.width, img.height) };
+    Image { width, height, pixels }
+}
+
+/// [`orient`] for one sample plane (the planar thumbnail path's Y, Cb and Cr).
+pub fn orient_plane(plane: &Plane, orientation: u32) -> Plane {
+    let mut data = vec![0u8; plane.data.len()];
+    transform(&plane.data, &mut data, plane.width, plane.height, orientation);
+    let (width, height) = if matches!(orientation, 5..=8) {
+        (plane.height, plane.width)
+    } else {
+        (plane.width, plane.height)
+    };
+    Plane { width, height, data }
+}
+
+/// Which axes of the source EXIF orientation `orientation`'s transform reverses, `(x, y)`: the
+/// output's first column comes from the source's last column (x) or row (y) there. The planar
+/// path aligns the chroma of an odd-sized thumbnail to the edge that becomes the output's
+/// top-left ([`super::resize_planes`]).
+pub fn reversed_axes(orientation: u32) -> (bool, bool) {
+    match orientation {
+        2 | 8 => (true, false),
+        3 | 7 => (true, true),
+        4 | 6 => (false, true),
+        _ => (false, false),
+    }
+}
+
+/// Fills `dst` with the `w × h` `src` moved by EXIF orientation `orientation` (any other value:
+/// a copy). `dst` is as long as `src`.
+fn transform<T: Copy>(src: &[T], dst: &mut [T], w: u32, h: u32, orientation: u32) {
+    let (w, h) = (w as usize, h as usize);
+    match orientation {
         2 => {
             for (d, s) in dst.chunks_exact_mut(w).zip(src.chunks_exact(w)) {
                 for (dp, sp) in d.iter_mut().zip(s.iter().rev()) {
@@ -49,19 +82,14 @@ pub fn orient(img: &Image, p: &OrientParams) -> Image {
         8 => transpose_blocked(src, dst, w, h, |i, j| (w - 1 - j, i)),
         _ => dst.copy_from_slice(src),
     }
-    if swaps {
-        Image { width: img.height, height: img.width, pixels }
-    } else {
-        Image { width: img.width, height: img.height, pixels }
-    }
 }
 
 /// Fills the `h`-wide, `w`-high `dst` from the `w`×`h` `src`, where `from(i, j)` gives the source
 /// `(x, y)` of output column `i`, row `j`. Walks the output in `BLOCK`×`BLOCK` tiles.
 #[inline(always)]
-fn transpose_blocked(
-    src: &[[u8; 4]],
-    dst: &mut [[u8; 4]],
+fn transpose_blocked<T: Copy>(
+    src: &[T],
+    dst: &mut [T],
     w: usize,
     h: usize,
     from: impl Fn(usize, usize) -> (usize, usize),
@@ -122,6 +150,21 @@ mod tests {
             let out = run(o);
             assert_eq!((out.width, out.height), (2, 3), "orientation {o}");
             assert!(out.pixels.chunks_exact(4).all(|p| p[1..] == [0, 0, 255]));
+        }
+    }
+
+    #[test]
+    fn planes_move_like_images_and_reversed_axes_name_the_corner() {
+        let img = sample();
+        let plane = Plane { width: 3, height: 2, data: vec![0, 1, 2, 10, 11, 12] };
+        for o in 1..=8 {
+            let (moved, want) = (orient_plane(&plane, o), run(o));
+            assert_eq!((moved.width, moved.height), (want.width, want.height), "orientation {o}");
+            assert_eq!(grid(&want).concat(), moved.data, "orientation {o}");
+            // The output's top-left sample is the source corner on the reversed axes' far sides.
+            let (rx, ry) = reversed_axes(o);
+            let corner = img.pixel(if rx { 2 } else { 0 }, if ry { 1 } else { 0 })[0];
+            assert_eq!(moved.data[0], corner, "orientation {o}");
         }
     }
 

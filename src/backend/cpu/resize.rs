@@ -89,19 +89,31 @@ pub fn resize(img: &Image, p: &ResizeParams) -> Result<Image> {
 /// (`ceil(width/2) × ceil(height/2)`, what a JPEG encoder writes), each plane with the same
 /// Lanczos3 convolution as [`resize`]: luma from the source's luma, chroma from the source's
 /// chroma at its own subsampling, both mapping the picture onto the picture (chroma sited at
-/// the centre of the luma it covers, as JFIF does). Planes already at their target size are
-/// moved, not resampled. `width` and `height` must be ≥ 1.
-pub fn resize_planes(src: Planes, width: u32, height: u32) -> Result<Planes> {
+/// the centre of the luma it covers, as JFIF does). On an odd side the output chroma covers one
+/// pixel more than the picture: past its far edge, or, where `chroma_at_end` says so for that
+/// axis `(x, y)`, before its near edge — for a thumbnail that is then mirrored or turned
+/// ([`super::reversed_axes`]), so its chroma pairs start at the final image's top-left.
+/// Planes already at their target size are moved, not resampled. `width`, `height` ≥ 1.
+pub fn resize_planes(
+    src: Planes,
+    width: u32,
+    height: u32,
+    chroma_at_end: (bool, bool),
+) -> Result<Planes> {
     let (cw, ch) = (width.div_ceil(2), height.div_ceil(2));
     let (sx, sy) = src.chroma_step;
-    let luma = (f64::from(src.width), f64::from(src.height));
-    // The output chroma covers 2·cw × 2·ch output pixels, one more than the picture on an odd
-    // side; its source is the matching stretch of the source's chroma, which may then reach
-    // past the decoded plane (the plane is extended by its edge samples).
-    let chroma = (
-        f64::from(2 * cw) * luma.0 / f64::from(width) / f64::from(sx),
-        f64::from(2 * ch) * luma.1 / f64::from(height) / f64::from(sy),
-    );
+    let luma = Region { left: 0.0, top: 0.0, width: src.width.into(), height: src.height.into() };
+    // One axis of the chroma's source region, in source chroma samples: the output chroma
+    // covers output pixels [start, start + 2·c), start = 0 or, at the end, size − 2·c (−1 on an
+    // odd side); the region is that stretch of the source picture (`scale` source luma per
+    // output pixel), which may reach past the decoded plane (its edge samples are used there).
+    let axis = |size: u32, c: u32, at_end: bool, scale: f64, step: u32| {
+        let start = if at_end { f64::from(size) - f64::from(2 * c) } else { 0.0 };
+        (start * scale / f64::from(step), f64::from(2 * c) * scale / f64::from(step))
+    };
+    let (left, w) = axis(width, cw, chroma_at_end.0, luma.width / f64::from(width), sx);
+    let (top, h) = axis(height, ch, chroma_at_end.1, luma.height / f64::from(height), sy);
+    let chroma = Region { left, top, width: w, height: h };
     Ok(Planes {
         width,
         height,
@@ -112,11 +124,21 @@ pub fn resize_planes(src: Planes, width: u32, height: u32) -> Result<Planes> {
     })
 }
 
-/// Resamples the top-left `region` (in samples, possibly fractional) of `plane` to
-/// `width × height`; a plane whose region already is that size is returned as it is (trimmed
-/// of any padding). A region past the plane's edge reads the plane's edge samples there.
-fn resize_plane(plane: Plane, region: (f64, f64), width: u32, height: u32) -> Result<Plane> {
-    if region == (f64::from(width), f64::from(height)) {
+/// A rectangle of a plane, in samples: fractional, and possibly reaching past the plane's edges.
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Region {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+}
+
+/// Resamples `region` of `plane` to `width × height`; a region that already is the plane's
+/// top-left `width × height` is returned as it is (trimmed of any padding). Where the region
+/// reaches past the plane, the plane's edge samples are read.
+fn resize_plane(plane: Plane, region: Region, width: u32, height: u32) -> Result<Plane> {
+    let (w, h) = (f64::from(width), f64::from(height));
+    if region == (Region { left: 0.0, top: 0.0, width: w, height: h }) {
         if (plane.width, plane.height) == (width, height) {
             return Ok(plane);
         }
@@ -124,35 +146,45 @@ fn resize_plane(plane: Plane, region: (f64, f64), width: u32, height: u32) -> Re
         let data = rows.flat_map(|r| &r[..width as usize]).copied().collect();
         return Ok(Plane { width, height, data });
     }
-    let plane = extend(plane, region.0.ceil() as u32, region.1.ceil() as u32);
+    let (pad_left, pad_top) = ((-region.left).max(0.0).ceil(), (-region.top).max(0.0).ceil());
+    let right =
+        (region.left + region.width + pad_left).ceil().max(pad_left + f64::from(plane.width));
+    let bottom =
+        (region.top + region.height + pad_top).ceil().max(pad_top + f64::from(plane.height));
+    let plane = extend(plane, (pad_left as u32, pad_top as u32), (right as u32, bottom as u32));
     let src = ImageRef::new(plane.width, plane.height, &plane.data, PixelType::U8)
         .map_err(|_| Error::internal())?;
     let mut dst = FirImage::new(width, height, PixelType::U8);
-    let options = convolution()?.crop(0.0, 0.0, region.0, region.1);
+    let crop = (region.left + pad_left, region.top + pad_top, region.width, region.height);
+    let options = convolution()?.crop(crop.0, crop.1, crop.2, crop.3);
     RESIZER
         .with(|r| r.borrow_mut().resize(&src, &mut dst, &options))
         .map_err(|_| Error::internal())?;
     Ok(Plane { width, height, data: dst.into_vec() })
 }
 
-/// `plane` widened and heightened to at least `width × height` by repeating its last column
-/// and row (itself when it already is that large).
-fn extend(plane: Plane, width: u32, height: u32) -> Plane {
-    let (w, h) = (plane.width.max(width), plane.height.max(height));
-    if (w, h) == (plane.width, plane.height) {
+/// `plane` placed at `offset` in a plane of `size` (at least the plane plus the offset), every
+/// sample outside it a copy of the nearest edge sample; `plane` itself when nothing is added.
+fn extend(plane: Plane, offset: (u32, u32), size: (u32, u32)) -> Plane {
+    if offset == (0, 0) && size == (plane.width, plane.height) {
         return plane;
     }
-    let mut data = Vec::with_capacity(w as usize * h as usize);
-    for row in plane.data.chunks_exact(plane.width as usize) {
+    let (pw, w, h) = (plane.width as usize, size.0 as usize, size.1 as usize);
+    let (left, top) = (offset.0 as usize, offset.1 as usize);
+    let mut data = Vec::with_capacity(w * h);
+    for row in plane.data.chunks_exact(pw) {
+        data.resize(data.len() + left, row[0]);
         data.extend_from_slice(row);
-        let last = row[row.len() - 1];
-        data.resize(data.len() + (w - plane.width) as usize, last);
+        data.resize(data.len() + (w - left - pw), row[pw - 1]);
     }
-    let last_row = data.len() - w as usize;
-    for _ in plane.height..h {
-        data.extend_from_within(last_row..last_row + w as usize);
+    let last = data.len() - w;
+    for _ in plane.height as usize + top..h {
+        data.extend_from_within(last..last + w);
     }
-    Plane { width: w, height: h, data }
+    // The rows above: copies of the first, inserted in front.
+    let first: Vec<u8> = data[..w].to_vec();
+    data.splice(0..0, std::iter::repeat_n(first, top).flatten());
+    Plane { width: size.0, height: size.1, data }
 }
 
 #[cfg(test)]
