@@ -5,6 +5,7 @@
 //!   (`W1-parts/…`) for the RGBA path and, where the photo takes it, the planar path
 //! - W2: a 2 MP JPEG → `image/resize,m_lfit,w_1024,h_1024/rotate,90`
 //! - W4: a 2 MP JPEG → `image/blur,r_5,s_3`
+//! - planar/…: jobs the planar JPEG path takes, beside the same plan through the RGBA path
 //!
 //! `benches/compare.sh` runs W1 beside sharp and the libjpeg-turbo decode floor and prints ratios.
 
@@ -67,11 +68,34 @@ fn w1_parts(c: &mut Criterion) {
     });
 }
 
+/// One job both ways, side by side: `<name>/job` is `job::run` (the planar path wherever it
+/// applies), `<name>/rgba` the same plan through the RGBA path by hand (decode to RGBA, stages,
+/// encode).
+fn paths(c: &mut Criterion, name: &str, file: &str, proc: &str) {
+    let src = photo(file);
+    let spec = process::resolve(proc, &|_| None).unwrap();
+    let info = codec::probe(&src).unwrap();
+    let Plan::Image(p) = plan::plan(&spec, &info).unwrap() else { unreachable!() };
+    c.bench_function(&format!("{name}/job"), |b| {
+        b.iter(|| job::run(black_box(&src), &spec, Engine::Cpu).unwrap())
+    });
+    c.bench_function(&format!("{name}/rgba"), |b| {
+        b.iter(|| {
+            let img = codec::decode(black_box(&src), info.format, &p.decode).unwrap();
+            let img = Engine::Cpu.run(&p.stages, img).unwrap();
+            codec::encode(&img, &p.output).unwrap()
+        })
+    });
+}
+
 fn benches(c: &mut Criterion) {
     workload(c, "W1/12mp", "jpg-orientation-6.jpg", "image/resize,w_300/quality,Q_85");
     workload(c, "W1/2mp", "photo-2mp.jpg", "image/resize,w_300/quality,Q_85");
     workload(c, "W2/2mp", "photo-2mp.jpg", "image/resize,m_lfit,w_1024,h_1024/rotate,90");
     workload(c, "W4/2mp", "photo-2mp.jpg", "image/blur,r_5,s_3");
+    paths(c, "planar/2mp-w300", "photo-2mp.jpg", "image/resize,w_300/quality,Q_85");
+    paths(c, "planar/2mp-w1024-rotate90", "photo-2mp.jpg", "image/resize,w_1024/rotate,90");
+    paths(c, "planar/12mp-w1600", "photo-12mp.jpg", "image/resize,w_1600");
 }
 
 criterion_group! {

@@ -1,5 +1,5 @@
 //! The planar JPEG path (`job::run_planar`): a JPEG that is only resized (then perhaps turned or
-//! mirrored by its EXIF orientation or a `rotate` by 90s) into the default JPEG output is decoded
+//! mirrored by its EXIF orientation or a `rotate` by 90s) into a JPEG is decoded
 //! to its Y'CbCr planes, each plane resized and the planes encoded, skipping the RGB conversion
 //! and the chroma upsampling at the decoded size. Checked here: which jobs
 //! take it (and that every other job gives exactly the RGBA path's bytes), that its thumbnails
@@ -79,6 +79,10 @@ fn thumbnails_are_as_faithful_as_the_rgba_paths() {
         ("Landscape_8.jpg", "image/resize,w_301,h_199,m_fixed"),
         ("photo-2mp.jpg", "image/resize,w_301,h_199,m_fixed/rotate,90"),
         ("photo-2mp.jpg", "image/resize,w_300/rotate,180"),
+        // libjpeg-turbo's outputs: over 1 MP (rounding quantiser), progressive, odd sizes.
+        ("photo-12mp.jpg", "image/resize,w_1601"),
+        ("Landscape_6.jpg", "image/resize,w_1000,h_1001,m_fixed"),
+        ("photo-2mp.jpg", "image/resize,w_301/interlace,1"),
     ];
     for (name, process) in cases {
         let src = read(name);
@@ -103,9 +107,7 @@ fn other_jobs_give_the_rgba_paths_bytes() {
         ("Channel_digital_image_CMYK_color.jpg", "image/resize,w_300"),
         ("grayscale.jpg", "image/resize,w_100"),
         ("jpg-orientation-6.jpg", "image/resize,w_300"),
-        // Outputs: progressive, libjpeg-turbo's rounding (over 1 MP), WebP, PNG.
-        ("photo-2mp.jpg", "image/resize,w_300/interlace,1"),
-        ("photo-2mp.jpg", "image/resize,w_1600"),
+        // Outputs: WebP, PNG.
         ("photo-2mp.jpg", "image/resize,w_300/format,webp"),
         ("photo-2mp.jpg", "image/resize,w_300/format,png"),
         // No resize (the answer a watermark then changes only where it draws), stages besides a
@@ -240,6 +242,17 @@ fn planes_encode_to_their_colours() {
     let webp = plan::OutputSpec { format: process::Format::Webp, ..out };
     assert!(!codec::encodes_planes(&webp));
     assert!(codec::encode_planes(&planes, &webp).is_err());
+    // libjpeg-turbo (rounding, progressive) from the same odd-sized planes: the same colours.
+    for (trellis, progressive) in [(false, false), (false, true), (true, true)] {
+        let out = plan::OutputSpec { trellis, progressive, ..out };
+        let img = decode_any(&codec::encode_planes(&planes, &out).unwrap());
+        assert_eq!((img.width, img.height), (21, 13));
+        for px in img.pixels.chunks_exact(4) {
+            for (got, want) in px.iter().zip([251u8, 112, 83, 255]) {
+                assert!(got.abs_diff(want) <= 2, "{trellis} {progressive}: {px:?}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Encoding the pipeline's RGBA8 [`Image`] into the output format of an [`OutputSpec`], and the
-//! planar path's Y'CbCr [`Planes`] into the default JPEG output ([`encode_planes`]).
+//! planar path's Y'CbCr [`Planes`] into JPEG ([`encode_planes`]).
 //!
 //! JPEG: libjpeg-turbo (quality, 4:2:0, optional progressive), or `jpeg_enc`'s trellis encoder
 //! for the baseline outputs the plan marks; PNG, BMP, GIF: the `image` crate; TIFF: the `tiff`
@@ -92,16 +92,17 @@ fn check_dims(width: u32, height: u32, max: u32, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// True when [`encode_planes`] writes `out`: a baseline JPEG from the trellis encoder (the
-/// default JPEG output), which takes Y'CbCr planes as they are. Other outputs need RGBA.
+/// True when [`encode_planes`] writes `out`: any JPEG output (the trellis encoder and
+/// libjpeg-turbo both take Y'CbCr planes as they are). Other formats need RGBA.
 pub fn encodes_planes(out: &OutputSpec) -> bool {
-    out.format == Format::Jpg && out.trellis && !out.progressive
+    out.format == Format::Jpg
 }
 
-/// Encodes 4:2:0 Y'CbCr planes (as [`crate::backend::cpu::resize_planes`] makes them) for an
-/// output [`encodes_planes`] accepts — the same encoder and settings [`encode`] uses for it, with
-/// the colour conversion and chroma averaging already done by the planes. Errors: a side over
-/// 65 500 → `ImageTooLarge`; any other output or a malformed plane set → `InternalError`.
+/// Encodes 4:2:0 Y'CbCr planes (as [`crate::backend::cpu::resize_planes`] makes them) as the
+/// JPEG `out` asks for — the same encoder and settings [`encode`] uses for it (the trellis
+/// encoder for `out.trellis` baseline outputs, libjpeg-turbo otherwise), with the colour
+/// conversion and chroma downsampling already done by the planes. Errors: a side over 65 500 →
+/// `ImageTooLarge`; another format or a malformed plane set → `InternalError`.
 pub fn encode_planes(planes: &Planes, out: &OutputSpec) -> Result<Vec<u8>> {
     let (w, h) = (planes.width, planes.height);
     let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
@@ -119,10 +120,43 @@ pub fn encode_planes(planes: &Planes, out: &OutputSpec) -> Result<Vec<u8>> {
     }
     check_dims(w, h, MAX_SIDE_JPEG, "JPEG")?;
     let quality = out.quality.clamp(1, 100);
-    catch_unwind(AssertUnwindSafe(|| {
-        super::jpeg_enc::encode(Source::Planes(planes), w, h, quality, Quantiser::Trellis)
-    }))
-    .map_err(|_| Error::internal())
+    let encode = || {
+        if out.trellis && !out.progressive {
+            let quant = Quantiser::Trellis;
+            return Ok(super::jpeg_enc::encode(Source::Planes(planes), w, h, quality, quant));
+        }
+        // libjpeg-turbo reads whole 2×2 luma squares: an odd side gets its last sample repeated.
+        let y = planes.y.clone().extended((0, 0), (2 * cw, 2 * ch));
+        let image = turbojpeg::YuvPlanesImage {
+            y_plane: &y.data[..],
+            u_plane: &planes.cb.data[..],
+            v_plane: &planes.cr.data[..],
+            width: w as usize,
+            height: h as usize,
+            y_stride: y.width as usize,
+            u_stride: cw as usize,
+            v_stride: cw as usize,
+            subsamp: turbojpeg::Subsamp::Sub2x2,
+        };
+        let mut c = turbo_compressor(quality, out.progressive)?;
+        c.compress_yuv_planes_to_vec(&image).map_err(encoder_failed)
+    };
+    catch_unwind(AssertUnwindSafe(encode)).unwrap_or_else(|_| Err(Error::internal()))
+}
+
+/// libjpeg-turbo's compressor with ossimg's JPEG settings: `quality`, 4:2:0, optimised Huffman
+/// tables, baseline or progressive.
+fn turbo_compressor(quality: u32, progressive: bool) -> Result<turbojpeg::Compressor> {
+    let mut c = turbojpeg::Compressor::new().map_err(encoder_failed)?;
+    c.set_quality(quality as i32).map_err(encoder_failed)?;
+    // 4:2:0, as libvips/OSS write by default; quarter-size chroma halves the file at no
+    // visible cost for photos.
+    c.set_subsamp(turbojpeg::Subsamp::Sub2x2).map_err(encoder_failed)?;
+    c.set_progressive(progressive).map_err(encoder_failed)?;
+    // Huffman tables optimised for this image (an extra pass over the coefficients, as libvips
+    // and sharp do by default): 2–3 % smaller files at the same pixels, ~0.1 ms on a thumbnail.
+    c.set_optimize(true).map_err(encoder_failed)?;
+    Ok(c)
 }
 
 fn encoder_failed(_cause: impl std::fmt::Display) -> Error {
@@ -181,15 +215,7 @@ fn encode_jpeg(img: &Image, quality: u32, progressive: bool, trellis: bool) -> R
             Quantiser::Trellis,
         ));
     }
-    let mut c = turbojpeg::Compressor::new().map_err(encoder_failed)?;
-    c.set_quality(quality as i32).map_err(encoder_failed)?;
-    // 4:2:0, as libvips/OSS write by default; quarter-size chroma halves the file at no
-    // visible cost for photos.
-    c.set_subsamp(turbojpeg::Subsamp::Sub2x2).map_err(encoder_failed)?;
-    c.set_progressive(progressive).map_err(encoder_failed)?;
-    // Huffman tables optimised for this image (an extra pass over the coefficients, as libvips
-    // and sharp do by default): 2–3 % smaller files at the same pixels, ~0.1 ms on a thumbnail.
-    c.set_optimize(true).map_err(encoder_failed)?;
+    let mut c = turbo_compressor(quality, progressive)?;
     let image = turbojpeg::Image {
         pixels,
         width: img.width as usize,

@@ -69,6 +69,32 @@ pub struct Plane {
     pub data: Vec<u8>,
 }
 
+impl Plane {
+    /// This plane placed at `offset` in a plane of `size` (at least the plane plus the offset),
+    /// every sample outside it a copy of the nearest edge sample; itself when nothing is added.
+    pub fn extended(self, offset: (u32, u32), size: (u32, u32)) -> Plane {
+        if offset == (0, 0) && size == (self.width, self.height) {
+            return self;
+        }
+        let (pw, w, h) = (self.width as usize, size.0 as usize, size.1 as usize);
+        let (left, top) = (offset.0 as usize, offset.1 as usize);
+        let mut data = Vec::with_capacity(w * h);
+        for row in self.data.chunks_exact(pw) {
+            data.resize(data.len() + left, row[0]);
+            data.extend_from_slice(row);
+            data.resize(data.len() + (w - left - pw), row[pw - 1]);
+        }
+        let last = data.len() - w;
+        for _ in self.height as usize + top..h {
+            data.extend_from_within(last..last + w);
+        }
+        // The rows above: copies of the first, inserted in front.
+        let first: Vec<u8> = data[..w].to_vec();
+        data.splice(0..0, std::iter::repeat_n(first, top).flatten());
+        Plane { width: size.0, height: size.1, data }
+    }
+}
+
 /// An opaque image as the Y, Cb and Cr planes a JPEG stores (JFIF: full-range BT.601, chroma
 /// sited between the luma samples it covers). The planar thumbnail path (`job`) decodes a
 /// JPEG to these, resizes each plane and encodes them, skipping the RGB conversion and the

@@ -151,7 +151,7 @@ fn resize_plane(plane: Plane, region: Region, width: u32, height: u32) -> Result
         (region.left + region.width + pad_left).ceil().max(pad_left + f64::from(plane.width));
     let bottom =
         (region.top + region.height + pad_top).ceil().max(pad_top + f64::from(plane.height));
-    let plane = extend(plane, (pad_left as u32, pad_top as u32), (right as u32, bottom as u32));
+    let plane = plane.extended((pad_left as u32, pad_top as u32), (right as u32, bottom as u32));
     let src = ImageRef::new(plane.width, plane.height, &plane.data, PixelType::U8)
         .map_err(|_| Error::internal())?;
     let mut dst = FirImage::new(width, height, PixelType::U8);
@@ -161,30 +161,6 @@ fn resize_plane(plane: Plane, region: Region, width: u32, height: u32) -> Result
         .with(|r| r.borrow_mut().resize(&src, &mut dst, &options))
         .map_err(|_| Error::internal())?;
     Ok(Plane { width, height, data: dst.into_vec() })
-}
-
-/// `plane` placed at `offset` in a plane of `size` (at least the plane plus the offset), every
-/// sample outside it a copy of the nearest edge sample; `plane` itself when nothing is added.
-fn extend(plane: Plane, offset: (u32, u32), size: (u32, u32)) -> Plane {
-    if offset == (0, 0) && size == (plane.width, plane.height) {
-        return plane;
-    }
-    let (pw, w, h) = (plane.width as usize, size.0 as usize, size.1 as usize);
-    let (left, top) = (offset.0 as usize, offset.1 as usize);
-    let mut data = Vec::with_capacity(w * h);
-    for row in plane.data.chunks_exact(pw) {
-        data.resize(data.len() + left, row[0]);
-        data.extend_from_slice(row);
-        data.resize(data.len() + (w - left - pw), row[pw - 1]);
-    }
-    let last = data.len() - w;
-    for _ in plane.height as usize + top..h {
-        data.extend_from_within(last..last + w);
-    }
-    // The rows above: copies of the first, inserted in front.
-    let first: Vec<u8> = data[..w].to_vec();
-    data.splice(0..0, std::iter::repeat_n(first, top).flatten());
-    Plane { width: size.0, height: size.1, data }
 }
 
 #[cfg(test)]
