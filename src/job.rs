@@ -1,15 +1,16 @@
 //! One processing job end to end, shared by `ossimg process`, the HTTP service and batch jobs:
 //! probe the header → plan → decode (shrink-on-load) → run the stages on an engine → encode, or
-//! answer `info` / `average-hue` with JSON. Animated plans run the stages on every frame and
-//! write an animated GIF. Watermark overlays are prepared here for the planner ([`Resources`]):
-//! text blocks from the [`TextRenderer`], watermark images decoded and run through their nested
-//! process on the job's engine — each (object, nested process, main size) once per job.
+//! answer `info` / `average-hue` with JSON. JPEG thumbnails that are only resized (and turned)
+//! take the planar path: Y'CbCr planes from decode to encode, never RGBA. Animated plans run the
+//! stages on every frame and write an animated GIF. Watermark overlays are prepared here for the
+//! planner ([`Resources`]): text blocks from the [`TextRenderer`], watermark images decoded and
+//! run through their nested process on the job's engine — each (object, nested process, main
+//! size) once per job.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::backend::cpu;
-use crate::backend::Engine;
+use crate::backend::{cpu, Engine};
 use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::{Image, Planes, Stage};
@@ -128,13 +129,14 @@ pub fn run_with(
     }
 }
 
-/// The planar thumbnail path. A JPEG whose plan only resizes (and perhaps turns or mirrors by its
-/// EXIF orientation or a `rotate` by 90s), into the default JPEG output, on the CPU engine, is decoded to its Y'CbCr planes, each plane is
-/// resized (chroma at its own resolution, straight to the output's 4:2:0) and the planes are
-/// encoded: no RGB conversion and no chroma upsampling at the decoded size, and fewer samples to
-/// resample. The pixels equal the RGBA path's within rounding (`tests/planar.rs` states the
-/// tolerance). `None` when the plan or the source does not qualify (`codec::decode_jpeg_planes`
-/// says which sources): the caller then runs the RGBA path.
+/// The planar thumbnail path. A JPEG whose plan only resizes (then perhaps turns or mirrors it
+/// by its EXIF orientation or a `rotate` by 90s) into a JPEG, on the CPU engine, is decoded to
+/// its Y'CbCr planes, each plane is resized (chroma at its own resolution, straight to the
+/// output's 4:2:0), turned, and the planes are encoded: no RGB conversion and no chroma
+/// upsampling at the decoded size, and fewer samples to resample. The thumbnails are as close to
+/// a full decode as the RGBA path's (`tests/planar.rs` states the tolerance), not the same
+/// bytes. `None` when the plan or the source does not qualify (`codec::decode_jpeg_planes` says
+/// which sources): the caller then runs the RGBA path.
 fn run_planar(
     source: &[u8],
     info: &plan::SourceInfo,
