@@ -70,13 +70,18 @@ pub struct Plane {
 }
 
 impl Plane {
-    /// This plane placed at `offset` in a plane of `size` (at least the plane plus the offset),
-    /// every sample outside it a copy of the nearest edge sample; itself when nothing is added.
+    /// This plane placed at `offset` in a plane of `size` (grown to hold the plane at the
+    /// offset), every sample outside it a copy of the nearest edge sample; itself when nothing
+    /// is added. An empty or malformed plane gives zeros.
     pub fn extended(self, offset: (u32, u32), size: (u32, u32)) -> Plane {
+        let size = (size.0.max(offset.0 + self.width), size.1.max(offset.1 + self.height));
         if offset == (0, 0) && size == (self.width, self.height) {
             return self;
         }
         let (pw, w, h) = (self.width as usize, size.0 as usize, size.1 as usize);
+        if pw == 0 || self.height == 0 || self.data.len() != pw * self.height as usize {
+            return Plane { width: size.0, height: size.1, data: vec![0; w * h] };
+        }
         let (left, top) = (offset.0 as usize, offset.1 as usize);
         let mut data = Vec::with_capacity(w * h);
         for row in self.data.chunks_exact(pw) {
@@ -117,6 +122,12 @@ pub struct Planes {
     pub cr: Plane,
     /// Luma samples per chroma sample, horizontally and vertically (1, 2 or 4).
     pub chroma_step: (u32, u32),
+}
+
+impl std::fmt::Debug for Plane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Plane({}x{})", self.width, self.height)
+    }
 }
 
 impl std::fmt::Debug for Planes {
@@ -397,5 +408,24 @@ mod tests {
             assert!(!img.has_transparency(), "pixel {i}");
         }
         assert!(!Image::filled(0, 0, [0; 4]).has_transparency());
+    }
+
+    #[test]
+    fn planes_extend_by_their_edge_samples() {
+        let p = Plane { width: 2, height: 2, data: vec![1, 2, 3, 4] };
+        let e = p.clone().extended((1, 1), (4, 4));
+        assert_eq!((e.width, e.height), (4, 4));
+        #[rustfmt::skip]
+        assert_eq!(e.data, [
+            1, 1, 2, 2,
+            1, 1, 2, 2,
+            3, 3, 4, 4,
+            3, 3, 4, 4,
+        ]);
+        assert_eq!(p.clone().extended((0, 0), (2, 2)), p);
+        // Too small a size grows to hold the plane; an empty plane gives zeros.
+        assert_eq!(p.clone().extended((0, 1), (1, 1)).data, [1, 2, 1, 2, 3, 4]);
+        let empty = Plane { width: 0, height: 3, data: vec![] };
+        assert_eq!(empty.extended((0, 0), (2, 1)).data, [0; 6]);
     }
 }

@@ -3,7 +3,8 @@
 //! `Q_85` means what it means to libjpeg), rate-distortion optimised quantisation (`trellis`),
 //! and Huffman tables optimised for the image. The output is a plain JFIF baseline file any
 //! decoder reads. libjpeg-turbo has no trellis quantisation and mozjpeg (which has) cannot be
-//! linked beside the vendored libjpeg-turbo (same symbols), hence our own.
+//! linked beside the vendored libjpeg-turbo (same symbols), hence our own. Input: RGBX pixels,
+//! or the planar thumbnail path's Y'CbCr planes already at 4:2:0 ([`Source`]).
 //!
 //! Files: `dct` (forward DCT), `trellis` (quantisation), `entropy` (Huffman tables and the
 //! bitstream).
