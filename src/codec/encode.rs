@@ -126,7 +126,13 @@ pub fn encode_planes(planes: &Planes, out: &OutputSpec) -> Result<Vec<u8>> {
             return Ok(super::jpeg_enc::encode(Source::Planes(planes), w, h, quality, quant));
         }
         // libjpeg-turbo reads whole 2×2 luma squares: an odd side gets its last sample repeated.
-        let y = planes.y.clone().extended((0, 0), (2 * cw, 2 * ch));
+        let padded;
+        let y = if (w, h) == (2 * cw, 2 * ch) {
+            &planes.y
+        } else {
+            padded = planes.y.clone().extended((0, 0), (2 * cw, 2 * ch));
+            &padded
+        };
         let image = turbojpeg::YuvPlanesImage {
             y_plane: &y.data[..],
             u_plane: &planes.cb.data[..],
