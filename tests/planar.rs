@@ -102,7 +102,8 @@ fn thumbnails_are_as_faithful_as_the_rgba_paths() {
 #[test]
 fn other_jobs_give_the_rgba_paths_bytes() {
     let cases = [
-        // Sources: a Display P3 profile (converted to sRGB), CMYK, grey, EXIF orientation 6.
+        // Sources: a Display P3 profile (converted to sRGB), CMYK, grey, and a 12 MP photo
+        // whose thumbnail decodes at a scale jpeg_dc serves (1/4, 1/8).
         ("P3-sRGB-color-bars.jpg", "image/resize,w_300"),
         ("Channel_digital_image_CMYK_color.jpg", "image/resize,w_300"),
         ("grayscale.jpg", "image/resize,w_100"),
